@@ -1,0 +1,66 @@
+"""Advisor: the school legal-advisor programme of an education bureau."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from advisor import cli, errors
+from advisor.accounts.views import bp as accounts_bp
+from advisor.api.views import bp as api_bp
+from advisor.auth import init_login
+from advisor.db import configure_sqlite
+from advisor.directory.views import bp as directory_bp
+from advisor.extensions import alembic, csrf, db
+from advisor.home import bp as home_bp
+from advisor.i18n import init_i18n
+from config import PROJECT_ROOT, Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application from ``config`` (default: the environment)."""
+    config = config or Config.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(config.instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(
+        ADVISOR=config,
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        SQLALCHEMY_ENGINES={"default": config.database_url},
+        ALEMBIC={"script_location": str(PROJECT_ROOT / "migrations")},
+        ALEMBIC_CONTEXT={"render_as_batch": True, "compare_type": True},
+        WTF_CSRF_ENABLED=config.csrf_enabled,
+        WTF_CSRF_TIME_LIMIT=None,
+        # Uploads are refused above the configured size; the margin is for form fields.
+        MAX_CONTENT_LENGTH=config.max_upload_bytes + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.session_cookie_secure,
+        BABEL_DEFAULT_LOCALE=config.default_locale,
+        BABEL_DEFAULT_TIMEZONE=config.timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        **config.extra,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if config.database_url.startswith("sqlite"):
+        config.instance_path.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    alembic.init_app(app)
+    csrf.init_app(app)
+    init_login(app)
+    init_i18n(app)
+    errors.register_error_handlers(app)
+    for bp in (home_bp, accounts_bp, directory_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)
+    cli.register(app)
+    return app

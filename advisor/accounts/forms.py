@@ -1,0 +1,58 @@
+"""Forms of the accounts domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from advisor.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+
+ROLE_CHOICES = [
+    ("school", _l("School staff")),
+    ("advisor", _l("Legal advisor")),
+    ("bureau", _l("Bureau staff")),
+]
+
+_password_length = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=_l("Between %(min)d and %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+)
+_required = DataRequired(message=_l("Required."))
+_email = Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[_required, Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[_required, Length(max=PASSWORD_MAX)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[_required])
+    new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[_required, EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[_required, _email, Length(max=254)])
+    name = StringField(_l("Name"), validators=[_required, Length(max=100)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[_required])
+    school_id = SelectField(_l("School"), coerce=int, validators=[Optional()])
+    advisor_id = SelectField(_l("Advisor"), coerce=int, validators=[Optional()])
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Initial password"), validators=[_required, _password_length])

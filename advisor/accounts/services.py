@@ -1,0 +1,408 @@
+"""Account rules: passwords, sign-in with throttling, browser sessions, API tokens.
+
+Services add and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, User
+from advisor.errors import Conflict, NotFound, TooManyRequests, ValidationError
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+SESSION_LIFETIME = timedelta(hours=12)
+TOKEN_PREFIX = "adv_"
+
+# A constant hash to compare against when the account does not exist, so that a
+# wrong e-mail and a wrong password take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    """Raise ValidationError unless the password is 8 to 128 characters long."""
+    if len(password) < PASSWORD_MIN:
+        raise ValidationError(
+            _l("Password too short."),
+            fields={"password": _l("At least %(n)d characters.", n=PASSWORD_MIN)},
+        )
+    if len(password) > PASSWORD_MAX:
+        raise ValidationError(
+            _l("Password too long."),
+            fields={"password": _l("At most %(n)d characters.", n=PASSWORD_MAX)},
+        )
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return generate_password_hash(password)
+
+
+# --- throttling --------------------------------------------------------------------
+
+
+def locked_until(
+    failures: Sequence[datetime], now: datetime, *, limit: int, window: timedelta
+) -> datetime | None:
+    """When a lock-out ends, or None if there is none.
+
+    ``limit`` failures within ``window`` lock further attempts for ``window``
+    counted from the failure that reached the limit.
+    """
+    times = sorted(failures)
+    for i in range(len(times) - limit + 1):
+        last = times[i + limit - 1]
+        if last - times[i] <= window and now < last + window:
+            return last + window
+    return None
+
+
+def _recent_failures(
+    session: orm.Session, *, by_email: bool, value: str, since: datetime
+) -> list[datetime]:
+    column = LoginAttempt.email if by_email else LoginAttempt.ip
+    stmt = sa.select(LoginAttempt.at).where(
+        column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    if by_email:
+        # A successful login clears the account's earlier failures.
+        last_ok = (
+            sa.select(sa.func.max(LoginAttempt.at))
+            .where(LoginAttempt.email == value, LoginAttempt.succeeded.is_(True))
+            .scalar_subquery()
+        )
+        stmt = stmt.where(sa.or_(last_ok.is_(None), LoginAttempt.at > last_ok))
+    return list(session.scalars(stmt))
+
+
+def check_login_allowed(
+    session: orm.Session,
+    *,
+    email: str,
+    ip: str,
+    now: datetime,
+    limit: int,
+    window: timedelta,
+) -> None:
+    """Raise TooManyRequests while the account or the address is locked out."""
+    since = now - 2 * window
+    email = normalise_email(email)
+    for by_email, value in ((True, email), (False, ip)):
+        failures = _recent_failures(session, by_email=by_email, value=value, since=since)
+        if locked_until(failures, now, limit=limit, window=window):
+            raise TooManyRequests(
+                _l(
+                    "Too many failed sign-ins. Sign-in is paused for %(minutes)d minutes;"
+                    " try again later or ask the bureau to reset your password.",
+                    minutes=int(window.total_seconds() // 60),
+                )
+            )
+
+
+def authenticate(
+    session: orm.Session,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    now: datetime,
+    limit: int = 5,
+    window: timedelta = timedelta(minutes=15),
+) -> User | None:
+    """Check the credentials and record the attempt.
+
+    Returns the user, or None for any failure (unknown account, wrong password,
+    deactivated account), so the caller cannot reveal which. Raises
+    TooManyRequests while locked out; a locked-out attempt is not recorded.
+    """
+    email = normalise_email(email)
+    check_login_allowed(session, email=email, ip=ip, now=now, limit=limit, window=window)
+    user = session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password) and user.is_active
+    session.add(LoginAttempt(email=email[:254], ip=ip, at=now, succeeded=ok))
+    session.flush()
+    return user if ok else None
+
+
+# --- browser sessions --------------------------------------------------------------
+
+
+def start_session(session: orm.Session, user: User, *, ip: str | None, now: datetime) -> str:
+    """Open a new browser session for ``user`` and return its fresh random id."""
+    sid = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(id=sid, user=user, created_at=now, expires_at=now + SESSION_LIFETIME, ip=ip)
+    )
+    session.flush()
+    user.login_session_id = sid
+    return sid
+
+
+def user_for_session(session: orm.Session, sid: str, now: datetime) -> User | None:
+    """The active user of a live session, or None if it ended, expired or was revoked."""
+    row = session.execute(
+        sa.select(User, LoginSession.id)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.id == sid,
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > now,
+            User.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    user, found = row
+    user.login_session_id = found
+    return user
+
+
+def end_session(session: orm.Session, sid: str, now: datetime) -> None:
+    session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.id == sid, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def end_all_sessions(session: orm.Session, user: User, now: datetime) -> None:
+    session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+# --- users -------------------------------------------------------------------------
+
+
+def _check_role_link(role: str, school_id: int | None, advisor_id: int | None) -> None:
+    if role not in {r.value for r in Role}:
+        raise ValidationError(_l("Unknown role."), fields={"role": _l("Choose a role.")})
+    if role == Role.SCHOOL and not school_id:
+        raise ValidationError(
+            _l("A school account needs its school."),
+            fields={"school_id": _l("Choose the school.")},
+        )
+    if role == Role.ADVISOR and not advisor_id:
+        raise ValidationError(
+            _l("An advisor account needs its advisor record."),
+            fields={"advisor_id": _l("Choose the advisor.")},
+        )
+
+
+def _check_unique_email(session: orm.Session, email: str, user_id: int | None) -> None:
+    stmt = sa.select(User.id).where(User.email == email)
+    if user_id is not None:
+        stmt = stmt.where(User.id != user_id)
+    if session.scalar(stmt) is not None:
+        raise ValidationError(
+            _l("This e-mail is already in use."),
+            fields={"email": _l("This e-mail is already in use.")},
+        )
+
+
+def _check_advisor_unlinked(
+    session: orm.Session, advisor_id: int | None, user_id: int | None
+) -> None:
+    if advisor_id is None:
+        return
+    stmt = sa.select(User.id).where(User.advisor_id == advisor_id)
+    if user_id is not None:
+        stmt = stmt.where(User.id != user_id)
+    if session.scalar(stmt) is not None:
+        raise ValidationError(
+            _l("This advisor already has an account."),
+            fields={"advisor_id": _l("This advisor already has an account.")},
+        )
+
+
+def create_user(
+    session: orm.Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    school_id: int | None = None,
+    advisor_id: int | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create an account with exactly one role. Raises ValidationError on a taken
+    e-mail, a weak password or a role without its school/advisor."""
+    email = normalise_email(email)
+    _check_role_link(role, school_id, advisor_id)
+    _check_unique_email(session, email, None)
+    _check_advisor_unlinked(session, advisor_id if role == Role.ADVISOR else None, None)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        school_id=school_id if role == Role.SCHOOL else None,
+        advisor_id=advisor_id if role == Role.ADVISOR else None,
+        password_hash=hash_password(password),
+        locale=locale,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: orm.Session,
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    school_id: int | None,
+    advisor_id: int | None,
+    now: datetime,
+) -> User:
+    """Change an account's details. A change of role or link ends its sessions,
+    since what it may see has changed."""
+    email = normalise_email(email)
+    _check_role_link(role, school_id, advisor_id)
+    _check_unique_email(session, email, user.id)
+    _check_advisor_unlinked(session, advisor_id if role == Role.ADVISOR else None, user.id)
+    new_school = school_id if role == Role.SCHOOL else None
+    new_advisor = advisor_id if role == Role.ADVISOR else None
+    if (role, new_school, new_advisor) != (user.role, user.school_id, user.advisor_id):
+        end_all_sessions(session, user, now)
+    user.email, user.name, user.role = email, name.strip(), role
+    user.school_id, user.advisor_id = new_school, new_advisor
+    session.flush()
+    return user
+
+
+def set_password(session: orm.Session, user: User, password: str, now: datetime) -> None:
+    """Set a new password and end every session of the user."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    end_all_sessions(session, user, now)
+    session.flush()
+
+
+def change_own_password(
+    session: orm.Session, user: User, *, current: str, new: str, now: datetime
+) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationError(
+            _l("The current password is wrong."),
+            fields={"current_password": _l("The current password is wrong.")},
+        )
+    set_password(session, user, new, now)
+
+
+def set_active(
+    session: orm.Session, user: User, active: bool, *, actor: User, now: datetime
+) -> None:
+    """Activate or deactivate; deactivation ends the user's sessions and API access."""
+    if not active and user.id == actor.id:
+        raise Conflict(_l("You cannot deactivate your own account."))
+    user.is_active = active
+    if not active:
+        end_all_sessions(session, user, now)
+    session.flush()
+
+
+def set_locale(session: orm.Session, user: User, locale: str) -> None:
+    user.locale = locale
+    session.flush()
+
+
+def list_users(session: orm.Session, *, q: str = "", role: str = "") -> sa.Select[User]:
+    stmt = sa.select(User).order_by(User.role, User.email)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name.ilike(like)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    return stmt
+
+
+def get_user(session: orm.Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+def any_user(session: orm.Session) -> bool:
+    return session.scalar(sa.select(User.id).limit(1)) is not None
+
+
+def get_user_by_email(session: orm.Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+# --- API tokens --------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    # Tokens carry 256 random bits, so a plain SHA-256 is enough to keep them secret.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: orm.Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the clear text is returned once and never stored."""
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=(name.strip() or "API")[:100],
+        token_hash=_token_hash(clear),
+        prefix=clear[:10],
+    )
+    session.add(token)
+    session.flush()
+    return token, clear
+
+
+def revoke_token(session: orm.Session, user: User, token_id: int, now: datetime) -> None:
+    """Revoke one of the user's own tokens; another user's token is NotFound."""
+    token = session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if token is None:
+        raise NotFound(_l("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = now
+    session.flush()
+
+
+def list_tokens(session: orm.Session, user: User) -> Sequence[ApiToken]:
+    return session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).all()
+
+
+def user_for_token(session: orm.Session, clear: str) -> User | None:
+    """The active owner of a live token, or None."""
+    if not clear.startswith(TOKEN_PREFIX) or len(clear) > 100:
+        return None
+    return session.scalar(
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _token_hash(clear),
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    )

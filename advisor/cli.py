@@ -1,0 +1,69 @@
+"""Flask commands: the demo bureau, API tokens and first accounts."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from advisor import demo
+from advisor.accounts import services as accounts
+from advisor.accounts.models import Role
+from advisor.errors import AppError
+from advisor.extensions import db
+
+demo_cli = AppGroup("demo", help="The demo bureau.")
+tokens_cli = AppGroup("tokens", help="API tokens.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
+def demo_load(if_empty: bool) -> None:
+    """Create the demo bureau (safe to run again: it only adds what is missing)."""
+    if if_empty and accounts.any_user(db.session):
+        click.echo("The database already has accounts; the demo bureau was not loaded.")
+        return
+    report = demo.load_demo(db.session)
+    db.session.commit()
+    click.echo(f"Demo bureau: {report.created} records added.")
+    click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    accounts_list = demo.demo_accounts()
+    for email, role in accounts_list[:3]:
+        click.echo(f"  {email:28} {role}")
+    click.echo("  ... advisor01..advisor35@demo.local, school01..school60@demo.local")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def tokens_create(email: str, name: str) -> None:
+    """Create an API token for EMAIL; the token is printed once, on the last line."""
+    user = accounts.get_user_by_email(db.session, email)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active account {email}.")
+    _token, clear = accounts.create_token(db.session, user, name)
+    db.session.commit()
+    click.echo(f"Token for {user.email} ({user.role}); it is shown only now:")
+    click.echo(clear)
+
+
+@users_cli.command("create-bureau")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.password_option()
+def users_create_bureau(email: str, name: str, password: str) -> None:
+    """Create a bureau account (the first one of a new installation)."""
+    try:
+        user = accounts.create_user(
+            db.session, email=email, name=name, role=Role.BUREAU, password=password
+        )
+    except AppError as error:
+        raise click.ClickException(f"{error.message} {error.fields}") from error
+    db.session.commit()
+    click.echo(f"Bureau account {user.email} created.")
+
+
+def register(app: Flask) -> None:
+    for group in (demo_cli, tokens_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,149 @@
+"""Domain errors and how errors reach the user: JSON under /api/, pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """A refusal the user can act on. ``fields`` maps a field name to its message."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: Any, *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.fields = fields or {}
+
+
+class ValidationError(AppError):
+    status = 422
+    code = "validation_error"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    code = "too_many_requests"
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Sign in or send a valid API token."),
+    403: _l("You do not have permission to do this."),
+    404: _l("This page or record does not exist, or you cannot see it."),
+    405: _l("This method is not allowed here."),
+    409: _l("The record has changed in the meantime. Reload and try again."),
+    413: _l("The upload is too large."),
+    415: _l("This file type is not accepted."),
+    422: _l("Some values are not valid."),
+    429: _l("Too many attempts. Wait 15 minutes and try again."),
+    500: _l("Something went wrong on our side. Nothing was saved; please try again."),
+}
+
+PAGES_WITH_TEMPLATE = {403, 404, 429, 500}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(
+    status: int, message: Any, code: str | None = None, fields: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    body: dict[str, Any] = {
+        "code": code or HTTP_CODES.get(status, "error"),
+        "message": str(message),
+    }
+    if fields:
+        body["fields"] = {k: str(v) for k, v in fields.items()}
+    return jsonify({"error": body}), status
+
+
+def _page(status: int, message: Any) -> tuple[str, int]:
+    template = f"errors/{status}.html" if status in PAGES_WITH_TEMPLATE else "errors/other.html"
+    return render_template(template, status=status, message=message), status
+
+
+def _rollback() -> None:
+    from advisor.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the session may already be unusable; the request is ending anyway
+        log.exception("rollback after error failed")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error ends in a clear message: JSON in API.md's format or a page."""
+
+    @app.errorhandler(AppError)
+    def handle_app_error(error: AppError) -> Any:
+        _rollback()
+        if wants_json():
+            return json_error(error.status, error.message, error.code, error.fields)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError) -> Any:
+        message = _l("The form has expired or did not come from this site. Reload and retry.")
+        if wants_json():
+            return json_error(400, message)
+        return _page(400, message)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException) -> Any:
+        status = error.code or 500
+        if status >= 500:
+            _rollback()
+        if wants_json():
+            response = json_error(status, HTTP_MESSAGES.get(status, error.description))
+            if status == 405 and error.get_response().headers.get("Allow"):
+                response[0].headers["Allow"] = error.get_response().headers["Allow"]
+            return response
+        return _page(status, HTTP_MESSAGES.get(status, error.description))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        _rollback()
+        if wants_json():
+            return json_error(500, HTTP_MESSAGES[500])
+        return _page(500, HTTP_MESSAGES[500])

@@ -1,0 +1,27 @@
+"""Helpers shared by every domain's forms and list views."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+
+from advisor.errors import AppError
+
+
+def apply_errors(form: FlaskForm, error: AppError) -> None:
+    """Show a service's refusal on the form: per field where it names one, else on top."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+            placed = True
+    if not placed:
+        form.form_errors.append(str(error.message))
+
+
+def page_args(default_per_page: int = 50) -> dict[str, int]:
+    """``page`` and ``per_page`` from the query string; junk falls back to the defaults."""
+    page = request.args.get("page", type=int) or 1
+    per_page = request.args.get("per_page", type=int) or default_per_page
+    return {"page": max(1, page), "per_page": max(1, min(per_page, 200))}

@@ -1,0 +1,74 @@
+"""Typed, frozen application settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the application reads from its surroundings."""
+
+    secret_key: str
+    database_url: str
+    instance_path: Path = DEFAULT_INSTANCE
+    testing: bool = False
+    csrf_enabled: bool = True
+    session_cookie_secure: bool = False
+    default_locale: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    max_upload_bytes: int = 20 * 1024 * 1024
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        """Build the settings from environment variables, with safe local defaults."""
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("ADVISOR_INSTANCE_PATH") or DEFAULT_INSTANCE)
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'advisor.db'}"
+        return cls(
+            secret_key=env.get("SECRET_KEY") or _secret_key(instance),
+            database_url=database_url,
+            instance_path=instance,
+            session_cookie_secure=_bool(env, "SESSION_COOKIE_SECURE", False),
+            login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
+            login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
+            max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
+        )
+
+    def but(self, **changes: Any) -> Config:
+        """A copy with some settings changed (used by tests and commands)."""
+        return replace(self, **changes)

@@ -1,0 +1,166 @@
+"""Test fixtures: one migrated database per run with the demo bureau, each test in a
+rolled-back transaction; clients signed in as each role; a live server for browsers."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from advisor import create_app
+from advisor.demo import DEMO_PASSWORD, load_demo
+from advisor.extensions import alembic, db
+from config import PROJECT_ROOT, Config
+
+SHARED = PROJECT_ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _reset_postgres(url: str) -> None:
+    name = sa.make_url(url).database or ""
+    if "test" not in name and "ci" not in name:
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL points at {name!r}; its name must contain 'test' or 'ci',"
+            " because the suite empties it."
+        )
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def make_config(tmp: Path, database_url: str, **changes: Any) -> Config:
+    return Config(
+        secret_key="test-secret",
+        database_url=database_url,
+        instance_path=tmp,
+        testing=True,
+        csrf_enabled=False,
+    ).but(**changes)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
+    """The application on a database made by the migrations and holding the demo bureau."""
+    app = create_app(make_config(tmp_path_factory.mktemp("instance"), database_url))
+    with app.app_context():
+        alembic.upgrade()
+        load_demo(db.session)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test runs in a transaction that is rolled back afterwards.
+
+    The sessions of the test and of every request share one connection whose outer
+    transaction is never committed; their commits only release savepoints. No app
+    context stays pushed, so each request gets its own ``g`` (and its own user).
+    (Flask-SQLAlchemy-Lite's test_isolation patches engine.connect, which SQLAlchemy
+    2.1 treats as a session-owned connection and really commits.)
+    """
+    if request.node.get_closest_marker("browser") or "app" not in request.fixturenames:
+        yield
+        return
+    flask_app: Flask = request.getfixturevalue("app")
+    with flask_app.app_context():
+        engine, maker = db.engine, db.sessionmaker
+    connection = engine.connect()
+    outer = connection.begin()
+    options = {"bind": connection, "join_transaction_mode": "create_savepoint"}
+    with mock.patch.dict(maker.kw, options):
+        yield
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture()
+def session(app: Flask) -> Iterator[sa.orm.Session]:
+    """A session on the test's connection, for service tests; no app context is held."""
+    with app.app_context():
+        maker = db.sessionmaker
+    session = maker()
+    yield session
+    session.close()
+
+
+def login(client: FlaskClient, email: str, password: str = DEMO_PASSWORD) -> FlaskClient:
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def bureau(app: Flask) -> FlaskClient:
+    return login(app.test_client(), "bureau@demo.local")
+
+
+@pytest.fixture()
+def school1(app: Flask) -> FlaskClient:
+    """Staff of WS001 乌苏市第一中学 (primary advisor: advisor01)."""
+    return login(app.test_client(), "school01@demo.local")
+
+
+@pytest.fixture()
+def advisor1(app: Flask) -> FlaskClient:
+    """advisor01 张伟: primary for WS001, WS036; backup for WS018, WS053."""
+    return login(app.test_client(), "advisor01@demo.local")
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN)", statement, re.I):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture()
+def count_queries(app: Flask) -> Iterator[QueryCounter]:
+    """Counts the SQL statements run while the test body runs (N+1 detector)."""
+    counter = QueryCounter()
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    sa.event.remove(engine, "before_cursor_execute", counter)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason="browser test SKIPPED: /usr/bin/chromium is not installed")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
