@@ -20,6 +20,21 @@ def apply_errors(form: FlaskForm, error: AppError) -> None:
         form.form_errors.append(str(error.message))
 
 
+def error_text(error: AppError) -> str:
+    """A refusal as one sentence for a flash message: the message, then the field hints."""
+    hints = [str(m) for m in error.fields.values() if str(m) != str(error.message)]
+    return " ".join([str(error.message), *hints])
+
+
+def form_error_text(form: FlaskForm) -> str:
+    """A form's field errors as one flash message, each prefixed by its field label."""
+    return " ".join(
+        f"{getattr(form, name).label.text}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    )
+
+
 def page_args(default_per_page: int = 50) -> dict[str, int]:
     """``page`` and ``per_page`` from the query string; junk falls back to the defaults."""
     page = request.args.get("page", type=int) or 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -85,14 +86,39 @@ def _isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     flask_app: Flask = request.getfixturevalue("app")
     with flask_app.app_context():
-        engine, maker = db.engine, db.sessionmaker
+        engine = db.engine
     connection = engine.connect()
     outer = connection.begin()
-    options = {"bind": connection, "join_transaction_mode": "create_savepoint"}
-    with mock.patch.dict(maker.kw, options):
+    _connections.append(connection)
+    with ExitStack() as patches:
+        _bind_to(flask_app, connection, patches)
         yield
+    _connections.pop()
     outer.rollback()
     connection.close()
+
+
+_connections: list[sa.Connection] = []
+
+
+def _bind_to(flask_app: Flask, connection: sa.Connection, patches: ExitStack) -> None:
+    with flask_app.app_context():
+        maker = db.sessionmaker
+    options = {"bind": connection, "join_transaction_mode": "create_savepoint"}
+    patches.enter_context(mock.patch.dict(maker.kw, options))
+
+
+@pytest.fixture()
+def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the test database (other settings), inside the test's transaction."""
+    with ExitStack() as patches:
+
+        def build(**changes: Any) -> Flask:
+            other = create_app(make_config(tmp_path, database_url, **changes))
+            _bind_to(other, _connections[-1], patches)
+            return other
+
+        yield build
 
 
 @pytest.fixture()
@@ -129,7 +155,7 @@ def school1(app: Flask) -> FlaskClient:
 
 @pytest.fixture()
 def advisor1(app: Flask) -> FlaskClient:
-    """advisor01 张伟: primary for WS001, WS036; backup for WS018, WS053."""
+    """advisor01 张伟: primary for WS001 and WS036, backup for WS054."""
     return login(app.test_client(), "advisor01@demo.local")
 
 

@@ -80,6 +80,8 @@ def login() -> Any:
             db.session.commit()
             login_user(found)
             return redirect(next_url or url_for("home.index"))
+    elif form.errors:
+        status = 422
     return render_template("accounts/login.html", form=form), status
 
 

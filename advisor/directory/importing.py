@@ -181,6 +181,13 @@ def _rows(
     return rows, []
 
 
+def _keep(found: Any, attribute: str, value: Any) -> Any:
+    """A blank cell (or a missing optional column) leaves an existing record's value alone."""
+    if found is not None and value in ("", None):
+        return getattr(found, attribute)
+    return value
+
+
 def _header(columns: tuple[Column, ...], key: str) -> str:
     for c in columns:
         if c.key == key:
@@ -220,17 +227,17 @@ def import_schools(session: orm.Session, data: bytes, *, actor: User, today: dat
     planned: list[tuple[services.SchoolData, Advisor | None, Advisor | None]] = []
     for number, v in rows:
         level_text = _text(v.get("level"))
+        found = existing.get(_text(v.get("code")).upper())
         candidate = services.SchoolData(
             code=_text(v.get("code")),
             name=_text(v.get("name")),
             level=LEVEL_ALIASES.get(level_text, level_text),
-            district=_text(v.get("district")),
-            address=_text(v.get("address")),
-            contact_name=_text(v.get("contact_name")),
-            contact_phone=_text(v.get("contact_phone")),
+            district=_keep(found, "district", _text(v.get("district"))),
+            address=_keep(found, "address", _text(v.get("address"))),
+            contact_name=_keep(found, "contact_name", _text(v.get("contact_name"))),
+            contact_phone=_keep(found, "contact_phone", _text(v.get("contact_phone"))),
         )
         candidate = services.clean_school(candidate)
-        found = existing.get(candidate.code)
         _collect(
             SCHOOL_COLUMNS,
             number,
@@ -340,7 +347,7 @@ def import_advisors(session: orm.Session, data: bytes) -> ImportReport:
         return report
     firms = {f.name: f for f in session.scalars(sa.select(LawFirm))}
     existing = {a.licence_no: a for a in session.scalars(sa.select(Advisor))}
-    planned: list[services.AdvisorData] = []
+    planned: list[tuple[int, services.AdvisorData]] = []
     for number, v in rows:
         firm = firms.get(_text(v.get("law_firm")))
         if firm is None:
@@ -376,40 +383,40 @@ def import_advisors(session: orm.Session, data: bytes) -> ImportReport:
                     str(_l("Enter a valid e-mail address.")),
                 )
             )
+        found = existing.get(_text(v.get("licence_no")))
         advisor = services.clean_advisor(
             services.AdvisorData(
                 name=_text(v.get("name")),
                 law_firm_id=firm.id if firm else 0,
                 licence_no=_text(v.get("licence_no")),
                 appointed_on=dates["appointed_on"],
-                phone=_text(v.get("phone")),
-                email=email,
-                appointment_ends_on=dates["appointment_ends_on"],
-                specialties=_text(v.get("specialties")),
+                phone=_keep(found, "phone", _text(v.get("phone"))),
+                email=_keep(found, "email", email),
+                appointment_ends_on=_keep(
+                    found, "appointment_ends_on", dates["appointment_ends_on"]
+                ),
+                specialties=_keep(found, "specialties", _text(v.get("specialties"))),
             )
         )
-        found = existing.get(advisor.licence_no)
         fields = services.check_advisor(session, advisor, found.id if found else None)
         if firm is None:
             fields.pop("law_firm_id", None)
         _collect(ADVISOR_COLUMNS, number, fields, report.problems, {"law_firm_id": "law_firm"})
-        planned.append(advisor)
-    numbers = [n for n, _ in rows]
-    if not report.problems:
-        _duplicates(
-            list(zip(numbers, [a.licence_no for a in planned], strict=True)),
-            _header(ADVISOR_COLUMNS, "licence_no"),
-            report.problems,
-        )
-        _duplicates(
-            list(zip(numbers, [a.email or "" for a in planned], strict=True)),
-            _header(ADVISOR_COLUMNS, "email"),
-            report.problems,
-        )
+        planned.append((number, advisor))
+    _duplicates(
+        [(n, a.licence_no) for n, a in planned],
+        _header(ADVISOR_COLUMNS, "licence_no"),
+        report.problems,
+    )
+    _duplicates(
+        [(n, a.email or "") for n, a in planned],
+        _header(ADVISOR_COLUMNS, "email"),
+        report.problems,
+    )
     if report.problems:
         report.problems.sort(key=lambda p: (p.row, p.column))
         return report
-    for data_row in planned:
+    for _number, data_row in planned:
         target = existing.get(data_row.licence_no)
         if target is not None:
             # Import never re-activates or de-activates; that stays a deliberate act.

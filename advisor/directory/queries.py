@@ -145,16 +145,13 @@ def assignment_history(session: orm.Session, school_id: int) -> Sequence[Assignm
 
 def schools_served(session: orm.Session, advisor_id: int) -> Sequence[tuple[School, str]]:
     """Schools an advisor serves now, with the kind of assignment."""
-    return (
-        session.execute(
-            sa.select(School, Assignment.kind)
-            .join(Assignment, Assignment.school_id == School.id)
-            .where(Assignment.advisor_id == advisor_id, Assignment.ends_on.is_(None))
-            .order_by(School.code)
-        )
-        .tuples()
-        .all()
+    rows = session.execute(
+        sa.select(School, Assignment.kind)
+        .join(Assignment, Assignment.school_id == School.id)
+        .where(Assignment.advisor_id == advisor_id, Assignment.ends_on.is_(None))
+        .order_by(School.code)
     )
+    return [(school, kind) for school, kind in rows]
 
 
 def school_choices(session: orm.Session) -> list[tuple[int, str]]:

@@ -70,6 +70,16 @@ def _taken(session: orm.Session, column: Any, value: Any, own_id: int | None) ->
     return session.scalar(stmt) is not None
 
 
+def _check_lengths(model: type[Any], data: Any, problems: dict[str, Any]) -> None:
+    """Refuse text longer than its column, as the forms do, for callers without a form."""
+    for name in data.__dataclass_fields__:
+        value = getattr(data, name)
+        column = model.__table__.columns.get(name)
+        length = getattr(getattr(column, "type", None), "length", None)
+        if isinstance(value, str) and length and len(value) > length and name not in problems:
+            problems[name] = _l("At most %(n)d characters.", n=length)
+
+
 def _apply(target: Any, data: Any) -> bool:
     """Copy the dataclass fields onto the model; True if anything changed."""
     changed = False
@@ -110,6 +120,7 @@ def check_school(session: orm.Session, data: SchoolData, own_id: int | None) -> 
         problems["name"] = _l("Required.")
     if data.level not in {lv.value for lv in SchoolLevel}:
         problems["level"] = _l("Choose one of the listed levels.")
+    _check_lengths(School, data, problems)
     return problems
 
 
@@ -151,6 +162,7 @@ def save_law_firm(session: orm.Session, data: LawFirmData, firm: LawFirm | None 
         )
     elif _taken(session, LawFirm.credit_code, data.credit_code, own):
         problems["credit_code"] = _l("Another law firm already has this code.")
+    _check_lengths(LawFirm, data, problems)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     if firm is None:
@@ -193,6 +205,7 @@ def check_advisor(session: orm.Session, data: AdvisorData, own_id: int | None) -
         problems["email"] = _l("Another advisor already has this e-mail.")
     if data.appointment_ends_on and data.appointment_ends_on < data.appointed_on:
         problems["appointment_ends_on"] = _l("The appointment cannot end before it starts.")
+    _check_lengths(Advisor, data, problems)
     return problems
 
 

@@ -8,8 +8,8 @@ import re
 # check character computed from the first 17 with these weights, modulo 31.
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_CREDIT_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-_LICENCE_SHAPE = re.compile(r"^\d{17}$")
+_CREDIT_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_LICENCE_SHAPE = re.compile(r"^[0-9]{17}$")
 
 
 def credit_check_char(first17: str) -> str:

@@ -25,7 +25,7 @@ from advisor.directory.labels import LEVEL_LABELS
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import apply_errors, page_args
+from advisor.forms import apply_errors, error_text, form_error_text, page_args
 from advisor.workdays import today_local
 
 __all__ = ["bp"]
@@ -138,7 +138,8 @@ def assign(school_id: int) -> Any:
             )
         except ValidationError as error:
             db.session.rollback()
-            apply_errors(form, error)
+            flash(error_text(error), "danger")
+            return redirect(url_for("directory.school", school_id=target.id))
         else:
             db.session.commit()
             if row is None:
@@ -146,7 +147,7 @@ def assign(school_id: int) -> Any:
             else:
                 flash(_("%(name)s assigned.", name=advisor.name), "success")
             return redirect(url_for("directory.school", school_id=target.id))
-    flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    flash(form_error_text(form), "danger")
     return redirect(url_for("directory.school", school_id=target.id))
 
 
@@ -157,7 +158,7 @@ def end_backup(school_id: int) -> Any:
     target = queries.get_school(db.session, user(), school_id)
     form = EndBackupForm()
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        flash(form_error_text(form), "danger")
     else:
         services.end_backup(db.session, school=target, ends_on=form.ends_on.data or today_local())
         db.session.commit()

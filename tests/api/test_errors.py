@@ -1,0 +1,139 @@
+"""Errors under /api/ are always API.md's JSON; pages get friendly pages in both languages."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Blueprint, Flask, abort, request
+from flask.testing import FlaskClient
+from sqlalchemy import orm
+
+from advisor import create_app
+from advisor.accounts import services as accounts
+from advisor.errors import Conflict, Forbidden, TooManyRequests, ValidationError
+from tests.conftest import make_config
+
+
+@pytest.fixture(scope="module")
+def error_app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
+    """A second app on the same database, with routes that fail in every documented way."""
+    app = create_app(
+        make_config(tmp_path_factory.mktemp("errors"), database_url, max_upload_bytes=1000)
+    )
+    bp = Blueprint("failing", __name__)
+
+    @bp.route("/api/v1/test/<int:status>", methods=["GET", "POST"])
+    def fail(status: int) -> str:
+        if status == 409:
+            raise Conflict("The contract has changed.")
+        if status == 422:
+            raise ValidationError("Bad values.", fields={"amount": "Must be a number."})
+        if status == 403:
+            raise Forbidden("Not yours.")
+        if status == 429:
+            raise TooManyRequests("Slow down.")
+        if status == 413:
+            return str(len(request.form))
+        if status == 500:
+            raise RuntimeError("secret internals")
+        abort(status)
+
+    @bp.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    app.register_blueprint(bp)
+    yield app
+
+
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+@pytest.mark.parametrize("status", sorted(CODES))
+def test_api_errors_have_the_documented_shape(error_app: Flask, status: int) -> None:
+    response = error_app.test_client().get(f"/api/v1/test/{status}")
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.json
+    assert list(body) == ["error"]
+    assert body["error"]["code"] == CODES[status]
+    assert body["error"]["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert "secret internals" not in response.get_data(as_text=True)
+    if status == 422:
+        assert body["error"]["fields"] == {"amount": "Must be a number."}
+
+
+def test_api_413_is_json(error_app: Flask) -> None:
+    big = {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.pdf")}
+    response = error_app.test_client().post("/api/v1/test/413", data=big)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+
+
+def test_api_405_and_unknown_path(client: FlaskClient) -> None:
+    response = client.post("/api/v1/me")
+    assert response.status_code == 405
+    assert response.json["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+
+
+def test_api_400_on_bad_paging(client: FlaskClient, session: orm.Session) -> None:
+    user = accounts.get_user_by_email(session, "bureau@demo.local")
+    assert user is not None
+    _, token = accounts.create_token(session, user, "t")
+    session.commit()
+    for query in ("page=0", "page=abc", "per_page=201", "per_page=-1"):
+        response = client.get(
+            f"/api/v1/schools?{query}", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 400, query
+        assert response.json["error"]["code"] == "bad_request"
+        assert response.json["error"]["fields"]
+
+
+def test_pages_get_friendly_error_pages_in_both_languages(error_app: Flask) -> None:
+    client = error_app.test_client()
+    zh = client.get("/no-such-page", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert zh.status_code == 404 and zh.mimetype == "text/html"
+    assert "页面不存在" in zh.get_data(as_text=True) or "未找到" in zh.get_data(as_text=True)
+    en = client.get("/no-such-page", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Not found" in en.get_data(as_text=True)
+    boom = client.get("/boom", headers={"Accept-Language": "en"})
+    assert boom.status_code == 500
+    text = boom.get_data(as_text=True)
+    assert (
+        "Something went wrong" in text
+        and "secret internals" not in text
+        and "Traceback" not in text
+    )
+
+
+def test_csrf_is_enforced_on_forms(app: Flask, make_app: Callable[..., Flask]) -> None:
+    app = make_app(csrf_enabled=True)
+    client = app.test_client()
+    response = client.post("/login", data={"email": "bureau@demo.local", "password": "demo12345"})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True) or "expired" in response.get_data(
+        as_text=True
+    )
+    page = client.get("/login").get_data(as_text=True)
+    marker = 'name="csrf_token" type="hidden" value="'
+    token = page[page.index(marker) + len(marker) :].split('"', 1)[0]
+    ok = client.post(
+        "/login", data={"email": "bureau@demo.local", "password": "demo12345", "csrf_token": token}
+    )
+    assert ok.status_code == 302

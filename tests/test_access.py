@@ -1,0 +1,144 @@
+"""Every route, for every role: who gets in, who is sent to sign in, who gets 403 or 404.
+
+A route added without a row here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from advisor.accounts import services as accounts
+from advisor.extensions import db
+from tests.conftest import login
+
+ROLES = ("anonymous", "school", "advisor", "bureau")
+LOGIN = 302  # an anonymous visitor is sent to the login page
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    path: str
+    expect: tuple[int, int, int, int]  # anonymous, school01, advisor01, bureau
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+# school01 belongs to WS001 (id 1), whose primary advisor is advisor01 (id 1).
+# WS002 (id 2) and advisor02 (id 2) are outside both of their scopes.
+PAGES = [
+    Case("home.index", "GET", "/", (LOGIN, 302, 302, 302)),
+    Case("accounts.login", "GET", "/login", (200, 302, 302, 302)),
+    Case("accounts.login", "POST", "/login", (422, 302, 302, 302)),
+    Case("accounts.logout", "POST", "/logout", (LOGIN, 302, 302, 302)),
+    Case("accounts.set_language", "POST", "/language", (302, 302, 302, 302)),
+    Case("accounts.account", "GET", "/account", (LOGIN, 200, 200, 200)),
+    Case("accounts.change_password", "POST", "/account/password", (LOGIN, 422, 422, 422)),
+    Case("accounts.create_token", "POST", "/account/tokens", (LOGIN, 201, 201, 201)),
+    Case("accounts.revoke_token", "POST", "/account/tokens/999999/revoke", (LOGIN, 404, 404, 404)),
+    Case("directory.schools", "GET", "/schools", (LOGIN, 200, 200, 200)),
+    Case("directory.school", "GET", "/schools/1", (LOGIN, 200, 200, 200)),
+    Case("directory.school", "GET", "/schools/2", (LOGIN, 404, 404, 200)),
+    Case("directory.new_school", "GET", "/schools/new", (LOGIN, 403, 403, 200)),
+    Case("directory.new_school", "POST", "/schools/new", (LOGIN, 403, 403, 422)),
+    Case("directory.edit_school", "GET", "/schools/1/edit", (LOGIN, 403, 403, 200)),
+    Case("directory.edit_school", "POST", "/schools/2/edit", (LOGIN, 403, 403, 302)),
+    Case("directory.assign", "POST", "/schools/1/assign", (LOGIN, 403, 403, 302)),
+    Case("directory.end_backup", "POST", "/schools/3/backup/end", (LOGIN, 403, 403, 302)),
+    Case("directory.advisors", "GET", "/advisors", (LOGIN, 200, 200, 200)),
+    Case("directory.advisor", "GET", "/advisors/1", (LOGIN, 200, 200, 200)),
+    Case("directory.advisor", "GET", "/advisors/2", (LOGIN, 404, 404, 200)),
+    Case("directory.new_advisor", "GET", "/advisors/new", (LOGIN, 403, 403, 200)),
+    Case("directory.new_advisor", "POST", "/advisors/new", (LOGIN, 403, 403, 422)),
+    Case("directory.edit_advisor", "GET", "/advisors/1/edit", (LOGIN, 403, 403, 200)),
+    Case("directory.edit_advisor", "POST", "/advisors/2/edit", (LOGIN, 403, 403, 302)),
+    Case("directory.law_firms", "GET", "/law-firms", (LOGIN, 403, 403, 200)),
+    Case("directory.new_law_firm", "GET", "/law-firms/new", (LOGIN, 403, 403, 200)),
+    Case("directory.new_law_firm", "POST", "/law-firms/new", (LOGIN, 403, 403, 422)),
+    Case("directory.edit_law_firm", "GET", "/law-firms/1/edit", (LOGIN, 403, 403, 200)),
+    Case("directory.edit_law_firm", "POST", "/law-firms/1/edit", (LOGIN, 403, 403, 302)),
+    Case("directory.import_page", "GET", "/import", (LOGIN, 403, 403, 200)),
+    Case(
+        "directory.import_template", "GET", "/import/schools/template.xlsx", (LOGIN, 403, 403, 200)
+    ),
+    Case("directory.import_upload", "POST", "/import/advisors", (LOGIN, 403, 403, 422)),
+    Case("directory.users", "GET", "/users", (LOGIN, 403, 403, 200)),
+    Case("directory.new_user", "GET", "/users/new", (LOGIN, 403, 403, 200)),
+    Case("directory.new_user", "POST", "/users/new", (LOGIN, 403, 403, 422)),
+    Case("directory.edit_user", "GET", "/users/2/edit", (LOGIN, 403, 403, 200)),
+    Case("directory.edit_user", "POST", "/users/2/edit", (LOGIN, 403, 403, 422)),
+    Case("directory.set_active", "POST", "/users/2/active", (LOGIN, 403, 403, 302)),
+    Case("directory.reset_password", "POST", "/users/2/password", (LOGIN, 403, 403, 422)),
+    Case("directory.edit_user", "GET", "/users/999999/edit", (LOGIN, 403, 403, 404)),
+    Case("static", "GET", "/static/css/app.css", (200, 200, 200, 200)),
+]
+
+API = [
+    Case("api.openapi", "GET", "/api/v1/openapi.json", (200, 200, 200, 200)),
+    Case("api.me", "GET", "/api/v1/me", (401, 200, 200, 200)),
+    Case("api.schools", "GET", "/api/v1/schools", (401, 200, 200, 200)),
+    Case("api.school", "GET", "/api/v1/schools/1", (401, 200, 200, 200)),
+    Case("api.school", "GET", "/api/v1/schools/2", (401, 404, 404, 200)),
+    Case("api.advisors", "GET", "/api/v1/advisors", (401, 200, 200, 200)),
+    Case("api.advisor", "GET", "/api/v1/advisors/1", (401, 200, 200, 200)),
+    Case("api.advisor", "GET", "/api/v1/advisors/2", (401, 404, 404, 200)),
+]
+
+EMAILS = {
+    "school": "school01@demo.local",
+    "advisor": "advisor01@demo.local",
+    "bureau": "bureau@demo.local",
+}
+
+
+def _client(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    return client if role == "anonymous" else login(client, EMAILS[role])
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    served = {
+        (rule.endpoint, m)
+        for rule in app.url_map.iter_rules()
+        for m in rule.methods or ()
+        if m not in ("HEAD", "OPTIONS")
+    }
+    covered = {(c.endpoint, c.method) for c in PAGES + API}
+    assert served - covered == set(), "routes without an access test"
+    assert covered - served == set(), "matrix rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", PAGES, ids=lambda c: c.id)
+def test_pages(app: Flask, case: Case, role: str) -> None:
+    client = _client(app, role)
+    response = client.open(case.path, method=case.method)
+    expected = case.expect[ROLES.index(role)]
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    if role == "anonymous" and expected == LOGIN and case.endpoint != "accounts.set_language":
+        assert "/login" in response.location
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", API, ids=lambda c: c.id)
+def test_api(app: Flask, case: Case, role: str) -> None:
+    headers = {}
+    if role != "anonymous":
+        with app.app_context():
+            user = accounts.get_user_by_email(db.session, EMAILS[role])
+            assert user is not None
+            _token, clear = accounts.create_token(db.session, user, "matrix")
+            db.session.commit()
+        headers["Authorization"] = f"Bearer {clear}"
+    response = app.test_client().open(case.path, method=case.method, headers=headers)
+    assert response.status_code == case.expect[ROLES.index(role)]
+    assert response.is_json
+    if response.status_code >= 400:
+        assert set(response.json["error"]) >= {"code", "message"}
