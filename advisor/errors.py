@@ -99,7 +99,18 @@ def json_error(
 
 def _page(status: int, message: Any) -> tuple[str, int]:
     template = f"errors/{status}.html" if status in PAGES_WITH_TEMPLATE else "errors/other.html"
-    return render_template(template, status=status, message=message), status
+    try:
+        return render_template(template, status=status, message=message), status
+    except Exception:  # the page itself needs the database or the session; say it plainly
+        log.exception("error page %s could not be rendered", status)
+        return FALLBACK_PAGE.format(status=status), status
+
+
+FALLBACK_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
+<title>{status}</title><body style="font-family:sans-serif;margin:3rem">
+<h1>系统暂时无法处理您的请求（{status}）</h1><p>请稍后重试；如果问题持续，请联系教科局。</p>
+<p>The system could not handle your request ({status}). Please try again later.</p>
+<p><a href="/">返回首页 / Back to the start page</a></p></body></html>"""
 
 
 def _rollback() -> None:

@@ -18,8 +18,12 @@ LOCALE_NAMES = {"zh": "中文", "en": "English"}
 
 
 def select_locale() -> str:
-    if current_user.is_authenticated and current_user.locale in LOCALES:
-        return str(current_user.locale)
+    try:
+        saved = current_user.locale if current_user.is_authenticated else None
+    except Exception:  # an error page must still render when the user cannot be loaded
+        saved = None
+    if saved in LOCALES:
+        return str(saved)
     chosen = session.get("locale")
     if chosen in LOCALES:
         return str(chosen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Blueprint, Flask, abort, request
@@ -137,3 +138,16 @@ def test_csrf_is_enforced_on_forms(app: Flask, make_app: Callable[..., Flask]) -
         "/login", data={"email": "bureau@demo.local", "password": "demo12345", "csrf_token": token}
     )
     assert ok.status_code == 302
+
+
+def test_a_broken_database_still_gets_a_plain_error_page(tmp_path: Path) -> None:
+    broken = create_app(make_config(tmp_path, f"sqlite:///{tmp_path}/missing/dir/advisor.db"))
+    client = broken.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "some-session-id"
+    response = client.get("/account")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "系统暂时无法处理您的请求" in text and "Traceback" not in text
+    api = client.get("/api/v1/me", headers={"Authorization": "Bearer adv_x"})
+    assert api.status_code == 500 and api.json["error"]["code"] == "internal_error"
