@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 from sqlalchemy import orm
+from werkzeug.test import TestResponse
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import LoginSession
