@@ -51,6 +51,10 @@ class Config:
     login_max_failures: int = 5
     login_window_minutes: int = 15
     max_upload_bytes: int = 20 * 1024 * 1024
+    files_path: Path | None = None
+    parse_seconds: float = 20.0
+    parse_memory_mb: int = 1024
+    parse_max_pages: int = 500
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -67,7 +71,16 @@ class Config:
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
             login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
             max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
+            files_path=Path(env["FILES_PATH"]) if env.get("FILES_PATH") else None,
+            parse_seconds=float(env.get("PARSE_SECONDS") or 20),
+            parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
+            parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
         )
+
+    @property
+    def files_dir(self) -> Path:
+        """Where uploaded files live: outside the web root, under the instance folder."""
+        return self.files_path or self.instance_path / "files"
 
     def but(self, **changes: Any) -> Config:
         """A copy with some settings changed (used by tests and commands)."""

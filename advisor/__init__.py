@@ -10,6 +10,8 @@ from advisor import cli, errors
 from advisor.accounts.views import bp as accounts_bp
 from advisor.api.views import bp as api_bp
 from advisor.auth import init_login
+from advisor.contracts.settings_views import bp as contracts_settings_bp
+from advisor.contracts.views import bp as contracts_bp
 from advisor.db import configure_sqlite
 from advisor.directory.views import bp as directory_bp
 from advisor.extensions import alembic, csrf, db
@@ -59,7 +61,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_login(app)
     init_i18n(app)
     errors.register_error_handlers(app)
-    for bp in (home_bp, accounts_bp, directory_bp, api_bp):
+    for bp in (home_bp, accounts_bp, directory_bp, contracts_bp, contracts_settings_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     cli.register(app)

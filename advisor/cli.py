@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from advisor import demo
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
+from advisor.contracts.files import FileStore
+from advisor.contracts.models import ContractVersion
 from advisor.errors import AppError
 from advisor.extensions import db
 
@@ -64,6 +67,24 @@ def users_create_bureau(email: str, name: str, password: str) -> None:
     click.echo(f"Bureau account {user.email} created.")
 
 
+files_cli = AppGroup("files", help="Uploaded files.")
+
+
+@files_cli.command("check")
+def files_check() -> None:
+    """List stored files no version refers to (orphans) and versions whose file is missing."""
+    store = FileStore(current_app.config["ADVISOR"].files_dir)
+    referenced = db.session.scalars(sa.select(ContractVersion.sha256).distinct())
+    orphans, missing = store.check(referenced)
+    for digest in orphans:
+        click.echo(f"orphan  {store.path(digest)}")
+    for digest in missing:
+        click.echo(f"missing {digest}")
+    click.echo(f"{len(orphans)} orphaned, {len(missing)} missing.")
+    if missing:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    for group in (demo_cli, tokens_cli, users_cli):
+    for group in (demo_cli, tokens_cli, users_cli, files_cli):
         app.cli.add_command(group)

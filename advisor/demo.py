@@ -68,6 +68,7 @@ ADVISOR_NAMES = (
     "巴合提古丽",
     "热依拉·阿不都",
 )
+CONTACT_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 SPECIALTIES = ("合同", "劳动人事", "政府采购", "建设工程", "校园安全", "知识产权", "行政法")
 
 # (name, level, district); district "乌苏市" is the city proper.
@@ -254,7 +255,7 @@ def load_demo(session: orm.Session) -> DemoReport:
                     level=level,
                     district=district,
                     address=f"{district}{'学府路' if n % 2 else '文化路'}{n}号",
-                    contact_name=f"{name[-4:-2]}办公室",
+                    contact_name=f"{CONTACT_SURNAMES[n % len(CONTACT_SURNAMES)]}老师",
                     contact_phone=f"0992-85{n:05d}",
                 ),
             )

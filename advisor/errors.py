@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,16 @@ class Forbidden(AppError):
 class Conflict(AppError):
     status = 409
     code = "conflict"
+
+
+class Unsupported(AppError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
 
 
 class TooManyRequests(AppError):
@@ -131,6 +143,16 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(error.status, error.message, error.code, error.fields)
         return _page(error.status, error.message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def handle_race(error: Exception) -> Any:
+        # Two people changed the same record at once; the later one is refused whole.
+        _rollback()
+        log.info("concurrent change refused: %s", error)
+        if wants_json():
+            return json_error(409, HTTP_MESSAGES[409])
+        return _page(409, HTTP_MESSAGES[409])
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError) -> Any:

@@ -17,8 +17,6 @@ def index() -> Any:
     """Send each role to where its work starts."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    if current_user.role == Role.SCHOOL:
-        return redirect(url_for("directory.school", school_id=current_user.school_id))
-    if current_user.role == Role.ADVISOR:
-        return redirect(url_for("directory.advisor", advisor_id=current_user.advisor_id))
+    if current_user.role in (Role.SCHOOL, Role.ADVISOR):
+        return redirect(url_for("contracts.index"))
     return redirect(url_for("directory.schools"))

@@ -10,8 +10,9 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from advisor.accounts.forms import ROLE_CHOICES
+from advisor.accounts.services import unread_count
 from advisor.directory.labels import KIND_LABELS
-from advisor.extensions import babel
+from advisor.extensions import babel, db
 
 LOCALES = ("zh", "en")
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
@@ -57,6 +58,13 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))  # type: ignore[call-overload]
 
 
+def unread_notifications() -> int:
+    """The bell's number for the signed-in user (0 for visitors)."""
+    if not current_user.is_authenticated:
+        return 0
+    return unread_count(db.session, current_user)
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = fmt_date
@@ -66,4 +74,5 @@ def init_i18n(app: Flask) -> None:
         role_choices=role_choices,
         kind_label=kind_label,
         get_locale=get_locale,
+        unread_notifications=unread_notifications,
     )

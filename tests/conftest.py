@@ -7,6 +7,8 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -17,9 +19,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from advisor import create_app
+from advisor.accounts import services as accounts
+from advisor.contracts import services as contracts
+from advisor.contracts.extraction import Limits, inspect
+from advisor.contracts.files import FileStore
 from advisor.demo import DEMO_PASSWORD, load_demo
 from advisor.extensions import alembic, db
 from config import PROJECT_ROOT, Config
+from tests.documents import make_pdf
 
 SHARED = PROJECT_ROOT.parent / "shared"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,9 +73,39 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator
         alembic.upgrade()
         load_demo(db.session)
         db.session.commit()
+        _sample_contracts(app)
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _sample_contracts(app: Flask) -> None:
+    """Contract 1 from WS001 (advisor01) and contract 2 from WS002 (advisor02), both submitted."""
+    store = FileStore(app.config["ADVISOR"].files_dir)
+    for email, title in (
+        ("school01@demo.local", "食堂食材采购合同"),
+        ("school02@demo.local", "校服采购合同"),
+    ):
+        school_user = accounts.get_user_by_email(db.session, email)
+        assert school_user is not None
+        data = make_pdf()
+        contracts.submit_contract(
+            db.session,
+            actor=school_user,
+            store=store,
+            today=date(2026, 3, 2),
+            now=datetime(2026, 3, 2, 2, 0, tzinfo=UTC),
+            data=contracts.ContractData(
+                title=title,
+                counterparty="乌苏市丰收食品有限公司",
+                contract_type="catering",
+                amount=Decimal("12000.00"),
+                start_on=date(2026, 3, 1),
+                end_on=date(2026, 12, 31),
+            ),
+            upload=contracts.Upload("合同.pdf", data, inspect(data, Limits())),
+        )
+    db.session.commit()
 
 
 @pytest.fixture(autouse=True)

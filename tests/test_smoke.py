@@ -15,5 +15,5 @@ def test_each_role_lands_on_its_home(
     bureau: FlaskClient, school1: FlaskClient, advisor1: FlaskClient
 ) -> None:
     assert bureau.get("/").location.endswith("/schools")
-    assert school1.get("/").location.endswith("/schools/1")
-    assert advisor1.get("/").location.endswith("/advisors/1")
+    assert school1.get("/").location.endswith("/contracts")
+    assert advisor1.get("/").location.endswith("/contracts")

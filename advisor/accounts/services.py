@@ -9,13 +9,14 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Role, User
+from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Notification, Role, User
 from advisor.errors import Conflict, NotFound, TooManyRequests, ValidationError
 
 PASSWORD_MIN = 8
@@ -405,4 +406,67 @@ def user_for_token(session: orm.Session, clear: str) -> User | None:
             ApiToken.revoked_at.is_(None),
             User.is_active.is_(True),
         )
+    )
+
+
+# --- notifications -----------------------------------------------------------------
+
+
+def notify(
+    session: orm.Session, user_ids: Sequence[int], kind: str, *, link: str = "", **params: Any
+) -> None:
+    """Put a notice in each user's inbox; its text is rendered per reader from ``kind``."""
+    for user_id in dict.fromkeys(user_ids):
+        session.add(Notification(user_id=user_id, kind=kind, params=params, link=link))
+    session.flush()
+
+
+def bureau_user_ids(session: orm.Session) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(User.id).where(User.role == Role.BUREAU, User.is_active.is_(True))
+        )
+    )
+
+
+def advisor_user_ids(session: orm.Session, advisor_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(User.id).where(User.advisor_id == advisor_id, User.is_active.is_(True))
+        )
+    )
+
+
+def school_user_ids(session: orm.Session, school_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(User.id).where(User.school_id == school_id, User.is_active.is_(True))
+        )
+    )
+
+
+def list_notifications(session: orm.Session, user: User) -> sa.Select[Notification]:
+    return (
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+    )
+
+
+def unread_count(session: orm.Session, user: User) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_all_read(session: orm.Session, user: User, now: datetime) -> None:
+    session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now)
     )

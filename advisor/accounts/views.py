@@ -22,10 +22,10 @@ from flask_login import current_user, login_user, logout_user
 from advisor.accounts import services
 from advisor.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
 from advisor.auth import protect, user
-from advisor.db import utcnow
+from advisor.db import paginate, utcnow
 from advisor.errors import TooManyRequests, ValidationError
 from advisor.extensions import db
-from advisor.forms import apply_errors
+from advisor.forms import apply_errors, page_args
 from advisor.i18n import LOCALES
 
 bp = Blueprint("accounts", __name__)
@@ -172,3 +172,18 @@ def revoke_token(token_id: int) -> Any:
     db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("accounts.account"))
+
+
+@bp.get("/notifications")
+def notifications() -> Any:
+    """The user's notices, newest first."""
+    page = paginate(db.session, services.list_notifications(db.session, user()), **page_args())
+    return render_template("accounts/notifications.html", page=page)
+
+
+@bp.post("/notifications/read")
+def read_notifications() -> Any:
+    """Mark every notice as read."""
+    services.mark_all_read(db.session, user(), utcnow())
+    db.session.commit()
+    return redirect(url_for("accounts.notifications"))

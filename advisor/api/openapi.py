@@ -145,6 +145,229 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+CONTRACT_TYPES = [
+    "procurement",
+    "construction",
+    "service",
+    "lease",
+    "catering",
+    "uniform",
+    "school_bus",
+    "cooperation",
+    "employment",
+    "insurance",
+    "donation",
+    "other",
+]
+STATUSES = ["submitted", "in_review", "returned", "reviewed", "closed", "withdrawn"]
+
+SCHEMAS["Version"] = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "integer"},
+        "file_name": {"type": "string"},
+        "size": {"type": "integer"},
+        "sha256": {"type": "string"},
+        "pages": {"type": "integer"},
+        "has_text": {"type": "boolean"},
+        "media_type": {"enum": ["pdf", "docx"]},
+        "uploaded_at": {"type": "string", "format": "date-time"},
+    },
+}
+SCHEMAS["Contract"] = {
+    "type": "object",
+    "required": [
+        "id",
+        "title",
+        "counterparty",
+        "contract_type",
+        "amount",
+        "status",
+        "lock_version",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "counterparty": {"type": "string"},
+        "contract_type": {"enum": CONTRACT_TYPES},
+        "amount": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"},
+        "start_date": {"type": "string", "format": "date"},
+        "end_date": {"type": "string", "format": "date"},
+        "urgent": {"type": "boolean"},
+        "school_id": {"type": "integer"},
+        "advisor_id": {"type": "integer"},
+        "status": {"enum": STATUSES},
+        "due_date": {"type": ["string", "null"], "format": "date"},
+        "submitted_at": {"type": "string", "format": "date-time"},
+        "outcome": {"enum": [None, "approve", "approve_with_changes", "reject"]},
+        "result": {"enum": [None, "signed", "abandoned"]},
+        "lock_version": {"type": "integer"},
+        "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+        "precheck": {"type": "array"},
+        "reviews": {"type": "array"},
+        "history": {"type": "array"},
+    },
+}
+
+_UPLOAD_FIELDS = {
+    "title": {"type": "string"},
+    "counterparty": {"type": "string"},
+    "contract_type": {"enum": CONTRACT_TYPES},
+    "amount": {"type": "string", "examples": ["12000", "12,000.00"]},
+    "start_date": {"type": "string", "format": "date"},
+    "end_date": {"type": "string", "format": "date"},
+    "urgent": {"enum": ["true", "false"]},
+    "note": {"type": "string"},
+    "file": {"type": "string", "format": "binary"},
+}
+
+
+def _multipart(fields: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": fields, "required": required}
+            }
+        },
+    }
+
+
+def _json_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": properties, "required": required}
+            }
+        }
+    }
+
+
+def _contract_paths() -> dict[str, Any]:
+    contract = {"$ref": "#/components/schemas/Contract"}
+    cid = _id_param("contract_id")
+    created = {
+        "201": {"description": "Created", "content": {"application/json": {"schema": contract}}},
+        **_error_responses("400", "401", "403", "404"),
+        "409": {"description": "State conflict or stale lock_version"},
+        "413": {"description": "File too large"},
+        "415": {"description": "Not a PDF or Word file"},
+        "422": {"description": "Invalid values, or an unreadable/encrypted/empty file"},
+    }
+    changed = {
+        **_ok(contract),
+        **_error_responses("400", "401", "403", "404"),
+        "409": {"description": "Not allowed in the current status, or stale lock_version"},
+    }
+    return {
+        "/contracts": {
+            "get": {
+                "summary": "Contracts the caller may see",
+                "parameters": [
+                    *PAGING,
+                    _query("status", {"enum": STATUSES}),
+                    _query("school_id"),
+                    _query("advisor_id"),
+                    _query("contract_type", {"enum": CONTRACT_TYPES}),
+                    _query("q"),
+                    _query("overdue", {"enum": ["true", "false"]}),
+                ],
+                "responses": {**_ok(_list_of("Contract")), **_error_responses("400", "401")},
+            },
+            "post": {
+                "summary": "Submit a contract with its file (school)",
+                "requestBody": _multipart(
+                    _UPLOAD_FIELDS,
+                    [
+                        "title",
+                        "counterparty",
+                        "contract_type",
+                        "amount",
+                        "start_date",
+                        "end_date",
+                        "file",
+                    ],
+                ),
+                "responses": created,
+            },
+        },
+        "/contracts/{contract_id}": {
+            "get": {
+                "summary": "One contract",
+                "parameters": [cid],
+                "responses": {**_ok(contract), **_error_responses("401", "404")},
+            },
+        },
+        "/contracts/{contract_id}/versions": {
+            "post": {
+                "summary": "Upload a revised version (school; returned or reviewed)",
+                "parameters": [cid],
+                "requestBody": _multipart(
+                    {
+                        "file": _UPLOAD_FIELDS["file"],
+                        "note": {"type": "string"},
+                        "lock_version": {"type": "integer"},
+                    },
+                    ["file"],
+                ),
+                "responses": created,
+            },
+        },
+        "/contracts/{contract_id}/versions/{number}/file": {
+            "get": {
+                "summary": "A version's file, under its original name",
+                "parameters": [cid, _id_param("number")],
+                "responses": {"200": {"description": "The file"}, **_error_responses("401", "404")},
+            },
+        },
+        "/contracts/{contract_id}/diff": {
+            "get": {
+                "summary": "Changed lines between two versions",
+                "parameters": [
+                    cid,
+                    {
+                        "name": "from",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    {"name": "to", "in": "query", "required": True, "schema": {"type": "integer"}},
+                ],
+                "responses": {**_ok({"type": "object"}), **_error_responses("400", "401", "404")},
+            },
+        },
+        "/contracts/{contract_id}/start": {
+            "post": {
+                "summary": "Start the review (assigned advisor)",
+                "parameters": [cid],
+                "requestBody": _json_body({"lock_version": {"type": "integer"}}, []),
+                "responses": changed,
+            },
+        },
+        "/contracts/{contract_id}/withdraw": {
+            "post": {
+                "summary": "Withdraw (school, before an opinion)",
+                "parameters": [cid],
+                "requestBody": _json_body(
+                    {"reason": {"type": "string"}, "lock_version": {"type": "integer"}}, ["reason"]
+                ),
+                "responses": changed,
+            },
+        },
+        "/contracts/{contract_id}/reassign": {
+            "post": {
+                "summary": "Reassign to another advisor (bureau)",
+                "parameters": [cid],
+                "requestBody": _json_body(
+                    {"advisor_id": {"type": "integer"}, "reason": {"type": "string"}},
+                    ["advisor_id", "reason"],
+                ),
+                "responses": changed,
+            },
+        },
+    }
+
+
 def spec() -> dict[str, Any]:
     ref = "#/components/schemas/"
     return {
@@ -157,6 +380,7 @@ def spec() -> dict[str, Any]:
             "schemas": SCHEMAS,
         },
         "paths": {
+            **_contract_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

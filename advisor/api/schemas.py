@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import orm
+
 from advisor.accounts.models import User
+from advisor.contracts.models import Contract
+from advisor.contracts.queries import events as contract_events
 from advisor.db import Page
 from advisor.directory.models import Advisor, School
 from advisor.directory.queries import Serving
@@ -60,3 +65,61 @@ def advisor_json(advisor: Advisor) -> dict[str, Any]:
 
 def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def contract_json(
+    session: orm.Session, contract: Contract, *, brief: bool = False
+) -> dict[str, Any]:
+    """A contract as API.md shows it; ``brief`` leaves out versions and pre-check in lists."""
+    body: dict[str, Any] = {
+        "id": contract.id,
+        "title": contract.title,
+        "counterparty": contract.counterparty,
+        "contract_type": contract.contract_type,
+        "amount": f"{contract.amount:.2f}",
+        "start_date": _iso(contract.start_on),
+        "end_date": _iso(contract.end_on),
+        "urgent": contract.is_urgent,
+        "note": contract.note,
+        "school_id": contract.school_id,
+        "advisor_id": contract.advisor_id,
+        "status": contract.status,
+        "due_date": _iso(contract.due_on),
+        "submitted_at": _iso(contract.submitted_at),
+        "outcome": contract.outcome,
+        "result": contract.result,
+        "lock_version": contract.lock_version,
+    }
+    if brief:
+        return body
+    body["versions"] = [
+        {
+            "number": v.number,
+            "file_name": v.file_name,
+            "size": v.size,
+            "sha256": v.sha256,
+            "pages": v.pages,
+            "has_text": v.has_text,
+            "media_type": v.media_type,
+            "uploaded_at": _iso(v.uploaded_at),
+        }
+        for v in contract.versions
+    ]
+    body["precheck"] = []
+    body["reviews"] = []
+    body["history"] = [
+        {
+            "at": _iso(e.at),
+            "action": e.action,
+            "from": e.from_status,
+            "to": e.to_status,
+            "actor_id": e.actor_id,
+            "detail": e.detail,
+        }
+        for e in contract_events(session, contract)
+    ]
+    return body

@@ -1,39 +1,19 @@
-"""The JSON API, version 1 (API.md): same access rules as the pages, token authentication."""
+"""The JSON API, version 1 (API.md): the account and the directory; contracts in api.contracts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
-from flask_babel import lazy_gettext as _l
+from flask import request
 
-from advisor.api.auth import api_user, protect_api
+from advisor.api import contracts as _contracts  # noqa: F401  (registers its routes)
+from advisor.api.auth import api_user
+from advisor.api.blueprint import bp, page_params
 from advisor.api.openapi import spec
 from advisor.api.schemas import advisor_json, page_json, school_json, user_json
-from advisor.db import MAX_PER_PAGE, paginate
+from advisor.db import paginate
 from advisor.directory import queries
-from advisor.errors import AppError
 from advisor.extensions import db
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-protect_api(bp, allow=("api.openapi",))
-
-
-def _page_args() -> dict[str, int]:
-    """Strict paging: a non-number or a value out of range is a 400, not a guess."""
-    values: dict[str, int] = {}
-    for name, default, top in (("page", 1, 10**9), ("per_page", 50, MAX_PER_PAGE)):
-        raw = request.args.get(name)
-        if raw is None:
-            values[name] = default
-            continue
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
-            raise AppError(
-                _l("Invalid paging."),
-                fields={name: _l("A whole number from 1 to %(top)d.", top=top)},
-            )
-        values[name] = int(raw)
-    return values
 
 
 @bp.get("/openapi.json")
@@ -54,7 +34,7 @@ def schools() -> Any:
     args = {k: request.args.get(k, "") for k in ("q", "district", "level", "active")}
     if args["active"] in ("true", "false"):
         args["active"] = "1" if args["active"] == "true" else "0"
-    page = paginate(db.session, queries.search_schools(api_user(), **args), **_page_args())
+    page = paginate(db.session, queries.search_schools(api_user(), **args), **page_params())
     serving = queries.current_advisors(db.session, [s.id for s in page.items])
     return page_json(page, [school_json(s, serving[s.id]) for s in page.items])
 
@@ -71,7 +51,7 @@ def advisors() -> Any:
     """Advisors the caller may see."""
     firm = request.args.get("law_firm_id", type=int)
     stmt = queries.search_advisors(api_user(), q=request.args.get("q", ""), law_firm_id=firm)
-    page = paginate(db.session, stmt, **_page_args())
+    page = paginate(db.session, stmt, **page_params())
     return page_json(page, [advisor_json(a) for a in page.items])
 
 
@@ -79,3 +59,6 @@ def advisors() -> Any:
 def advisor(advisor_id: int) -> Any:
     """One advisor the caller may see."""
     return advisor_json(queries.get_advisor(db.session, api_user(), advisor_id))
+
+
+__all__ = ["bp"]

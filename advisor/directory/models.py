@@ -123,3 +123,38 @@ class Assignment(Base):
 
     school: Mapped[School] = orm.relationship(back_populates="assignments")
     advisor: Mapped[Advisor] = orm.relationship(back_populates="assignments")
+
+
+class Absence(Base):
+    """A period an advisor cannot take new contracts (leave, illness, a trial elsewhere)."""
+
+    __tablename__ = "absence"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="dates"),
+        sa.Index("ix_absence_advisor_dates", "advisor_id", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("advisor.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    advisor: Mapped[Advisor] = orm.relationship()
+
+
+class ConflictDeclaration(Base):
+    """An organisation the advisor's law firm acts for: contracts with it go to the backup."""
+
+    __tablename__ = "conflict_declaration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("advisor.id"), index=True)
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    advisor: Mapped[Advisor] = orm.relationship()

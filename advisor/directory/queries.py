@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
-from advisor.directory.models import Advisor, Assignment, AssignmentKind, LawFirm, School
+from advisor.directory.models import (
+    Absence,
+    Advisor,
+    Assignment,
+    AssignmentKind,
+    ConflictDeclaration,
+    LawFirm,
+    School,
+)
 from advisor.errors import NotFound
 
 
@@ -192,3 +201,19 @@ def districts(session: orm.Session) -> list[str]:
             .order_by(School.district)
         )
     )
+
+
+def absences(session: orm.Session, advisor_id: int, since: date) -> Sequence[Absence]:
+    return session.scalars(
+        sa.select(Absence)
+        .where(Absence.advisor_id == advisor_id, Absence.ends_on >= since)
+        .order_by(Absence.starts_on)
+    ).all()
+
+
+def conflicts(session: orm.Session, advisor_id: int) -> Sequence[ConflictDeclaration]:
+    return session.scalars(
+        sa.select(ConflictDeclaration)
+        .where(ConflictDeclaration.advisor_id == advisor_id, ConflictDeclaration.ended_at.is_(None))
+        .order_by(ConflictDeclaration.id)
+    ).all()

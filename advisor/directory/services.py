@@ -7,7 +7,7 @@ raise ValidationError naming the field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,16 +16,18 @@ from sqlalchemy import orm
 
 from advisor.accounts.models import User
 from advisor.directory.models import (
+    Absence,
     Advisor,
     Assignment,
     AssignmentKind,
+    ConflictDeclaration,
     LawFirm,
     School,
     SchoolLevel,
 )
 from advisor.directory.queries import open_assignment
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
-from advisor.errors import Conflict, ValidationError
+from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,4 +295,82 @@ def end_backup(session: orm.Session, *, school: School, ends_on: date) -> None:
     if current is None:
         raise Conflict(_l("This school has no backup advisor."))
     current.ends_on = max(current.starts_on, ends_on)
+    session.flush()
+
+
+# --- absences and conflicts of interest -------------------------------------------------
+
+
+def can_manage_advisor(actor: User, advisor: Advisor) -> bool:
+    """The bureau, or the advisor themself, records absences and conflicts."""
+    return actor.role == "bureau" or (actor.role == "advisor" and actor.advisor_id == advisor.id)
+
+
+def add_absence(
+    session: orm.Session,
+    *,
+    actor: User,
+    advisor: Advisor,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+) -> Absence:
+    """Record a period the advisor takes no new contracts; they go to the backup."""
+    if not can_manage_advisor(actor, advisor):
+        raise Forbidden(_l("You cannot record absences for this advisor."))
+    if ends_on < starts_on:
+        raise ValidationError(
+            _l("The absence cannot end before it starts."),
+            fields={"ends_on": _l("On or after the first day.")},
+        )
+    absence = Absence(
+        advisor_id=advisor.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip()[:200],
+        created_by_id=actor.id,
+    )
+    session.add(absence)
+    session.flush()
+    return absence
+
+
+def remove_absence(session: orm.Session, *, actor: User, advisor: Advisor, absence_id: int) -> None:
+    if not can_manage_advisor(actor, advisor):
+        raise Forbidden(_l("You cannot record absences for this advisor."))
+    absence = session.get(Absence, absence_id)
+    if absence is None or absence.advisor_id != advisor.id:
+        raise NotFound(_l("No such absence."))
+    session.delete(absence)
+    session.flush()
+
+
+def declare_conflict(
+    session: orm.Session, *, actor: User, advisor: Advisor, organisation: str, note: str
+) -> ConflictDeclaration:
+    """Declare an organisation the advisor's firm acts for; its contracts go to the backup."""
+    if not can_manage_advisor(actor, advisor):
+        raise Forbidden(_l("You cannot declare conflicts for this advisor."))
+    name = organisation.strip()
+    if len(name) < 2:
+        raise ValidationError(
+            _l("Enter the organisation's name."), fields={"organisation": _l("Required.")}
+        )
+    row = ConflictDeclaration(
+        advisor_id=advisor.id, organisation=name[:200], note=note.strip()[:200]
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def end_conflict(
+    session: orm.Session, *, actor: User, advisor: Advisor, conflict_id: int, now: datetime
+) -> None:
+    if not can_manage_advisor(actor, advisor):
+        raise Forbidden(_l("You cannot declare conflicts for this advisor."))
+    row = session.get(ConflictDeclaration, conflict_id)
+    if row is None or row.advisor_id != advisor.id:
+        raise NotFound(_l("No such declaration."))
+    row.ended_at = row.ended_at or now
     session.flush()

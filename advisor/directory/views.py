@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from advisor.accounts.models import Role
 from advisor.auth import require, user
 from advisor.db import paginate
+from advisor.directory import availability_views as _availability  # noqa: F401  (routes)
 from advisor.directory import importing, queries, services
 from advisor.directory import user_admin as _user_admin  # noqa: F401  (registers its routes)
 from advisor.directory.blueprint import bp
@@ -193,7 +194,15 @@ def advisor(advisor_id: int) -> Any:
     served = queries.schools_served(db.session, found.id)
     if user().is_school:
         served = [(s, k) for s, k in served if s.id == user().school_id]
-    return render_template("directory/advisor.html", advisor=found, served=served)
+    me = user()
+    return render_template(
+        "directory/advisor.html",
+        advisor=found,
+        served=served,
+        can_manage=services.can_manage_advisor(me, found),
+        absences=queries.absences(db.session, found.id, today_local()),
+        conflicts=queries.conflicts(db.session, found.id),
+    )
 
 
 def _advisor_data(form: AdvisorForm) -> services.AdvisorData:

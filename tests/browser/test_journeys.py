@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from advisor.demo import DEMO_PASSWORD
 from tests.browser.conftest import PageFactory
 
-BUREAU_LINKS = ["学校", "法律顾问", "律师事务所", "导入", "账户管理"]
-ADVISOR_LINKS = ["我服务的学校", "我的资料"]
-SCHOOL_LINKS = ["本校", "本校法律顾问"]
+BUREAU_LINKS = ["合同", "学校", "法律顾问", "律师事务所", "导入", "账户管理"]
+ADVISOR_LINKS = ["待审合同", "我服务的学校", "我的资料"]
+SCHOOL_LINKS = ["本校合同", "提交合同", "本校", "本校法律顾问"]
 ALL_LINKS = {*BUREAU_LINKS, *ADVISOR_LINKS, *SCHOOL_LINKS}
 ZH_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -55,9 +55,9 @@ ROLES = [
     pytest.param(
         "bureau@demo.local", "乌苏市教科局法规科", BUREAU_LINKS, r"/schools$", id="bureau"
     ),
-    pytest.param("advisor01@demo.local", "张伟", ADVISOR_LINKS, r"/advisors/\d+$", id="advisor"),
+    pytest.param("advisor01@demo.local", "张伟", ADVISOR_LINKS, r"/contracts$", id="advisor"),
     pytest.param(
-        "school01@demo.local", "乌苏市第一中学经办人", SCHOOL_LINKS, r"/schools/\d+$", id="school"
+        "school01@demo.local", "乌苏市第一中学经办人", SCHOOL_LINKS, r"/contracts$", id="school"
     ),
 ]
 
@@ -103,13 +103,13 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
 
     page.get_by_test_id("language").select_option(label="English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page).to_have_url(re.compile(r"/advisors/\d+"))
-    expect(nav.get_by_role("link")).to_have_text(["My schools", "My profile"])
+    expect(page).to_have_url(re.compile(r"/contracts$"))
+    expect(nav.get_by_role("link")).to_have_text(["Review queue", "My schools", "My profile"])
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     expect(page.get_by_test_id("language")).to_have_value("en")
 
     page.reload()
-    expect(nav.get_by_role("link")).to_have_text(["My schools", "My profile"])
+    expect(nav.get_by_role("link")).to_have_text(["Review queue", "My schools", "My profile"])
     nav.get_by_role("link", name="My schools").click()
     expect(page).to_have_url(re.compile(r"/schools$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My schools")
@@ -121,7 +121,7 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     sign_in(other, "advisor02@demo.local")
     expect(other.locator("html")).to_have_attribute("lang", "en")
     expect(other.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["My schools", "My profile"]
+        ["Review queue", "My schools", "My profile"]
     )
 
     other.get_by_test_id("language").select_option(label="中文")
@@ -142,7 +142,7 @@ def test_language_chosen_before_sign_in_is_kept(page: Page) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["My school", "Our advisors"]
+        ["Our contracts", "Submit a contract", "My school", "Our advisors"]
     )
     page.get_by_test_id("language").select_option(label="中文")
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(SCHOOL_LINKS)

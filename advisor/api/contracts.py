@@ -1,0 +1,255 @@
+"""Contracts through the API (API.md "Contracts"): same services and scopes as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+
+from advisor.api.auth import api_user
+from advisor.api.blueprint import bp, page_params
+from advisor.api.schemas import contract_json, page_json
+from advisor.contracts import queries, services
+from advisor.contracts.amounts import AmountError, parse_amount
+from advisor.contracts.diff import compare
+from advisor.contracts.forms import AMOUNT_MESSAGES
+from advisor.contracts.views import file_response, file_store, read_upload
+from advisor.contracts.workflow import Action
+from advisor.db import paginate, utcnow
+from advisor.directory.models import Advisor
+from advisor.errors import AppError, Forbidden, NotFound, ValidationError
+from advisor.extensions import db
+from advisor.workdays import today_local
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if body is None and request.content_length:
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
+    if body is not None and not isinstance(body, dict):
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not a JSON object.")})
+    return body or {}
+
+
+def _lock_version(body: dict[str, Any]) -> int | None:
+    value = body.get("lock_version", request.form.get("lock_version"))
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(
+            _l("Invalid lock_version."), fields={"lock_version": _l("A whole number.")}
+        ) from error
+
+
+def _date_field(name: str, problems: dict[str, Any]) -> date | None:
+    raw = request.form.get(name, "")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems[name] = _l("A date as YYYY-MM-DD.") if raw else _l("Required.")
+        return None
+
+
+def _contract_data() -> services.ContractData:
+    form = request.form
+    problems: dict[str, Any] = {}
+    try:
+        amount = parse_amount(form.get("amount", ""))
+    except AmountError as error:
+        problems["amount"] = AMOUNT_MESSAGES[str(error)]
+        amount = None
+    start, end = _date_field("start_date", problems), _date_field("end_date", problems)
+    urgent = form.get("urgent", "false").lower()
+    if urgent not in ("true", "false", "1", "0", ""):
+        problems["urgent"] = _l("true or false.")
+    data = services.ContractData(
+        title=form.get("title", ""),
+        counterparty=form.get("counterparty", ""),
+        contract_type=form.get("contract_type", ""),
+        amount=amount or 0,  # type: ignore[arg-type]
+        start_on=start or date.min,
+        end_on=end or date.max,
+        is_urgent=urgent in ("true", "1"),
+        note=form.get("note", ""),
+    )
+    checked = services.check_contract_data(data)
+    if start is None or end is None:
+        checked.pop("end_date", None)
+    problems = {**checked, **problems}
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    return data
+
+
+def _file() -> services.Upload:
+    storage = request.files.get("file")
+    if storage is None:
+        raise ValidationError(_l("Attach the contract file."), fields={"file": _l("Required.")})
+    return read_upload(storage)
+
+
+@bp.post("/contracts")
+def create_contract() -> Any:
+    """A school submits a contract with its file (multipart)."""
+    actor = api_user()
+    if not actor.is_school:
+        raise Forbidden(_l("Only a school's staff can submit contracts."))
+    data = _contract_data()
+    upload = _file()
+    store = file_store()
+    with store.pending():
+        contract = services.submit_contract(
+            db.session,
+            actor=actor,
+            data=data,
+            upload=upload,
+            store=store,
+            today=today_local(),
+            now=utcnow(),
+        )
+        db.session.commit()
+    return contract_json(db.session, contract), 201
+
+
+@bp.get("/contracts")
+def list_contracts() -> Any:
+    """Contracts the caller may see, filtered."""
+    args = request.args
+    filters = queries.Filters(
+        status=args.get("status", ""),
+        contract_type=args.get("contract_type", ""),
+        school_id=args.get("school_id", type=int),
+        advisor_id=args.get("advisor_id", type=int),
+        overdue=args.get("overdue") == "true",
+        q=args.get("q", ""),
+    )
+    stmt = queries.search_contracts(api_user(), filters, today_local())
+    page = paginate(db.session, stmt, **page_params())
+    return page_json(page, [contract_json(db.session, c, brief=True) for c in page.items])
+
+
+@bp.get("/contracts/<int:contract_id>")
+def get_contract(contract_id: int) -> Any:
+    """One contract with its versions and history."""
+    return contract_json(db.session, queries.get_contract(db.session, api_user(), contract_id))
+
+
+@bp.post("/contracts/<int:contract_id>/versions")
+def add_version(contract_id: int) -> Any:
+    """The school uploads a revised version (contract returned or reviewed)."""
+    actor = api_user()
+    contract = queries.get_contract(db.session, actor, contract_id)
+    services.check_transition(actor, contract, Action.REVISE)
+    upload = _file()
+    store = file_store()
+    with store.pending():
+        services.submit_revision(
+            db.session,
+            actor=actor,
+            contract=contract,
+            upload=upload,
+            note=request.form.get("note", ""),
+            store=store,
+            today=today_local(),
+            now=utcnow(),
+            lock_version=_lock_version({}),
+        )
+        db.session.commit()
+    return contract_json(db.session, contract), 201
+
+
+@bp.get("/contracts/<int:contract_id>/versions/<int:number>/file")
+def version_file(contract_id: int, number: int) -> Any:
+    """A version's file under its original name; the download is recorded."""
+    actor = api_user()
+    contract = queries.get_contract(db.session, actor, contract_id)
+    version = queries.get_version(db.session, contract, number)
+    store = file_store()
+    if not store.exists(version.sha256):
+        raise NotFound(_l("The stored file is missing."))
+    services.record_download(
+        db.session, actor=actor, contract=contract, version=version, now=utcnow()
+    )
+    db.session.commit()
+    return file_response(store.read(version.sha256), version.file_name, version.media_type)
+
+
+@bp.get("/contracts/<int:contract_id>/diff")
+def contract_diff(contract_id: int) -> Any:
+    """The changed lines between two versions."""
+    contract = queries.get_contract(db.session, api_user(), contract_id)
+    try:
+        old_n, new_n = int(request.args["from"]), int(request.args["to"])
+    except (KeyError, ValueError) as error:
+        raise AppError(
+            _l("Give the versions to compare."),
+            fields={"from": _l("A version number."), "to": _l("A version number.")},
+        ) from error
+    old = queries.get_version(db.session, contract, old_n)
+    new = queries.get_version(db.session, contract, new_n)
+    changes = compare(queries.version_text(db.session, old), queries.version_text(db.session, new))
+    return {"from": old_n, "to": new_n, "changes": [c.as_json() for c in changes]}
+
+
+@bp.post("/contracts/<int:contract_id>/start")
+def start_review(contract_id: int) -> Any:
+    """The assigned advisor starts the review."""
+    actor = api_user()
+    contract = queries.get_contract(db.session, actor, contract_id)
+    body = _body()
+    services.transition(
+        db.session,
+        actor=actor,
+        contract=contract,
+        action=Action.START,
+        now=utcnow(),
+        lock_version=_lock_version(body),
+    )
+    db.session.commit()
+    return contract_json(db.session, contract)
+
+
+@bp.post("/contracts/<int:contract_id>/withdraw")
+def withdraw_contract(contract_id: int) -> Any:
+    """The school withdraws the contract before an opinion; ``reason`` is required."""
+    actor = api_user()
+    contract = queries.get_contract(db.session, actor, contract_id)
+    body = _body()
+    services.withdraw(
+        db.session,
+        actor=actor,
+        contract=contract,
+        reason=str(body.get("reason", "")),
+        now=utcnow(),
+        lock_version=_lock_version(body),
+    )
+    db.session.commit()
+    return contract_json(db.session, contract)
+
+
+@bp.post("/contracts/<int:contract_id>/reassign")
+def reassign_contract(contract_id: int) -> Any:
+    """The bureau reassigns an open contract to another advisor."""
+    actor = api_user()
+    contract = queries.get_contract(db.session, actor, contract_id)
+    body = _body()
+    advisor_id = body.get("advisor_id")
+    advisor = db.session.get(Advisor, advisor_id) if isinstance(advisor_id, int) else None
+    if actor.is_bureau and advisor is None:
+        raise ValidationError(
+            _l("Choose an advisor."), fields={"advisor_id": _l("No such advisor.")}
+        )
+    services.reassign(
+        db.session,
+        actor=actor,
+        contract=contract,
+        advisor=advisor,  # type: ignore[arg-type]
+        reason=str(body.get("reason", "")),
+        now=utcnow(),
+    )
+    db.session.commit()
+    return contract_json(db.session, contract)

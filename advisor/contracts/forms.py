@@ -1,0 +1,90 @@
+"""Forms of the contracts domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
+
+from advisor.contracts.amounts import AmountError, parse_amount
+from advisor.contracts.labels import TYPE_LABELS
+
+_required = DataRequired(message=_l("Required."))
+
+
+AMOUNT_MESSAGES = {
+    "required": _l("Enter the amount in yuan."),
+    "not_a_number": _l("Write the amount in figures, e.g. 12000 or 12,000.00."),
+    "negative": _l("The amount cannot be negative."),
+    "too_many_decimals": _l("At most two decimals (fen)."),
+    "too_large": _l("The amount is too large."),
+}
+
+
+def amount_problem(text: str) -> Any:
+    """The message for a typed amount that is not valid money, or None."""
+    try:
+        parse_amount(text)
+    except AmountError as error:
+        return AMOUNT_MESSAGES[str(error)]
+    return None
+
+
+class ContractForm(FlaskForm):
+    title = StringField(_l("Contract title"), validators=[_required, Length(max=200)])
+    counterparty = StringField(_l("Counterparty"), validators=[_required, Length(max=200)])
+    contract_type = SelectField(
+        _l("Contract type"), choices=[("", "—"), *TYPE_LABELS.items()], validators=[_required]
+    )
+    amount = StringField(
+        _l("Amount (yuan)"),
+        validators=[_required, Length(max=30)],
+        render_kw={"inputmode": "decimal", "placeholder": "12,000.00"},
+    )
+    start_date = DateField(_l("Start date"), validators=[_required], format="%Y-%m-%d")
+    end_date = DateField(_l("End date"), validators=[_required], format="%Y-%m-%d")
+    urgent = BooleanField(_l("Urgent (shorter review time)"))
+    note = TextAreaField(_l("Note for the advisor"), validators=[Optional(), Length(max=2000)])
+
+    def validate_amount(self, field: Field) -> None:
+        problem = amount_problem(field.data or "")
+        if problem:
+            raise StopValidation(str(problem))
+
+    def validate_end_date(self, field: Field) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise StopValidation(str(_l("The end date is before the start date.")))
+
+    file = FileField(
+        _l("Contract file (PDF or Word .docx)"),
+        validators=[FileRequired(_l("Choose the contract file."))],
+    )
+
+
+class RevisionForm(FlaskForm):
+    file = FileField(
+        _l("Revised file (PDF or Word .docx)"),
+        validators=[FileRequired(_l("Choose the contract file."))],
+    )
+    note = TextAreaField(_l("What changed"), validators=[Optional(), Length(max=2000)])
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField(_l("Reason for withdrawing"), validators=[_required, Length(max=500)])
+
+
+class ReassignForm(FlaskForm):
+    advisor_id = SelectField(_l("Reassign to"), coerce=int, validators=[_required])
+    reason = StringField(_l("Reason"), validators=[_required, Length(max=500)])
+
+
+class CalendarDayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[_required], format="%Y-%m-%d")
+    kind = SelectField(
+        _l("Kind"), choices=[("rest", _l("Extra rest day")), ("work", _l("Extra working day"))]
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=100)])

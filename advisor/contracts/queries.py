@@ -1,0 +1,112 @@
+"""Contract reads, always scoped to the caller: lists with filters and search, one contract."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+
+from advisor.accounts.models import Role, User
+from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
+from advisor.errors import NotFound
+
+ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def visible_contracts(user: User) -> sa.Select[Contract]:
+    """Bureau: all; school: its own; advisor: the contracts it holds."""
+    stmt = sa.select(Contract)
+    if user.role == Role.BUREAU:
+        return stmt
+    if user.role == Role.ADVISOR:
+        return stmt.where(Contract.advisor_id == user.advisor_id)
+    return stmt.where(Contract.school_id == user.school_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    status: str = ""
+    contract_type: str = ""
+    school_id: int | None = None
+    advisor_id: int | None = None
+    overdue: bool = False
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    q: str = ""
+
+
+def search_contracts(user: User, filters: Filters, today: date) -> sa.Select[Contract]:
+    """The caller's contracts, filtered; open ones due first, then the newest."""
+    stmt = visible_contracts(user)
+    if filters.status:
+        stmt = stmt.where(Contract.status == filters.status)
+    if filters.contract_type:
+        stmt = stmt.where(Contract.contract_type == filters.contract_type)
+    if filters.school_id:
+        stmt = stmt.where(Contract.school_id == filters.school_id)
+    if filters.advisor_id:
+        stmt = stmt.where(Contract.advisor_id == filters.advisor_id)
+    if filters.overdue:
+        stmt = stmt.where(Contract.status.in_(ACTIVE), Contract.due_on < today)
+    if filters.submitted_from:
+        stmt = stmt.where(sa.func.date(Contract.submitted_at) >= filters.submitted_from)
+    if filters.submitted_to:
+        stmt = stmt.where(sa.func.date(Contract.submitted_at) <= filters.submitted_to)
+    if filters.q.strip():
+        # Chinese has no word boundaries: match substrings (the trigram index serves it).
+        pattern = "%" + filters.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
+        stmt = stmt.where(Contract.search_text.like(pattern, escape="\\"))
+    open_first = sa.case((Contract.status.in_(ACTIVE), 0), else_=1)
+    return stmt.order_by(open_first, Contract.due_on, Contract.id.desc())
+
+
+def get_contract(session: orm.Session, user: User, contract_id: int) -> Contract:
+    """One contract the caller may see; any other is NotFound, as if it did not exist."""
+    contract = session.scalar(visible_contracts(user).where(Contract.id == contract_id))
+    if contract is None:
+        raise NotFound(_l("No such contract."))
+    return contract
+
+
+def get_version(session: orm.Session, contract: Contract, number: int) -> ContractVersion:
+    version = session.scalar(
+        sa.select(ContractVersion).where(
+            ContractVersion.contract_id == contract.id, ContractVersion.number == number
+        )
+    )
+    if version is None:
+        raise NotFound(_l("No such version."))
+    return version
+
+
+def version_text(session: orm.Session, version: ContractVersion) -> list[str]:
+    return list(
+        session.scalars(
+            sa.select(PageText.text)
+            .where(PageText.version_id == version.id)
+            .order_by(PageText.page)
+        )
+    )
+
+
+def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
+    return session.scalars(
+        sa.select(ContractEvent)
+        .where(ContractEvent.contract_id == contract.id)
+        .order_by(ContractEvent.id)
+    ).all()
+
+
+def due_badge(contract: Contract, today: date) -> str | None:
+    """ "overdue" or "due_soon" (due today or tomorrow) while the advisor holds it."""
+    if contract.status not in ACTIVE or contract.due_on is None:
+        return None
+    if contract.due_on < today:
+        return "overdue"
+    if (contract.due_on - today).days <= 1:
+        return "due_soon"
+    return None

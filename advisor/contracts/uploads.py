@@ -1,0 +1,83 @@
+"""Turning an uploaded file into a checked Upload, or a refusal the user can act on."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from advisor.contracts.extraction import Limits, Refused, inspect_isolated
+from advisor.contracts.services import Upload
+from advisor.errors import AppError, PayloadTooLarge, Unsupported, ValidationError
+
+MESSAGES: dict[str, Callable[..., Any]] = {
+    "empty": lambda **p: _l("The file is empty. Choose the contract file again.", **p),
+    "not_supported": lambda **p: _l(
+        "Only PDF and Word (.docx) files are accepted, and this file is neither, whatever its"
+        " name says. Save the contract as PDF or .docx and upload that.",
+        **p,
+    ),
+    "not_word": lambda **p: _l(
+        "This is a zip archive, not a Word document. Upload the contract itself as PDF or .docx.",
+        **p,
+    ),
+    "truncated": lambda **p: _l(
+        "The PDF is incomplete (it was cut off during copying or downloading). Export it again.",
+        **p,
+    ),
+    "corrupt": lambda **p: _l(
+        "The file is damaged and cannot be read. Export or scan it again.", **p
+    ),
+    "encrypted": lambda **p: _l(
+        "The PDF is protected by a password. Save a copy without the password and upload that.", **p
+    ),
+    "too_many_pages": lambda **p: _l(
+        "The file has more than %(limit)s pages. Upload the contract without attachments.", **p
+    ),
+    "text_too_large": lambda **p: _l(
+        "The file contains more than %(limit)s characters of text.", **p
+    ),
+    "timeout": lambda **p: _l(
+        "Reading the file took longer than %(limit)s seconds; it may be damaged.", **p
+    ),
+    "memory": lambda **p: _l(
+        "Reading the file needed more than %(limit)s MB of memory; it may be damaged.", **p
+    ),
+    "zip_bomb": lambda **p: _l(
+        "The Word file unpacks to more than %(limit)s MB; it may be damaged.", **p
+    ),
+    "xml_entities": lambda **p: _l(
+        "The Word file contains XML entity declarations, which are refused for safety."
+        " Open it in Word or WPS and save it again.",
+        **p,
+    ),
+}
+
+UNSUPPORTED = {"not_supported", "not_word"}
+
+
+def display_name(name: str) -> str:
+    """The name users see: the original (Chinese kept), without folders or control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return cleaned[:255]
+
+
+def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits) -> Upload:
+    """Check size, type (by content) and readability; raise an AppError with a clear message."""
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            _l("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)),
+            fields={"file": _l("Larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024))},
+        )
+    try:
+        extracted = inspect_isolated(data, limits)
+    except Refused as refusal:
+        message = MESSAGES[refusal.code](**refusal.params)
+        error_class: type[AppError] = (
+            Unsupported if refusal.code in UNSUPPORTED else ValidationError
+        )
+        raise error_class(message, fields={"file": message}) from refusal
+    return Upload(file_name=display_name(file_name), data=data, extracted=extracted)

@@ -1,0 +1,359 @@
+"""Contract pages: the list and queue, submission, detail, files, comparison, withdraw, reassign."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from advisor.accounts.models import Role
+from advisor.auth import protect, require, user
+from advisor.contracts import calendar as bureau_calendar
+from advisor.contracts import queries, services
+from advisor.contracts.amounts import parse_amount
+from advisor.contracts.diff import compare
+from advisor.contracts.extraction import Limits
+from advisor.contracts.files import FileStore
+from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, WithdrawForm
+from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
+from advisor.contracts.models import Contract
+from advisor.contracts.uploads import check_upload
+from advisor.contracts.workflow import OPEN, Action, actions_for
+from advisor.db import paginate, utcnow
+from advisor.directory.models import Advisor
+from advisor.directory.queries import advisor_choices, school_choices
+from advisor.errors import AppError, NotFound, ValidationError
+from advisor.extensions import db
+from advisor.forms import apply_errors, error_text, form_error_text, page_args
+from advisor.i18n import fmt_date
+from advisor.workdays import today_local
+
+bp = Blueprint("contracts", __name__)
+protect(bp)
+
+
+def file_store() -> FileStore:
+    return FileStore(current_app.config["ADVISOR"].files_dir)
+
+
+def parse_limits() -> Limits:
+    config = current_app.config["ADVISOR"]
+    return Limits(
+        max_pages=config.parse_max_pages,
+        wall_seconds=config.parse_seconds,
+        memory_mb=config.parse_memory_mb,
+    )
+
+
+def read_upload(storage: Any) -> services.Upload:
+    """Check an uploaded file (size, type by content, readable) in the parser process."""
+    data = storage.read()
+    return check_upload(
+        storage.filename or "",
+        data,
+        max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
+        limits=parse_limits(),
+    )
+
+
+@bp.get("/contracts")
+def index() -> Any:
+    """Contracts the user may see: the school's list, the advisor's queue, the bureau's all."""
+    today = today_local()
+    args = request.args
+    filters = queries.Filters(
+        status=args.get("status", ""),
+        contract_type=args.get("contract_type", ""),
+        school_id=args.get("school_id", type=int),
+        advisor_id=args.get("advisor_id", type=int),
+        overdue=args.get("overdue") == "1",
+        submitted_from=args.get("from", type=date.fromisoformat),
+        submitted_to=args.get("to", type=date.fromisoformat),
+        q=args.get("q", ""),
+    )
+    page = paginate(db.session, queries.search_contracts(user(), filters, today), **page_args())
+    me = user()
+    return render_template(
+        "contracts/index.html",
+        page=page,
+        filters=filters,
+        today=today,
+        badge=queries.due_badge,
+        statuses=STATUS_LABELS,
+        types=TYPE_LABELS,
+        schools=school_choices(db.session) if not me.is_school else [],
+        advisors=advisor_choices(db.session) if me.is_bureau else [],
+        missing_years=bureau_calendar.missing_years(db.session, today) if me.is_bureau else [],
+    )
+
+
+@bp.route("/contracts/new", methods=["GET", "POST"])
+@require(Role.SCHOOL)
+def new() -> Any:
+    """Submit a contract with its file; the answer says who reviews it and by when."""
+    form = ContractForm()
+    if form.validate_on_submit():
+        try:
+            contract = _submit(form, parse_amount(form.amount.data or ""))
+        except AppError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            advisor = db.session.get(Advisor, contract.advisor_id)
+            flash(
+                _(
+                    "Submitted. %(advisor)s will review it by %(due)s.",
+                    advisor=advisor.name if advisor else "",
+                    due=fmt_date(contract.due_on),
+                ),
+                "success",
+            )
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+    elif form.is_submitted() and form.file.data and not form.file.errors:
+        # Report a bad file together with the other problems, not one round-trip later.
+        try:
+            read_upload(form.file.data)
+        except AppError as error:
+            form.file.errors = [str(error.message)]
+    status = 422 if form.errors else 200
+    return render_template(
+        "contracts/new.html",
+        form=form,
+        max_mb=current_app.config["ADVISOR"].max_upload_bytes // 2**20,
+    ), status
+
+
+def _submit(form: ContractForm, amount: Any) -> Contract:
+    upload = read_upload(form.file.data)
+    data = services.ContractData(
+        title=form.title.data or "",
+        counterparty=form.counterparty.data or "",
+        contract_type=form.contract_type.data or "",
+        amount=amount,
+        start_on=form.start_date.data,
+        end_on=form.end_date.data,
+        is_urgent=bool(form.urgent.data),
+        note=form.note.data or "",
+    )
+    store = file_store()
+    with store.pending():
+        contract = services.submit_contract(
+            db.session,
+            actor=user(),
+            data=data,
+            upload=upload,
+            store=store,
+            today=today_local(),
+            now=utcnow(),
+        )
+        db.session.commit()
+    return contract
+
+
+@bp.get("/contracts/<int:contract_id>")
+def detail(contract_id: int) -> Any:
+    """One contract: details, versions with downloads, text by page, history."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    latest = contract.versions[-1] if contract.versions else None
+    me = user()
+    reassign_form = None
+    if me.is_bureau and contract.status in OPEN:
+        reassign_form = ReassignForm()
+        reassign_form.advisor_id.choices = advisor_choices(db.session, active_only=True)
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        latest=latest,
+        texts=queries.version_text(db.session, latest) if latest else [],
+        events=queries.events(db.session, contract),
+        today=today_local(),
+        badge=queries.due_badge(contract, today_local()),
+        actions=actions_for(contract.status, me.role or ""),
+        statuses=STATUS_LABELS,
+        types=TYPE_LABELS,
+        action_labels=ACTION_LABELS,
+        advisor=db.session.get(Advisor, contract.advisor_id),
+        revision_form=RevisionForm(),
+        withdraw_form=WithdrawForm(),
+        reassign_form=reassign_form,
+    )
+
+
+@bp.get("/contracts/<int:contract_id>/versions/<int:number>/file")
+def download(contract_id: int, number: int) -> Response:
+    """The file of one version, under its original name; every download is recorded."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    version = queries.get_version(db.session, contract, number)
+    store = file_store()
+    if not store.exists(version.sha256):
+        raise NotFound(
+            _("The stored file is missing; the bureau has been told to run a file check.")
+        )
+    services.record_download(
+        db.session, actor=user(), contract=contract, version=version, now=utcnow()
+    )
+    db.session.commit()
+    return file_response(store.read(version.sha256), version.file_name, version.media_type)
+
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def file_response(data: bytes, name: str, media_type: str) -> Response:
+    """An attachment whose name survives in every browser, Chinese characters included."""
+    ascii_name = name.encode("ascii", "ignore").decode() or f"contract.{media_type}"
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    response = Response(data, mimetype=MEDIA_TYPES[media_type])
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/contracts/<int:contract_id>/versions")
+@require(Role.SCHOOL)
+def revise(contract_id: int) -> Any:
+    """Upload a revised version of a returned or reviewed contract."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    form = RevisionForm()
+    if not form.validate_on_submit():
+        flash(form_error_text(form), "danger")
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    try:
+        services.check_transition(user(), contract, Action.REVISE)
+        upload = read_upload(form.file.data)
+        store = file_store()
+        with store.pending():
+            version = services.submit_revision(
+                db.session,
+                actor=user(),
+                contract=contract,
+                upload=upload,
+                note=form.note.data or "",
+                store=store,
+                today=today_local(),
+                now=utcnow(),
+                lock_version=request.form.get("lock_version", type=int),
+            )
+            number = version.number
+            db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("Version %(n)d uploaded; the advisor has been told.", n=number), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
+
+
+@bp.get("/contracts/<int:contract_id>/diff")
+def diff(contract_id: int) -> Any:
+    """Compare two versions' texts, changed lines highlighted."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    numbers = [v.number for v in contract.versions]
+    newest = numbers[-1] if numbers else 1
+    old_n = request.args.get("from", type=int) or max(1, newest - 1)
+    new_n = request.args.get("to", type=int) or newest
+    old, new = (
+        queries.get_version(db.session, contract, old_n),
+        queries.get_version(db.session, contract, new_n),
+    )
+    changes = compare(queries.version_text(db.session, old), queries.version_text(db.session, new))
+    return render_template(
+        "contracts/diff.html", contract=contract, old=old, new=new, changes=changes, numbers=numbers
+    )
+
+
+@bp.post("/contracts/<int:contract_id>/withdraw")
+@require(Role.SCHOOL)
+def withdraw(contract_id: int) -> Any:
+    """The school withdraws the contract, with a reason."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    form = WithdrawForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form_error_text(form))
+        services.withdraw(
+            db.session,
+            actor=user(),
+            contract=contract,
+            reason=form.reason.data or "",
+            now=utcnow(),
+            lock_version=request.form.get("lock_version", type=int),
+        )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("The contract has been withdrawn."), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
+
+
+@bp.post("/contracts/<int:contract_id>/start")
+@require(Role.ADVISOR)
+def start(contract_id: int) -> Any:
+    """The advisor starts reviewing the contract."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    try:
+        services.transition(
+            db.session,
+            actor=user(),
+            contract=contract,
+            action=Action.START,
+            now=utcnow(),
+            lock_version=request.form.get("lock_version", type=int),
+        )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("Review started."), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
+
+
+@bp.post("/contracts/<int:contract_id>/reassign")
+@require(Role.BUREAU)
+def reassign(contract_id: int) -> Any:
+    """The bureau gives an open contract to another advisor, with a reason."""
+    contract = queries.get_contract(db.session, user(), contract_id)
+    form = ReassignForm()
+    form.advisor_id.choices = advisor_choices(db.session, active_only=True)
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form_error_text(form))
+        advisor = db.session.get(Advisor, form.advisor_id.data)
+        if advisor is None:
+            raise NotFound(_("No such advisor."))
+        services.reassign(
+            db.session,
+            actor=user(),
+            contract=contract,
+            advisor=advisor,
+            reason=form.reason.data or "",
+            now=utcnow(),
+        )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("Reassigned to %(name)s.", name=advisor.name), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
