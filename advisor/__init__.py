@@ -12,7 +12,7 @@ from advisor.api.views import bp as api_bp
 from advisor.auth import init_login
 from advisor.contracts.settings_views import bp as contracts_settings_bp
 from advisor.contracts.views import bp as contracts_bp
-from advisor.db import configure_sqlite
+from advisor.db import configure_sqlite, include_name
 from advisor.directory.views import bp as directory_bp
 from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
@@ -35,7 +35,11 @@ def create_app(config: Config | None = None) -> Flask:
         TESTING=config.testing,
         SQLALCHEMY_ENGINES={"default": config.database_url},
         ALEMBIC={"script_location": str(PROJECT_ROOT / "migrations")},
-        ALEMBIC_CONTEXT={"render_as_batch": True, "compare_type": True},
+        ALEMBIC_CONTEXT={
+            "render_as_batch": True,
+            "compare_type": True,
+            "include_name": include_name,
+        },
         WTF_CSRF_ENABLED=config.csrf_enabled,
         WTF_CSRF_TIME_LIMIT=None,
         # Uploads are refused above the configured size; the margin is for form fields.

@@ -15,7 +15,7 @@ from advisor.contracts import queries, services
 from advisor.contracts.amounts import AmountError, parse_amount
 from advisor.contracts.diff import compare
 from advisor.contracts.forms import AMOUNT_MESSAGES
-from advisor.contracts.views import file_response, file_store, read_upload
+from advisor.contracts.views import file_response, file_store, read_upload, submit_and_commit
 from advisor.contracts.workflow import Action
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
@@ -100,18 +100,7 @@ def create_contract() -> Any:
         raise Forbidden(_l("Only a school's staff can submit contracts."))
     data = _contract_data()
     upload = _file()
-    store = file_store()
-    with store.pending():
-        contract = services.submit_contract(
-            db.session,
-            actor=actor,
-            data=data,
-            upload=upload,
-            store=store,
-            today=today_local(),
-            now=utcnow(),
-        )
-        db.session.commit()
+    contract = submit_and_commit(actor, data, upload)
     return contract_json(db.session, contract), 201
 
 
@@ -127,7 +116,9 @@ def list_contracts() -> Any:
         overdue=args.get("overdue") == "true",
         q=args.get("q", ""),
     )
-    stmt = queries.search_contracts(api_user(), filters, today_local())
+    stmt = queries.search_contracts(
+        api_user(), filters, today_local(), dialect=db.engine.dialect.name
+    )
     page = paginate(db.session, stmt, **page_params())
     return page_json(page, [contract_json(db.session, c, brief=True) for c in page.items])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -39,7 +40,26 @@ class Filters:
     q: str = ""
 
 
-def search_contracts(user: User, filters: Filters, today: date) -> sa.Select[Contract]:
+def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
+    """Substring match on title, counterparty and text. Chinese has no word boundaries,
+    so word-based full-text search does not fit; a trigram index serves queries of
+    three characters or more (FTS5 on SQLite, pg_trgm on PostgreSQL, see migrations)."""
+    needle = q.strip().lower()
+    if dialect == "sqlite" and len(needle) >= 3:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        matching: sa.Select[Any] = (
+            sa.select(sa.column("rowid"))
+            .select_from(sa.table("contract_fts"))
+            .where(sa.text("contract_fts MATCH :phrase").bindparams(phrase=phrase))
+        )
+        return Contract.id.in_(matching)
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    return Contract.search_text.like(pattern, escape="\\")
+
+
+def search_contracts(
+    user: User, filters: Filters, today: date, *, dialect: str = "postgresql"
+) -> sa.Select[Contract]:
     """The caller's contracts, filtered; open ones due first, then the newest."""
     stmt = visible_contracts(user)
     if filters.status:
@@ -57,9 +77,7 @@ def search_contracts(user: User, filters: Filters, today: date) -> sa.Select[Con
     if filters.submitted_to:
         stmt = stmt.where(sa.func.date(Contract.submitted_at) <= filters.submitted_to)
     if filters.q.strip():
-        # Chinese has no word boundaries: match substrings (the trigram index serves it).
-        pattern = "%" + filters.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
-        stmt = stmt.where(Contract.search_text.like(pattern, escape="\\"))
+        stmt = stmt.where(_text_match(filters.q, dialect))
     open_first = sa.case((Contract.status.in_(ACTIVE), 0), else_=1)
     return stmt.order_by(open_first, Contract.due_on, Contract.id.desc())
 

@@ -126,7 +126,7 @@ class Route:
 def route(session: orm.Session, school: School, counterparty: str, today: date) -> Route:
     """The advisor a new contract of ``school`` goes to: the primary, or the backup when
     the primary is absent today or declared a conflict with the counterparty.
-    Raises Conflict (and notifies the bureau) when neither can take it."""
+    Raises NoAdvisorAvailable when neither can take it."""
     reason: str | None = None
     for kind in (AssignmentKind.PRIMARY, AssignmentKind.BACKUP):
         assignment = open_assignment(session, school.id, kind)
@@ -141,20 +141,34 @@ def route(session: orm.Session, school: School, counterparty: str, today: date) 
             reason = reason or "conflict"
             continue
         return Route(advisor, reason)
+    raise NoAdvisorAvailable(school, counterparty)
+
+
+class NoAdvisorAvailable(Conflict):
+    """Neither the primary nor the backup can take the contract. The submission is
+    refused; the caller rolls back and then calls ``report_no_advisor`` so that the
+    bureau's notice survives the rollback."""
+
+    def __init__(self, school: School, counterparty: str) -> None:
+        super().__init__(
+            _l(
+                "No advisor can take this contract now (the assigned advisors are absent or"
+                " have a conflict of interest). The bureau has been told; please try again"
+                " after it assigns an advisor."
+            )
+        )
+        self.school_id, self.school_name, self.counterparty = school.id, school.name, counterparty
+
+
+def report_no_advisor(session: orm.Session, error: NoAdvisorAvailable) -> None:
+    """Tell the bureau a school could not submit because no advisor is available."""
     accounts.notify(
         session,
         accounts.bureau_user_ids(session),
         "no_advisor",
-        school=school.name,
-        counterparty=counterparty,
-        link=f"/schools/{school.id}",
-    )
-    raise Conflict(
-        _l(
-            "No advisor can take this contract now (the assigned advisors are absent or have"
-            " a conflict of interest). The bureau has been told; please try again after it"
-            " assigns an advisor."
-        )
+        school=error.school_name,
+        counterparty=error.counterparty,
+        link=f"/schools/{error.school_id}",
     )
 
 

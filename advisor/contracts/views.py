@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from advisor.accounts.models import Role
+from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import queries, services
@@ -83,7 +83,11 @@ def index() -> Any:
         submitted_to=args.get("to", type=date.fromisoformat),
         q=args.get("q", ""),
     )
-    page = paginate(db.session, queries.search_contracts(user(), filters, today), **page_args())
+    page = paginate(
+        db.session,
+        queries.search_contracts(user(), filters, today, dialect=db.engine.dialect.name),
+        **page_args(),
+    )
     me = user()
     return render_template(
         "contracts/index.html",
@@ -147,18 +151,31 @@ def _submit(form: ContractForm, amount: Any) -> Contract:
         is_urgent=bool(form.urgent.data),
         note=form.note.data or "",
     )
+    return submit_and_commit(user(), data, upload)
+
+
+def submit_and_commit(
+    actor: User, data: services.ContractData, upload: services.Upload
+) -> Contract:
+    """Submit and commit; when no advisor is available the bureau is told all the same."""
     store = file_store()
-    with store.pending():
-        contract = services.submit_contract(
-            db.session,
-            actor=user(),
-            data=data,
-            upload=upload,
-            store=store,
-            today=today_local(),
-            now=utcnow(),
-        )
+    try:
+        with store.pending():
+            contract = services.submit_contract(
+                db.session,
+                actor=actor,
+                data=data,
+                upload=upload,
+                store=store,
+                today=today_local(),
+                now=utcnow(),
+            )
+            db.session.commit()
+    except services.NoAdvisorAvailable as error:
+        db.session.rollback()
+        services.report_no_advisor(db.session, error)
         db.session.commit()
+        raise
     return contract
 
 
