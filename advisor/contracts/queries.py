@@ -13,6 +13,7 @@ from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
+from advisor.directory.models import Advisor
 from advisor.errors import NotFound
 
 ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
@@ -117,6 +118,20 @@ def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
         .where(ContractEvent.contract_id == contract.id)
         .order_by(ContractEvent.id)
     ).all()
+
+
+def advisor_names(session: orm.Session, events: Sequence[ContractEvent]) -> dict[int, str]:
+    """Names of the advisors that events mention (routing, reassignment), in one query."""
+    ids = {
+        value
+        for e in events
+        for key in ("advisor_id", "from_advisor_id", "to_advisor_id")
+        if isinstance(value := e.detail.get(key), int)
+    }
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(ids)))
+    return {i: name for i, name in rows}
 
 
 def due_badge(contract: Contract, today: date) -> str | None:

@@ -184,6 +184,7 @@ def detail(contract_id: int) -> Any:
     """One contract: details, versions with downloads, text by page, history."""
     contract = queries.get_contract(db.session, user(), contract_id)
     latest = contract.versions[-1] if contract.versions else None
+    events = queries.events(db.session, contract)
     me = user()
     reassign_form = None
     if me.is_bureau and contract.status in OPEN:
@@ -194,7 +195,8 @@ def detail(contract_id: int) -> Any:
         contract=contract,
         latest=latest,
         texts=queries.version_text(db.session, latest) if latest else [],
-        events=queries.events(db.session, contract),
+        events=events,
+        advisor_names=queries.advisor_names(db.session, events),
         today=today_local(),
         badge=queries.due_badge(contract, today_local()),
         actions=actions_for(contract.status, me.role or ""),
