@@ -15,7 +15,13 @@ from advisor.contracts import queries, services
 from advisor.contracts.amounts import AmountError, parse_amount
 from advisor.contracts.diff import compare
 from advisor.contracts.forms import AMOUNT_MESSAGES
-from advisor.contracts.views import file_response, file_store, read_upload, submit_and_commit
+from advisor.contracts.views import (
+    file_in_use,
+    file_response,
+    file_store,
+    read_upload,
+    submit_and_commit,
+)
 from advisor.contracts.workflow import Action
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
@@ -137,7 +143,7 @@ def add_version(contract_id: int) -> Any:
     services.check_transition(actor, contract, Action.REVISE)
     upload = _file()
     store = file_store()
-    with store.pending():
+    with store.pending(referenced=file_in_use):
         services.submit_revision(
             db.session,
             actor=actor,

@@ -3,7 +3,7 @@
 A file is written to a temporary name, flushed to disk and renamed into place, so a
 reader never sees half a file. ``pending()`` removes the files it created when the
 surrounding work fails, so a rolled-back upload leaves nothing behind; a file that
-already existed (the same content uploaded before) is never removed.
+already existed, or that a concurrent upload of the same content committed, stays.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,9 +21,17 @@ from pathlib import Path
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
-# Files created by the current unit of work (per thread / task, so concurrent
-# requests in one process never remove each other's files).
-_created: ContextVar[list[Path] | None] = ContextVar("created_files", default=None)
+@dataclass(frozen=True)
+class _Put:
+    digest: str
+    path: Path
+    data: bytes
+    created: bool
+
+
+# Files stored by the current unit of work (per thread / task, so concurrent
+# requests in one process keep separate lists).
+_puts: ContextVar[list[_Put] | None] = ContextVar("stored_files", default=None)
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,17 @@ class FileStore:
         """Store ``data`` (atomically, durably) and return its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        if target.is_file():
-            return digest
+        created = False
+        if not target.is_file():
+            self._write(target, data)
+            created = True
+        puts = _puts.get()
+        if puts is not None:
+            puts.append(_Put(digest, target, data, created))
+        return digest
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         try:
@@ -60,27 +77,35 @@ class FileStore:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        created = _created.get()
-        if created is not None:
-            created.append(target)
-        return digest
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
     @contextmanager
-    def pending(self) -> Iterator[None]:
-        """Files created inside the block are removed if the block raises."""
-        created: list[Path] = []
-        token = _created.set(created)
+    def pending(self, referenced: Callable[[str], bool] | None = None) -> Iterator[None]:
+        """Undo the block's new files if it raises; make sure they exist if it succeeds.
+
+        On failure a file this block created is removed unless ``referenced(sha256)``
+        says a committed row uses it (another upload of the same content may have
+        committed meanwhile). On success every file the block stored is checked again
+        and rewritten if a failing concurrent upload removed it in between, so a
+        committed row never points at a missing file.
+        """
+        puts: list[_Put] = []
+        token = _puts.set(puts)
         try:
             yield
         except BaseException:
-            for path in created:
-                path.unlink(missing_ok=True)
+            for put in puts:
+                if put.created and not (referenced and referenced(put.digest)):
+                    put.path.unlink(missing_ok=True)
             raise
+        else:
+            for put in puts:
+                if not put.path.is_file():
+                    self._write(put.path, put.data)
         finally:
-            _created.reset(token)
+            _puts.reset(token)
 
     def stored(self) -> Iterator[str]:
         """Every SHA-256 in the store."""

@@ -544,6 +544,15 @@ def reassign(
     session.flush()
 
 
+def is_file_referenced(session: orm.Session, sha256: str) -> bool:
+    return (
+        session.scalar(
+            sa.select(ContractVersion.id).where(ContractVersion.sha256 == sha256).limit(1)
+        )
+        is not None
+    )
+
+
 def record_download(
     session: orm.Session,
     *,

@@ -58,6 +58,11 @@ MESSAGES: dict[str, Callable[..., Any]] = {
 UNSUPPORTED = {"not_supported", "not_word"}
 
 
+def megabytes(size: int) -> str:
+    """A byte count as MB for people: 20, 0.05, 1.5 (no rounding down to 0)."""
+    return f"{size / (1024 * 1024):.2f}".rstrip("0").rstrip(".")
+
+
 def display_name(name: str) -> str:
     """The name users see: the original (Chinese kept), without folders or control characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -69,8 +74,8 @@ def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits)
     """Check size, type (by content) and readability; raise an AppError with a clear message."""
     if len(data) > max_bytes:
         raise PayloadTooLarge(
-            _l("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)),
-            fields={"file": _l("Larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024))},
+            _l("The file is larger than %(mb)s MB.", mb=megabytes(max_bytes)),
+            fields={"file": _l("Larger than %(mb)s MB.", mb=megabytes(max_bytes))},
         )
     try:
         extracted = inspect_isolated(data, limits)

@@ -29,7 +29,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, WithdrawForm
 from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
 from advisor.contracts.models import Contract
-from advisor.contracts.uploads import check_upload
+from advisor.contracts.uploads import check_upload, megabytes
 from advisor.contracts.workflow import OPEN, Action, actions_for
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
@@ -46,6 +46,12 @@ protect(bp)
 
 def file_store() -> FileStore:
     return FileStore(current_app.config["ADVISOR"].files_dir)
+
+
+def file_in_use(sha256: str) -> bool:
+    """Whether a committed version refers to this file (asked after a failed upload)."""
+    db.session.rollback()
+    return services.is_file_referenced(db.session, sha256)
 
 
 def parse_limits() -> Limits:
@@ -135,7 +141,8 @@ def new() -> Any:
     return render_template(
         "contracts/new.html",
         form=form,
-        max_mb=current_app.config["ADVISOR"].max_upload_bytes // 2**20,
+        max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
+        max_mb=megabytes(current_app.config["ADVISOR"].max_upload_bytes),
     ), status
 
 
@@ -160,7 +167,7 @@ def submit_and_commit(
     """Submit and commit; when no advisor is available the bureau is told all the same."""
     store = file_store()
     try:
-        with store.pending():
+        with store.pending(referenced=file_in_use):
             contract = services.submit_contract(
                 db.session,
                 actor=actor,
@@ -259,7 +266,7 @@ def revise(contract_id: int) -> Any:
         services.check_transition(user(), contract, Action.REVISE)
         upload = read_upload(form.file.data)
         store = file_store()
-        with store.pending():
+        with store.pending(referenced=file_in_use):
             version = services.submit_revision(
                 db.session,
                 actor=user(),
