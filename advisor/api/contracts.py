@@ -39,6 +39,13 @@ def _body() -> dict[str, Any]:
     return body or {}
 
 
+def _reason(body: dict[str, Any]) -> str:
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
+        raise ValidationError(_l("Give the reason as text."), fields={"reason": _l("Text.")})
+    return reason
+
+
 def _lock_version(body: dict[str, Any]) -> int | None:
     value = body.get("lock_version", request.form.get("lock_version"))
     if value in (None, ""):
@@ -220,7 +227,7 @@ def withdraw_contract(contract_id: int) -> Any:
         db.session,
         actor=actor,
         contract=contract,
-        reason=str(body.get("reason", "")),
+        reason=_reason(body),
         now=utcnow(),
         lock_version=_lock_version(body),
     )
@@ -245,7 +252,7 @@ def reassign_contract(contract_id: int) -> Any:
         actor=actor,
         contract=contract,
         advisor=advisor,  # type: ignore[arg-type]
-        reason=str(body.get("reason", "")),
+        reason=_reason(body),
         now=utcnow(),
     )
     db.session.commit()

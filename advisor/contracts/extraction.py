@@ -223,7 +223,8 @@ def read_docx(data: bytes, limits: Limits) -> Extracted:
 def inspect(data: bytes, limits: Limits) -> Extracted:
     """Decide the type and read the text, in this process (the child calls this)."""
     kind = sniff(data)
-    return read_pdf(data, limits) if kind == "pdf" else read_docx(data, limits)
+    found = read_pdf(data, limits) if kind == "pdf" else read_docx(data, limits)
+    return Extracted(found.media_type, [normalise(p) for p in found.pages], found.extractor)
 
 
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -244,10 +245,7 @@ def _child(conn: Connection, data: bytes, limits: Limits) -> None:
     cpu = int(limits.wall_seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:
-        found = inspect(data, limits)
-        result: Any = Extracted(
-            found.media_type, [normalise(p) for p in found.pages], found.extractor
-        )
+        result: Any = inspect(data, limits)
     except Refused as refusal:
         result = ("refused", refusal.code, refusal.params)
     except MemoryError:

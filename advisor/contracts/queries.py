@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
 from advisor.directory.models import Advisor
 from advisor.errors import NotFound
+from advisor.workdays import BEIJING
 
 ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
 
@@ -73,10 +74,13 @@ def search_contracts(
         stmt = stmt.where(Contract.advisor_id == filters.advisor_id)
     if filters.overdue:
         stmt = stmt.where(Contract.status.in_(ACTIVE), Contract.due_on < today)
+    # The dates people pick are Beijing dates; submitted_at is stored in UTC.
     if filters.submitted_from:
-        stmt = stmt.where(sa.func.date(Contract.submitted_at) >= filters.submitted_from)
+        start = datetime.combine(filters.submitted_from, time.min, BEIJING)
+        stmt = stmt.where(Contract.submitted_at >= start)
     if filters.submitted_to:
-        stmt = stmt.where(sa.func.date(Contract.submitted_at) <= filters.submitted_to)
+        end = datetime.combine(filters.submitted_to + timedelta(days=1), time.min, BEIJING)
+        stmt = stmt.where(Contract.submitted_at < end)
     if filters.q.strip():
         stmt = stmt.where(_text_match(filters.q, dialect))
     open_first = sa.case((Contract.status.in_(ACTIVE), 0), else_=1)

@@ -13,13 +13,23 @@ from advisor.auth import protect, require
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.forms import CalendarDayForm
 from advisor.contracts.labels import TYPE_LABELS
-from advisor.errors import ValidationError
+from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import error_text, form_error_text
 from advisor.workdays import is_year_known, today_local
 
 bp = Blueprint("contracts_settings", __name__, url_prefix="/settings")
 protect(bp)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise NotFound(
+            _("The calendar covers the years %(a)d to %(b)d.", a=FIRST_YEAR, b=LAST_YEAR)
+        )
 
 
 @bp.route("/time-limits", methods=["GET", "POST"])
@@ -55,6 +65,7 @@ def time_limits() -> Any:
 def calendar() -> Any:
     """The bureau's extra rest days and working days, and years entered in full."""
     year = request.args.get("year", type=int) or today_local().year
+    check_year(year)
     form = CalendarDayForm()
     if form.validate_on_submit() and form.day.data:
         bureau_calendar.set_day(
@@ -80,6 +91,7 @@ def calendar() -> Any:
 @require(Role.BUREAU)
 def remove_day(year: int) -> Any:
     """Remove one bureau calendar entry."""
+    check_year(year)
     raw = request.form.get("day", "")
     try:
         day = date.fromisoformat(raw)
@@ -96,6 +108,7 @@ def remove_day(year: int) -> Any:
 @require(Role.BUREAU)
 def mark_entered(year: int) -> Any:
     """Declare that every holiday and working weekend of ``year`` has been entered."""
+    check_year(year)
     bureau_calendar.mark_year_entered(db.session, year)
     db.session.commit()
     flash(_("%(year)d is marked as entered; the warning is gone.", year=year), "success")

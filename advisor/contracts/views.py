@@ -33,7 +33,7 @@ from advisor.contracts.uploads import check_upload, megabytes
 from advisor.contracts.workflow import OPEN, Action, actions_for
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
-from advisor.directory.queries import advisor_choices, school_choices
+from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, error_text, form_error_text, page_args
@@ -103,7 +103,7 @@ def index() -> Any:
         badge=queries.due_badge,
         statuses=STATUS_LABELS,
         types=TYPE_LABELS,
-        schools=school_choices(db.session) if not me.is_school else [],
+        schools=visible_school_choices(db.session, me) if not me.is_school else [],
         advisors=advisor_choices(db.session) if me.is_bureau else [],
         missing_years=bureau_calendar.missing_years(db.session, today) if me.is_bureau else [],
     )

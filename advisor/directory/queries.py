@@ -168,6 +168,12 @@ def school_choices(session: orm.Session) -> list[tuple[int, str]]:
     return [(i, f"{code} {name}") for i, code, name in rows]
 
 
+def visible_school_choices(session: orm.Session, user: User) -> list[tuple[int, str]]:
+    """(id, "code name") of the schools the user may see, for filters."""
+    stmt = visible_schools(user).with_only_columns(School.id, School.code, School.name)
+    return [(i, f"{code} {name}") for i, code, name in session.execute(stmt.order_by(School.code))]
+
+
 def advisor_choices(session: orm.Session, *, active_only: bool = False) -> list[tuple[int, str]]:
     stmt = (
         sa.select(Advisor.id, Advisor.name, LawFirm.name)
