@@ -17,6 +17,9 @@ from advisor.directory.views import bp as directory_bp
 from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
+from advisor.ledger import services as _ledger  # noqa: F401  (connects the review signal)
+from advisor.reviews.settings_views import bp as reviews_settings_bp
+from advisor.reviews.views import bp as reviews_bp
 from config import PROJECT_ROOT, Config
 
 
@@ -65,7 +68,16 @@ def create_app(config: Config | None = None) -> Flask:
     init_login(app)
     init_i18n(app)
     errors.register_error_handlers(app)
-    for bp in (home_bp, accounts_bp, directory_bp, contracts_bp, contracts_settings_bp, api_bp):
+    for bp in (
+        home_bp,
+        accounts_bp,
+        directory_bp,
+        contracts_bp,
+        contracts_settings_bp,
+        reviews_bp,
+        reviews_settings_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     cli.register(app)

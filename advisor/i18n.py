@@ -13,6 +13,7 @@ from advisor.accounts.forms import ROLE_CHOICES
 from advisor.accounts.services import unread_count
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import babel, db
+from advisor.workdays import today_local
 
 LOCALES = ("zh", "en")
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
@@ -38,6 +39,13 @@ def fmt_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return str(format_datetime(value, "medium"))
     return str(format_date(value, "long"))
+
+
+def fmt_day(value: datetime | None) -> str:
+    """The Beijing calendar day of a timestamp, written as a date."""
+    if value is None:
+        return ""
+    return fmt_date(today_local(value))
 
 
 def fmt_money(value: Decimal | None) -> str:
@@ -69,6 +77,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["money"] = fmt_money
+    app.jinja_env.filters["day"] = fmt_day
     app.jinja_env.globals.update(
         role_label=role_label,
         role_choices=role_choices,

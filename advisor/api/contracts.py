@@ -30,7 +30,7 @@ from advisor.extensions import db
 from advisor.workdays import today_local
 
 
-def _body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if body is None and request.content_length:
         raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
@@ -46,7 +46,7 @@ def _reason(body: dict[str, Any]) -> str:
     return reason
 
 
-def _lock_version(body: dict[str, Any]) -> int | None:
+def lock_version_from(body: dict[str, Any]) -> int | None:
     value = body.get("lock_version", request.form.get("lock_version"))
     if value in (None, ""):
         return None
@@ -160,7 +160,7 @@ def add_version(contract_id: int) -> Any:
             store=store,
             today=today_local(),
             now=utcnow(),
-            lock_version=_lock_version({}),
+            lock_version=lock_version_from({}),
         )
         db.session.commit()
     return contract_json(db.session, contract), 201
@@ -204,14 +204,14 @@ def start_review(contract_id: int) -> Any:
     """The assigned advisor starts the review."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = _body()
+    body = json_body()
     services.transition(
         db.session,
         actor=actor,
         contract=contract,
         action=Action.START,
         now=utcnow(),
-        lock_version=_lock_version(body),
+        lock_version=lock_version_from(body),
     )
     db.session.commit()
     return contract_json(db.session, contract)
@@ -222,14 +222,14 @@ def withdraw_contract(contract_id: int) -> Any:
     """The school withdraws the contract before an opinion; ``reason`` is required."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = _body()
+    body = json_body()
     services.withdraw(
         db.session,
         actor=actor,
         contract=contract,
         reason=_reason(body),
         now=utcnow(),
-        lock_version=_lock_version(body),
+        lock_version=lock_version_from(body),
     )
     db.session.commit()
     return contract_json(db.session, contract)
@@ -240,7 +240,7 @@ def reassign_contract(contract_id: int) -> Any:
     """The bureau reassigns an open contract to another advisor."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = _body()
+    body = json_body()
     advisor_id = body.get("advisor_id")
     advisor = db.session.get(Advisor, advisor_id) if isinstance(advisor_id, int) else None
     if actor.is_bureau and advisor is None:

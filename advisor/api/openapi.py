@@ -368,6 +368,117 @@ def _contract_paths() -> dict[str, Any]:
     }
 
 
+FINDING = {
+    "type": "object",
+    "required": ["dimension", "severity", "problem"],
+    "properties": {
+        "dimension": {"enum": ["legality", "clarity", "operability"]},
+        "severity": {"enum": ["low", "medium", "high"]},
+        "clause": {"type": "string"},
+        "problem": {"type": "string"},
+        "suggestion": {"type": "string"},
+        "legal_basis": {"type": "string"},
+    },
+}
+SCHEMAS["Review"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "number": {"type": "string"},
+        "outcome": {"enum": ["approve", "approve_with_changes", "reject", "return"]},
+        "summary": {"type": "string"},
+        "minutes_spent": {"type": "integer"},
+        "issued_at": {"type": "string", "format": "date-time"},
+        "findings": {"type": "array", "items": FINDING},
+    },
+}
+
+
+def _review_paths() -> dict[str, Any]:
+    cid = _id_param("contract_id")
+    refused = {
+        **_error_responses("400", "401", "403", "404"),
+        "409": {"description": "Not allowed in the current status, or stale lock_version"},
+        "422": {"description": "Invalid values"},
+    }
+    return {
+        "/contracts/{contract_id}/reviews": {
+            "post": {
+                "summary": "Issue a review (assigned advisor, contract under review)",
+                "parameters": [cid],
+                "requestBody": _json_body(
+                    {
+                        "outcome": {
+                            "enum": ["approve", "approve_with_changes", "reject", "return"]
+                        },
+                        "summary": {"type": "string"},
+                        "minutes_spent": {"type": "integer"},
+                        "lock_version": {"type": "integer"},
+                        "findings": {"type": "array", "items": FINDING},
+                    },
+                    ["outcome", "summary"],
+                ),
+                "responses": {
+                    "201": {
+                        "description": "The review",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Review"}}
+                        },
+                    },
+                    **refused,
+                },
+            },
+        },
+        "/contracts/{contract_id}/opinion.docx": {
+            "get": {
+                "summary": "The latest opinion letter as a Word document",
+                "parameters": [cid],
+                "responses": {
+                    "200": {"description": "The .docx file"},
+                    **_error_responses("401", "404"),
+                },
+            },
+        },
+        "/contracts/{contract_id}/feedback": {
+            "post": {
+                "summary": "Rate the latest opinion once (school)",
+                "parameters": [cid],
+                "requestBody": _json_body(
+                    {
+                        "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                        "comment": {"type": "string"},
+                    },
+                    ["rating"],
+                ),
+                "responses": {"201": {"description": "The rating"}, **refused},
+            },
+        },
+        "/contracts/{contract_id}/close": {
+            "post": {
+                "summary": "Record the result (school)",
+                "parameters": [cid],
+                "requestBody": _json_body(
+                    {
+                        "result": {"enum": ["signed", "abandoned"]},
+                        "adoption": {"enum": ["fully", "partly", "not"]},
+                        "note": {"type": "string"},
+                        "lock_version": {"type": "integer"},
+                    },
+                    ["result"],
+                ),
+                "responses": {**_ok({"$ref": "#/components/schemas/Contract"}), **refused},
+            },
+        },
+        "/notifications": {
+            "get": {
+                "summary": "The caller's notices",
+                "parameters": [*PAGING, _query("unread", {"enum": ["true", "false"]})],
+                "responses": {**_ok({"type": "object"}), **_error_responses("400", "401")},
+            },
+        },
+    }
+
+
 def spec() -> dict[str, Any]:
     ref = "#/components/schemas/"
     return {
@@ -381,6 +492,7 @@ def spec() -> dict[str, Any]:
         },
         "paths": {
             **_contract_paths(),
+            **_review_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy import orm
 
-from advisor.accounts.models import User
+from advisor.accounts.models import Notification, User
 from advisor.contracts.models import Contract
 from advisor.contracts.queries import events as contract_events
 from advisor.db import Page
 from advisor.directory.models import Advisor, School
 from advisor.directory.queries import Serving
+from advisor.reviews import services as reviews
+from advisor.reviews.models import Review
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def contract_json(
         for v in contract.versions
     ]
     body["precheck"] = []
-    body["reviews"] = []
+    body["reviews"] = [review_json(r) for r in reviews.issued_reviews(session, contract)]
     body["history"] = [
         {
             "at": _iso(e.at),
@@ -123,3 +125,40 @@ def contract_json(
         for e in contract_events(session, contract)
     ]
     return body
+
+
+def review_json(review: Review) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "number": review.number,
+        "outcome": review.outcome,
+        "summary": review.summary,
+        "minutes_spent": review.minutes_spent,
+        "version_id": review.version_id,
+        "advisor_id": review.advisor_id,
+        "issued_at": _iso(review.issued_at),
+        "findings": [
+            {
+                "id": f.id,
+                "dimension": f.dimension,
+                "severity": f.severity,
+                "clause": f.clause,
+                "problem": f.problem,
+                "suggestion": f.suggestion,
+                "legal_basis": f.legal_basis,
+                "resolved": f.resolved,
+            }
+            for f in review.findings
+        ],
+    }
+
+
+def notification_json(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "params": notification.params,
+        "link": notification.link,
+        "created_at": _iso(notification.created_at),
+        "read": notification.read_at is not None,
+    }

@@ -110,6 +110,7 @@ class ContractVersion(Base):
     has_text: Mapped[bool]
     extractor: Mapped[str] = mapped_column(sa.String(16))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    is_signed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
 

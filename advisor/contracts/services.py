@@ -271,7 +271,7 @@ def _status_label(status: str) -> Any:
 # --- submission and versions ---------------------------------------------------------
 
 
-def _add_version(
+def add_version(
     session: orm.Session,
     contract: Contract,
     upload: Upload,
@@ -280,7 +280,9 @@ def _add_version(
     store: FileStore,
     note: str,
     now: datetime,
+    is_signed: bool = False,
 ) -> ContractVersion:
+    """Store the file and add it as the next version (text by page, search text)."""
     number = (
         session.scalar(
             sa.select(sa.func.max(ContractVersion.number)).where(
@@ -304,6 +306,7 @@ def _add_version(
         note=note,
         uploaded_at=now,
         uploaded_by_id=actor.id,
+        is_signed=is_signed,
     )
     session.add(version)
     session.flush()
@@ -358,7 +361,7 @@ def submit_contract(
     )
     session.add(contract)
     session.flush()
-    _add_version(session, contract, upload, actor=actor, store=store, note="", now=now)
+    add_version(session, contract, upload, actor=actor, store=store, note="", now=now)
     record_event(
         session,
         contract,
@@ -433,7 +436,7 @@ def submit_revision(
         days = bureau_calendar.working_days_for(session, contract.contract_type, contract.is_urgent)
     contract.due_on = due_date(session, today, days)
     contract.days_left = None
-    version = _add_version(session, contract, upload, actor=actor, store=store, note=note, now=now)
+    version = add_version(session, contract, upload, actor=actor, store=store, note=note, now=now)
     accounts.notify(
         session,
         accounts.advisor_user_ids(session, contract.advisor_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +43,10 @@ from advisor.workdays import today_local
 
 bp = Blueprint("contracts", __name__)
 protect(bp)
+
+# Later domains (reviews) add their part of the contract page here: each function
+# takes the contract and the viewer and returns template context for its panel.
+DETAIL_PANELS: list[Callable[[Contract, User], dict[str, Any]]] = []
 
 
 def file_store() -> FileStore:
@@ -197,8 +202,12 @@ def detail(contract_id: int) -> Any:
     if me.is_bureau and contract.status in OPEN:
         reassign_form = ReassignForm()
         reassign_form.advisor_id.choices = advisor_choices(db.session, active_only=True)
+    panels: dict[str, Any] = {}
+    for panel in DETAIL_PANELS:
+        panels.update(panel(contract, me))
     return render_template(
         "contracts/detail.html",
+        **panels,
         contract=contract,
         latest=latest,
         texts=queries.version_text(db.session, latest) if latest else [],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from advisor.accounts.models import Role
+from advisor.accounts.models import Role, User
 from advisor.auth import require, user
 from advisor.db import paginate
 from advisor.directory import availability_views as _availability  # noqa: F401  (routes)
@@ -30,6 +31,9 @@ from advisor.forms import apply_errors, error_text, form_error_text, page_args
 from advisor.workdays import today_local
 
 __all__ = ["bp"]
+
+# Later domains (reviews) add their part of the advisor page: (advisor, viewer) -> context.
+ADVISOR_PANELS: list[Callable[[Advisor, User], dict[str, Any]]] = []
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -195,8 +199,12 @@ def advisor(advisor_id: int) -> Any:
     if user().is_school:
         served = [(s, k) for s, k in served if s.id == user().school_id]
     me = user()
+    panels: dict[str, Any] = {}
+    for panel in ADVISOR_PANELS:
+        panels.update(panel(found, me))
     return render_template(
         "directory/advisor.html",
+        **panels,
         advisor=found,
         served=served,
         can_manage=services.can_manage_advisor(me, found),

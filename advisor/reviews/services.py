@@ -1,0 +1,409 @@
+"""Review rules: drafts, issuing an opinion or a return, feedback, closing, the rating setting.
+
+Services add and flush; the caller commits. Refusals raise AppError subclasses:
+ValidationError (fields named), Forbidden, Conflict (wrong status, stale lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+
+from advisor.accounts import services as accounts
+from advisor.accounts.models import Role, User
+from advisor.contracts import services as contracts
+from advisor.contracts.files import FileStore
+from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.workflow import Action
+from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
+from advisor.reviews.models import (
+    Adoption,
+    Closing,
+    Dimension,
+    Feedback,
+    Finding,
+    Outcome,
+    Review,
+    Setting,
+    Severity,
+)
+from advisor.reviews.signals import review_issued
+
+MAX_FINDINGS = 100
+MAX_MINUTES = 60 * 24 * 5
+ANONYMOUS_RATINGS = "anonymous_ratings"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingData:
+    dimension: str
+    severity: str
+    problem: str
+    clause: str = ""
+    suggestion: str = ""
+    legal_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewData:
+    outcome: str | None
+    summary: str
+    minutes_spent: int
+    findings: list[FindingData] = field(default_factory=list)
+    # Earlier returned findings checked on this revision: finding id -> fixed?
+    resolved: dict[int, bool] = field(default_factory=dict)
+
+
+def check_review(data: ReviewData, *, issuing: bool) -> dict[str, Any]:
+    """Problems by field (``findings-N-problem`` for a finding's field); empty when valid.
+
+    A draft may be incomplete; an issued review needs an outcome and a summary, and a
+    return or an approval with changes needs at least one finding saying what to change.
+    """
+    problems: dict[str, Any] = {}
+    if data.outcome not in (None, "") and data.outcome not in {o.value for o in Outcome}:
+        problems["outcome"] = _l("Choose one of the outcomes.")
+    if not 0 <= data.minutes_spent <= MAX_MINUTES:
+        problems["minutes_spent"] = _l("Between 0 and %(n)d minutes.", n=MAX_MINUTES)
+    if len(data.findings) > MAX_FINDINGS:
+        problems["findings"] = _l("At most %(n)d findings.", n=MAX_FINDINGS)
+    for i, finding in enumerate(data.findings):
+        if finding.dimension not in {d.value for d in Dimension}:
+            problems[f"findings-{i}-dimension"] = _l("Choose legality, clarity or operability.")
+        if finding.severity not in {s.value for s in Severity}:
+            problems[f"findings-{i}-severity"] = _l("Choose low, medium or high.")
+        if not finding.problem.strip():
+            problems[f"findings-{i}-problem"] = _l("Describe the problem.")
+        if len(finding.clause) > 200:
+            problems[f"findings-{i}-clause"] = _l("At most %(n)d characters.", n=200)
+    if issuing:
+        if not data.outcome:
+            problems["outcome"] = _l("Choose the outcome.")
+        if not data.summary.strip():
+            problems["summary"] = _l("Write the summary opinion.")
+        if data.outcome in (Outcome.RETURN, Outcome.APPROVE_WITH_CHANGES) and not data.findings:
+            problems["findings"] = _l("Add at least one finding saying what must change.")
+    return problems
+
+
+def check_reviewer(actor: User, contract: Contract) -> None:
+    """Only the advisor holding the contract reviews it, and only while it is under review."""
+    contracts.check_transition(actor, contract, Action.ISSUE)
+
+
+def get_draft(session: orm.Session, contract: Contract) -> Review | None:
+    return session.scalar(
+        sa.select(Review).where(Review.contract_id == contract.id, Review.status == "draft")
+    )
+
+
+def issued_reviews(session: orm.Session, contract: Contract) -> list[Review]:
+    return list(
+        session.scalars(
+            sa.select(Review)
+            .where(Review.contract_id == contract.id, Review.status == "issued")
+            .order_by(Review.id)
+        )
+    )
+
+
+def last_return(session: orm.Session, contract: Contract) -> Review | None:
+    """The most recent issued return: its findings are what the school had to change."""
+    return session.scalar(
+        sa.select(Review)
+        .where(
+            Review.contract_id == contract.id,
+            Review.status == "issued",
+            Review.outcome == Outcome.RETURN,
+        )
+        .order_by(Review.id.desc())
+        .limit(1)
+    )
+
+
+def _latest_version(session: orm.Session, contract: Contract) -> ContractVersion:
+    version = session.scalar(
+        sa.select(ContractVersion)
+        .where(ContractVersion.contract_id == contract.id)
+        .order_by(ContractVersion.number.desc())
+        .limit(1)
+    )
+    assert version is not None, "a contract always has a first version"
+    return version
+
+
+def _fill(session: orm.Session, review: Review, data: ReviewData, now: datetime) -> None:
+    review.outcome = data.outcome or None
+    review.summary = data.summary.strip()
+    review.minutes_spent = data.minutes_spent
+    review.updated_at = now
+    review.findings.clear()
+    session.flush()
+    for position, f in enumerate(data.findings, start=1):
+        review.findings.append(
+            Finding(
+                position=position,
+                dimension=f.dimension,
+                severity=f.severity,
+                clause=f.clause.strip(),
+                problem=f.problem.strip(),
+                suggestion=f.suggestion.strip(),
+                legal_basis=f.legal_basis.strip(),
+            )
+        )
+
+
+def _record_resolutions(
+    session: orm.Session, contract: Contract, resolved: dict[int, bool]
+) -> None:
+    earlier = last_return(session, contract)
+    if earlier is None:
+        return
+    for finding in earlier.findings:
+        if finding.id in resolved:
+            finding.resolved = resolved[finding.id]
+
+
+def save_draft(
+    session: orm.Session, *, actor: User, contract: Contract, data: ReviewData, now: datetime
+) -> Review:
+    """Keep the advisor's work in progress; it can be resumed and issued later."""
+    check_reviewer(actor, contract)
+    problems = check_review(data, issuing=False)
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    review = get_draft(session, contract)
+    if review is None:
+        review = Review(
+            contract_id=contract.id,
+            version_id=_latest_version(session, contract).id,
+            advisor_id=contract.advisor_id,
+            author_id=actor.id,
+            status="draft",
+            created_at=now,
+        )
+        session.add(review)
+        session.flush()
+    _fill(session, review, data, now)
+    _record_resolutions(session, contract, data.resolved)
+    session.flush()
+    return review
+
+
+def issue_review(
+    session: orm.Session,
+    *,
+    actor: User,
+    contract: Contract,
+    data: ReviewData,
+    today: date,
+    now: datetime,
+    lock_version: int | None = None,
+) -> Review:
+    """Issue the review: ``return`` sends the contract back to the school with the
+    findings as what to change (the review clock stops); any other outcome is the
+    opinion and the contract becomes ``reviewed``. Records the ledger entry (through
+    the review_issued signal) and notifies the school, all in this transaction."""
+    check_reviewer(actor, contract)
+    problems = check_review(data, issuing=True)
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    contracts.check_lock(contract, lock_version)
+    review = save_draft(session, actor=actor, contract=contract, data=data, now=now)
+    action = Action.RETURN if data.outcome == Outcome.RETURN else Action.ISSUE
+    if action == Action.RETURN:
+        contracts.stop_clock(session, contract, today)
+    else:
+        contract.outcome = data.outcome
+    contracts.transition(
+        session,
+        actor=actor,
+        contract=contract,
+        action=action,
+        now=now,
+        review_id=review.id,
+        outcome=data.outcome,
+    )
+    review.status = "issued"
+    review.issued_at = now
+    review.number = f"{today.year}-{review.id:05d}"
+    session.flush()
+    review_issued.send(None, session=session, review=review, contract=contract)
+    kind = "returned" if action == Action.RETURN else "opinion"
+    accounts.notify(
+        session,
+        accounts.school_user_ids(session, contract.school_id),
+        kind,
+        link=f"/contracts/{contract.id}",
+        title=contract.title,
+    )
+    return review
+
+
+# --- the school's side --------------------------------------------------------------
+
+
+def _require_school(actor: User, contract: Contract) -> None:
+    if actor.role != Role.SCHOOL or actor.school_id != contract.school_id:
+        raise Forbidden(_l("Only the contract's school can do this."))
+
+
+def latest_opinion(session: orm.Session, contract: Contract) -> Review | None:
+    """The most recent issued review that is an opinion (not a return)."""
+    return session.scalar(
+        sa.select(Review)
+        .where(
+            Review.contract_id == contract.id,
+            Review.status == "issued",
+            Review.outcome != Outcome.RETURN,
+        )
+        .order_by(Review.id.desc())
+        .limit(1)
+    )
+
+
+def give_feedback(
+    session: orm.Session,
+    *,
+    actor: User,
+    contract: Contract,
+    rating: int,
+    comment: str,
+    now: datetime,
+) -> Feedback:
+    """The school rates the latest opinion once (1 to 5, optional comment)."""
+    _require_school(actor, contract)
+    opinion = latest_opinion(session, contract)
+    if opinion is None:
+        raise Conflict(_l("There is no opinion to rate yet."))
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError(_l("Rate from 1 to 5."), fields={"rating": _l("From 1 to 5.")})
+    if session.scalar(sa.select(Feedback.id).where(Feedback.review_id == opinion.id)):
+        raise Conflict(_l("This opinion has already been rated."))
+    feedback = Feedback(
+        review_id=opinion.id,
+        contract_id=contract.id,
+        advisor_id=opinion.advisor_id,
+        rating=rating,
+        comment=comment.strip()[:1000],
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(feedback)
+    session.flush()
+    accounts.notify(
+        session,
+        accounts.advisor_user_ids(session, opinion.advisor_id),
+        "rated",
+        link=f"/contracts/{contract.id}",
+        title=contract.title,
+    )
+    return feedback
+
+
+def close_contract(
+    session: orm.Session,
+    *,
+    actor: User,
+    contract: Contract,
+    result: str,
+    adoption: str | None,
+    note: str,
+    now: datetime,
+    signed: contracts.Upload | None = None,
+    store: FileStore | None = None,
+    lock_version: int | None = None,
+) -> Closing:
+    """The school records the result (signed / abandoned), whether it took the advice,
+    and optionally the signed copy, kept as a version marked signed."""
+    contracts.check_transition(actor, contract, Action.CLOSE)
+    problems: dict[str, Any] = {}
+    if result not in ("signed", "abandoned"):
+        problems["result"] = _l("Choose signed or abandoned.")
+    if adoption not in (None, "") and adoption not in {a.value for a in Adoption}:
+        problems["adoption"] = _l("Choose fully, partly or not adopted.")
+    if signed is not None and result != "signed":
+        problems["file"] = _l("A signed copy only goes with a signed contract.")
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    contracts.transition(
+        session,
+        actor=actor,
+        contract=contract,
+        action=Action.CLOSE,
+        now=now,
+        lock_version=lock_version,
+        result=result,
+    )
+    contract.result = result
+    version_id = None
+    if signed is not None and store is not None:
+        version = contracts.add_version(
+            session, contract, signed, actor=actor, store=store, note="", now=now, is_signed=True
+        )
+        version_id = version.id
+    closing = Closing(
+        contract_id=contract.id,
+        result=result,
+        adoption=adoption or None,
+        adoption_note=note.strip()[:2000],
+        signed_version_id=version_id,
+        closed_at=now,
+        closed_by_id=actor.id,
+    )
+    session.add(closing)
+    session.flush()
+    return closing
+
+
+# --- ratings ------------------------------------------------------------------------
+
+
+def ratings_are_anonymous(session: orm.Session) -> bool:
+    row = session.get(Setting, ANONYMOUS_RATINGS)
+    return row is None or row.value == "1"
+
+
+def set_anonymous_ratings(session: orm.Session, anonymous: bool) -> None:
+    row = session.get(Setting, ANONYMOUS_RATINGS) or Setting(key=ANONYMOUS_RATINGS)
+    row.value = "1" if anonymous else "0"
+    session.add(row)
+    session.flush()
+
+
+def advisor_rating(session: orm.Session, advisor_id: int) -> tuple[float | None, int]:
+    """(average rating, number of ratings) of an advisor's opinions."""
+    average, count = session.execute(
+        sa.select(sa.func.avg(Feedback.rating), sa.func.count(Feedback.id)).where(
+            Feedback.advisor_id == advisor_id
+        )
+    ).one()
+    return (float(average) if average is not None else None), int(count)
+
+
+def contract_feedback(session: orm.Session, contract: Contract) -> list[Feedback]:
+    return list(
+        session.scalars(
+            sa.select(Feedback).where(Feedback.contract_id == contract.id).order_by(Feedback.id)
+        )
+    )
+
+
+def is_rated(session: orm.Session, review: Review) -> bool:
+    return session.scalar(sa.select(Feedback.id).where(Feedback.review_id == review.id)) is not None
+
+
+def get_closing(session: orm.Session, contract: Contract) -> Closing | None:
+    return session.get(Closing, contract.id)
+
+
+def get_review(session: orm.Session, contract: Contract, review_id: int) -> Review:
+    review = session.get(Review, review_id)
+    if review is None or review.contract_id != contract.id:
+        raise NotFound(_l("No such review."))
+    return review

@@ -1,0 +1,312 @@
+"""Review pages: the review form, the opinion letter, the school's feedback and closing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from advisor.accounts.models import Role, User
+from advisor.auth import protect, require, user
+from advisor.contracts import queries as contract_queries
+from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.views import (
+    DETAIL_PANELS,
+    file_in_use,
+    file_response,
+    file_store,
+    read_upload,
+)
+from advisor.db import utcnow
+from advisor.directory.models import Advisor, School
+from advisor.errors import AppError, Conflict, NotFound
+from advisor.extensions import db
+from advisor.forms import error_text, form_error_text
+from advisor.reviews import services
+from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
+from advisor.reviews.labels import (
+    ADOPTION_LABELS,
+    DIMENSION_LABELS,
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+)
+from advisor.reviews.models import Review
+from advisor.reviews.opinion import LetterFacts, build_letter
+from advisor.workdays import today_local
+
+bp = Blueprint("reviews", __name__)
+protect(bp)
+
+DOCX = "docx"
+
+
+def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
+    """The reviews part of the contract page: opinions, returns, feedback, closing."""
+    anonymous = services.ratings_are_anonymous(db.session)
+    feedback = services.contract_feedback(db.session, contract)
+    if viewer.is_advisor and anonymous:
+        feedback = []
+    opinion = services.latest_opinion(db.session, contract)
+    rated = opinion is not None and any(f.review_id == opinion.id for f in feedback)
+    if viewer.is_school:
+        rated = opinion is not None and services.is_rated(db.session, opinion)
+    return {
+        "reviews": services.issued_reviews(db.session, contract),
+        "draft": services.get_draft(db.session, contract) if viewer.is_advisor else None,
+        "feedback": feedback,
+        "closing": services.get_closing(db.session, contract),
+        "can_rate": viewer.is_school and opinion is not None and not rated,
+        "feedback_form": FeedbackForm(),
+        "close_form": CloseForm(lock_version=contract.lock_version),
+        "outcomes": OUTCOME_LABELS,
+        "dimensions": DIMENSION_LABELS,
+        "severities": SEVERITY_LABELS,
+        "adoptions": ADOPTION_LABELS,
+    }
+
+
+DETAIL_PANELS.append(review_panel)
+
+
+def review_data(form: ReviewForm) -> services.ReviewData:
+    findings = [
+        services.FindingData(
+            dimension=entry.dimension.data or "",
+            severity=entry.severity.data or "",
+            problem=entry.problem.data or "",
+            clause=entry.clause.data or "",
+            suggestion=entry.suggestion.data or "",
+            legal_basis=entry.legal_basis.data or "",
+        )
+        for entry in form.findings
+        if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
+    ]
+    resolved = {
+        int(key.removeprefix("resolved-")): value == "1"
+        for key, value in request.form.items()
+        if key.startswith("resolved-")
+        and key.removeprefix("resolved-").isdigit()
+        and value in "01"
+        and value
+    }
+    return services.ReviewData(
+        outcome=form.outcome.data or None,
+        summary=form.summary.data or "",
+        minutes_spent=form.minutes_spent.data or 0,
+        findings=findings,
+        resolved=resolved,
+    )
+
+
+def _place_errors(form: ReviewForm, error: AppError) -> None:
+    """Put a service's refusal next to the field it names, findings included."""
+    for name, message in error.fields.items():
+        parts = name.split("-")
+        if parts[0] == "findings" and len(parts) == 3 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(form.findings):
+                getattr(form.findings[index], parts[2]).errors = [str(message)]
+                continue
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))
+    if not error.fields:
+        form.form_errors.append(str(error.message))
+
+
+def _form_from_draft(contract: Contract) -> ReviewForm:
+    draft = services.get_draft(db.session, contract)
+    form = ReviewForm(obj=draft, lock_version=contract.lock_version)
+    if draft is None:
+        form.findings.append_entry()
+    else:
+        for finding in draft.findings:
+            form.findings.append_entry(finding)
+        form.lock_version.data = str(contract.lock_version)
+    return form
+
+
+def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
+    earlier = services.last_return(db.session, contract)
+    latest = contract.versions[-1]
+    return render_template(
+        "reviews/form.html",
+        contract=contract,
+        form=form,
+        earlier=earlier,
+        latest=latest,
+        earlier_version=db.session.get(ContractVersion, earlier.version_id) if earlier else None,
+        dimensions=DIMENSION_LABELS,
+        severities=SEVERITY_LABELS,
+    ), status
+
+
+@bp.route("/contracts/<int:contract_id>/review", methods=["GET", "POST"])
+@require(Role.ADVISOR)
+def review(contract_id: int) -> Any:
+    """Write the review: findings can be added and removed without JavaScript."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    try:
+        services.check_reviewer(user(), contract)
+    except Conflict as error:
+        flash(error_text(error), "warning")
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    if request.method == "GET":
+        return _render(contract, _form_from_draft(contract))
+    form = ReviewForm()
+    action = request.form.get("action", "save")
+    if action == "add":
+        form.findings.append_entry()
+        return _render(contract, form)
+    if action.startswith("remove-") and action.removeprefix("remove-").isdigit():
+        index = int(action.removeprefix("remove-"))
+        kept = [e.data for i, e in enumerate(form.findings) if i != index]
+        form.findings.entries.clear()
+        form.findings.last_index = -1
+        for data in kept:
+            form.findings.append_entry(data)
+        return _render(contract, form)
+    if not form.validate_on_submit():
+        return _render(contract, form, 422)
+    data = review_data(form)
+    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+    try:
+        if action == "issue":
+            issued = services.issue_review(
+                db.session,
+                actor=user(),
+                contract=contract,
+                data=data,
+                today=today_local(),
+                now=utcnow(),
+                lock_version=lock,
+            )
+        else:
+            services.save_draft(
+                db.session, actor=user(), contract=contract, data=data, now=utcnow()
+            )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        if isinstance(error, Conflict):
+            # Someone else changed the contract: keep what was typed, show the news.
+            db.session.refresh(contract)
+            flash(error_text(error), "danger")
+        _place_errors(form, error)
+        return _render(contract, form, error.status)
+    if action == "issue":
+        message = (
+            _("Returned to the school.") if issued.outcome == "return" else _("Opinion issued.")
+        )
+        flash(message, "success")
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    flash(_("Draft saved."), "success")
+    return redirect(url_for("reviews.review", contract_id=contract.id))
+
+
+def _letter_review(contract: Contract) -> Review:
+    wanted = request.args.get("review", type=int)
+    found = (
+        services.get_review(db.session, contract, wanted)
+        if wanted
+        else services.latest_opinion(db.session, contract)
+    )
+    if found is None or found.status != "issued":
+        raise NotFound(_("No opinion has been issued for this contract yet."))
+    return found
+
+
+def letter_facts(contract: Contract, found: Review) -> LetterFacts:
+    version = db.session.get(ContractVersion, found.version_id)
+    school = db.session.get(School, contract.school_id)
+    advisor = db.session.get(Advisor, found.advisor_id)
+    assert version is not None and school is not None and advisor is not None
+    return LetterFacts(
+        review=found, contract=contract, version=version, school=school, advisor=advisor
+    )
+
+
+@bp.get("/contracts/<int:contract_id>/opinion")
+def opinion(contract_id: int) -> Any:
+    """The opinion letter as a printable page."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    facts = letter_facts(contract, _letter_review(contract))
+    return render_template(
+        "reviews/opinion.html",
+        facts=facts,
+        outcomes=OUTCOME_LABELS,
+        dimensions=DIMENSION_LABELS,
+        severities=SEVERITY_LABELS,
+    )
+
+
+@bp.get("/contracts/<int:contract_id>/opinion.docx")
+def opinion_docx(contract_id: int) -> Response:
+    """The opinion letter as a Word document."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    found = _letter_review(contract)
+    name = f"法律意见书-{contract.title}-{found.number}.docx"
+    return file_response(build_letter(letter_facts(contract, found)), name, DOCX)
+
+
+@bp.post("/contracts/<int:contract_id>/feedback")
+@require(Role.SCHOOL)
+def feedback(contract_id: int) -> Any:
+    """The school rates the opinion, once."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    form = FeedbackForm()
+    try:
+        if not form.validate_on_submit():
+            raise Conflict(form_error_text(form))
+        services.give_feedback(
+            db.session,
+            actor=user(),
+            contract=contract,
+            rating=form.rating.data or 0,
+            comment=form.comment.data or "",
+            now=utcnow(),
+        )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("Thank you for rating the opinion."), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.post("/contracts/<int:contract_id>/close")
+@require(Role.SCHOOL)
+def close(contract_id: int) -> Any:
+    """The school records the result, the adoption of the advice and the signed copy."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    form = CloseForm()
+    store = file_store()
+    try:
+        if not form.validate_on_submit():
+            raise Conflict(form_error_text(form))
+        signed = read_upload(form.file.data) if form.file.data and form.file.data.filename else None
+        lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+        with store.pending(referenced=file_in_use):
+            services.close_contract(
+                db.session,
+                actor=user(),
+                contract=contract,
+                result=form.result.data or "",
+                adoption=form.adoption.data or None,
+                note=form.note.data or "",
+                now=utcnow(),
+                signed=signed,
+                store=store,
+                lock_version=lock,
+            )
+            db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+    else:
+        flash(_("The contract is closed."), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
