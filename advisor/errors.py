@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -153,6 +153,15 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(409, HTTP_MESSAGES[409])
         return _page(409, HTTP_MESSAGES[409])
+
+    @app.errorhandler(OperationalError)
+    def handle_operational(error: OperationalError) -> Any:
+        # SQLite answers a write that lost a race against another writer with "database
+        # is locked"; that is the same conflict as a stale lock version. Anything else
+        # is a real failure.
+        if "database is locked" not in str(error.orig):
+            return handle_unexpected(error)
+        return handle_race(error)
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError) -> Any:

@@ -139,7 +139,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_ledger_entry_school_on', ['school_id', 'entry_on'], unique=False)
 
     with op.batch_alter_table('contract_version', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_signed', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('is_signed', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
 
