@@ -205,11 +205,10 @@ def start_review(contract_id: int) -> Any:
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
     body = json_body()
-    services.transition(
+    services.start_review(
         db.session,
         actor=actor,
         contract=contract,
-        action=Action.START,
         now=utcnow(),
         lock_version=lock_version_from(body),
     )

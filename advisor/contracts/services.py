@@ -456,6 +456,32 @@ def stop_clock(session: orm.Session, contract: Contract, today: date) -> None:
         contract.days_left = working_days_between(today, contract.due_on, calendar)
 
 
+def start_review(
+    session: orm.Session,
+    *,
+    actor: User,
+    contract: Contract,
+    now: datetime,
+    lock_version: int | None = None,
+) -> None:
+    """The assigned advisor opens the review; the school is told it has started."""
+    transition(
+        session,
+        actor=actor,
+        contract=contract,
+        action=Action.START,
+        now=now,
+        lock_version=lock_version,
+    )
+    accounts.notify(
+        session,
+        accounts.school_user_ids(session, contract.school_id),
+        "review_started",
+        link=f"/contracts/{contract.id}",
+        title=contract.title,
+    )
+
+
 def withdraw(
     session: orm.Session,
     *,

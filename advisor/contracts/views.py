@@ -347,11 +347,10 @@ def start(contract_id: int) -> Any:
     """The advisor starts reviewing the contract."""
     contract = queries.get_contract(db.session, user(), contract_id)
     try:
-        services.transition(
+        services.start_review(
             db.session,
             actor=user(),
             contract=contract,
-            action=Action.START,
             now=utcnow(),
             lock_version=request.form.get("lock_version", type=int),
         )
