@@ -32,7 +32,7 @@ from advisor.reviews.labels import (
     SEVERITY_LABELS,
 )
 from advisor.reviews.models import Review
-from advisor.reviews.opinion import LetterFacts, build_letter
+from advisor.reviews.opinion import DECLARATIONS, LetterFacts, build_letter
 from advisor.workdays import today_local
 
 bp = Blueprint("reviews", __name__)
