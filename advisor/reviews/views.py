@@ -238,6 +238,7 @@ def opinion(contract_id: int) -> Any:
         "reviews/opinion.html",
         facts=facts,
         outcomes=OUTCOME_LABELS,
+        declarations=DECLARATIONS,
         dimensions=DIMENSION_LABELS,
         severities=SEVERITY_LABELS,
     )
