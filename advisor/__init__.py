@@ -17,7 +17,7 @@ from advisor.directory.views import bp as directory_bp
 from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
-from advisor.ledger import services as _ledger  # noqa: F401  (connects the review signal)
+from advisor.ledger.views import bp as ledger_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
 from config import PROJECT_ROOT, Config
@@ -76,6 +76,7 @@ def create_app(config: Config | None = None) -> Flask:
         contracts_settings_bp,
         reviews_bp,
         reviews_settings_bp,
+        ledger_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

@@ -14,6 +14,8 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.models import ContractVersion
 from advisor.errors import AppError
 from advisor.extensions import db
+from advisor.ledger.models import LedgerHead
+from advisor.ledger.services import verify_chain
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -85,6 +87,26 @@ def files_check() -> None:
         raise SystemExit(1)
 
 
+ledger_cli = AppGroup("ledger", help="The work ledger.")
+
+
+@ledger_cli.command("verify")
+def ledger_verify() -> None:
+    """Recompute the ledger's hash chain; exit 1 and name the first bad entry if it broke."""
+    result = verify_chain(db.session)
+    head = db.session.get(LedgerHead, 1)
+    if result.ok:
+        click.echo(f"Ledger intact: {result.checked} entries checked.")
+        if head is not None:
+            click.echo(
+                f"Latest hash (keep it to detect a rewrite of the whole chain): {head.last_hash}"
+            )
+        return
+    where = f"entry {result.first_bad_id}" if result.first_bad_id else "the end of the chain"
+    click.echo(f"Ledger BROKEN at {where} ({result.reason}); {result.checked} entries checked.")
+    raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    for group in (demo_cli, tokens_cli, users_cli, files_cli):
+    for group in (demo_cli, tokens_cli, users_cli, files_cli, ledger_cli):
         app.cli.add_command(group)

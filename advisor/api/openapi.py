@@ -479,6 +479,124 @@ def _review_paths() -> dict[str, Any]:
     }
 
 
+KINDS = [
+    "contract_review",
+    "consultation",
+    "lecture",
+    "dispute_mediation",
+    "document_drafting",
+    "training",
+    "other",
+]
+ENTRY_FIELDS = {
+    "date": {"type": "string", "format": "date"},
+    "advisor_id": {"type": "integer"},
+    "school_id": {"type": ["integer", "null"]},
+    "kind": {"enum": KINDS},
+    "description": {"type": "string"},
+    "service_mode": {"enum": [None, "on_site", "phone", "online", "written"]},
+    "minutes": {"type": "integer"},
+    "outcome": {"type": "string"},
+    "audience": {"type": "string"},
+    "headcount": {"type": ["integer", "null"]},
+}
+SCHEMAS["LedgerEntry"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "seq": {"type": "integer"},
+        **ENTRY_FIELDS,
+        "contract_id": {"type": ["integer", "null"]},
+        "review_id": {"type": ["integer", "null"]},
+        "supersedes_id": {"type": ["integer", "null"]},
+        "on_behalf": {"type": "boolean"},
+        "hash": {"type": "string"},
+        "prev_hash": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def _ledger_paths() -> dict[str, Any]:
+    entry = {"$ref": "#/components/schemas/LedgerEntry"}
+    filters = [
+        *PAGING,
+        _query("advisor_id"),
+        _query("school_id"),
+        _query("kind", {"enum": KINDS}),
+        _query("from", {"type": "string", "format": "date"}),
+        _query("to", {"type": "string", "format": "date"}),
+    ]
+    created = {
+        "201": {"description": "The new entry", "content": {"application/json": {"schema": entry}}},
+        **_error_responses("400", "401", "403", "404"),
+        "409": {"description": "Already corrected"},
+        "422": {"description": "Invalid values"},
+    }
+    body = _json_body(ENTRY_FIELDS, ["date", "kind", "description", "minutes"])
+    return {
+        "/ledger": {
+            "get": {
+                "summary": "Ledger entries the caller may see",
+                "parameters": filters,
+                "responses": {**_ok(_list_of("LedgerEntry")), **_error_responses("400", "401")},
+            },
+            "post": {
+                "summary": "Record work (advisor; bureau names the advisor)",
+                "requestBody": body,
+                "responses": created,
+            },
+        },
+        "/ledger/{entry_id}": {
+            "get": {
+                "summary": "One entry",
+                "parameters": [_id_param("entry_id")],
+                "responses": {**_ok(entry), **_error_responses("401", "404")},
+            },
+        },
+        "/ledger/{entry_id}/correct": {
+            "post": {
+                "summary": "Correct an entry by a new one (its author)",
+                "parameters": [_id_param("entry_id")],
+                "requestBody": body,
+                "responses": created,
+            },
+        },
+        "/ledger/verify": {
+            "get": {
+                "summary": "Recompute the hash chain (bureau)",
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "ok": {"type": "boolean"},
+                                "checked": {"type": "integer"},
+                                "first_bad_id": {"type": ["integer", "null"]},
+                            },
+                        }
+                    ),
+                    **_error_responses("401", "403"),
+                },
+            },
+        },
+        "/ledger/export.xlsx": {
+            "get": {
+                "summary": "Export in the bureau's layout",
+                "parameters": filters[2:],
+                "responses": {"200": {"description": "The .xlsx file"}},
+            },
+        },
+        "/ledger/export.csv": {
+            "get": {
+                "summary": "Export as CSV (UTF-8 with BOM)",
+                "parameters": filters[2:],
+                "responses": {"200": {"description": "The .csv file"}},
+            },
+        },
+    }
+
+
 def spec() -> dict[str, Any]:
     ref = "#/components/schemas/"
     return {
@@ -493,6 +611,7 @@ def spec() -> dict[str, Any]:
         "paths": {
             **_contract_paths(),
             **_review_paths(),
+            **_ledger_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

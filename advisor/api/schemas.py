@@ -13,6 +13,7 @@ from advisor.contracts.queries import events as contract_events
 from advisor.db import Page
 from advisor.directory.models import Advisor, School
 from advisor.directory.queries import Serving
+from advisor.ledger.models import LedgerEntry
 from advisor.reviews import services as reviews
 from advisor.reviews.models import Review
 
@@ -161,4 +162,28 @@ def notification_json(notification: Notification) -> dict[str, Any]:
         "link": notification.link,
         "created_at": _iso(notification.created_at),
         "read": notification.read_at is not None,
+    }
+
+
+def ledger_json(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "seq": entry.seq,
+        "date": _iso(entry.entry_on),
+        "advisor_id": entry.advisor_id,
+        "school_id": entry.school_id,
+        "kind": entry.kind,
+        "description": entry.description,
+        "service_mode": entry.service_mode,
+        "minutes": entry.minutes,
+        "outcome": entry.outcome,
+        "audience": entry.audience,
+        "headcount": entry.headcount,
+        "contract_id": entry.contract_id,
+        "review_id": entry.review_id,
+        "supersedes_id": entry.supersedes_id,
+        "on_behalf": entry.on_behalf,
+        "hash": entry.hash,
+        "prev_hash": entry.prev_hash,
+        "created_at": _iso(entry.created_at),
     }

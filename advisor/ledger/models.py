@@ -1,7 +1,9 @@
-"""The advisors' work ledger (工作台账): one entry per piece of work.
+"""The advisors' work ledger (工作台账): append-only, one entry per piece of work, hash-chained.
 
-This is the minimal form the review workflow needs; the ledger issue adds the
-append-only rules, the hash chain and the exports.
+Each entry stores the SHA-256 of its canonical content and the previous entry's
+hash, so altering, removing or reordering any entry breaks the chain from there
+on. ``LedgerHead`` is the single row that serialises appends (sequence number and
+last hash); database triggers refuse UPDATE and DELETE on the entries.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from advisor.db import Base, utcnow
 
+GENESIS = "0" * 64
+
 
 class Kind(enum.StrEnum):
     CONTRACT_REVIEW = "contract_review"
@@ -25,24 +29,57 @@ class Kind(enum.StrEnum):
     OTHER = "other"
 
 
+class Mode(enum.StrEnum):
+    ON_SITE = "on_site"
+    PHONE = "phone"
+    ONLINE = "online"
+    WRITTEN = "written"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
 class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        sa.CheckConstraint(f"kind IN ({', '.join(repr(k.value) for k in Kind)})", name="kind"),
+        sa.CheckConstraint(_in("kind", Kind), name="kind"),
+        sa.CheckConstraint(f"service_mode IS NULL OR {_in('service_mode', Mode)}", name="mode"),
         sa.CheckConstraint("minutes >= 0", name="minutes"),
+        sa.CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
         sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on"),
         sa.Index("ix_ledger_entry_school_on", "school_id", "entry_on"),
+        sa.Index("ix_ledger_entry_on", "entry_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
     entry_on: Mapped[date]
     advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("advisor.id"))
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"))
     kind: Mapped[str] = mapped_column(sa.String(24))
     description: Mapped[str] = mapped_column(sa.Text)
+    service_mode: Mapped[str | None] = mapped_column(sa.String(8))
     minutes: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    audience: Mapped[str] = mapped_column(sa.String(200), default="")
+    headcount: Mapped[int | None]
     contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review.id"), unique=True)
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entry.id"), unique=True)
+    on_behalf: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class LedgerHead(Base):
+    """The chain's end: one row, updated first by every append, which serialises them."""
+
+    __tablename__ = "ledger_head"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(sa.String(64), default=GENESIS)

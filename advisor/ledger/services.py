@@ -1,14 +1,29 @@
-"""Writing ledger entries; reviews reach here through the ``review_issued`` signal."""
+"""Ledger rules: appending (the only write), corrections, verification; reviews arrive here
+through the ``review_issued`` signal, in the review's transaction.
+
+Entries are never updated or deleted: not here, not in the API (no such routes),
+and not in the database (triggers refuse it). A mistake is corrected by a new entry
+that supersedes the old one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
+from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract
-from advisor.ledger.models import Kind, LedgerEntry
+from advisor.db import utcnow
+from advisor.directory.models import Advisor, School
+from advisor.errors import Conflict, Forbidden, ValidationError
+from advisor.ledger.chain import Verification, entry_hash, verify
+from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.models import Review
 from advisor.reviews.signals import review_issued
 from advisor.workdays import today_local
@@ -19,6 +34,117 @@ OUTCOME_TEXT = {
     "reject": "不建议签订",
     "return": "退回补正",
 }
+MAX_MINUTES = 60 * 24
+
+
+@dataclass(frozen=True, slots=True)
+class EntryData:
+    entry_on: date
+    advisor_id: int
+    school_id: int | None
+    kind: str
+    description: str
+    minutes: int
+    service_mode: str | None = None
+    outcome: str = ""
+    audience: str = ""
+    headcount: int | None = None
+
+
+def _append(session: orm.Session, values: dict[str, Any]) -> LedgerEntry:
+    """Take the next sequence number and chain the entry to the previous one.
+
+    The head row is updated first: on PostgreSQL that row lock makes concurrent
+    appends wait their turn; on SQLite the write lock does. Nothing is appended
+    outside this function, so the chain can neither fork nor leave a gap.
+    """
+    seq, prev_hash = session.execute(
+        sa.update(LedgerHead)
+        .where(LedgerHead.id == 1)
+        .values(seq=LedgerHead.seq + 1)
+        .returning(LedgerHead.seq, LedgerHead.last_hash)
+    ).one()
+    entry = LedgerEntry(seq=seq, prev_hash=prev_hash, created_at=utcnow(), **values)
+    entry.hash = entry_hash(entry, prev_hash)
+    session.execute(sa.update(LedgerHead).where(LedgerHead.id == 1).values(last_hash=entry.hash))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def check_entry(session: orm.Session, data: EntryData, today: date) -> dict[str, Any]:
+    problems: dict[str, Any] = {}
+    if data.kind not in {k.value for k in Kind}:
+        problems["kind"] = _l("Choose the kind of work.")
+    if data.service_mode not in (None, "") and data.service_mode not in {m.value for m in Mode}:
+        problems["service_mode"] = _l("Choose on site, phone, online or written.")
+    if not data.description.strip():
+        problems["description"] = _l("Describe the work.")
+    if not 0 <= data.minutes <= MAX_MINUTES:
+        problems["minutes"] = _l("Between 0 and %(n)d minutes.", n=MAX_MINUTES)
+    if data.entry_on > today:
+        problems["entry_on"] = _l("The work cannot be in the future.")
+    if data.headcount is not None and data.headcount < 0:
+        problems["headcount"] = _l("Cannot be negative.")
+    if data.school_id is not None and session.get(School, data.school_id) is None:
+        problems["school_id"] = _l("Choose a school from the list.")
+    if session.get(Advisor, data.advisor_id) is None:
+        problems["advisor_id"] = _l("Choose an advisor from the list.")
+    return problems
+
+
+def add_entry(
+    session: orm.Session,
+    *,
+    actor: User,
+    data: EntryData,
+    today: date,
+    supersedes: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """An advisor records their own work; the bureau may record it on an advisor's behalf
+    (marked as such). Raises Forbidden for schools or another advisor's entry."""
+    if actor.role == Role.ADVISOR and actor.advisor_id != data.advisor_id:
+        raise Forbidden(_l("Advisors record their own work only."))
+    if actor.role not in (Role.ADVISOR, Role.BUREAU):
+        raise Forbidden(_l("Only advisors and the bureau record work."))
+    problems = check_entry(session, data, today)
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    return _append(
+        session,
+        {
+            "entry_on": data.entry_on,
+            "advisor_id": data.advisor_id,
+            "school_id": data.school_id,
+            "kind": data.kind,
+            "description": data.description.strip(),
+            "service_mode": data.service_mode or None,
+            "minutes": data.minutes,
+            "outcome": data.outcome.strip(),
+            "audience": data.audience.strip()[:200],
+            "headcount": data.headcount,
+            "supersedes_id": supersedes.id if supersedes else None,
+            "on_behalf": actor.role == Role.BUREAU,
+            "created_by_id": actor.id,
+        },
+    )
+
+
+def correct_entry(
+    session: orm.Session, *, actor: User, original: LedgerEntry, data: EntryData, today: date
+) -> LedgerEntry:
+    """Correct an entry by a new one that supersedes it; only its author may, and only once
+    (the correction itself can be corrected in turn)."""
+    if original.created_by_id != actor.id:
+        raise Forbidden(_l("Only the person who recorded an entry can correct it."))
+    if session.scalar(sa.select(LedgerEntry.id).where(LedgerEntry.supersedes_id == original.id)):
+        raise Conflict(_l("This entry has already been corrected; correct the newer entry."))
+    if data.advisor_id != original.advisor_id:
+        raise ValidationError(
+            _l("A correction stays with the same advisor."),
+            fields={"advisor_id": _l("The same advisor as the original.")},
+        )
+    return add_entry(session, actor=actor, data=data, today=today, supersedes=original)
 
 
 def record_work(
@@ -34,23 +160,25 @@ def record_work(
     contract_id: int | None = None,
     review_id: int | None = None,
     created_by_id: int | None = None,
+    service_mode: str | None = None,
 ) -> LedgerEntry:
-    """Append one entry. The single way entries are written (the ledger issue extends it)."""
-    entry = LedgerEntry(
-        entry_on=entry_on,
-        advisor_id=advisor_id,
-        school_id=school_id,
-        kind=Kind(kind),
-        description=description,
-        minutes=minutes,
-        outcome=outcome,
-        contract_id=contract_id,
-        review_id=review_id,
-        created_by_id=created_by_id,
+    """Append an entry produced by the system (a review); no user-facing checks."""
+    return _append(
+        session,
+        {
+            "entry_on": entry_on,
+            "advisor_id": advisor_id,
+            "school_id": school_id,
+            "kind": Kind(kind),
+            "description": description,
+            "minutes": minutes,
+            "outcome": outcome,
+            "contract_id": contract_id,
+            "review_id": review_id,
+            "created_by_id": created_by_id,
+            "service_mode": service_mode,
+        },
     )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 @review_issued.connect
@@ -70,4 +198,28 @@ def _record_review(
         contract_id=contract.id,
         review_id=review.id,
         created_by_id=review.author_id,
+        service_mode=Mode.WRITTEN,
     )
+
+
+def verify_chain(session: orm.Session, batch: int = 5000) -> Verification:
+    """Recompute the whole chain, reading in batches (the identity map holds loaded
+    entries weakly, so memory stays flat over millions of rows)."""
+    head = session.get(LedgerHead, 1)
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, "0" * 64)
+
+    def entries() -> Iterator[LedgerEntry]:
+        last = 0
+        while True:
+            rows = session.scalars(
+                sa.select(LedgerEntry)
+                .where(LedgerEntry.seq > last)
+                .order_by(LedgerEntry.seq)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].seq
+
+    return verify(entries(), head_seq=head_seq, head_hash=head_hash)

@@ -1,0 +1,41 @@
+"""The ledger entry form: short, keyboard friendly, remembers the last school."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
+from advisor.ledger.services import MAX_MINUTES
+
+_required = DataRequired(message=_l("Required."))
+
+
+class EntryForm(FlaskForm):
+    advisor_id = SelectField(_l("Advisor"), coerce=int, validators=[Optional()])
+    entry_on = DateField(_l("Date of the work"), validators=[_required], format="%Y-%m-%d")
+    school_id = SelectField(_l("School"), coerce=int, validators=[Optional()])
+    kind = SelectField(
+        _l("Kind of work"), choices=list(KIND_LABELS.items()), validators=[_required]
+    )
+    service_mode = SelectField(_l("How"), choices=[("", "—"), *MODE_LABELS.items()])
+    description = TextAreaField(_l("What was done"), validators=[_required, Length(max=4000)])
+    minutes = IntegerField(
+        _l("Minutes"),
+        default=30,
+        validators=[
+            _required,
+            NumberRange(
+                min=0,
+                max=MAX_MINUTES,
+                message=_l("Between 0 and %(max)d minutes.", max=MAX_MINUTES),
+            ),
+        ],
+    )
+    outcome = StringField(_l("Outcome"), validators=[Optional(), Length(max=500)])
+    audience = StringField(_l("Audience (lectures)"), validators=[Optional(), Length(max=200)])
+    headcount = IntegerField(
+        _l("Headcount (lectures)"), validators=[Optional(), NumberRange(min=0)]
+    )

@@ -1,0 +1,81 @@
+"""Ledger reads scoped to the caller, with filters and totals; the current picture hides
+entries that a later correction superseded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+
+from advisor.accounts.models import Role, User
+from advisor.errors import NotFound
+from advisor.ledger.models import LedgerEntry
+
+
+def visible_entries(user: User) -> sa.Select[LedgerEntry]:
+    """Bureau: all; advisor: its own; school: the work done for it."""
+    stmt = sa.select(LedgerEntry)
+    if user.role == Role.BUREAU:
+        return stmt
+    if user.role == Role.ADVISOR:
+        return stmt.where(LedgerEntry.advisor_id == user.advisor_id)
+    return stmt.where(LedgerEntry.school_id == user.school_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    advisor_id: int | None = None
+    school_id: int | None = None
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    history: bool = False
+
+
+def _superseded() -> sa.Exists:
+    newer = orm.aliased(LedgerEntry)
+    return sa.exists().where(newer.supersedes_id == LedgerEntry.id)
+
+
+def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
+    stmt = visible_entries(user)
+    if not filters.history:
+        stmt = stmt.where(~_superseded())
+    if filters.advisor_id:
+        stmt = stmt.where(LedgerEntry.advisor_id == filters.advisor_id)
+    if filters.school_id:
+        stmt = stmt.where(LedgerEntry.school_id == filters.school_id)
+    if filters.kind:
+        stmt = stmt.where(LedgerEntry.kind == filters.kind)
+    if filters.date_from:
+        stmt = stmt.where(LedgerEntry.entry_on >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(LedgerEntry.entry_on <= filters.date_to)
+    if filters.q.strip():
+        like = "%" + filters.q.strip().replace("%", r"\%").replace("_", r"\_") + "%"
+        stmt = stmt.where(LedgerEntry.description.like(like, escape="\\"))
+    return stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
+
+
+def totals(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> tuple[int, int]:
+    """(entries, minutes) of a filtered list, counted in SQL."""
+    sub = stmt.order_by(None).subquery()
+    count, minutes = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.minutes), 0))
+    ).one()
+    return int(count), int(minutes)
+
+
+def get_entry(session: orm.Session, user: User, entry_id: int) -> LedgerEntry:
+    entry = session.scalar(visible_entries(user).where(LedgerEntry.id == entry_id))
+    if entry is None:
+        raise NotFound(_l("No such ledger entry."))
+    return entry
+
+
+def correction_of(session: orm.Session, entry: LedgerEntry) -> LedgerEntry | None:
+    return session.scalar(sa.select(LedgerEntry).where(LedgerEntry.supersedes_id == entry.id))

@@ -1,0 +1,222 @@
+"""Ledger pages: browse with totals, record work, correct, verify the chain, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from advisor.accounts.models import Role, User
+from advisor.auth import protect, require, user
+from advisor.db import paginate
+from advisor.directory.queries import advisor_choices, visible_school_choices
+from advisor.errors import AppError
+from advisor.extensions import db
+from advisor.forms import apply_errors, page_args
+from advisor.ledger import completeness, export, queries, services
+from advisor.ledger.forms import EntryForm
+from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
+from advisor.ledger.models import LedgerEntry, LedgerHead
+from advisor.workdays import today_local
+
+bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+protect(bp)
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def filters_from_args() -> queries.Filters:
+    args = request.args
+    return queries.Filters(
+        advisor_id=args.get("advisor_id", type=int),
+        school_id=args.get("school_id", type=int),
+        kind=args.get("kind", ""),
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+        q=args.get("q", ""),
+        history=args.get("history") == "1",
+    )
+
+
+@bp.get("")
+def index() -> Any:
+    """The ledger the user may see, filtered, with totals; corrected entries hidden
+    unless the history is asked for."""
+    me = user()
+    filters = filters_from_args()
+    stmt = queries.filtered(me, filters)
+    count, minutes = queries.totals(db.session, stmt)
+    page = paginate(db.session, stmt, **page_args())
+    return render_template(
+        "ledger/index.html",
+        page=page,
+        filters=filters,
+        count=count,
+        minutes=minutes,
+        kinds=KIND_LABELS,
+        modes=MODE_LABELS,
+        advisors=advisor_choices(db.session) if me.is_bureau else [],
+        schools=visible_school_choices(db.session, me) if not me.is_school else [],
+        school_names=dict(visible_school_choices(db.session, me)) if me.is_bureau else {},
+        query=request.query_string.decode(),
+    )
+
+
+def _entry_form(me: User, form: EntryForm) -> EntryForm:
+    form.school_id.choices = [(0, "—"), *visible_school_choices(db.session, me)]
+    form.advisor_id.choices = advisor_choices(db.session, active_only=True) if me.is_bureau else []
+    return form
+
+
+def _entry_data(me: User, form: EntryForm) -> services.EntryData:
+    advisor_id = (form.advisor_id.data or 0) if me.is_bureau else (me.advisor_id or 0)
+    return services.EntryData(
+        entry_on=form.entry_on.data or today_local(),
+        advisor_id=advisor_id,
+        school_id=form.school_id.data or None,
+        kind=form.kind.data or "",
+        description=form.description.data or "",
+        minutes=form.minutes.data or 0,
+        service_mode=form.service_mode.data or None,
+        outcome=form.outcome.data or "",
+        audience=form.audience.data or "",
+        headcount=form.headcount.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Role.ADVISOR, Role.BUREAU)
+def new() -> Any:
+    """Record a piece of work; after saving, the form is ready for the next one."""
+    me = user()
+    form = _entry_form(me, EntryForm())
+    if request.method == "GET":
+        form.entry_on.data = today_local()
+        form.school_id.data = session.get("ledger_school", 0)
+    elif form.validate_on_submit():
+        try:
+            entry = services.add_entry(
+                db.session, actor=me, data=_entry_data(me, form), today=today_local()
+            )
+            db.session.commit()
+        except AppError as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            session["ledger_school"] = entry.school_id or 0
+            flash(
+                _("Recorded as entry %(seq)d. Record the next one below.", seq=entry.seq), "success"
+            )
+            return redirect(url_for("ledger.new"))
+    return render_template("ledger/new.html", form=form, original=None), 422 if form.errors else 200
+
+
+@bp.get("/<int:entry_id>")
+def detail(entry_id: int) -> Any:
+    """One entry with what it corrects and what corrected it."""
+    me = user()
+    entry = queries.get_entry(db.session, me, entry_id)
+    return render_template(
+        "ledger/detail.html",
+        entry=entry,
+        kinds=KIND_LABELS,
+        modes=MODE_LABELS,
+        corrected_by=queries.correction_of(db.session, entry),
+        supersedes=db.session.get(LedgerEntry, entry.supersedes_id)
+        if entry.supersedes_id
+        else None,
+    )
+
+
+@bp.route("/<int:entry_id>/correct", methods=["GET", "POST"])
+@require(Role.ADVISOR, Role.BUREAU)
+def correct(entry_id: int) -> Any:
+    """Correct an entry with a new one; the original stays, marked as superseded."""
+    me = user()
+    original = queries.get_entry(db.session, me, entry_id)
+    form = _entry_form(me, EntryForm(obj=original))
+    if request.method == "GET":
+        form.school_id.data = original.school_id or 0
+        form.service_mode.data = original.service_mode or ""
+    elif form.validate_on_submit():
+        data = _entry_data(me, form)
+        try:
+            entry = services.correct_entry(
+                db.session, actor=me, original=original, data=data, today=today_local()
+            )
+            db.session.commit()
+        except AppError as error:
+            db.session.rollback()
+            if error.status == 403:
+                raise
+            apply_errors(form, error)
+        else:
+            flash(_("Corrected: entry %(seq)d replaces the earlier one.", seq=entry.seq), "success")
+            return redirect(url_for("ledger.detail", entry_id=entry.id))
+    return render_template(
+        "ledger/new.html", form=form, original=original
+    ), 422 if form.errors else 200
+
+
+@bp.get("/verify")
+@require(Role.BUREAU)
+def verify() -> Any:
+    """Recompute the hash chain and say whether the ledger is intact."""
+    result = services.verify_chain(db.session)
+    head = db.session.get(LedgerHead, 1)
+    return render_template("ledger/verify.html", result=result, head=head)
+
+
+def _download(chunks: Any, name: str, mimetype: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    """The filtered ledger as CSV (UTF-8 with BOM, opens in Excel)."""
+    stmt = queries.filtered(user(), filters_from_args())
+    return _download(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
+
+
+@bp.get("/export.xlsx")
+def export_xlsx() -> Response:
+    """The filtered ledger in the bureau's spreadsheet layout."""
+    stmt = queries.filtered(user(), filters_from_args())
+    return _download(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
+
+
+@bp.get("/completeness")
+@require(Role.ADVISOR, Role.BUREAU)
+def completeness_page() -> Any:
+    """Per advisor and month: months without entries, late entries, reviews without entry."""
+    me = user()
+    year = request.args.get("year", type=int) or today_local().year
+    if not 2000 <= year <= 2100:
+        year = today_local().year
+    rows = completeness.by_advisor_month(
+        db.session, year, advisor_id=me.advisor_id if me.is_advisor else None, today=today_local()
+    )
+    months = completeness.months_so_far(year, today_local())
+    return render_template("ledger/completeness.html", rows=rows, year=year, months=months)
