@@ -22,7 +22,10 @@ def apply_errors(form: FlaskForm, error: AppError) -> None:
 
 def error_text(error: AppError) -> str:
     """A refusal as one sentence for a flash message: the message, then the field hints."""
-    hints = [str(m) for m in error.fields.values() if str(m) != str(error.message)]
+    # "status" carries the machine-readable state for API clients, not a hint for people.
+    hints = [
+        str(m) for k, m in error.fields.items() if k != "status" and str(m) != str(error.message)
+    ]
     return " ".join([str(error.message), *hints])
 
 

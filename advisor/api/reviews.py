@@ -24,12 +24,12 @@ from advisor.reviews.views import letter_facts
 from advisor.workdays import today_local
 
 
-def _text(body: dict[str, Any], name: str, problems: dict[str, Any]) -> str:
+def _text(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:
     value = body.get(name, "")
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems[name] = _l("Text.")
+        problems[prefix + name] = _l("Text.")
         return ""
     return value
 
@@ -50,7 +50,7 @@ def _review_data(body: dict[str, Any]) -> services.ReviewData:
             problems[f"findings-{i}"] = _l("Each finding is an object.")
             continue
         values = {
-            k: _text(item, k, problems)
+            k: _text(item, k, problems, prefix=f"findings-{i}-")
             for k in ("dimension", "severity", "problem", "clause", "suggestion", "legal_basis")
         }
         findings.append(services.FindingData(**values))

@@ -69,6 +69,15 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
 DETAIL_PANELS.append(review_panel)
 
 
+def _kept_rows(form: ReviewForm) -> list[int]:
+    """Form rows that hold a finding; blank rows are left out of the review."""
+    return [
+        i
+        for i, entry in enumerate(form.findings)
+        if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
+    ]
+
+
 def review_data(form: ReviewForm) -> services.ReviewData:
     findings = [
         services.FindingData(
@@ -79,8 +88,7 @@ def review_data(form: ReviewForm) -> services.ReviewData:
             suggestion=entry.suggestion.data or "",
             legal_basis=entry.legal_basis.data or "",
         )
-        for entry in form.findings
-        if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
+        for entry in (form.findings[i] for i in _kept_rows(form))
     ]
     resolved = {
         int(key.removeprefix("resolved-")): value == "1"
@@ -101,10 +109,12 @@ def review_data(form: ReviewForm) -> services.ReviewData:
 
 def _place_errors(form: ReviewForm, error: AppError) -> None:
     """Put a service's refusal next to the field it names, findings included."""
+    rows = _kept_rows(form)  # the service counts kept findings; the form counts rows
     for name, message in error.fields.items():
         parts = name.split("-")
         if parts[0] == "findings" and len(parts) == 3 and parts[1].isdigit():
-            index = int(parts[1])
+            kept = int(parts[1])
+            index = rows[kept] if kept < len(rows) else kept
             if index < len(form.findings):
                 getattr(form.findings[index], parts[2]).errors = [str(message)]
                 continue
@@ -119,13 +129,10 @@ def _place_errors(form: ReviewForm, error: AppError) -> None:
 
 def _form_from_draft(contract: Contract) -> ReviewForm:
     draft = services.get_draft(db.session, contract)
-    form = ReviewForm(obj=draft, lock_version=contract.lock_version)
+    form = ReviewForm(obj=draft)  # fills outcome, summary, minutes and the findings
+    form.lock_version.data = str(contract.lock_version)
     if draft is None:
         form.findings.append_entry()
-    else:
-        for finding in draft.findings:
-            form.findings.append_entry(finding)
-        form.lock_version.data = str(contract.lock_version)
     return form
 
 
@@ -192,8 +199,10 @@ def review(contract_id: int) -> Any:
     except AppError as error:
         db.session.rollback()
         if isinstance(error, Conflict):
-            # Someone else changed the contract: keep what was typed, show the news.
+            # Someone else changed the contract: keep what was typed, show the news, and
+            # carry the current lock so a deliberate second click can go through.
             db.session.refresh(contract)
+            form.lock_version.data = str(contract.lock_version)
             flash(error_text(error), "danger")
         _place_errors(form, error)
         return _render(contract, form, error.status)
@@ -214,7 +223,7 @@ def _letter_review(contract: Contract) -> Review:
         if wanted
         else services.latest_opinion(db.session, contract)
     )
-    if found is None or found.status != "issued":
+    if found is None or found.status != "issued" or found.outcome == "return":
         raise NotFound(_("No opinion has been issued for this contract yet."))
     return found
 
