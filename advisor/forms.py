@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Callable
+
+from flask import flash, request
 from flask_wtf import FlaskForm
 
 from advisor.errors import AppError
+from advisor.extensions import db
 
 
 def apply_errors(form: FlaskForm, error: AppError) -> None:
@@ -36,6 +39,20 @@ def form_error_text(form: FlaskForm) -> str:
         for name, messages in form.errors.items()
         for message in messages
     )
+
+
+def act(work: Callable[[], object], done: str) -> bool:
+    """Run one unit of work and commit it; on a refusal roll back and flash why,
+    otherwise flash ``done``. For the POST-then-redirect buttons of the pages."""
+    try:
+        work()
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+        return False
+    flash(done, "success")
+    return True
 
 
 def page_args(default_per_page: int = 50) -> dict[str, int]:

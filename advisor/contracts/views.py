@@ -37,7 +37,7 @@ from advisor.directory.models import Advisor
 from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import apply_errors, error_text, form_error_text, page_args
+from advisor.forms import act, apply_errors, error_text, form_error_text, page_args
 from advisor.i18n import fmt_date
 from advisor.workdays import today_local
 
@@ -321,7 +321,8 @@ def withdraw(contract_id: int) -> Any:
     """The school withdraws the contract, with a reason."""
     contract = queries.get_contract(db.session, user(), contract_id)
     form = WithdrawForm()
-    try:
+
+    def work() -> None:
         if not form.validate_on_submit():
             raise ValidationError(form_error_text(form))
         services.withdraw(
@@ -332,12 +333,8 @@ def withdraw(contract_id: int) -> Any:
             now=utcnow(),
             lock_version=request.form.get("lock_version", type=int),
         )
-        db.session.commit()
-    except AppError as error:
-        db.session.rollback()
-        flash(error_text(error), "danger")
-    else:
-        flash(_("The contract has been withdrawn."), "success")
+
+    act(work, _("The contract has been withdrawn."))
     return redirect(url_for("contracts.detail", contract_id=contract_id))
 
 
@@ -346,20 +343,16 @@ def withdraw(contract_id: int) -> Any:
 def start(contract_id: int) -> Any:
     """The advisor starts reviewing the contract."""
     contract = queries.get_contract(db.session, user(), contract_id)
-    try:
-        services.start_review(
+    act(
+        lambda: services.start_review(
             db.session,
             actor=user(),
             contract=contract,
             now=utcnow(),
             lock_version=request.form.get("lock_version", type=int),
-        )
-        db.session.commit()
-    except AppError as error:
-        db.session.rollback()
-        flash(error_text(error), "danger")
-    else:
-        flash(_("Review started."), "success")
+        ),
+        _("Review started."),
+    )
     return redirect(url_for("contracts.detail", contract_id=contract_id))
 
 

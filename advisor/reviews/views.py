@@ -22,7 +22,7 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
-from advisor.forms import error_text, form_error_text
+from advisor.forms import act, error_text, form_error_text
 from advisor.reviews import services
 from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
 from advisor.reviews.labels import (
@@ -268,7 +268,8 @@ def feedback(contract_id: int) -> Any:
     """The school rates the opinion, once."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
     form = FeedbackForm()
-    try:
+
+    def work() -> None:
         if not form.validate_on_submit():
             raise Conflict(form_error_text(form))
         services.give_feedback(
@@ -279,12 +280,8 @@ def feedback(contract_id: int) -> Any:
             comment=form.comment.data or "",
             now=utcnow(),
         )
-        db.session.commit()
-    except AppError as error:
-        db.session.rollback()
-        flash(error_text(error), "danger")
-    else:
-        flash(_("Thank you for rating the opinion."), "success")
+
+    act(work, _("Thank you for rating the opinion."))
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 

@@ -78,3 +78,10 @@ def test_advisor_page_for_a_school_shows_only_that_school(school1: FlaskClient) 
     page = school1.get("/advisors/1").get_data(as_text=True)
     served = page[page.index('data-testid="served"') :]
     assert "乌苏市第一中学" in served and "WS036" not in served and "乌苏市第七中学" not in served
+
+
+def test_advisor_page_title_is_just_the_name(advisor1: FlaskClient) -> None:
+    page = advisor1.get("/advisors/1").get_data(as_text=True)
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.startswith("张伟 ·") and "<" not in title
+    assert page.count('id="availability"') == 1
