@@ -104,12 +104,16 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     page.get_by_test_id("language").select_option(label="English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/contracts$"))
-    expect(nav.get_by_role("link")).to_have_text(["Review queue", "Work ledger", "My schools", "My profile"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Review queue", "Work ledger", "My schools", "My profile"]
+    )
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     expect(page.get_by_test_id("language")).to_have_value("en")
 
     page.reload()
-    expect(nav.get_by_role("link")).to_have_text(["Review queue", "Work ledger", "My schools", "My profile"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Review queue", "Work ledger", "My schools", "My profile"]
+    )
     nav.get_by_role("link", name="My schools").click()
     expect(page).to_have_url(re.compile(r"/schools$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My schools")
