@@ -21,7 +21,12 @@ class EntryForm(FlaskForm):
         _l("Kind of work"), choices=list(KIND_LABELS.items()), validators=[_required]
     )
     service_mode = SelectField(_l("How"), choices=[("", "—"), *MODE_LABELS.items()])
-    description = TextAreaField(_l("What was done"), validators=[_required, Length(max=4000)])
+    # The cursor starts here: date and school are usually right (today, the last school).
+    description = TextAreaField(
+        _l("What was done"),
+        validators=[_required, Length(max=4000)],
+        render_kw={"autofocus": True, "rows": 3},
+    )
     minutes = IntegerField(
         _l("Minutes"),
         default=30,
