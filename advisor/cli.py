@@ -14,7 +14,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.models import ContractVersion
 from advisor.errors import AppError
 from advisor.extensions import db
-from advisor.ledger.models import LedgerHead
+from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
@@ -102,7 +102,8 @@ def ledger_verify() -> None:
                 f"Latest hash (keep it to detect a rewrite of the whole chain): {head.last_hash}"
             )
         return
-    where = f"entry {result.first_bad_id}" if result.first_bad_id else "the end of the chain"
+    bad = db.session.get(LedgerEntry, result.first_bad_id) if result.first_bad_id else None
+    where = f"entry {bad.id} (seq {bad.seq})" if bad else "the end of the chain"
     click.echo(f"Ledger BROKEN at {where} ({result.reason}); {result.checked} entries checked.")
     raise SystemExit(1)
 

@@ -32,12 +32,13 @@ class AdvisorYear:
 
 
 def _late(dialect: str) -> sa.ColumnElement[bool]:
+    """Recorded on the 8th Beijing day after the work or later (created_at is UTC)."""
     if dialect == "sqlite":
+        recorded = sa.func.date(LedgerEntry.created_at, "+8 hours")
         cutoff = sa.func.date(LedgerEntry.entry_on, f"+{LATE_AFTER_DAYS + 1} days")
-        return sa.func.date(LedgerEntry.created_at) >= cutoff
-    return LedgerEntry.created_at >= LedgerEntry.entry_on + sa.text(
-        f"INTERVAL '{LATE_AFTER_DAYS + 1} days'"
-    )
+        return recorded >= cutoff
+    recorded_pg = sa.cast(sa.func.timezone("Asia/Shanghai", LedgerEntry.created_at), sa.Date)
+    return recorded_pg >= LedgerEntry.entry_on + sa.text(f"{LATE_AFTER_DAYS + 1}")
 
 
 def by_advisor_month(

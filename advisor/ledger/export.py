@@ -78,6 +78,7 @@ TYPE = {
 def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[Any, ...]]:
     entries = stmt.subquery()
     entry = orm.aliased(LedgerEntry, entries)
+    corrected = orm.aliased(LedgerEntry)
     query = (
         sa.select(
             entry,
@@ -87,6 +88,7 @@ def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[
             Contract,
             Closing.adoption,
             Feedback.rating,
+            corrected.seq,
         )
         .join(Advisor, Advisor.id == entry.advisor_id)
         .join(LawFirm, LawFirm.id == Advisor.law_firm_id)
@@ -94,10 +96,13 @@ def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[
         .outerjoin(Contract, Contract.id == entry.contract_id)
         .outerjoin(Closing, Closing.contract_id == entry.contract_id)
         .outerjoin(Feedback, Feedback.review_id == entry.review_id)
+        .outerjoin(corrected, corrected.id == entry.supersedes_id)
         .order_by(entry.seq)
         .execution_options(yield_per=1000)
     )
-    for e, school, advisor, firm, contract, adoption, rating in session.execute(query):
+    for e, school, advisor, firm, contract, adoption, rating, corrected_seq in session.execute(
+        query
+    ):
         done = e.entry_on
         due = contract.due_on if contract is not None and e.kind == "contract_review" else None
         yield (
@@ -120,8 +125,7 @@ def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[
             e.outcome,
             ADOPTION.get(adoption or "", ""),
             rating or "",
-            ("代录" if e.on_behalf else "")
-            + (f"更正第{e.supersedes_id}号" if e.supersedes_id else ""),
+            ("代录" if e.on_behalf else "") + (f"更正第{corrected_seq}号" if corrected_seq else ""),
         )
 
 

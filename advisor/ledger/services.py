@@ -36,6 +36,21 @@ OUTCOME_TEXT = {
 }
 MAX_MINUTES = 60 * 24
 
+# Every hashed column that a caller may leave out, with the value the row gets, so
+# the hash is computed over what is stored (column defaults apply only at flush).
+ENTRY_DEFAULTS: dict[str, Any] = {
+    "school_id": None,
+    "service_mode": None,
+    "outcome": "",
+    "audience": "",
+    "headcount": None,
+    "contract_id": None,
+    "review_id": None,
+    "supersedes_id": None,
+    "on_behalf": False,
+    "created_by_id": None,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class EntryData:
@@ -58,6 +73,7 @@ def _append(session: orm.Session, values: dict[str, Any]) -> LedgerEntry:
     appends wait their turn; on SQLite the write lock does. Nothing is appended
     outside this function, so the chain can neither fork nor leave a gap.
     """
+    values = {**ENTRY_DEFAULTS, **values}  # hash exactly what the row will hold
     seq, prev_hash = session.execute(
         sa.update(LedgerHead)
         .where(LedgerHead.id == 1)
@@ -88,6 +104,7 @@ def check_entry(session: orm.Session, data: EntryData, today: date) -> dict[str,
         problems["headcount"] = _l("Cannot be negative.")
     if data.school_id is not None and session.get(School, data.school_id) is None:
         problems["school_id"] = _l("Choose a school from the list.")
+
     if session.get(Advisor, data.advisor_id) is None:
         problems["advisor_id"] = _l("Choose an advisor from the list.")
     return problems

@@ -184,7 +184,8 @@ def verify() -> Any:
     """Recompute the hash chain and say whether the ledger is intact."""
     result = services.verify_chain(db.session)
     head = db.session.get(LedgerHead, 1)
-    return render_template("ledger/verify.html", result=result, head=head)
+    bad = db.session.get(LedgerEntry, result.first_bad_id) if result.first_bad_id else None
+    return render_template("ledger/verify.html", result=result, head=head, bad=bad)
 
 
 def _download(chunks: Any, name: str, mimetype: str) -> Response:

@@ -1,0 +1,273 @@
+"""Scoring an advisor against a rule set: each item's points and basis, the blocks, total and grade.
+
+Pure: the measures come in as values (their units are in rules.py's docstring). Decimal
+throughout, never float; points are rounded to 0.01, half up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from advisor.evaluation.rules import Grade, Item, Param, RuleSet
+
+CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScore:
+    key: str
+    points: Decimal | None  # None: not applicable
+    max_points: Decimal
+    basis: str  # e.g. "4 of 5 reviews on time: 80% × 25 = 20.00"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    items: tuple[ItemScore, ...]  # unscaled, against each item's own max_points
+    blocks: dict[str, Decimal]  # non-bonus blocks rescaled; bonus blocks capped at their max
+    bonus: Decimal
+    total: Decimal
+    grade: Grade
+    vetoed: bool
+    scale: Decimal  # the rescaling factor to 4 places, for display; 1 when all items apply
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _n(value: Decimal) -> str:
+    """A number as people write it: 12, 12.5, 0.75 (no exponent, no trailing zeros)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{_n(_q(rate * 100))}%"
+
+
+def _param(item: Item, name: str) -> Param:
+    if name not in item.params:
+        raise ValueError(f"item {item.key}: method {item.method} needs param {name}")
+    return item.params[name]
+
+
+def _number(item: Item, value: Param, name: str) -> Decimal:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise ValueError(f"item {item.key}: param {name} must be a number, not {value!r}")
+
+
+def _rate(raw: Decimal) -> tuple[Decimal, str]:
+    """The rate clamped to 0..1, and how it reads."""
+    rate = min(_ONE, max(_ZERO, raw))
+    return rate, _pct(raw) if rate == raw else f"{_pct(raw)}, taken as {_pct(rate)}"
+
+
+def _proportional(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    kind = item.params.get("rate", "fraction")
+    if kind == "rating_1_5":
+        rate, text = _rate((value - 1) / 4)
+        text = f"({_n(value)} - 1) / 4 = {text}"
+    elif kind == "fraction":
+        rate, text = _rate(value)
+    else:
+        raise ValueError(f"item {item.key}: unknown rate {kind!r}")
+    return item.max_points * rate, f"{text} × {_n(item.max_points)}"
+
+
+def _ratio_to_target(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    target = _param(item, "target")
+    if isinstance(target, dict):
+        if period not in target:
+            raise ValueError(f"item {item.key}: no target for period {period}")
+        target = target[period]
+    goal = _number(item, target, "target")
+    if goal <= 0:
+        raise ValueError(f"item {item.key}: the target must be greater than 0")
+    rate, text = _rate(value / goal)
+    head = f"{_n(value)} of target {_n(goal)} = {text}"
+    return item.max_points * rate, f"{head} × {_n(item.max_points)}"
+
+
+def _per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    per_unit = _number(item, _param(item, "per_unit"), "per_unit")
+    cap = min(_number(item, _param(item, "cap"), "cap"), item.max_points)
+    points, text = value * per_unit, f"{_n(value)} × {_n(per_unit)}"
+    if points > cap:
+        return cap, f"{text} = {_n(points)}, capped at {_n(cap)}"
+    if points < 0:
+        return _ZERO, f"{text} = {_n(points)}, floored at 0"
+    return points, text
+
+
+def _deduction_per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    per_unit = _number(item, _param(item, "per_unit"), "per_unit")
+    start = min(_number(item, item.params.get("start", item.max_points), "start"), item.max_points)
+    points, text = start - value * per_unit, f"{_n(start)} - {_n(value)} × {_n(per_unit)}"
+    if points < 0:
+        return _ZERO, f"{text} = {_n(points)}, floored at 0"
+    if points > item.max_points:
+        return item.max_points, f"{text} = {_n(points)}, capped at {_n(item.max_points)}"
+    return points, text
+
+
+def _banded(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    bands = _param(item, "bands")
+    if not isinstance(bands, list) or not bands:
+        raise ValueError(f"item {item.key}: bands must be a list of [threshold, points]")
+    pairs = []
+    for band in bands:
+        if not isinstance(band, list) or len(band) != 2:
+            raise ValueError(f"item {item.key}: band {band!r} is not [threshold, points]")
+        pairs.append((_number(item, band[0], "bands"), _number(item, band[1], "bands")))
+    reached = [(threshold, points) for threshold, points in pairs if threshold <= value]
+    if not reached:
+        lowest = min(threshold for threshold, _ in pairs)
+        return _ZERO, f"{_n(value)} is below the lowest band ({_n(lowest)})"
+    threshold, points = max(reached)
+    text = f"{_n(value)} reaches the band from {_n(threshold)}"
+    if points > item.max_points:
+        return item.max_points, f"{text}, capped at {_n(item.max_points)}"
+    return max(_ZERO, points), text
+
+
+def _manual(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    if value > item.max_points:
+        return item.max_points, f"entered {_n(value)}, capped at {_n(item.max_points)}"
+    if value < 0:
+        return _ZERO, f"entered {_n(value)}, floored at 0"
+    return value, f"entered {_n(value)}"
+
+
+_METHODS: dict[str, Callable[[Item, Decimal, str], tuple[Decimal, str]]] = {
+    "proportional": _proportional,
+    "ratio_to_target": _ratio_to_target,
+    "per_unit": _per_unit,
+    "deduction_per_unit": _deduction_per_unit,
+    "banded": _banded,
+    "manual": _manual,
+}
+
+
+def score_item(item: Item, value: Decimal | None, *, period: str, detail: str = "") -> ItemScore:
+    """The item's points for a measured value, with the working spelled out.
+
+    proportional: max × rate, the rate (the value, or (value - 1) / 4 for a 1..5 rating)
+    clamped to 0..1; ratio_to_target: max × min(1, value / the period's target);
+    per_unit: value × per_unit, capped at the smaller of cap and max; deduction_per_unit:
+    start (default max) - value × per_unit, floored at 0; banded: the points of the
+    highest band whose threshold ≤ value (0 below all); manual: the value, clamped to
+    0..max. No value: not applicable (points None), or the fixed no_data_points.
+    ``detail`` (e.g. "4 of 5 reviews on time") heads the basis. Raises ValueError for an
+    unknown method or params that do not fit it.
+    """
+    if value is None:
+        if item.no_data == "fixed":
+            points = _q(min(item.max_points, max(_ZERO, item.no_data_points or _ZERO)))
+            return ItemScore(item.key, points, item.max_points, f"no data: fixed at {points}")
+        return ItemScore(item.key, None, item.max_points, "no data: not applicable")
+    if item.method not in _METHODS:
+        raise ValueError(f"item {item.key}: unknown method {item.method!r}")
+    raw, working = _METHODS[item.method](item, value, period)
+    points = _q(raw)
+    basis = f"{working} = {points}"
+    return ItemScore(item.key, points, item.max_points, f"{detail}: {basis}" if detail else basis)
+
+
+def _adjusted(score: ItemScore, points: Decimal) -> ItemScore:
+    within = min(score.max_points, max(_ZERO, points))
+    kept = _q(within)
+    asked = "" if within == points else f" (asked {_n(points)}, 0..{_n(score.max_points)})"
+    was = "not applicable" if score.points is None else str(score.points)
+    basis = f"adjusted to {kept}{asked}; computed {was} from {score.basis}"
+    return ItemScore(score.key, kept, score.max_points, basis)
+
+
+def _share(raw: dict[str, Decimal], cap: Decimal, applicable: Decimal) -> dict[str, Decimal]:
+    """Each block's raw × cap / applicable, rounded down to the cent; the cents needed to
+    reach the rounded sum go to the largest remainders (the earlier block on ties)."""
+    if applicable <= 0:
+        return {key: _ZERO.quantize(CENT) for key in raw}
+    exact = {key: points * cap / applicable for key, points in raw.items()}
+    shares = {key: value.quantize(CENT, rounding=ROUND_DOWN) for key, value in exact.items()}
+    spare = int((_q(sum(exact.values(), _ZERO)) - sum(shares.values(), _ZERO)) / CENT)
+    for key in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:spare]:
+        shares[key] += CENT
+    return shares
+
+
+def score_advisor(
+    rule_set: RuleSet,
+    values: Mapping[str, Decimal | None],
+    *,
+    period: str,
+    veto: bool = False,
+    adjustments: Mapping[str, Decimal] | None = None,
+    details: Mapping[str, str] | None = None,
+) -> Result:
+    """Score every item, then the blocks, bonus, total and grade.
+
+    ``values`` and ``details`` are keyed by measure (a missing measure is no data);
+    ``adjustments`` by item key: an adjustment replaces the item's points, clamped to
+    0..max_points, before anything is added up, and makes a not-applicable item count.
+
+    Rescaling: when items are not applicable, the other non-bonus items carry the whole
+    total: their points are multiplied by total_cap / (sum of the applicable non-bonus
+    items' max_points), so a perfect advisor still reaches the cap. The non-bonus blocks
+    show their share of that scaled sum, rounded so that they add up to it exactly (the
+    largest remainders get the spare cents); items keep their unscaled points. With no
+    applicable non-bonus item the base is 0. Then each bonus block is capped at its
+    max_points and the bonus at bonus_cap; the total, base + bonus, at total_cap. A veto
+    gives the lowest grade whatever the total.
+
+    Raises ValueError for a period the rule set does not apply to, or an adjustment of an
+    item it does not have.
+    """
+    if period not in rule_set.periods:
+        raise ValueError(f"rule set {rule_set.name!r} does not apply to period {period!r}")
+    adjustments = adjustments or {}
+    details = details or {}
+    unknown = sorted(set(adjustments) - {item.key for _, item in rule_set.items()})
+    if unknown:
+        raise ValueError(f"no item {', '.join(unknown)} to adjust")
+
+    scores: list[ItemScore] = []
+    raw: dict[str, Decimal] = {}
+    bonus_blocks: dict[str, Decimal] = {}
+    applicable = _ZERO
+    for block in rule_set.blocks:
+        sum_points = _ZERO
+        for item in block.items:
+            value, detail = values.get(item.measure), details.get(item.measure, "")
+            score = score_item(item, value, period=period, detail=detail)
+            if item.key in adjustments:
+                score = _adjusted(score, adjustments[item.key])
+            scores.append(score)
+            if score.points is not None:
+                sum_points += score.points
+                if not block.is_bonus:
+                    applicable += score.max_points
+        if block.is_bonus:
+            bonus_blocks[block.key] = min(sum_points, _q(block.max_points))
+        else:
+            raw[block.key] = sum_points
+
+    shares = _share(raw, rule_set.total_cap, applicable)
+    bonus = min(sum(bonus_blocks.values(), _ZERO), _q(rule_set.bonus_cap))
+    total = min(sum(shares.values(), _ZERO) + bonus, _q(rule_set.total_cap))
+    grade = next((g for g in rule_set.grades if total >= g.min_total), rule_set.grades[-1])
+    scale = (rule_set.total_cap / applicable).quantize(Decimal("0.0001")) if applicable else _ZERO
+    return Result(
+        items=tuple(scores),
+        blocks={b.key: shares.get(b.key, bonus_blocks.get(b.key, _ZERO)) for b in rule_set.blocks},
+        bonus=bonus,
+        total=total,
+        grade=rule_set.grades[-1] if veto else grade,
+        vetoed=veto,
+        scale=scale,
+    )

@@ -1,0 +1,1 @@
+"""Tests of the work ledger (工作台账)."""

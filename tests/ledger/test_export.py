@@ -1,0 +1,262 @@
+"""The ledger export in the bureau's layout: thousands of rows as .xlsx and .csv with
+the right headers and values, filters, each role's part, contract columns and remarks."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import orm
+
+from advisor.contracts.models import Contract
+from advisor.directory.models import Advisor, LawFirm, School
+from advisor.ledger import export, services
+from advisor.ledger.models import Kind, LedgerEntry
+from tests.conftest import QueryCounter
+from tests.ledger.helpers import (
+    TODAY,
+    add,
+    advisor_user,
+    bureau_user,
+    entry_data,
+    issue_review,
+    token_headers,
+)
+
+ROWS = 3000
+KINDS = list(Kind)
+START = date(2025, 1, 1)
+
+
+def spec(i: int) -> dict[str, Any]:
+    """Entry ``i`` of the big ledger: three advisors, three schools (or none), every kind."""
+    return {
+        "entry_on": START + timedelta(days=i % 400),
+        "advisor_id": 1 + i % 3,
+        "school_id": None if i % 10 == 9 else 1 + i % 3,
+        "kind": KINDS[i % len(KINDS)].value,
+        "description": f"第{i}项工作：审阅、答复与记录",
+        "minutes": i % 240,
+    }
+
+
+@pytest.fixture()
+def big(session: orm.Session) -> list[LedgerEntry]:
+    # The demo bureau has no ledger, so the export holds exactly these rows.
+    assert session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == 0
+    entries = [services.record_work(session, **spec(i)) for i in range(ROWS)]
+    session.commit()
+    return entries
+
+
+def names(session: orm.Session) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    schools = dict(session.execute(sa.select(School.id, School.name).where(School.id <= 3)).all())
+    advisors = {
+        i: (name, firm)
+        for i, name, firm in session.execute(
+            sa.select(Advisor.id, Advisor.name, LawFirm.name)
+            .join(LawFirm, LawFirm.id == Advisor.law_firm_id)
+            .where(Advisor.id <= 3)
+        )
+    }
+    return schools, advisors
+
+
+def expected_row(
+    i: int, entry: LedgerEntry, schools: dict[int, str], advisors: dict[int, tuple[str, str]]
+) -> dict[str, Any]:
+    values = spec(i)
+    advisor, firm = advisors[values["advisor_id"]]
+    return {
+        "序号": entry.seq,
+        "日期": values["entry_on"].isoformat(),
+        "服务学校": schools.get(values["school_id"], ""),
+        "法律顾问": advisor,
+        "律师事务所": firm,
+        "事项类型": export.KIND[values["kind"]],
+        "事项内容": values["description"],
+        "用时（分钟）": values["minutes"],
+    }
+
+
+def xlsx_rows(response: Any) -> tuple[Any, list[list[Any]]]:
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["工作台账"]
+    sheet = book["工作台账"]
+    return sheet, [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_thousands_of_rows_export_as_xlsx_and_csv_in_the_bureaus_layout(
+    session: orm.Session, bureau: FlaskClient, big: list[LedgerEntry]
+) -> None:
+    schools, advisors = names(session)
+    sheet, rows = xlsx_rows(bureau.get("/ledger/export.xlsx"))
+    assert tuple(rows[0]) == export.HEADERS
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["G"].width == export.WIDTHS[6]
+    assert sheet["A1"].font.bold
+    assert len(rows) == ROWS + 1
+    assert [r[0] for r in rows[1:]] == [e.seq for e in big]
+    for i in (0, 1, 9, 1234, ROWS - 1):
+        row = dict(zip(export.HEADERS, rows[i + 1], strict=True))
+        expected = expected_row(i, big[i], schools, advisors)
+        assert {k: "" if row[k] is None else row[k] for k in expected} == expected, i
+
+    table = csv_rows(bureau.get("/ledger/export.csv"))
+    assert tuple(table[0]) == export.HEADERS
+    assert len(table) == ROWS + 1
+    for i in (0, 9, 2999):
+        row = dict(zip(export.HEADERS, table[i + 1], strict=True))
+        expected = {k: str(v) for k, v in expected_row(i, big[i], schools, advisors).items()}
+        assert {k: row[k] for k in expected} == expected, i
+
+
+def test_the_filters_restrict_the_export(
+    session: orm.Session, bureau: FlaskClient, school1: FlaskClient, advisor1: FlaskClient
+) -> None:
+    specs = [spec(i) for i in range(120)]
+    for values in specs:
+        services.record_work(session, **values)
+    session.commit()
+
+    def count(**where: Any) -> int:
+        return sum(
+            1
+            for v in specs
+            if all(
+                v[k] == w if k != "range" else w[0] <= v["entry_on"] <= w[1]
+                for k, w in where.items()
+            )
+        )
+
+    frm, to = date(2025, 2, 1), date(2025, 3, 15)
+    cases = [
+        (bureau, "advisor_id=2", count(advisor_id=2)),
+        (bureau, f"from={frm}&to={to}", count(range=(frm, to))),
+        (bureau, f"advisor_id=3&from={frm}&to={to}", count(advisor_id=3, range=(frm, to))),
+        (bureau, "kind=lecture", count(kind="lecture")),
+        (school1, "", count(school_id=1)),
+        (school1, "school_id=2", 0),
+        (advisor1, "", count(advisor_id=1)),
+        (advisor1, "advisor_id=2", 0),
+    ]
+    schools, advisors = names(session)
+    for client, query, expected in cases:
+        assert expected or "=2" in query
+        table = csv_rows(client.get(f"/ledger/export.csv?{query}"))
+        assert len(table) == expected + 1, query
+        _, rows = xlsx_rows(client.get(f"/ledger/export.xlsx?{query}"))
+        assert len(rows) == expected + 1, query
+        if client is school1:
+            assert {r[2] for r in table[1:]} <= {schools[1]}
+        if client is advisor1:
+            assert {r[3] for r in table[1:]} <= {advisors[1][0]}
+        if "from" in query:
+            assert all(str(frm) <= r[1] <= str(to) for r in table[1:])
+
+
+def test_the_api_exports_with_the_same_filters(session: orm.Session, client: FlaskClient) -> None:
+    for i in range(30):
+        services.record_work(session, **spec(i))
+    headers = token_headers(session, "bureau@demo.local")
+    table = csv_rows(client.get("/api/v1/ledger/export.csv?advisor_id=1", headers=headers))
+    assert len(table) == 1 + sum(1 for i in range(30) if spec(i)["advisor_id"] == 1)
+    _, rows = xlsx_rows(client.get("/api/v1/ledger/export.xlsx?advisor_id=1", headers=headers))
+    assert len(rows) == len(table)
+    school = token_headers(session, "school02@demo.local")
+    table = csv_rows(client.get("/api/v1/ledger/export.csv", headers=school))
+    assert len(table) == 1 + sum(1 for i in range(30) if spec(i)["school_id"] == 2)
+
+
+def test_a_review_entry_exports_the_contract_columns(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    contract, _ = issue_review(session, 1, "approve", minutes=80)
+    session.commit()
+    stored = session.get(Contract, contract.id)
+    assert stored is not None and stored.due_on is not None
+    _, rows = xlsx_rows(bureau.get("/ledger/export.xlsx?kind=contract_review"))
+    assert len(rows) == 2
+    row = dict(zip(export.HEADERS, rows[1], strict=True))
+    done = row["完成日期"]
+    assert {
+        "事项类型": row["事项类型"],
+        "合同名称": row["合同名称"],
+        "合同相对方": row["合同相对方"],
+        "合同金额（元）": row["合同金额（元）"],
+        "合同类型": row["合同类型"],
+        "服务方式": row["服务方式"],
+        "应完成日期": row["应完成日期"],
+        "是否超期": row["是否超期"],
+        "用时（分钟）": row["用时（分钟）"],
+        "办理结果/审查结论": row["办理结果/审查结论"],
+    } == {
+        "事项类型": "合同审查",
+        "合同名称": "食堂食材采购合同",
+        "合同相对方": "乌苏市丰收食品有限公司",
+        "合同金额（元）": "12000.00",
+        "合同类型": "食堂与餐饮",
+        "服务方式": "书面",
+        "应完成日期": stored.due_on.isoformat(),
+        "是否超期": "是" if date.fromisoformat(done) > stored.due_on else "否",
+        "用时（分钟）": 80,
+        "办理结果/审查结论": "同意签订",
+    }
+
+
+def test_remarks_say_on_behalf_and_which_entry_a_correction_replaces(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    # Spend an id without keeping the entry (a rolled-back append, as a lost race does):
+    # afterwards ids and sequence numbers differ on PostgreSQL, whose ids come from a
+    # sequence that a rollback does not give back.
+    with session.begin_nested() as nested:
+        add(session, advisor_user(session, 1))
+        nested.rollback()
+    author = bureau_user(session)
+    original = add(session, author, advisor_id=1, description="代录的原记录")
+    services.correct_entry(
+        session,
+        actor=author,
+        original=original,
+        data=entry_data(1, description="代录的更正记录"),
+        today=TODAY,
+    )
+    session.commit()
+    table = csv_rows(bureau.get("/ledger/export.csv?history=1"))
+    remarks = {r[6]: r[19] for r in table[1:]}
+    assert remarks["代录的原记录"] == "代录"
+    # The sheet numbers entries by 序号 (seq); the remark must point at that number.
+    assert remarks["代录的更正记录"] == f"代录更正第{original.seq}号"
+
+
+def test_the_export_query_count_does_not_grow_with_the_rows(
+    session: orm.Session, bureau: FlaskClient, count_queries: QueryCounter
+) -> None:
+    issue_review(session, 1, "approve")
+    for i in range(60):
+        services.record_work(session, **spec(i))
+    session.commit()
+    counts = []
+    for query in ("advisor_id=1&to=2025-01-10", "", "kind=contract_review"):
+        count_queries.statements.clear()
+        assert bureau.get(f"/ledger/export.csv?{query}").status_code == 200
+        counts.append(count_queries.count)
+    assert counts[0] == counts[1] == counts[2]
