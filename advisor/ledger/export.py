@@ -22,7 +22,7 @@ from sqlalchemy import orm
 from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.ledger.models import LedgerEntry
-from advisor.reviews.models import Closing, Feedback
+from advisor.reviews.models import Closing, Feedback, Review
 
 HEADERS = (
     "序号",
@@ -82,6 +82,7 @@ def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[
     query = (
         sa.select(
             entry,
+            Review.due_on,
             School.name,
             Advisor.name,
             LawFirm.name,
@@ -96,15 +97,14 @@ def _rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[
         .outerjoin(Contract, Contract.id == entry.contract_id)
         .outerjoin(Closing, Closing.contract_id == entry.contract_id)
         .outerjoin(Feedback, Feedback.review_id == entry.review_id)
+        .outerjoin(Review, Review.id == entry.review_id)
         .outerjoin(corrected, corrected.id == entry.supersedes_id)
         .order_by(entry.seq)
         .execution_options(yield_per=1000)
     )
-    for e, school, advisor, firm, contract, adoption, rating, corrected_seq in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        e, due, school, advisor, firm, contract, adoption, rating, corrected_seq = row
         done = e.entry_on
-        due = contract.due_on if contract is not None and e.kind == "contract_review" else None
         yield (
             e.seq,
             e.entry_on.isoformat(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -71,6 +71,9 @@ class Review(Base):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     minutes_spent: Mapped[int] = mapped_column(default=0)
     number: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    # The contract's due date when the review was issued (it moves with revisions), so
+    # "issued on time" can be judged later by the ledger export and the evaluation.
+    due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]

@@ -215,6 +215,7 @@ def issue_review(
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     contracts.check_lock(contract, lock_version)
     review = save_draft(session, actor=actor, contract=contract, data=data, now=now)
+    review.due_on = contract.due_on
     action = Action.RETURN if data.outcome == Outcome.RETURN else Action.ISSUE
     if action == Action.RETURN:
         contracts.stop_clock(session, contract, today)

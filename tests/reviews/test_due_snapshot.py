@@ -1,0 +1,31 @@
+"""A review keeps the due date it was issued against, and the ledger export uses it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import orm
+
+from tests.reviews import helpers
+
+
+def test_the_review_keeps_the_due_date_of_its_issue(
+    app: Flask, session: orm.Session, bureau: FlaskClient
+) -> None:
+    contract = helpers.contract(session, 1)
+    helpers.start(session, contract)
+    due_then = contract.due_on
+    review = helpers.issue(session, contract)
+    assert review.due_on == due_then
+    contract.due_on = date(2030, 1, 1)  # a later revision moves the contract's date
+    session.commit()
+
+    export = bureau.get("/ledger/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(export)))
+    header, mine = rows[0], [r for r in rows[1:] if contract.title in r[6]]
+    assert len(mine) == 1
+    assert mine[0][header.index("应完成日期")] == due_then.isoformat()
