@@ -29,27 +29,19 @@ from advisor.directory.validation import credit_check_char
 from advisor.extensions import alembic, db
 from tests.conftest import make_config
 from tests.documents import make_pdf
+from tests.separate_db import separate_database
 
 WORKERS = 8
-
-
-def _fresh_database(database_url: str, tmp: Path) -> tuple[str, str | None]:
-    if not database_url.startswith("postgresql"):
-        return f"sqlite:///{tmp / 'concurrency.db'}", None
-    url = sa.make_url(database_url)
-    name = f"{url.database}_concurrency"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("concurrency")
-    url, created = _fresh_database(database_url, tmp)
+    with separate_database(database_url, tmp, "concurrency") as url:
+        yield from _live_app(tmp, url)
+
+
+def _live_app(tmp: Path, url: str) -> Iterator[Flask]:
     app = create_app(make_config(tmp, url))
     with app.app_context():
         alembic.upgrade()
@@ -102,11 +94,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     yield app
     with app.app_context():
         db.engine.dispose()
-    if created:
-        admin = sa.create_engine(sa.make_url(database_url), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}"')
-        admin.dispose()
 
 
 def _submitted_contract(app: Flask) -> tuple[int, int, str]:

@@ -29,28 +29,20 @@ from advisor.ledger import services
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.workdays import today_local
 from tests.conftest import make_config
+from tests.separate_db import separate_database
 
 Request = tuple[str, dict[str, Any], str]
-
-
-def _fresh_database(database_url: str, tmp: Path) -> tuple[str, str | None]:
-    if not database_url.startswith("postgresql"):
-        return f"sqlite:///{tmp / 'ledger.db'}", None
-    url = sa.make_url(database_url)
-    name = f"{url.database}_ledger"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), name
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
     """An app on its own migrated database: one firm, two advisors, a school, the bureau."""
     tmp = tmp_path_factory.mktemp("ledger_concurrency")
-    url, created = _fresh_database(database_url, tmp)
+    with separate_database(database_url, tmp, "ledger") as url:
+        yield from _live_app(tmp, url)
+
+
+def _live_app(tmp: Path, url: str) -> Iterator[Flask]:
     app = create_app(make_config(tmp, url))
     with app.app_context():
         alembic.upgrade()
@@ -91,11 +83,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     yield app
     with app.app_context():
         db.engine.dispose()
-    if created:
-        admin = sa.create_engine(sa.make_url(database_url), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{created}"')
-        admin.dispose()
 
 
 def _is_postgres(app: Flask) -> bool:
