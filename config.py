@@ -55,6 +55,9 @@ class Config:
     parse_seconds: float = 20.0
     parse_memory_mb: int = 1024
     parse_max_pages: int = 500
+    # How many reverse proxies sit in front (0: none). With 1, the client address is
+    # taken from X-Forwarded-For, so sign-in throttling counts people, not the proxy.
+    trust_proxy: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +78,7 @@ class Config:
             parse_seconds=float(env.get("PARSE_SECONDS") or 20),
             parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
             parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
+            trust_proxy=_int(env, "TRUST_PROXY", 0),
         )
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from advisor import cli, errors
 from advisor.accounts.views import bp as accounts_bp
@@ -82,4 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     cli.register(app)
+    if config.trust_proxy:
+        n = config.trust_proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
@@ -120,3 +122,29 @@ def test_sixth_attempt_in_the_browser_gets_429_with_a_clear_message(client: Flas
     assert "15 分钟" in text
     other = client.post("/login", data={"email": "nobody-here@demo.local", "password": "x-x-x-x-x"})
     assert other.status_code == 429, "the address is locked too"
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted(
+    app: Flask, make_app: Callable[..., Flask]
+) -> None:
+    behind_proxy = make_app(trust_proxy=1)
+    proxied = behind_proxy.test_client()
+    for _ in range(5):
+        response = proxied.post(
+            "/login",
+            data={"email": "nobody-1@demo.local", "password": "bad-pass-1"},
+            headers={"X-Forwarded-For": "10.8.0.1"},
+        )
+        assert response.status_code == 401
+    other_person = behind_proxy.test_client().post(
+        "/login",
+        data={"email": "school08@demo.local", "password": "demo12345"},
+        headers={"X-Forwarded-For": "10.8.0.2"},
+    )
+    assert other_person.status_code == 302, "another client behind the same proxy is not locked"
+    same_person = proxied.post(
+        "/login",
+        data={"email": "nobody-2@demo.local", "password": "bad-pass-1"},
+        headers={"X-Forwarded-For": "10.8.0.1"},
+    )
+    assert same_person.status_code == 429

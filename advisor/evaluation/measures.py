@@ -1,0 +1,318 @@
+"""The measures the evaluation computes per advisor and period from reviews, school feedback
+and the ledger, in a fixed number of GROUP BY queries however many advisors there are.
+
+Days are Beijing days: a timestamp (stored in UTC) falls on the date it had in Beijing, so
+a review issued at 2025-12-31 17:00 UTC (2026-01-01 01:00 in Beijing) counts in 2026. A
+period is a calendar year or quarter, its first and last day included. A ledger entry is
+current when no later entry supersedes it (a corrected entry counts once, as corrected).
+
+- reviews_issued: the advisor's issued reviews whose issued_at falls in the period, whatever
+  their outcome (a review returning the contract for changes counts too).
+- on_time_rate: of those, the share issued by their due date (the contract's due date when
+  the review was issued): the Beijing date of issued_at is on or before due_on. A review
+  with no due date counts as on time. None when no review was issued.
+- overdue_reviews: of those, the number issued after their due date.
+- matters_handled: current ledger entries whose entry_on falls in the period, of the kinds
+  contract_review, consultation, dispute_mediation and document_drafting.
+- lectures_given: current ledger entries in the period of the kind lecture.
+- average_rating: the mean of the ratings (1..5) schools gave the advisor in feedback
+  created in the period; None when there is none. ratings_count: the number of ratings.
+- months_with_entries_rate: the months of the period that have begun by ``today`` (all of
+  them once the period is over; the current month counts), and the share of them with at
+  least one current entry of any kind dated no later than today. None before the period
+  begins; 0 for an advisor with no entry in a period that has begun.
+- timely_entries_rate: of the current entries in the period (any kind), the share recorded
+  within 7 days of the work: the Beijing date of created_at is no later than entry_on + 7
+  days. None when there is no entry.
+- redone_reviews: always 0 for now. The bureau cannot yet mark a review as needing to be
+  redone, so there is nothing to count; the measure exists so rule sets can name it.
+
+Values as rules.py describes them: rates are fractions 0..1 and the average is 1..5, both
+rounded to 4 places, half up; counts are whole numbers. All are Decimal, never float: the
+average is the database's sum of ratings divided by their count in Decimal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from advisor.directory.models import Advisor
+from advisor.evaluation import rules
+from advisor.ledger.completeness import LATE_AFTER_DAYS
+from advisor.ledger.models import Kind, LedgerEntry
+from advisor.reviews.models import Feedback, Review
+from advisor.workdays import BEIJING
+
+PLACES = Decimal("0.0001")
+MATTER_KINDS = tuple(
+    k.value
+    for k in (Kind.CONTRACT_REVIEW, Kind.CONSULTATION, Kind.DISPUTE_MEDIATION, Kind.DOCUMENT_DRAFTING)
+)
+_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar year or quarter, written "2025" or "2025-Q3"."""
+
+    kind: rules.Period
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        # Four-digit years from 1900; the day after the last one must still be a date.
+        if not 1900 <= self.year <= 9998:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.kind == "year" and self.quarter is not None:
+            raise ValueError("a year has no quarter")
+        if self.kind == "quarter" and self.quarter not in (1, 2, 3, 4):
+            raise ValueError(f"quarter must be 1 to 4, not {self.quarter}")
+        if self.kind not in rules.PERIODS:
+            raise ValueError(f"period kind must be year or quarter, not {self.kind!r}")
+
+    def __str__(self) -> str:
+        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def months(self) -> int:
+        return 12 if self.quarter is None else 3
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        month = 12 if self.quarter is None else 3 * self.quarter
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def months_begun(self, today: date) -> int:
+        """The months of the period that have begun by ``today``, the current one included."""
+        if today < self.start:
+            return 0
+        if today > self.end:
+            return self.months
+        return today.month - self.start.month + 1
+
+
+def parse_period(text: str) -> Period:
+    """"2025" or "2025-Q3" (a lower-case q too); raises ValueError for anything else."""
+    match = _PERIOD.fullmatch(text.strip().upper())
+    if match is None:
+        raise ValueError(f"not a period: {text!r} (write 2025 or 2025-Q3)")
+    year, quarter = int(match[1]), match[2]
+    if quarter is None:
+        return Period("year", year)
+    return Period("quarter", year, int(quarter))
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One advisor's values for every computed measure, and how each was arrived at."""
+
+    values: dict[str, Decimal | None]
+    details: dict[str, str]
+
+
+def _beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
+    """The Beijing date of a UTC timestamp column, computed by the database."""
+    if dialect == "sqlite":
+        # Beijing has kept UTC+8 without daylight saving since 1991.
+        return sa.func.date(column, "+8 hours")
+    return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
+
+
+def _days_after(column: Any, days: int, dialect: str) -> sa.ColumnElement[Any]:
+    if dialect == "sqlite":
+        return sa.func.date(column, f"+{days} days")
+    return column + sa.text(f"{days}")  # date + integer is a date in PostgreSQL
+
+
+def _utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The UTC instants at which the period's first Beijing day starts and its last ends."""
+    start = datetime.combine(period.start, time(), BEIJING)
+    end = datetime.combine(period.end + timedelta(days=1), time(), BEIJING)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _how_many(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def _plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def compute(
+    session: orm.Session,
+    period: Period,
+    advisor_ids: Sequence[int] | None = None,
+    *,
+    today: date,
+) -> dict[int, Measured]:
+    """Every computed measure of the given advisors (those that exist) or, by default, of
+    every active advisor, keyed by advisor id in id order; the definitions are in this
+    module's docstring. ``today`` (a Beijing date) limits the months counted in a period
+    still running. Four queries whatever the number of advisors; read only."""
+    chosen = sa.select(Advisor.id)
+    if advisor_ids is None:
+        chosen = chosen.where(Advisor.is_active.is_(True))
+    else:
+        chosen = chosen.where(Advisor.id.in_(list(advisor_ids)))
+    ids = list(session.scalars(chosen.order_by(Advisor.id)))
+    if not ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    utc_from, utc_to = _utc_bounds(period)
+
+    on_time = sa.or_(
+        Review.due_on.is_(None), _beijing_date(Review.issued_at, dialect) <= Review.due_on
+    )
+    reviews = {
+        advisor: (int(issued), int(in_time or 0))
+        for advisor, issued, in_time in session.execute(
+            sa.select(Review.advisor_id, sa.func.count(Review.id), _how_many(on_time))
+            .where(
+                Review.status == "issued",
+                Review.issued_at >= utc_from,
+                Review.issued_at < utc_to,
+                Review.advisor_id.in_(chosen),
+            )
+            .group_by(Review.advisor_id)
+        )
+    }
+
+    newer = orm.aliased(LedgerEntry)
+    current = ~sa.exists().where(newer.supersedes_id == LedgerEntry.id)
+    timely = _beijing_date(LedgerEntry.created_at, dialect) <= _days_after(
+        LedgerEntry.entry_on, LATE_AFTER_DAYS, dialect
+    )
+    month_so_far = sa.case(
+        (LedgerEntry.entry_on <= min(today, period.end), sa.extract("month", LedgerEntry.entry_on))
+    )
+    entries = {
+        advisor: tuple(int(n or 0) for n in counts)
+        for advisor, *counts in session.execute(
+            sa.select(
+                LedgerEntry.advisor_id,
+                sa.func.count(LedgerEntry.id),
+                _how_many(LedgerEntry.kind.in_(MATTER_KINDS)),
+                _how_many(LedgerEntry.kind == Kind.LECTURE.value),
+                _how_many(timely),
+                sa.func.count(sa.distinct(month_so_far)),
+            )
+            .where(
+                current,
+                LedgerEntry.entry_on >= period.start,
+                LedgerEntry.entry_on <= period.end,
+                LedgerEntry.advisor_id.in_(chosen),
+            )
+            .group_by(LedgerEntry.advisor_id)
+        )
+    }
+
+    ratings = {
+        advisor: (int(n), int(total or 0))
+        for advisor, n, total in session.execute(
+            sa.select(Feedback.advisor_id, sa.func.count(Feedback.id), sa.func.sum(Feedback.rating))
+            .where(
+                Feedback.created_at >= utc_from,
+                Feedback.created_at < utc_to,
+                Feedback.advisor_id.in_(chosen),
+            )
+            .group_by(Feedback.advisor_id)
+        )
+    }
+
+    begun = period.months_begun(today)
+    return {
+        advisor: _measured(
+            period,
+            begun,
+            reviews.get(advisor, (0, 0)),
+            entries.get(advisor, (0, 0, 0, 0, 0)),
+            ratings.get(advisor, (0, 0)),
+            running=begun < period.months,
+        )
+        for advisor in ids
+    }
+
+
+def _measured(
+    period: Period,
+    begun: int,
+    reviews: tuple[int, int],
+    entries: tuple[int, ...],
+    ratings: tuple[int, int],
+    *,
+    running: bool,
+) -> Measured:
+    issued, on_time = reviews
+    total, matters, lectures, timely, months = entries
+    rated, rating_sum = ratings
+    average = (
+        (Decimal(rating_sum) / Decimal(rated)).quantize(PLACES, rounding=ROUND_HALF_UP)
+        if rated
+        else None
+    )
+    no_reviews = f"no reviews issued in {period}"
+    of_reviews = f"of {_plural(issued, 'review')}"
+    so_far = " so far" if running else ""
+    values: dict[str, Decimal | None] = {
+        "reviews_issued": Decimal(issued),
+        "on_time_rate": _rate(on_time, issued),
+        "overdue_reviews": Decimal(issued - on_time),
+        "matters_handled": Decimal(matters),
+        "lectures_given": Decimal(lectures),
+        "average_rating": average,
+        "ratings_count": Decimal(rated),
+        "months_with_entries_rate": _rate(months, begun),
+        "timely_entries_rate": _rate(timely, total),
+        "redone_reviews": Decimal(0),
+    }
+    details = {
+        "reviews_issued": f"{_plural(issued, 'review')} issued in {period}",
+        "on_time_rate": f"{on_time} {of_reviews} issued by their due date" if issued else no_reviews,
+        "overdue_reviews": (
+            f"{issued - on_time} {of_reviews} issued after their due date" if issued else no_reviews
+        ),
+        "matters_handled": (
+            f"{_plural(matters, 'ledger entry', 'ledger entries')} of contract reviews,"
+            " consultations, dispute mediations and document drafting"
+        ),
+        "lectures_given": f"{_plural(lectures, 'lecture')} in the ledger",
+        "average_rating": (
+            f"average of {_plural(rated, 'school rating')} ({rating_sum} ÷ {rated})"
+            if rated
+            else f"no school ratings in {period}"
+        ),
+        "ratings_count": f"{_plural(rated, 'school rating')} in {period}",
+        "months_with_entries_rate": (
+            f"{months} of {_plural(begun, 'month')}{so_far} with ledger entries"
+            if begun
+            else f"{period} has not begun"
+        ),
+        "timely_entries_rate": (
+            f"{timely} of {_plural(total, 'ledger entry', 'ledger entries')} recorded"
+            f" within {LATE_AFTER_DAYS} days of the work"
+            if total
+            else f"no ledger entries in {period}"
+        ),
+        "redone_reviews": "not recorded yet (the bureau cannot mark reviews for redoing yet)",
+    }
+    return Measured(values=values, details=details)
