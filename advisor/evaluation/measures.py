@@ -53,11 +53,14 @@ from advisor.reviews.models import Feedback, Review
 from advisor.workdays import BEIJING
 
 PLACES = Decimal("0.0001")
-MATTER_KINDS = tuple(
-    k.value
-    for k in (Kind.CONTRACT_REVIEW, Kind.CONSULTATION, Kind.DISPUTE_MEDIATION, Kind.DOCUMENT_DRAFTING)
+MATTER_KINDS = (
+    Kind.CONTRACT_REVIEW.value,
+    Kind.CONSULTATION.value,
+    Kind.DISPUTE_MEDIATION.value,
+    Kind.DOCUMENT_DRAFTING.value,
 )
 _PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
+_QUARTERS: dict[str, tuple[int | None, ...]] = {"year": (None,), "quarter": (1, 2, 3, 4)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +75,8 @@ class Period:
         # Four-digit years from 1900; the day after the last one must still be a date.
         if not 1900 <= self.year <= 9998:
             raise ValueError(f"year {self.year} is out of range")
-        if self.kind == "year" and self.quarter is not None:
-            raise ValueError("a year has no quarter")
-        if self.kind == "quarter" and self.quarter not in (1, 2, 3, 4):
-            raise ValueError(f"quarter must be 1 to 4, not {self.quarter}")
-        if self.kind not in rules.PERIODS:
-            raise ValueError(f"period kind must be year or quarter, not {self.kind!r}")
+        if self.quarter not in _QUARTERS.get(self.kind, ()):
+            raise ValueError(f"not a period: {self.kind!r} with quarter {self.quarter!r}")
 
     def __str__(self) -> str:
         return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
@@ -105,7 +104,8 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """"2025" or "2025-Q3" (a lower-case q too); raises ValueError for anything else."""
+    """A period from its text, "2025" or "2025-Q3" (or "2025-q3"); raises ValueError for
+    anything else."""
     match = _PERIOD.fullmatch(text.strip().upper())
     if match is None:
         raise ValueError(f"not a period: {text!r} (write 2025 or 2025-Q3)")
@@ -123,7 +123,7 @@ class Measured:
     details: dict[str, str]
 
 
-def _beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
+def _beijing_date(column: orm.QueryableAttribute[Any], dialect: str) -> sa.ColumnElement[Any]:
     """The Beijing date of a UTC timestamp column, computed by the database."""
     if dialect == "sqlite":
         # Beijing has kept UTC+8 without daylight saving since 1991.
@@ -131,7 +131,9 @@ def _beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
     return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
 
 
-def _days_after(column: Any, days: int, dialect: str) -> sa.ColumnElement[Any]:
+def _days_after(
+    column: orm.QueryableAttribute[Any], days: int, dialect: str
+) -> sa.ColumnElement[Any]:
     if dialect == "sqlite":
         return sa.func.date(column, f"+{days} days")
     return column + sa.text(f"{days}")  # date + integer is a date in PostgreSQL
@@ -148,7 +150,8 @@ def _how_many(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _rate(part: int, whole: int) -> Decimal | None:
+def _ratio(part: int, whole: int) -> Decimal | None:
+    """part / whole to 4 places, half up; None when whole is 0."""
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(PLACES, rounding=ROUND_HALF_UP)
@@ -247,7 +250,6 @@ def compute(
             reviews.get(advisor, (0, 0)),
             entries.get(advisor, (0, 0, 0, 0, 0)),
             ratings.get(advisor, (0, 0)),
-            running=begun < period.months,
         )
         for advisor in ids
     }
@@ -259,35 +261,30 @@ def _measured(
     reviews: tuple[int, int],
     entries: tuple[int, ...],
     ratings: tuple[int, int],
-    *,
-    running: bool,
 ) -> Measured:
     issued, on_time = reviews
     total, matters, lectures, timely, months = entries
     rated, rating_sum = ratings
-    average = (
-        (Decimal(rating_sum) / Decimal(rated)).quantize(PLACES, rounding=ROUND_HALF_UP)
-        if rated
-        else None
-    )
     no_reviews = f"no reviews issued in {period}"
     of_reviews = f"of {_plural(issued, 'review')}"
-    so_far = " so far" if running else ""
+    so_far = " so far" if begun < period.months else ""
     values: dict[str, Decimal | None] = {
         "reviews_issued": Decimal(issued),
-        "on_time_rate": _rate(on_time, issued),
+        "on_time_rate": _ratio(on_time, issued),
         "overdue_reviews": Decimal(issued - on_time),
         "matters_handled": Decimal(matters),
         "lectures_given": Decimal(lectures),
-        "average_rating": average,
+        "average_rating": _ratio(rating_sum, rated),
         "ratings_count": Decimal(rated),
-        "months_with_entries_rate": _rate(months, begun),
-        "timely_entries_rate": _rate(timely, total),
+        "months_with_entries_rate": _ratio(months, begun),
+        "timely_entries_rate": _ratio(timely, total),
         "redone_reviews": Decimal(0),
     }
     details = {
         "reviews_issued": f"{_plural(issued, 'review')} issued in {period}",
-        "on_time_rate": f"{on_time} {of_reviews} issued by their due date" if issued else no_reviews,
+        "on_time_rate": (
+            f"{on_time} {of_reviews} issued by their due date" if issued else no_reviews
+        ),
         "overdue_reviews": (
             f"{issued - on_time} {of_reviews} issued after their due date" if issued else no_reviews
         ),
