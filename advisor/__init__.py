@@ -15,6 +15,7 @@ from advisor.contracts.settings_views import bp as contracts_settings_bp
 from advisor.contracts.views import bp as contracts_bp
 from advisor.db import configure_sqlite, include_name
 from advisor.directory.views import bp as directory_bp
+from advisor.evaluation.views import bp as evaluation_bp
 from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
@@ -78,6 +79,7 @@ def create_app(config: Config | None = None) -> Flask:
         reviews_bp,
         reviews_settings_bp,
         ledger_bp,
+        evaluation_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

@@ -597,6 +597,74 @@ def _ledger_paths() -> dict[str, Any]:
     }
 
 
+def _evaluation_paths() -> dict[str, Any]:
+    evaluation = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "period": {"type": "string"},
+            "status": {"enum": ["draft", "published"]},
+            "ruleset_id": {"type": "integer"},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "advisor_id": {"type": "integer"},
+                        "total": {"type": "string"},
+                        "grade": {"type": "string"},
+                        "rank": {"type": "integer"},
+                        "items": {"type": "array"},
+                        "adjustments": {"type": "array"},
+                    },
+                },
+            },
+        },
+    }
+    return {
+        "/rulesets": {
+            "get": {
+                "summary": "Stored versions of the evaluation rules",
+                "responses": {**_ok({"type": "object"}), **_error_responses("401")},
+            }
+        },
+        "/rulesets/{rule_set_id}": {
+            "get": {
+                "summary": "One version of the rules, as data",
+                "parameters": [_id_param("rule_set_id")],
+                "responses": {**_ok({"type": "object"}), **_error_responses("401", "404")},
+            }
+        },
+        "/evaluations": {
+            "post": {
+                "summary": "Compute a draft evaluation (bureau)",
+                "requestBody": _json_body(
+                    {
+                        "period": {"type": "string", "examples": ["2025", "2025-Q3"]},
+                        "ruleset_id": {"type": "integer"},
+                    },
+                    ["period"],
+                ),
+                "responses": {
+                    "201": {
+                        "description": "The draft evaluation",
+                        "content": {"application/json": {"schema": evaluation}},
+                    },
+                    **_error_responses("400", "401", "403", "404"),
+                    "422": {"description": "Bad period"},
+                },
+            }
+        },
+        "/evaluations/{evaluation_id}": {
+            "get": {
+                "summary": "An evaluation with the results the caller may see",
+                "parameters": [_id_param("evaluation_id")],
+                "responses": {**_ok(evaluation), **_error_responses("401", "404")},
+            }
+        },
+    }
+
+
 def spec() -> dict[str, Any]:
     ref = "#/components/schemas/"
     return {
@@ -612,6 +680,7 @@ def spec() -> dict[str, Any]:
             **_contract_paths(),
             **_review_paths(),
             **_ledger_paths(),
+            **_evaluation_paths(),
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

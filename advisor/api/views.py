@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 
 from advisor.api import contracts as _contracts  # noqa: F401  (registers its routes)
+from advisor.api import evaluation as _evaluation  # noqa: F401  (registers its routes)
 from advisor.api import ledger as _ledger  # noqa: F401  (registers its routes)
 from advisor.api import reviews as _reviews  # noqa: F401  (registers its routes)
 from advisor.api.auth import api_user
