@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 
@@ -28,3 +30,25 @@ def page_params() -> dict[str, int]:
             )
         values[name] = int(raw)
     return values
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object (empty if none was sent); anything else is a 400."""
+    body = request.get_json(silent=True)
+    if body is None and request.content_length:
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
+    if body is not None and not isinstance(body, dict):
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not a JSON object.")})
+    return body or {}
+
+
+def text_field(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:
+    """A text member of a JSON body ("" when missing or null); anything but text is
+    recorded in ``problems`` under ``prefix + name``."""
+    value = body.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems[prefix + name] = _l("Text.")
+        return ""
+    return value

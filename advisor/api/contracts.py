@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import api_user
-from advisor.api.blueprint import bp, page_params
+from advisor.api.blueprint import bp, json_body, page_params
 from advisor.api.schemas import contract_json, page_json
 from advisor.contracts import queries, services
 from advisor.contracts.amounts import AmountError, parse_amount
@@ -28,15 +28,6 @@ from advisor.directory.models import Advisor
 from advisor.errors import AppError, Forbidden, NotFound, ValidationError
 from advisor.extensions import db
 from advisor.workdays import today_local
-
-
-def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and request.content_length:
-        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
-    if body is not None and not isinstance(body, dict):
-        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not a JSON object.")})
-    return body or {}
 
 
 def _reason(body: dict[str, Any]) -> str:

@@ -7,8 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import api_user
-from advisor.api.blueprint import bp
-from advisor.api.contracts import json_body
+from advisor.api.blueprint import bp, json_body
 from advisor.db import utcnow
 from advisor.errors import Forbidden, ValidationError
 from advisor.evaluation import services

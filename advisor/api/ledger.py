@@ -8,18 +8,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import api_user
-from advisor.api.blueprint import bp, page_params
-from advisor.api.contracts import json_body
+from advisor.api.blueprint import bp, json_body, page_params, text_field
 from advisor.api.schemas import ledger_json, page_json
 from advisor.db import paginate
 from advisor.errors import Forbidden, ValidationError
 from advisor.extensions import db
 from advisor.ledger import export, queries, services
-from advisor.ledger.views import CSV, XLSX, filters_from_args
+from advisor.ledger.views import CSV, XLSX, download_response, filters_from_args
 from advisor.workdays import today_local
 
 
@@ -27,13 +26,7 @@ def _entry_data(body: dict[str, Any], advisor_id: int | None) -> services.EntryD
     problems: dict[str, Any] = {}
 
     def text(name: str) -> str:
-        value = body.get(name, "")
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            problems[name] = _l("Text.")
-            return ""
-        return value
+        return text_field(body, name, problems)
 
     def whole(name: str, default: int | None) -> int | None:
         value = body.get(name, default)
@@ -114,21 +107,15 @@ def verify_ledger() -> Any:
     return {"ok": result.ok, "checked": result.checked, "first_bad_id": result.first_bad_id}
 
 
-def _stream(chunks: Any, name: str, mimetype: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    return response
-
-
 @bp.get("/ledger/export.csv")
 def export_ledger_csv() -> Response:
     """The filtered ledger as CSV."""
     stmt = queries.filtered(api_user(), filters_from_args())
-    return _stream(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
+    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
 
 
 @bp.get("/ledger/export.xlsx")
 def export_ledger_xlsx() -> Response:
     """The filtered ledger as .xlsx in the bureau's layout."""
     stmt = queries.filtered(api_user(), filters_from_args())
-    return _stream(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
+    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)

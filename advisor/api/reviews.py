@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Notification
 from advisor.api.auth import api_user
-from advisor.api.blueprint import bp, page_params
-from advisor.api.contracts import json_body, lock_version_from
+from advisor.api.blueprint import bp, json_body, page_params, text_field
+from advisor.api.contracts import lock_version_from
 from advisor.api.schemas import contract_json, notification_json, page_json, review_json
 from advisor.contracts import queries
 from advisor.contracts.views import file_response
@@ -22,16 +22,6 @@ from advisor.reviews import services
 from advisor.reviews.opinion import build_letter
 from advisor.reviews.views import letter_facts
 from advisor.workdays import today_local
-
-
-def _text(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:
-    value = body.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        problems[prefix + name] = _l("Text.")
-        return ""
-    return value
 
 
 def _review_data(body: dict[str, Any]) -> services.ReviewData:
@@ -50,12 +40,12 @@ def _review_data(body: dict[str, Any]) -> services.ReviewData:
             problems[f"findings-{i}"] = _l("Each finding is an object.")
             continue
         values = {
-            k: _text(item, k, problems, prefix=f"findings-{i}-")
+            k: text_field(item, k, problems, prefix=f"findings-{i}-")
             for k in ("dimension", "severity", "problem", "clause", "suggestion", "legal_basis")
         }
         findings.append(services.FindingData(**values))
-    outcome = _text(body, "outcome", problems) or None
-    summary = _text(body, "summary", problems)
+    outcome = text_field(body, "outcome", problems) or None
+    summary = text_field(body, "summary", problems)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     return services.ReviewData(
@@ -104,7 +94,7 @@ def give_feedback(contract_id: int) -> Any:
     if not isinstance(rating, int) or isinstance(rating, bool):
         rating = 0
     problems: dict[str, Any] = {}
-    comment = _text(body, "comment", problems)
+    comment = text_field(body, "comment", problems)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     feedback = services.give_feedback(
@@ -126,9 +116,9 @@ def close_contract(contract_id: int) -> Any:
     contract = queries.get_contract(db.session, actor, contract_id)
     body = json_body()
     problems: dict[str, Any] = {}
-    result = _text(body, "result", problems)
-    adoption = _text(body, "adoption", problems) or None
-    note = _text(body, "note", problems)
+    result = text_field(body, "result", problems)
+    adoption = text_field(body, "adoption", problems) or None
+    note = text_field(body, "note", problems)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     services.close_contract(

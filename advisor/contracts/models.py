@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
-from advisor.db import Base, utcnow
+from advisor.db import Base, in_values, utcnow
 
 
 class ContractType(enum.StrEnum):
@@ -38,18 +38,14 @@ class Status(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Contract(Base):
     """A contract a school submitted for review. ``lock_version`` is the optimistic lock:
     every update checks and bumps it, so two concurrent changes cannot both land."""
 
     __tablename__ = "contract"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", Status), name="status"),
-        sa.CheckConstraint(_in("contract_type", ContractType), name="contract_type"),
+        sa.CheckConstraint(in_values("status", Status), name="status"),
+        sa.CheckConstraint(in_values("contract_type", ContractType), name="contract_type"),
         sa.CheckConstraint("amount >= 0", name="amount"),
         sa.CheckConstraint("end_on >= start_on", name="dates"),
         sa.Index("ix_contract_advisor_status_due", "advisor_id", "status", "due_on"),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
-from advisor.db import Base, utcnow
+from advisor.db import Base, in_values, utcnow
 
 
 class SchoolLevel(enum.StrEnum):
@@ -27,13 +27,9 @@ class AssignmentKind(enum.StrEnum):
     BACKUP = "backup"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class School(Base):
     __tablename__ = "school"
-    __table_args__ = (sa.CheckConstraint(_in("level", SchoolLevel), name="level"),)
+    __table_args__ = (sa.CheckConstraint(in_values("level", SchoolLevel), name="level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
@@ -99,7 +95,7 @@ class Assignment(Base):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", AssignmentKind), name="kind"),
+        sa.CheckConstraint(in_values("kind", AssignmentKind), name="kind"),
         sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
         sa.Index(
             "uq_assignment_open_school_kind",

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from advisor.db import Base, utcnow
+from advisor.db import Base, in_values, utcnow
 
 GENESIS = "0" * 64
 
@@ -36,15 +36,13 @@ class Mode(enum.StrEnum):
     WRITTEN = "written"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", Kind), name="kind"),
-        sa.CheckConstraint(f"service_mode IS NULL OR {_in('service_mode', Mode)}", name="mode"),
+        sa.CheckConstraint(in_values("kind", Kind), name="kind"),
+        sa.CheckConstraint(
+            f"service_mode IS NULL OR {in_values('service_mode', Mode)}", name="mode"
+        ),
         sa.CheckConstraint("minutes >= 0", name="minutes"),
         sa.CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
         sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on"),

@@ -24,16 +24,11 @@ from advisor.directory.models import Advisor, School
 from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.ledger.chain import Verification, entry_hash, verify
 from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
+from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Review
 from advisor.reviews.signals import review_issued
 from advisor.workdays import today_local
 
-OUTCOME_TEXT = {
-    "approve": "同意签订",
-    "approve_with_changes": "修改后签订",
-    "reject": "不建议签订",
-    "return": "退回补正",
-}
 MAX_MINUTES = 60 * 24
 
 # Every hashed column that a caller may leave out, with the value the row gets, so
@@ -211,7 +206,7 @@ def _record_review(
         kind=Kind.CONTRACT_REVIEW,
         description=f"审查《{contract.title}》（相对方：{contract.counterparty}）",
         minutes=review.minutes_spent,
-        outcome=OUTCOME_TEXT.get(review.outcome or "", ""),
+        outcome=OUTCOME_CHINESE.get(review.outcome or "", ""),
         contract_id=contract.id,
         review_id=review.id,
         created_by_id=review.author_id,

@@ -188,7 +188,8 @@ def verify() -> Any:
     return render_template("ledger/verify.html", result=result, head=head, bad=bad)
 
 
-def _download(chunks: Any, name: str, mimetype: str) -> Response:
+def download_response(chunks: Any, name: str, mimetype: str) -> Response:
+    """A streamed attachment; the request context lives until the last chunk is sent."""
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
@@ -198,14 +199,14 @@ def _download(chunks: Any, name: str, mimetype: str) -> Response:
 def export_csv() -> Response:
     """The filtered ledger as CSV (UTF-8 with BOM, opens in Excel)."""
     stmt = queries.filtered(user(), filters_from_args())
-    return _download(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
+    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
 
 
 @bp.get("/export.xlsx")
 def export_xlsx() -> Response:
     """The filtered ledger in the bureau's spreadsheet layout."""
     stmt = queries.filtered(user(), filters_from_args())
-    return _download(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
+    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
 
 
 @bp.get("/completeness")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
-from advisor.db import Base, utcnow
+from advisor.db import Base, in_values, utcnow
 
 
 class Outcome(enum.StrEnum):
@@ -37,10 +37,6 @@ class Adoption(enum.StrEnum):
     NOT = "not"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Review(Base):
     """An advisor's review of one version: a draft until issued. An issued review with
     outcome ``return`` sends the contract back; the others are the opinion."""
@@ -48,7 +44,7 @@ class Review(Base):
     __tablename__ = "review"
     __table_args__ = (
         sa.CheckConstraint("status IN ('draft', 'issued')", name="status"),
-        sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome"),
+        sa.CheckConstraint(f"outcome IS NULL OR {in_values('outcome', Outcome)}", name="outcome"),
         sa.CheckConstraint("minutes_spent >= 0", name="minutes"),
         sa.Index(
             "uq_review_one_draft_per_contract",
@@ -88,8 +84,8 @@ class Finding(Base):
 
     __tablename__ = "finding"
     __table_args__ = (
-        sa.CheckConstraint(_in("dimension", Dimension), name="dimension"),
-        sa.CheckConstraint(_in("severity", Severity), name="severity"),
+        sa.CheckConstraint(in_values("dimension", Dimension), name="dimension"),
+        sa.CheckConstraint(in_values("severity", Severity), name="severity"),
         sa.Index("ix_finding_review", "review_id", "position"),
     )
 
@@ -130,7 +126,9 @@ class Closing(Base):
     __tablename__ = "closing"
     __table_args__ = (
         sa.CheckConstraint("result IN ('signed', 'abandoned')", name="result"),
-        sa.CheckConstraint(f"adoption IS NULL OR {_in('adoption', Adoption)}", name="adoption"),
+        sa.CheckConstraint(
+            f"adoption IS NULL OR {in_values('adoption', Adoption)}", name="adoption"
+        ),
     )
 
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), primary_key=True)
