@@ -50,6 +50,7 @@ class Config:
     timezone: str = "Asia/Shanghai"
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    objection_working_days: int = 5
     max_upload_bytes: int = 20 * 1024 * 1024
     files_path: Path | None = None
     parse_seconds: float = 20.0
@@ -73,6 +74,7 @@ class Config:
             session_cookie_secure=_bool(env, "SESSION_COOKIE_SECURE", False),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
             login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
+            objection_working_days=_int(env, "OBJECTION_WORKING_DAYS", 5),
             max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
             files_path=Path(env["FILES_PATH"]) if env.get("FILES_PATH") else None,
             parse_seconds=float(env.get("PARSE_SECONDS") or 20),

@@ -128,9 +128,29 @@ PAGES = [
     Case("ledger.export_csv", "GET", "/ledger/export.csv", (LOGIN, 200, 200, 200)),
     Case("ledger.export_xlsx", "GET", "/ledger/export.xlsx", (LOGIN, 200, 200, 200)),
     Case("ledger.completeness_page", "GET", "/ledger/completeness", (LOGIN, 403, 200, 200)),
-    Case("evaluation.index", "GET", "/evaluations", (LOGIN, 403, 403, 200)),
+    Case("evaluation.index", "GET", "/evaluations", (LOGIN, 403, 200, 200)),
     Case("evaluation.run", "POST", "/evaluations", (LOGIN, 403, 403, 302)),
-    Case("evaluation.detail", "GET", "/evaluations/999999", (LOGIN, 404, 404, 404)),
+    Case("evaluation.detail", "GET", "/evaluations/999999", (LOGIN, 403, 404, 404)),
+    Case("evaluation.result", "GET", "/evaluations/999999/advisors/1", (LOGIN, 403, 404, 404)),
+    Case(
+        "evaluation.adjust", "POST", "/evaluations/999999/advisors/1/adjust", (LOGIN, 403, 403, 404)
+    ),
+    Case(
+        "evaluation.object_to",
+        "POST",
+        "/evaluations/999999/advisors/1/objections",
+        (LOGIN, 403, 404, 403),
+    ),
+    Case(
+        "evaluation.answer",
+        "POST",
+        "/evaluations/999999/objections/1/answer",
+        (LOGIN, 403, 403, 404),
+    ),
+    Case("evaluation.publish", "POST", "/evaluations/999999/publish", (LOGIN, 403, 403, 302)),
+    Case("evaluation.export", "GET", "/evaluations/999999/export.xlsx", (LOGIN, 403, 403, 404)),
+    Case("evaluation.self_evaluation", "GET", "/evaluations/self", (LOGIN, 403, 200, 403)),
+    Case("evaluation.self_evaluation", "POST", "/evaluations/self", (LOGIN, 403, 422, 403)),
     Case("reviews.review", "GET", "/contracts/1/review", (LOGIN, 403, 302, 403)),
     Case("reviews.review", "GET", "/contracts/2/review", (LOGIN, 403, 404, 403)),
     Case("reviews.review", "POST", "/contracts/1/review", (LOGIN, 403, 302, 403)),
@@ -181,6 +201,24 @@ API = [
     Case("api.get_ruleset", "GET", "/api/v1/rulesets/999999", (401, 404, 404, 404)),
     Case("api.create_evaluation", "POST", "/api/v1/evaluations", (401, 403, 403, 422)),
     Case("api.get_evaluation", "GET", "/api/v1/evaluations/999999", (401, 404, 404, 404)),
+    Case(
+        "api.adjust_evaluation", "POST", "/api/v1/evaluations/999999/adjust", (401, 403, 403, 404)
+    ),
+    Case(
+        "api.publish_evaluation", "POST", "/api/v1/evaluations/999999/publish", (401, 403, 403, 404)
+    ),
+    Case(
+        "api.list_objections", "GET", "/api/v1/evaluations/999999/objections", (401, 404, 404, 404)
+    ),
+    Case(
+        "api.file_objection", "POST", "/api/v1/evaluations/999999/objections", (401, 404, 404, 404)
+    ),
+    Case(
+        "api.answer_objection",
+        "POST",
+        "/api/v1/evaluations/999999/objections/1/answer",
+        (401, 403, 403, 404),
+    ),
     Case("api.list_ledger", "GET", "/api/v1/ledger", (401, 200, 200, 200)),
     Case("api.get_ledger_entry", "GET", "/api/v1/ledger/999999", (401, 404, 404, 404)),
     Case("api.create_ledger_entry", "POST", "/api/v1/ledger", (401, 403, 422, 422)),

@@ -9,6 +9,7 @@ ERROR_CODES = {
     "401": "No or bad token",
     "403": "Role not allowed",
     "404": "Not found or outside the caller's scope",
+    "409": "State conflict: already published, outside the objection period, stale",
     "429": "Too many requests",
 }
 
@@ -605,6 +606,8 @@ def _evaluation_paths() -> dict[str, Any]:
             "period": {"type": "string"},
             "status": {"enum": ["draft", "published"]},
             "ruleset_id": {"type": "integer"},
+            "published_at": {"type": ["string", "null"], "format": "date-time"},
+            "objections_until": {"type": ["string", "null"], "format": "date"},
             "results": {
                 "type": "array",
                 "items": {
@@ -614,11 +617,24 @@ def _evaluation_paths() -> dict[str, Any]:
                         "total": {"type": "string"},
                         "grade": {"type": "string"},
                         "rank": {"type": "integer"},
+                        "vetoed": {"type": "boolean"},
                         "items": {"type": "array"},
                         "adjustments": {"type": "array"},
                     },
                 },
             },
+        },
+    }
+    objection = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "advisor_id": {"type": "integer"},
+            "text": {"type": "string"},
+            "status": {"enum": ["open", "answered"]},
+            "filed_at": {"type": "string", "format": "date-time"},
+            "answer": {"type": ["string", "null"]},
+            "answered_at": {"type": ["string", "null"], "format": "date-time"},
         },
     }
     return {
@@ -660,6 +676,93 @@ def _evaluation_paths() -> dict[str, Any]:
                 "summary": "An evaluation with the results the caller may see",
                 "parameters": [_id_param("evaluation_id")],
                 "responses": {**_ok(evaluation), **_error_responses("401", "404")},
+            }
+        },
+        "/evaluations/{evaluation_id}/adjust": {
+            "post": {
+                "summary": "Change one result with a written reason (bureau): an item's points,"
+                " a manual measure or a veto; a published result only in answer to an objection",
+                "parameters": [_id_param("evaluation_id")],
+                "requestBody": _json_body(
+                    {
+                        "advisor_id": {"type": "integer"},
+                        "item": {"type": "string"},
+                        "points": {"type": ["string", "number", "null"]},
+                        "measure": {"type": "string"},
+                        "value": {"type": ["string", "number"]},
+                        "veto": {"type": "string"},
+                        "set": {"type": "boolean"},
+                        "reason": {"type": "string"},
+                    },
+                    ["advisor_id", "reason"],
+                ),
+                "responses": {
+                    **_ok(evaluation),
+                    **_error_responses("400", "401", "403", "404", "409"),
+                    "422": {"description": "No reason, an unknown item or points out of range"},
+                },
+            }
+        },
+        "/evaluations/{evaluation_id}/publish": {
+            "post": {
+                "summary": "Publish a draft (bureau): frozen, advisors notified, objections open",
+                "parameters": [_id_param("evaluation_id")],
+                "responses": {
+                    **_ok(evaluation),
+                    **_error_responses("401", "403", "404", "409"),
+                },
+            }
+        },
+        "/evaluations/{evaluation_id}/objections": {
+            "get": {
+                "summary": "Objections the caller may see (bureau: all; advisor: their own)",
+                "parameters": [_id_param("evaluation_id")],
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": objection},
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                            },
+                        }
+                    ),
+                    **_error_responses("401", "404"),
+                },
+            },
+            "post": {
+                "summary": "Object to one's published result within the objection period",
+                "parameters": [_id_param("evaluation_id")],
+                "requestBody": _json_body({"text": {"type": "string"}}, ["text"]),
+                "responses": {
+                    "201": {
+                        "description": "The objection",
+                        "content": {"application/json": {"schema": objection}},
+                    },
+                    **_error_responses("400", "401", "403", "404", "409"),
+                    "422": {"description": "No text"},
+                },
+            },
+        },
+        "/evaluations/{evaluation_id}/objections/{objection_id}/answer": {
+            "post": {
+                "summary": "Answer an objection (bureau), optionally setting an item's points",
+                "parameters": [_id_param("evaluation_id"), _id_param("objection_id")],
+                "requestBody": _json_body(
+                    {
+                        "answer": {"type": "string"},
+                        "item": {"type": "string"},
+                        "points": {"type": ["string", "number", "null"]},
+                    },
+                    ["answer"],
+                ),
+                "responses": {
+                    **_ok(objection),
+                    **_error_responses("400", "401", "403", "404", "409"),
+                    "422": {"description": "No answer or points out of range"},
+                },
             }
         },
     }

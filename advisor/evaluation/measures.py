@@ -27,6 +27,10 @@ current when no later entry supersedes it (a corrected entry counts once, as cor
 - redone_reviews: always 0 for now. The bureau cannot yet mark a review as needing to be
   redone, so there is nothing to count; the measure exists so rule sets can name it.
 
+Each advisor's records say which records lie behind the figures: the reviews issued late
+(review and contract id, contract title, due date and the Beijing date issued) and the
+months of the period begun so far that have no current entry ("2025-03").
+
 Values as rules.py describes them: rates are fractions 0..1 and the average is 1..5, both
 rounded to 4 places, half up; counts are whole numbers. All are Decimal, never float: the
 average is the database's sum of ratings divided by their count in Decimal.
@@ -45,6 +49,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor
 from advisor.evaluation import rules
 from advisor.ledger.completeness import LATE_AFTER_DAYS
@@ -121,6 +126,7 @@ class Measured:
 
     values: dict[str, Decimal | None]
     details: dict[str, str]
+    records: dict[str, list[Any]]
 
 
 def _beijing_date(column: orm.QueryableAttribute[Any], dialect: str) -> sa.ColumnElement[Any]:
@@ -171,7 +177,7 @@ def compute(
     """Every computed measure of the given advisors (those that exist) or, by default, of
     every active advisor, keyed by advisor id in id order; the definitions are in this
     module's docstring. ``today`` (a Beijing date) limits the months counted in a period
-    still running. Four queries whatever the number of advisors; read only."""
+    still running. Six queries whatever the number of advisors; read only."""
     chosen = sa.select(Advisor.id)
     if advisor_ids is None:
         chosen = chosen.where(Advisor.is_active.is_(True))
@@ -205,9 +211,6 @@ def compute(
     timely = _beijing_date(LedgerEntry.created_at, dialect) <= _days_after(
         LedgerEntry.entry_on, LATE_AFTER_DAYS, dialect
     )
-    month_so_far = sa.case(
-        (LedgerEntry.entry_on <= min(today, period.end), sa.extract("month", LedgerEntry.entry_on))
-    )
     entries = {
         advisor: tuple(int(n or 0) for n in counts)
         for advisor, *counts in session.execute(
@@ -217,7 +220,6 @@ def compute(
                 _how_many(LedgerEntry.kind.in_(MATTER_KINDS)),
                 _how_many(LedgerEntry.kind == Kind.LECTURE.value),
                 _how_many(timely),
-                sa.func.count(sa.distinct(month_so_far)),
             )
             .where(
                 current,
@@ -228,6 +230,46 @@ def compute(
             .group_by(LedgerEntry.advisor_id)
         )
     }
+
+    month = sa.extract("month", LedgerEntry.entry_on)
+    months: dict[int, set[int]] = {}
+    for advisor, number in session.execute(
+        sa.select(LedgerEntry.advisor_id, month)
+        .where(
+            current,
+            LedgerEntry.entry_on >= period.start,
+            LedgerEntry.entry_on <= min(today, period.end),
+            LedgerEntry.advisor_id.in_(chosen),
+        )
+        .group_by(LedgerEntry.advisor_id, month)
+    ):
+        months.setdefault(advisor, set()).add(int(number))
+
+    issued_on = _beijing_date(Review.issued_at, dialect)
+    late: dict[int, list[dict[str, Any]]] = {}
+    for advisor, review_id, contract_id, title, due_on, issued in session.execute(
+        sa.select(
+            Review.advisor_id, Review.id, Contract.id, Contract.title, Review.due_on, issued_on
+        )
+        .join(Contract, Contract.id == Review.contract_id)
+        .where(
+            Review.status == "issued",
+            Review.issued_at >= utc_from,
+            Review.issued_at < utc_to,
+            Review.advisor_id.in_(chosen),
+            ~on_time,
+        )
+        .order_by(Review.advisor_id, Review.issued_at)
+    ):
+        late.setdefault(advisor, []).append(
+            {
+                "review_id": review_id,
+                "contract_id": contract_id,
+                "title": title,
+                "due_on": str(due_on),
+                "issued_on": str(issued),
+            }
+        )
 
     ratings = {
         advisor: (int(n), int(total or 0))
@@ -248,8 +290,10 @@ def compute(
             period,
             begun,
             reviews.get(advisor, (0, 0)),
-            entries.get(advisor, (0, 0, 0, 0, 0)),
+            entries.get(advisor, (0, 0, 0, 0)),
+            months.get(advisor, set()),
             ratings.get(advisor, (0, 0)),
+            late.get(advisor, []),
         )
         for advisor in ids
     }
@@ -260,10 +304,14 @@ def _measured(
     begun: int,
     reviews: tuple[int, int],
     entries: tuple[int, ...],
+    month_numbers: set[int],
     ratings: tuple[int, int],
+    late: list[dict[str, Any]],
 ) -> Measured:
     issued, on_time = reviews
-    total, matters, lectures, timely, months = entries
+    total, matters, lectures, timely = entries
+    months = len(month_numbers)
+    begun_months = range(period.start.month, period.start.month + begun)
     rated, rating_sum = ratings
     no_reviews = f"no reviews issued in {period}"
     of_reviews = f"of {_plural(issued, 'review')}"
@@ -312,4 +360,10 @@ def _measured(
         ),
         "redone_reviews": "not recorded yet (the bureau cannot mark reviews for redoing yet)",
     }
-    return Measured(values=values, details=details)
+    records: dict[str, list[Any]] = {
+        "late_reviews": late,
+        "months_without_entries": [
+            f"{period.year}-{m:02d}" for m in begun_months if m not in month_numbers
+        ],
+    }
+    return Measured(values=values, details=details, records=records)

@@ -1,29 +1,42 @@
-"""Evaluation rules in use: stored rule-set versions and running a draft evaluation.
+"""Evaluations: running a draft, the bureau's adjustments, publishing and who sees what.
 
 Running computes every active advisor's measures in SQL (evaluation.measures), scores
-them with the rule set (evaluation.scoring) and stores each result with its inputs and
-the basis of every item, ranked by total. Adjusting, publishing and objections are not
-built yet. Services add and flush; the caller commits.
+them with the rule set (evaluation.scoring) and stores each result with its inputs, the
+records behind them and the basis of every item, ranked by total. Every later change —
+a manual measure, an item's points, a veto — is an Adjustment with a written reason;
+the result is rescored from its stored inputs and the adjustments in force, never from
+the live data, so a published result stays as it was published. Advisors' objections
+and self-evaluations are in evaluation.responses. Services add and flush; the caller
+commits.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
+from advisor.accounts import services as accounts
 from advisor.accounts.models import Role, User
-from advisor.errors import Forbidden, NotFound, ValidationError
+from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.evaluation import measures
 from advisor.evaluation.defaults import default_rule_set
-from advisor.evaluation.models import Evaluation, EvaluationResult, RuleSetVersion
+from advisor.evaluation.models import (
+    Adjustment,
+    Evaluation,
+    EvaluationResult,
+    Objection,
+    RuleSetVersion,
+    SelfEvaluation,
+)
 from advisor.evaluation.rulefile import from_json, to_json
-from advisor.evaluation.rules import RuleSet
+from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
 from advisor.evaluation.scoring import score_advisor
+from advisor.workdays import BureauCalendar, add_working_days
 
 
 def ensure_default_rule_set(session: orm.Session, *, actor: User | None = None) -> RuleSetVersion:
@@ -69,12 +82,12 @@ def run_evaluation(
 ) -> Evaluation:
     """A draft evaluation of every active advisor for ``period_text`` ("2025" or "2025-Q3").
 
-    Manual measures (spot checks, complaints, veto) have no entries yet, so they are
-    scored as the rule set says for items with no data. Raises Forbidden for anyone but
-    the bureau and ValidationError for a bad period or one the rule set does not cover.
+    Manual measures (spot checks, complaints, ...) start with no data and are scored as
+    the rule set says for items with no data until the bureau enters them. Raises
+    Forbidden for anyone but the bureau and ValidationError for a bad period or one the
+    rule set does not cover.
     """
-    if actor.role != Role.BUREAU:
-        raise Forbidden(_l("Only the bureau runs evaluations."))
+    _bureau_only(actor)
     try:
         period = measures.parse_period(period_text)
     except ValueError as error:
@@ -102,45 +115,306 @@ def run_evaluation(
     )
     session.add(evaluation)
     session.flush()
-    scored = []
     for advisor_id, measured in measures.compute(session, period, today=today).items():
-        result = score_advisor(rules, measured.values, period=period.kind, details=measured.details)
-        scored.append((advisor_id, measured, result))
-    scored.sort(key=lambda entry: (-entry[2].total, entry[0]))
-    labels = {item.key: (item.label_zh, item.label_en) for _, item in rules.items()}
-    for rank, (advisor_id, measured, result) in enumerate(scored, start=1):
-        session.add(
-            EvaluationResult(
-                evaluation_id=evaluation.id,
-                advisor_id=advisor_id,
-                total=str(result.total),
-                grade=result.grade.name_zh,
-                rank=rank,
-                inputs={
-                    "values": {k: _text(v) for k, v in measured.values.items()},
-                    "details": measured.details,
-                },
-                items=[
-                    {
-                        "item": s.key,
-                        "label_zh": labels[s.key][0],
-                        "label_en": labels[s.key][1],
-                        "points": _text(s.points),
-                        "max": str(s.max_points),
-                        "basis": s.basis,
-                    }
-                    for s in result.items
-                ],
+        result = EvaluationResult(
+            evaluation_id=evaluation.id,
+            advisor_id=advisor_id,
+            rank=0,
+            inputs={
+                "values": {k: _text(v) for k, v in measured.values.items()},
+                "details": measured.details,
+                "records": measured.records,
+            },
+        )
+        _score(rules, period.kind, result, adjustments=[])
+        session.add(result)
+    session.flush()
+    _rank(session, evaluation)
+    return evaluation
+
+
+def _bureau_only(actor: User) -> None:
+    if actor.role != Role.BUREAU:
+        raise Forbidden(_l("Only the bureau runs and adjusts evaluations."))
+
+
+def _in_force(adjustments: list[Adjustment]) -> dict[tuple[str, str], str | None]:
+    """The newest value of each (kind, target)."""
+    latest: dict[tuple[str, str], str | None] = {}
+    for adjustment in sorted(adjustments, key=lambda a: a.id):
+        latest[(adjustment.kind, adjustment.target)] = adjustment.value
+    return latest
+
+
+def _score(
+    rules: RuleSet, period_kind: str, result: EvaluationResult, *, adjustments: list[Adjustment]
+) -> None:
+    """Score the result from its stored inputs and the adjustments in force."""
+    values: dict[str, Decimal | None] = {
+        k: None if v is None else Decimal(v) for k, v in result.inputs["values"].items()
+    }
+    details = dict(result.inputs["details"])
+    points: dict[str, Decimal] = {}
+    vetoes: list[str] = []
+    for (kind, target), value in _in_force(adjustments).items():
+        if kind == "measure" and value is not None:
+            values[target] = Decimal(value)
+            details[target] = f"entered by the bureau: {value}"
+        elif kind == "points" and value is not None:
+            points[target] = Decimal(value)
+        elif kind == "veto" and value == "1":
+            vetoes.append(target)
+    scored = score_advisor(
+        rules,
+        values,
+        period=period_kind,
+        veto=bool(vetoes),
+        adjustments=points,
+        details=details,
+    )
+    labels = {item.key: item for _, item in rules.items()}
+    result.total = str(scored.total)
+    result.grade = scored.grade.name_zh
+    result.vetoed = scored.vetoed
+    result.items = [
+        {
+            "item": s.key,
+            "label_zh": labels[s.key].label_zh,
+            "label_en": labels[s.key].label_en,
+            "measure": labels[s.key].measure,
+            "points": _text(s.points),
+            "max": str(s.max_points),
+            "basis": s.basis,
+            "adjusted": s.key in points,
+        }
+        for s in scored.items
+    ]
+
+
+def _rank(session: orm.Session, evaluation: Evaluation) -> None:
+    """Rank by total, highest first; a vetoed result after every other; ties by advisor id
+    (the earlier id first) so the order is stable."""
+    results = session.scalars(
+        sa.select(EvaluationResult).where(EvaluationResult.evaluation_id == evaluation.id)
+    ).all()
+    ordered = sorted(results, key=lambda r: (r.vetoed, -Decimal(r.total), r.advisor_id))
+    for rank, result in enumerate(ordered, start=1):
+        result.rank = rank
+    session.flush()
+    session.expire(evaluation, ["results"])
+
+
+def rules_of(evaluation: Evaluation) -> RuleSet:
+    return from_json(evaluation.rule_set.data)
+
+
+def get_result(session: orm.Session, evaluation: Evaluation, advisor_id: int) -> EvaluationResult:
+    result = session.scalar(
+        sa.select(EvaluationResult).where(
+            EvaluationResult.evaluation_id == evaluation.id,
+            EvaluationResult.advisor_id == advisor_id,
+        )
+    )
+    if result is None:
+        raise NotFound(_l("This advisor has no result in this evaluation."))
+    return result
+
+
+ADJUSTMENT_KINDS = ("points", "measure", "veto")
+
+
+def adjust(
+    session: orm.Session,
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    advisor_id: int,
+    kind: str,
+    target: str,
+    value: str | None,
+    reason: str,
+    today: date,
+    objection: Objection | None = None,
+) -> Adjustment:
+    """Change one result with a written reason and rescore it (see Adjustment for ``kind``).
+
+    A draft may be adjusted freely; a published result only in answer to one of that
+    advisor's objections and only until the result is final. Raises ValidationError for
+    a missing reason, an unknown target or a value out of range, Conflict for a
+    published result with no objection to answer.
+    """
+    _bureau_only(actor)
+    result = session.scalar(
+        sa.select(EvaluationResult)
+        .where(
+            EvaluationResult.evaluation_id == evaluation.id,
+            EvaluationResult.advisor_id == advisor_id,
+        )
+        .with_for_update()
+    )
+    if result is None:
+        raise NotFound(_l("This advisor has no result in this evaluation."))
+    if evaluation.status == "published":
+        if objection is None or objection.result_id != result.id:
+            raise Conflict(
+                _l("A published result changes only in answer to the advisor's objection.")
             )
+        if is_final(evaluation, result, today) and objection.status != "open":
+            raise Conflict(_l("This result is final."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _l("Write the reason for the adjustment."),
+            fields={"reason": _l("Required: say why the score changes.")},
+        )
+    rules = rules_of(evaluation)
+    stored = _checked_value(rules, kind, target, value)
+    adjustment = Adjustment(
+        result_id=result.id,
+        kind=kind,
+        target=target,
+        value=stored,
+        reason=reason,
+        objection_id=objection.id if objection else None,
+        created_by_id=actor.id,
+    )
+    session.add(adjustment)
+    session.flush()
+    session.refresh(result, ["adjustments"])
+    _score(
+        rules, measures.parse_period(evaluation.period).kind, result, adjustments=result.adjustments
+    )
+    session.flush()
+    _rank(session, evaluation)
+    return adjustment
+
+
+def _checked_value(rules: RuleSet, kind: str, target: str, value: str | None) -> str | None:
+    """The value as stored, or ValidationError with the field at fault."""
+    if kind not in ADJUSTMENT_KINDS:
+        raise ValidationError(_l("Choose what to adjust."), fields={"kind": _l("Unknown kind.")})
+    if kind == "veto":
+        if target not in {v.key for v in rules.veto_items}:
+            raise ValidationError(
+                _l("Choose one of the rule set's veto items."),
+                fields={"target": _l("Unknown veto item.")},
+            )
+        if value not in ("1", "0"):
+            raise ValidationError(
+                _l("Say whether the veto applies."), fields={"value": _l("Set or lift.")}
+            )
+        return value
+    items = {item.key: item for _, item in rules.items()}
+    if kind == "points":
+        if target not in items:
+            raise ValidationError(
+                _l("Choose one of the rule set's items."), fields={"target": _l("Unknown item.")}
+            )
+        limit: Decimal | None = items[target].max_points
+    else:
+        manual = {item.measure for item in items.values() if item.measure in MANUAL_MEASURES}
+        if target not in manual:
+            raise ValidationError(
+                _l("Choose a measure the bureau enters for this rule set."),
+                fields={"target": _l("Unknown or computed measure.")},
+            )
+        limit = None
+    if value is None or not value.strip():
+        if kind == "points":
+            return None  # back to the computed points
+        raise ValidationError(_l("Enter the value."), fields={"value": _l("Required.")})
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+        raise ValidationError(
+            _l("Enter a number of 0 or more with at most two decimals."),
+            fields={"value": _l("Like 8 or 7.5.")},
+        )
+    if limit is not None and number > limit:
+        raise ValidationError(
+            _l("This item has at most %(max)s points.", max=limit),
+            fields={"value": _l("At most %(max)s.", max=limit)},
+        )
+    return str(number.normalize()) if number == number.to_integral() else str(number)
+
+
+def publish(
+    session: orm.Session,
+    *,
+    actor: User,
+    evaluation: Evaluation,
+    today: date,
+    now: datetime,
+    objection_days: int,
+    calendar: BureauCalendar | None = None,
+) -> Evaluation:
+    """Publish a draft: it is frozen with its rule-set version, inputs and scores, each
+    advisor's self-evaluation is kept with their result, every advisor is notified, and
+    objections are open until ``objection_days`` working days after ``today``.
+
+    Raises Conflict when the evaluation is already published or another evaluation of
+    the same period is.
+    """
+    _bureau_only(actor)
+    if evaluation.status != "draft":
+        raise Conflict(_l("This evaluation is already published."))
+    other = session.scalar(
+        sa.select(Evaluation.id).where(
+            Evaluation.period == evaluation.period,
+            Evaluation.status == "published",
+            Evaluation.id != evaluation.id,
+        )
+    )
+    if other is not None:
+        raise Conflict(
+            _l("Another evaluation of %(period)s is already published.", period=evaluation.period)
+        )
+    evaluation.status = "published"
+    evaluation.published_at = now
+    evaluation.published_by_id = actor.id
+    evaluation.objections_until = add_working_days(today, objection_days, calendar)
+    selves = {
+        s.advisor_id: s
+        for s in session.scalars(
+            sa.select(SelfEvaluation).where(SelfEvaluation.period == evaluation.period)
+        )
+    }
+    for result in evaluation.results:
+        own = selves.get(result.advisor_id)
+        if own is not None:
+            result.self_evaluation = {"text": own.text, "scores": own.scores}
+        accounts.notify(
+            session,
+            accounts.advisor_user_ids(session, result.advisor_id),
+            "evaluation_published",
+            link=f"/evaluations/{evaluation.id}/advisors/{result.advisor_id}",
+            period=evaluation.period,
+            until=str(evaluation.objections_until),
         )
     session.flush()
     return evaluation
 
 
+def is_final(evaluation: Evaluation, result: EvaluationResult, today: date) -> bool:
+    """Published, the objection period over and every objection answered."""
+    return (
+        evaluation.status == "published"
+        and evaluation.objections_until is not None
+        and today > evaluation.objections_until
+        and all(o.status == "answered" for o in result.objections)
+    )
+
+
 def get_evaluation(session: orm.Session, user: User, evaluation_id: int) -> Evaluation:
-    """The bureau sees every evaluation; no one else sees a draft."""
+    """The bureau sees every evaluation; advisors the published ones; schools none."""
     evaluation = session.get(Evaluation, evaluation_id)
-    if evaluation is None or (user.role != Role.BUREAU and evaluation.status != "published"):
+    if (
+        evaluation is None
+        or user.role == Role.SCHOOL
+        or (user.role != Role.BUREAU and evaluation.status != "published")
+    ):
         raise NotFound(_l("No such evaluation."))
     return evaluation
 
@@ -154,8 +428,34 @@ def visible_results(user: User, evaluation: Evaluation) -> list[EvaluationResult
     return []
 
 
-def list_evaluations(session: orm.Session) -> list[Evaluation]:
-    return list(session.scalars(sa.select(Evaluation).order_by(Evaluation.id.desc())))
+def visible_result(
+    session: orm.Session, user: User, evaluation_id: int, advisor_id: int
+) -> tuple[Evaluation, EvaluationResult]:
+    """One result: the bureau any, an advisor their own published one; else NotFound."""
+    evaluation = get_evaluation(session, user, evaluation_id)
+    if user.role == Role.ADVISOR and user.advisor_id != advisor_id:
+        raise NotFound(_l("No such evaluation."))
+    return evaluation, get_result(session, evaluation, advisor_id)
+
+
+def list_evaluations(session: orm.Session, user: User) -> list[Evaluation]:
+    """Every evaluation for the bureau; the published ones for advisors."""
+    stmt = sa.select(Evaluation).order_by(Evaluation.id.desc())
+    if user.role != Role.BUREAU:
+        stmt = stmt.where(Evaluation.status == "published")
+    return list(session.scalars(stmt))
+
+
+def adjustment_json(adjustment: Adjustment) -> dict[str, Any]:
+    return {
+        "id": adjustment.id,
+        "kind": adjustment.kind,
+        "target": adjustment.target,
+        "value": adjustment.value,
+        "reason": adjustment.reason,
+        "objection_id": adjustment.objection_id,
+        "created_at": adjustment.created_at.isoformat(),
+    }
 
 
 def result_json(result: EvaluationResult) -> dict[str, Any]:
@@ -164,8 +464,9 @@ def result_json(result: EvaluationResult) -> dict[str, Any]:
         "total": result.total,
         "grade": result.grade,
         "rank": result.rank,
+        "vetoed": result.vetoed,
         "items": [
             {k: item[k] for k in ("item", "points", "max", "basis")} for item in result.items
         ],
-        "adjustments": [],
+        "adjustments": [adjustment_json(a) for a in result.adjustments],
     }

@@ -12,7 +12,7 @@ from advisor.demo import DEMO_PASSWORD
 from tests.browser.conftest import PageFactory
 
 BUREAU_LINKS = ["合同", "工作台账", "学校", "法律顾问", "律师事务所", "导入", "账户管理", "考核"]
-ADVISOR_LINKS = ["待审合同", "工作台账", "我服务的学校", "我的资料"]
+ADVISOR_LINKS = ["待审合同", "工作台账", "我服务的学校", "我的资料", "我的考核"]
 SCHOOL_LINKS = ["本校合同", "提交合同", "本校", "本校法律顾问"]
 ALL_LINKS = {*BUREAU_LINKS, *ADVISOR_LINKS, *SCHOOL_LINKS}
 ZH_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
@@ -105,14 +105,14 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/contracts$"))
     expect(nav.get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile"]
+        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     expect(page.get_by_test_id("language")).to_have_value("en")
 
     page.reload()
     expect(nav.get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile"]
+        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
     nav.get_by_role("link", name="My schools").click()
     expect(page).to_have_url(re.compile(r"/schools$"))
@@ -125,7 +125,7 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     sign_in(other, "advisor02@demo.local")
     expect(other.locator("html")).to_have_attribute("lang", "en")
     expect(other.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile"]
+        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
 
     other.get_by_test_id("language").select_option(label="中文")

@@ -291,7 +291,7 @@ def test_the_statement_count_does_not_grow_with_the_advisors(
     everyone = compute(session, period, today=AFTER)
     for_all = count_queries.count - before
     assert (len(two), len(everyone)) == (2, 35)
-    assert for_two == for_all == 4
+    assert for_two == for_all == 6
     assert everyone[A] == two[A]
 
 
@@ -333,3 +333,23 @@ def test_months_begun() -> None:
         2,
         3,
     ]
+
+
+@pytest.mark.usefixtures("work")
+def test_the_records_behind_the_figures_name_late_reviews_and_empty_months(
+    session: orm.Session,
+) -> None:
+    got = compute(session, parse_period("2025"), [A, B], today=AFTER)
+    late = got[A].records["late_reviews"]
+    # r2 (due 15 May, issued 20 May) and r4 (due 10 June, issued 11 June in Beijing).
+    assert [(r["due_on"], r["issued_on"]) for r in late] == [
+        ("2025-05-15", "2025-05-20"),
+        ("2025-06-10", "2025-06-11"),
+    ]
+    assert all(r["contract_id"] and r["title"] for r in late)
+    assert got[A].records["months_without_entries"] == ["2025-08", "2025-11"]
+    assert len(got[B].records["months_without_entries"]) == 11
+    assert got[B].records["late_reviews"][0]["due_on"] == "2025-11-01"
+    # In a quarter still running only the months begun so far can be empty.
+    running = compute(session, parse_period("2025-Q4"), [A], today=date(2025, 11, 20))[A]
+    assert running.records["months_without_entries"] == ["2025-11"]

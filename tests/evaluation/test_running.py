@@ -98,7 +98,7 @@ def test_drafts_are_the_bureaus_alone(
     page = bureau.get(path).get_data(as_text=True)
     assert page.count('data-testid="total-') == 35 and "张伟" in page
     assert advisor1.get(path).status_code == 404
-    assert school1.get(path).status_code == 404
+    assert school1.get(path).status_code == 403
     evaluation_id = int(path.rsplit("/", 1)[1])
     advisor_api = advisor1.get(
         f"/api/v1/evaluations/{evaluation_id}",

@@ -1,0 +1,162 @@
+"""Reports on one evaluation: the ranking, a summary per law firm, the grade distribution,
+and the whole evaluation as an .xlsx workbook (ranking with every item, adjustments,
+objections). The figures come from the stored results, so a published evaluation's
+reports never change with later data."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import orm
+
+from advisor.directory.models import Advisor, LawFirm
+from advisor.evaluation.models import Evaluation, EvaluationResult
+from advisor.evaluation.rules import RuleSet
+
+CENT = Decimal("0.01")
+KIND = {"points": "调整分值", "measure": "录入指标", "veto": "一票否决"}
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    name: str
+    firm_id: int
+    firm: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirmSummary:
+    firm_id: int
+    firm: str
+    advisors: int
+    average: Decimal
+    grades: dict[str, int]
+
+
+def people(session: orm.Session, results: list[EvaluationResult]) -> dict[int, Who]:
+    """Each advisor's name and law firm, in one query."""
+    ids = [r.advisor_id for r in results]
+    rows = session.execute(
+        sa.select(Advisor.id, Advisor.name, LawFirm.id, LawFirm.name)
+        .join(LawFirm, LawFirm.id == Advisor.law_firm_id)
+        .where(Advisor.id.in_(ids))
+    )
+    return {advisor_id: Who(name, firm_id, firm) for advisor_id, name, firm_id, firm in rows}
+
+
+def grade_names(rules: RuleSet) -> list[str]:
+    return [grade.name_zh for grade in rules.grades]
+
+
+def grade_distribution(rules: RuleSet, results: list[EvaluationResult]) -> list[tuple[str, int]]:
+    """Every grade of the rule set, highest first, with how many advisors got it."""
+    counts = Counter(r.grade for r in results)
+    return [(name, counts.get(name, 0)) for name in grade_names(rules)]
+
+
+def by_firm(
+    rules: RuleSet, results: list[EvaluationResult], who: dict[int, Who]
+) -> list[FirmSummary]:
+    """Per law firm: advisors evaluated, their average total (to the cent, half up) and
+    their grades; the best average first."""
+    groups: dict[int, list[EvaluationResult]] = {}
+    for result in results:
+        groups.setdefault(who[result.advisor_id].firm_id, []).append(result)
+    summaries = []
+    for firm_id, members in groups.items():
+        total = sum((Decimal(r.total) for r in members), Decimal(0))
+        counts = Counter(r.grade for r in members)
+        summaries.append(
+            FirmSummary(
+                firm_id=firm_id,
+                firm=who[members[0].advisor_id].firm,
+                advisors=len(members),
+                average=(total / len(members)).quantize(CENT, rounding=ROUND_HALF_UP),
+                grades={name: counts.get(name, 0) for name in grade_names(rules)},
+            )
+        )
+    return sorted(summaries, key=lambda s: (-s.average, s.firm))
+
+
+def workbook(
+    session: orm.Session, evaluation: Evaluation, rules: RuleSet, results: list[EvaluationResult]
+) -> bytes:
+    """The evaluation as an .xlsx file: 排名 (every item's points), 律所汇总, 调整记录, 异议."""
+    who = people(session, results)
+    book = Workbook()
+    bold = Font(bold=True)
+
+    ranking = book.active
+    ranking.title = "排名"
+    items = [item for _, item in rules.items()]
+    ranking.append(
+        ["名次", "法律顾问", "律师事务所", "总分", "等次", "一票否决"]
+        + [f"{item.label_zh}（{item.max_points}）" for item in items]
+    )
+    for result in results:
+        points = {i["item"]: i["points"] for i in result.items}
+        ranking.append(
+            [
+                result.rank,
+                who[result.advisor_id].name,
+                who[result.advisor_id].firm,
+                Decimal(result.total),
+                result.grade,
+                "是" if result.vetoed else "",
+            ]
+            + [
+                Decimal(p) if p is not None else "不适用"
+                for p in (points.get(i.key) for i in items)
+            ]
+        )
+
+    firms = book.create_sheet("律所汇总")
+    names = grade_names(rules)
+    firms.append(["律师事务所", "考核人数", "平均分", *names])
+    for summary in by_firm(rules, results, who):
+        firms.append(
+            [summary.firm, summary.advisors, summary.average]
+            + [summary.grades[name] for name in names]
+        )
+    firms.append([])
+    firms.append(["等次分布", "人数"])
+    for name, count in grade_distribution(rules, results):
+        firms.append([name, count])
+
+    changes = book.create_sheet("调整记录")
+    changes.append(["法律顾问", "类型", "项目", "调整为", "理由", "时间"])
+    objections = book.create_sheet("异议")
+    objections.append(["法律顾问", "异议内容", "提出时间", "状态", "答复", "答复时间"])
+    for result in results:
+        name = who[result.advisor_id].name
+        for a in result.adjustments:
+            changes.append(
+                [name, KIND[a.kind], a.target, a.value or "", a.reason, a.created_at.isoformat()]
+            )
+        for o in result.objections:
+            objections.append(
+                [
+                    name,
+                    o.text,
+                    o.filed_at.isoformat(),
+                    "已答复" if o.status == "answered" else "待答复",
+                    o.answer or "",
+                    o.answered_at.isoformat() if o.answered_at else "",
+                ]
+            )
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = bold
+    sheet_info = book.create_sheet("说明")
+    sheet_info.append(["考核期间", evaluation.period])
+    sheet_info.append(["状态", "已发布" if evaluation.status == "published" else "草稿"])
+    sheet_info.append(["考核细则", f"{rules.name} 第{rules.version}版"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
