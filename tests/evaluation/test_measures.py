@@ -3,111 +3,22 @@ for a year and a quarter; Beijing-date edges; the statement count; parsing perio
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from unittest import mock
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import orm
 
-from advisor.contracts.models import ContractVersion
 from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.measures import Period, compute, parse_period
 from advisor.evaluation.rules import COMPUTED_MEASURES
 from advisor.evaluation.scoring import score_advisor
-from advisor.ledger import services
-from advisor.ledger.models import LedgerEntry
-from advisor.reviews.models import Feedback, Review
 from tests.conftest import QueryCounter
-from tests.ledger.helpers import advisor_user, school_user
+from tests.evaluation.helpers import entry, rate, review, utc
 
 D = Decimal
 A, B, IDLE = 11, 12, 13  # demo advisors with no work of their own
 AFTER = date(2026, 3, 10)  # a "today" after 2025 is over
-
-
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def review(
-    session: orm.Session,
-    advisor_id: int,
-    issued_at: datetime | None,
-    due_on: date | None,
-    *,
-    contract_id: int = 1,
-) -> Review:
-    version_id = session.scalar(
-        sa.select(ContractVersion.id)
-        .where(ContractVersion.contract_id == contract_id)
-        .order_by(ContractVersion.id)
-    )
-    assert version_id is not None
-    row = Review(
-        contract_id=contract_id,
-        version_id=version_id,
-        advisor_id=advisor_id,
-        author_id=advisor_user(session, advisor_id).id,
-        status="issued" if issued_at else "draft",
-        outcome="approve" if issued_at else None,
-        issued_at=issued_at,
-        due_on=due_on,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def rate(session: orm.Session, of: Review, rating: int, created_at: datetime) -> None:
-    session.add(
-        Feedback(
-            review_id=of.id,
-            contract_id=of.contract_id,
-            advisor_id=of.advisor_id,
-            rating=rating,
-            created_by_id=school_user(session, 1).id,
-            created_at=created_at,
-        )
-    )
-    session.flush()
-
-
-def entry(
-    session: orm.Session,
-    advisor_id: int,
-    on: date,
-    kind: str,
-    recorded_at: datetime,
-    supersedes: LedgerEntry | None = None,
-) -> LedgerEntry:
-    """An entry for work on ``on``, recorded at ``recorded_at``; a correction of
-    ``supersedes`` if given (recorded by the advisor through add_entry)."""
-    with mock.patch.object(services, "utcnow", return_value=recorded_at):
-        if supersedes is not None:
-            data = services.EntryData(
-                entry_on=on,
-                advisor_id=advisor_id,
-                school_id=1,
-                kind=kind,
-                description=f"{on} 更正",
-                minutes=30,
-            )
-            actor = advisor_user(session, advisor_id)
-            return services.add_entry(
-                session, actor=actor, data=data, today=recorded_at.date(), supersedes=supersedes
-            )
-        return services.record_work(
-            session,
-            entry_on=on,
-            advisor_id=advisor_id,
-            school_id=1,
-            kind=kind,
-            description=f"{on} 的工作",
-            minutes=30,
-            created_by_id=advisor_user(session, advisor_id).id,
-        )
 
 
 @pytest.fixture()
