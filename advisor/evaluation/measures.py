@@ -40,13 +40,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import orm
 
 from advisor.contracts.models import Contract
@@ -125,8 +127,13 @@ class Measured:
     """One advisor's values for every computed measure, and how each was arrived at."""
 
     values: dict[str, Decimal | None]
-    details: dict[str, str]
+    figures: dict[str, Any]  # the counts behind the values, kept with the result
     records: dict[str, list[Any]]
+
+    @property
+    def details(self) -> dict[str, str]:
+        """How each value was arrived at, in the current language."""
+        return describe(self.figures)
 
 
 def _beijing_date(column: orm.QueryableAttribute[Any], dialect: str) -> sa.ColumnElement[Any]:
@@ -161,10 +168,6 @@ def _ratio(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(PLACES, rounding=ROUND_HALF_UP)
-
-
-def _plural(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def compute(
@@ -313,9 +316,6 @@ def _measured(
     months = len(month_numbers)
     begun_months = range(period.start.month, period.start.month + begun)
     rated, rating_sum = ratings
-    no_reviews = f"no reviews issued in {period}"
-    of_reviews = f"of {_plural(issued, 'review')}"
-    so_far = " so far" if begun < period.months else ""
     values: dict[str, Decimal | None] = {
         "reviews_issued": Decimal(issued),
         "on_time_rate": _ratio(on_time, issued),
@@ -328,37 +328,19 @@ def _measured(
         "timely_entries_rate": _ratio(timely, total),
         "redone_reviews": Decimal(0),
     }
-    details = {
-        "reviews_issued": f"{_plural(issued, 'review')} issued in {period}",
-        "on_time_rate": (
-            f"{on_time} {of_reviews} issued by their due date" if issued else no_reviews
-        ),
-        "overdue_reviews": (
-            f"{issued - on_time} {of_reviews} issued after their due date" if issued else no_reviews
-        ),
-        "matters_handled": (
-            f"{_plural(matters, 'ledger entry', 'ledger entries')} of contract reviews,"
-            " consultations, dispute mediations and document drafting"
-        ),
-        "lectures_given": f"{_plural(lectures, 'lecture')} in the ledger",
-        "average_rating": (
-            f"average of {_plural(rated, 'school rating')} ({rating_sum} ÷ {rated})"
-            if rated
-            else f"no school ratings in {period}"
-        ),
-        "ratings_count": f"{_plural(rated, 'school rating')} in {period}",
-        "months_with_entries_rate": (
-            f"{months} of {_plural(begun, 'month')}{so_far} with ledger entries"
-            if begun
-            else f"{period} has not begun"
-        ),
-        "timely_entries_rate": (
-            f"{timely} of {_plural(total, 'ledger entry', 'ledger entries')} recorded"
-            f" within {LATE_AFTER_DAYS} days of the work"
-            if total
-            else f"no ledger entries in {period}"
-        ),
-        "redone_reviews": "not recorded yet (the bureau cannot mark reviews for redoing yet)",
+    figures = {
+        "period": str(period),
+        "months": period.months,
+        "begun": begun,
+        "issued": issued,
+        "on_time": on_time,
+        "entries": total,
+        "matters": matters,
+        "lectures": lectures,
+        "timely": timely,
+        "entry_months": months,
+        "rated": rated,
+        "rating_sum": rating_sum,
     }
     records: dict[str, list[Any]] = {
         "late_reviews": late,
@@ -366,4 +348,96 @@ def _measured(
             f"{period.year}-{m:02d}" for m in begun_months if m not in month_numbers
         ],
     }
-    return Measured(values=values, details=details, records=records)
+    return Measured(values=values, figures=figures, records=records)
+
+
+def describe(figures: Mapping[str, Any]) -> dict[str, str]:
+    """How each measure was arrived at, in the current language, from the counts stored
+    with the result (``Measured.figures``)."""
+    f = dict(figures)
+    period, issued, on_time = f["period"], f["issued"], f["on_time"]
+    no_reviews = _("no reviews issued in %(period)s", period=period)
+    late = issued - on_time
+    return {
+        "reviews_issued": ngettext(
+            "%(num)d review issued in %(period)s",
+            "%(num)d reviews issued in %(period)s",
+            issued,
+            period=period,
+        ),
+        "on_time_rate": (
+            ngettext(
+                "%(part)s of %(num)d review issued by their due date",
+                "%(part)s of %(num)d reviews issued by their due date",
+                issued,
+                part=on_time,
+            )
+            if issued
+            else no_reviews
+        ),
+        "overdue_reviews": (
+            ngettext(
+                "%(part)s of %(num)d review issued after their due date",
+                "%(part)s of %(num)d reviews issued after their due date",
+                issued,
+                part=late,
+            )
+            if issued
+            else no_reviews
+        ),
+        "matters_handled": ngettext(
+            "%(num)d ledger entry of contract reviews, consultations, dispute mediations"
+            " and document drafting",
+            "%(num)d ledger entries of contract reviews, consultations, dispute mediations"
+            " and document drafting",
+            f["matters"],
+        ),
+        "lectures_given": ngettext(
+            "%(num)d lecture in the ledger", "%(num)d lectures in the ledger", f["lectures"]
+        ),
+        "average_rating": (
+            ngettext(
+                "average of %(num)d school rating (%(sum)s ÷ %(num)d)",
+                "average of %(num)d school ratings (%(sum)s ÷ %(num)d)",
+                f["rated"],
+                sum=f["rating_sum"],
+            )
+            if f["rated"]
+            else _("no school ratings in %(period)s", period=period)
+        ),
+        "ratings_count": ngettext(
+            "%(num)d school rating in %(period)s",
+            "%(num)d school ratings in %(period)s",
+            f["rated"],
+            period=period,
+        ),
+        "months_with_entries_rate": (
+            _("%(period)s has not begun", period=period)
+            if not f["begun"]
+            else ngettext(
+                "%(part)s of %(num)d month with ledger entries",
+                "%(part)s of %(num)d months with ledger entries",
+                f["begun"],
+                part=f["entry_months"],
+            )
+            if f["begun"] == f["months"]
+            else ngettext(
+                "%(part)s of %(num)d month so far with ledger entries",
+                "%(part)s of %(num)d months so far with ledger entries",
+                f["begun"],
+                part=f["entry_months"],
+            )
+        ),
+        "timely_entries_rate": (
+            ngettext(
+                "%(part)s of %(num)d ledger entry recorded within %(days)s days of the work",
+                "%(part)s of %(num)d ledger entries recorded within %(days)s days of the work",
+                f["entries"],
+                part=f["timely"],
+                days=LATE_AFTER_DAYS,
+            )
+            if f["entries"]
+            else _("no ledger entries in %(period)s", period=period)
+        ),
+        "redone_reviews": _("not recorded yet (the bureau cannot mark reviews for redoing yet)"),
+    }

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
+
 from advisor.evaluation.rules import Grade, Item, Param, RuleSet
 
 CENT = Decimal("0.01")
@@ -50,6 +52,21 @@ def _pct(rate: Decimal) -> str:
     return f"{_n(_q(rate * 100))}%"
 
 
+def _capped(working: str, points: Decimal, cap: Decimal) -> str:
+    return str(
+        _(
+            "%(working)s = %(points)s, capped at %(cap)s",
+            working=working,
+            points=_n(points),
+            cap=_n(cap),
+        )
+    )
+
+
+def _floored(working: str, points: Decimal) -> str:
+    return str(_("%(working)s = %(points)s, floored at 0", working=working, points=_n(points)))
+
+
 def _param(item: Item, name: str) -> Param:
     if name not in item.params:
         raise ValueError(f"item {item.key}: method {item.method} needs param {name}")
@@ -65,7 +82,9 @@ def _number(item: Item, value: Param, name: str) -> Decimal:
 def _rate(raw: Decimal) -> tuple[Decimal, str]:
     """The rate clamped to 0..1, and how it reads."""
     rate = min(_ONE, max(_ZERO, raw))
-    return rate, _pct(raw) if rate == raw else f"{_pct(raw)}, taken as {_pct(rate)}"
+    if rate == raw:
+        return rate, _pct(raw)
+    return rate, _("%(raw)s, taken as %(rate)s", raw=_pct(raw), rate=_pct(rate))
 
 
 def _proportional(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
@@ -90,7 +109,9 @@ def _ratio_to_target(item: Item, value: Decimal, period: str) -> tuple[Decimal, 
     if goal <= 0:
         raise ValueError(f"item {item.key}: the target must be greater than 0")
     rate, text = _rate(value / goal)
-    head = f"{_n(value)} of target {_n(goal)} = {text}"
+    head = _(
+        "%(value)s of target %(target)s = %(rate)s", value=_n(value), target=_n(goal), rate=text
+    )
     return item.max_points * rate, f"{head} × {_n(item.max_points)}"
 
 
@@ -99,9 +120,9 @@ def _per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
     cap = min(_number(item, _param(item, "cap"), "cap"), item.max_points)
     points, text = value * per_unit, f"{_n(value)} × {_n(per_unit)}"
     if points > cap:
-        return cap, f"{text} = {_n(points)}, capped at {_n(cap)}"
+        return cap, _capped(text, points, cap)
     if points < 0:
-        return _ZERO, f"{text} = {_n(points)}, floored at 0"
+        return _ZERO, _floored(text, points)
     return points, text
 
 
@@ -110,9 +131,9 @@ def _deduction_per_unit(item: Item, value: Decimal, period: str) -> tuple[Decima
     start = min(_number(item, item.params.get("start", item.max_points), "start"), item.max_points)
     points, text = start - value * per_unit, f"{_n(start)} - {_n(value)} × {_n(per_unit)}"
     if points < 0:
-        return _ZERO, f"{text} = {_n(points)}, floored at 0"
+        return _ZERO, _floored(text, points)
     if points > item.max_points:
-        return item.max_points, f"{text} = {_n(points)}, capped at {_n(item.max_points)}"
+        return item.max_points, _capped(text, points, item.max_points)
     return points, text
 
 
@@ -128,20 +149,29 @@ def _banded(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
     reached = [(threshold, points) for threshold, points in pairs if threshold <= value]
     if not reached:
         lowest = min(threshold for threshold, _ in pairs)
-        return _ZERO, f"{_n(value)} is below the lowest band ({_n(lowest)})"
+        return _ZERO, _(
+            "%(value)s is below the lowest band (%(lowest)s)", value=_n(value), lowest=_n(lowest)
+        )
     threshold, points = max(reached)
-    text = f"{_n(value)} reaches the band from {_n(threshold)}"
+    text = _(
+        "%(value)s reaches the band from %(threshold)s", value=_n(value), threshold=_n(threshold)
+    )
     if points > item.max_points:
-        return item.max_points, f"{text}, capped at {_n(item.max_points)}"
+        return item.max_points, _(
+            "%(working)s, capped at %(cap)s", working=text, cap=_n(item.max_points)
+        )
     return max(_ZERO, points), text
 
 
 def _manual(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+    entered = _("entered %(value)s", value=_n(value))
     if value > item.max_points:
-        return item.max_points, f"entered {_n(value)}, capped at {_n(item.max_points)}"
+        return item.max_points, _(
+            "%(working)s, capped at %(cap)s", working=entered, cap=_n(item.max_points)
+        )
     if value < 0:
-        return _ZERO, f"entered {_n(value)}, floored at 0"
-    return value, f"entered {_n(value)}"
+        return _ZERO, _("%(working)s, floored at 0", working=entered)
+    return value, entered
 
 
 _METHODS: dict[str, Callable[[Item, Decimal, str], tuple[Decimal, str]]] = {
@@ -169,8 +199,9 @@ def score_item(item: Item, value: Decimal | None, *, period: str, detail: str = 
     if value is None:
         if item.no_data == "fixed":
             points = _q(min(item.max_points, max(_ZERO, item.no_data_points or _ZERO)))
-            return ItemScore(item.key, points, item.max_points, f"no data: fixed at {points}")
-        return ItemScore(item.key, None, item.max_points, "no data: not applicable")
+            basis = _("no data: fixed at %(points)s", points=points)
+            return ItemScore(item.key, points, item.max_points, basis)
+        return ItemScore(item.key, None, item.max_points, _("no data: not applicable"))
     if item.method not in _METHODS:
         raise ValueError(f"item {item.key}: unknown method {item.method!r}")
     raw, working = _METHODS[item.method](item, value, period)
@@ -182,9 +213,23 @@ def score_item(item: Item, value: Decimal | None, *, period: str, detail: str = 
 def _adjusted(score: ItemScore, points: Decimal) -> ItemScore:
     within = min(score.max_points, max(_ZERO, points))
     kept = _q(within)
-    asked = "" if within == points else f" (asked {_n(points)}, 0..{_n(score.max_points)})"
-    was = "not applicable" if score.points is None else str(score.points)
-    basis = f"adjusted to {kept}{asked}; computed {was} from {score.basis}"
+    was = _("not applicable") if score.points is None else str(score.points)
+    if within == points:
+        basis = _(
+            "adjusted to %(kept)s; computed %(was)s from %(basis)s",
+            kept=kept,
+            was=was,
+            basis=score.basis,
+        )
+    else:
+        basis = _(
+            "adjusted to %(kept)s (asked %(asked)s, 0..%(max)s); computed %(was)s from %(basis)s",
+            kept=kept,
+            asked=_n(points),
+            max=_n(score.max_points),
+            was=was,
+            basis=score.basis,
+        )
     return ItemScore(score.key, kept, score.max_points, basis)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
@@ -36,6 +37,7 @@ from advisor.evaluation.models import (
 from advisor.evaluation.rulefile import from_json, to_json
 from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
 from advisor.evaluation.scoring import score_advisor
+from advisor.i18n import LOCALES
 from advisor.workdays import BureauCalendar, add_working_days
 
 
@@ -122,7 +124,7 @@ def run_evaluation(
             rank=0,
             inputs={
                 "values": {k: _text(v) for k, v in measured.values.items()},
-                "details": measured.details,
+                "figures": measured.figures,
                 "records": measured.records,
             },
         )
@@ -149,29 +151,37 @@ def _in_force(adjustments: list[Adjustment]) -> dict[tuple[str, str], str | None
 def _score(
     rules: RuleSet, period_kind: str, result: EvaluationResult, *, adjustments: list[Adjustment]
 ) -> None:
-    """Score the result from its stored inputs and the adjustments in force."""
+    """Score the result from its stored inputs and the adjustments in force; the basis of
+    each item is written in every language of the interface."""
     values: dict[str, Decimal | None] = {
         k: None if v is None else Decimal(v) for k, v in result.inputs["values"].items()
     }
-    details = dict(result.inputs["details"])
     points: dict[str, Decimal] = {}
+    entered: dict[str, str] = {}
     vetoes: list[str] = []
     for (kind, target), value in _in_force(adjustments).items():
         if kind == "measure" and value is not None:
             values[target] = Decimal(value)
-            details[target] = f"entered by the bureau: {value}"
+            entered[target] = value
         elif kind == "points" and value is not None:
             points[target] = Decimal(value)
         elif kind == "veto" and value == "1":
             vetoes.append(target)
-    scored = score_advisor(
-        rules,
-        values,
-        period=period_kind,
-        veto=bool(vetoes),
-        adjustments=points,
-        details=details,
-    )
+    bases: dict[str, dict[str, str]] = {}
+    for language in LOCALES:
+        with force_locale(language):
+            details = measures.describe(result.inputs["figures"])
+            for target, value in entered.items():
+                details[target] = gettext("entered by the bureau: %(value)s", value=value)
+            scored = score_advisor(
+                rules,
+                values,
+                period=period_kind,
+                veto=bool(vetoes),
+                adjustments=points,
+                details=details,
+            )
+        bases[language] = {s.key: s.basis for s in scored.items}
     labels = {item.key: item for _, item in rules.items()}
     result.total = str(scored.total)
     result.grade = scored.grade.name_zh
@@ -184,11 +194,17 @@ def _score(
             "measure": labels[s.key].measure,
             "points": _text(s.points),
             "max": str(s.max_points),
-            "basis": s.basis,
+            **{f"basis_{language}": bases[language][s.key] for language in LOCALES},
             "adjusted": s.key in points,
         }
         for s in scored.items
     ]
+
+
+def basis(item: dict[str, Any]) -> str:
+    """An item's basis in the current language."""
+    language = str(get_locale() or "zh")
+    return str(item.get(f"basis_{language}") or item.get("basis_zh", ""))
 
 
 def _rank(session: orm.Session, evaluation: Evaluation) -> None:
@@ -466,7 +482,13 @@ def result_json(result: EvaluationResult) -> dict[str, Any]:
         "rank": result.rank,
         "vetoed": result.vetoed,
         "items": [
-            {k: item[k] for k in ("item", "points", "max", "basis")} for item in result.items
+            {
+                "item": item["item"],
+                "points": item["points"],
+                "max": item["max"],
+                "basis": basis(item),
+            }
+            for item in result.items
         ],
         "adjustments": [adjustment_json(a) for a in result.adjustments],
     }

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import orm
@@ -114,7 +115,7 @@ def test_scores_match_the_hand_computation(session: orm.Session) -> None:
     }
     # 71.25 + a bonus of 4.
     assert (mine.total, mine.grade) == ("75.25", "合格")
-    basis = {item["item"]: item["basis"] for item in mine.items}
+    basis = {item["item"]: item["basis_en"] for item in mine.items}
     assert basis["on_time"].startswith("3 of 4 reviews issued by their due date")
     assert mine.inputs["records"]["late_reviews"][0]["due_on"] == "2025-06-18"
     assert mine.inputs["records"]["months_without_entries"] == [
@@ -152,7 +153,9 @@ def test_adjustments_need_a_reason_and_are_all_kept(session: orm.Session) -> Non
     # On time raised to 25 after checking a late review was the school's delay: 76.50.
     adjust(session, evaluation, kind="points", target="on_time", value="25")
     assert (result.total, result.grade) == ("76.50", "合格")
-    assert "adjusted to 25.00" in next(i for i in result.items if i["item"] == "on_time")["basis"]
+    assert (
+        "adjusted to 25.00" in next(i for i in result.items if i["item"] == "on_time")["basis_en"]
+    )
     # Back to the computed points: an empty value.
     adjust(session, evaluation, kind="points", target="on_time", value="")
     assert result.total == "70.25"
@@ -460,3 +463,17 @@ def test_the_api_adjusts_publishes_and_takes_objections(
     assert [o["answer"] for o in listed["items"]] == ["处分已撤销，取消否决。"]
     other = helpers.token_headers(session, "advisor02@demo.local")
     assert client.get(f"{base}/objections", headers=other).json["items"] == []
+
+
+@pytest.mark.usefixtures("year")
+def test_the_basis_is_written_in_both_languages(session: orm.Session, app: Flask) -> None:
+    with app.app_context():  # the translations are the application's
+        evaluation = run(session)
+    items = {i["item"]: i for i in services.get_result(session, evaluation, A).items}
+    assert items["on_time"]["basis_zh"] == "4 件审查意见中 3 件按期出具: 75% × 25 = 18.75"
+    assert (
+        items["on_time"]["basis_en"] == "3 of 4 reviews issued by their due date: 75% × 25 = 18.75"
+    )
+    assert items["lectures"]["basis_zh"].startswith("台账记载法治讲座 2 次")
+    other = {i["item"]: i for i in services.get_result(session, evaluation, B).items}
+    assert other["rating"]["basis_zh"] == "无数据：不适用"
