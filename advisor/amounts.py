@@ -141,10 +141,7 @@ def parse_capital(text: str) -> Decimal:
     terms = _terms(text, body)
     if whole and terms[-1][1] < -1:
         raise ValueError(f"{text!r}: 整 never follows 分")
-    cents = sum(digit * 10 ** (place + 2) for digit, place in terms)
-    if not cents:
-        raise ValueError(f"{text!r}: zero is not an amount")
-    return Decimal(cents).scaleb(-2)
+    return Decimal(sum(digit * 10 ** (place + 2) for digit, place in terms)).scaleb(-2)
 
 
 def _terms(text: str, body: str) -> list[tuple[int, int]]:
