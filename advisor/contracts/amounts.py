@@ -6,7 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-MAX_AMOUNT = Decimal("999999999999.99")
+from advisor.amounts import MAX_AMOUNT
+
 _SHAPE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$")
 
 
