@@ -160,6 +160,7 @@ PAGES = [
     Case("reviews.feedback", "POST", "/contracts/2/feedback", (LOGIN, 404, 403, 403)),
     Case("reviews.close", "POST", "/contracts/1/close", (LOGIN, 302, 403, 403)),
     Case("reviews.close", "POST", "/contracts/2/close", (LOGIN, 404, 403, 403)),
+    Case("reviews.redo", "POST", "/contracts/1/reviews/999999/redo", (LOGIN, 403, 403, 404)),
     Case("reviews_settings.ratings", "GET", "/settings/ratings", (LOGIN, 403, 403, 200)),
     Case("reviews_settings.ratings", "POST", "/settings/ratings", (LOGIN, 403, 403, 302)),
     Case(

@@ -24,8 +24,8 @@ current when no later entry supersedes it (a corrected entry counts once, as cor
 - timely_entries_rate: of the current entries in the period (any kind), the share recorded
   within 7 days of the work: the Beijing date of created_at is no later than entry_on + 7
   days. None when there is no entry.
-- redone_reviews: always 0 for now. The bureau cannot yet mark a review as needing to be
-  redone, so there is nothing to count; the measure exists so rule sets can name it.
+- redone_reviews: of the reviews issued in the period, those the bureau marked as needing
+  to be redone (reviews.services.mark_for_redo).
 
 Each advisor's records say which records lie behind the figures: the reviews issued late
 (review and contract id, contract title, due date and the Beijing date issued) and the
@@ -196,9 +196,14 @@ def compute(
         Review.due_on.is_(None), _beijing_date(Review.issued_at, dialect) <= Review.due_on
     )
     reviews = {
-        advisor: (int(issued), int(in_time or 0))
-        for advisor, issued, in_time in session.execute(
-            sa.select(Review.advisor_id, sa.func.count(Review.id), _how_many(on_time))
+        advisor: (int(issued), int(in_time or 0), int(redo or 0))
+        for advisor, issued, in_time, redo in session.execute(
+            sa.select(
+                Review.advisor_id,
+                sa.func.count(Review.id),
+                _how_many(on_time),
+                _how_many(Review.redo_marked_at.is_not(None)),
+            )
             .where(
                 Review.status == "issued",
                 Review.issued_at >= utc_from,
@@ -292,7 +297,7 @@ def compute(
         advisor: _measured(
             period,
             begun,
-            reviews.get(advisor, (0, 0)),
+            reviews.get(advisor, (0, 0, 0)),
             entries.get(advisor, (0, 0, 0, 0)),
             months.get(advisor, set()),
             ratings.get(advisor, (0, 0)),
@@ -305,13 +310,13 @@ def compute(
 def _measured(
     period: Period,
     begun: int,
-    reviews: tuple[int, int],
+    reviews: tuple[int, int, int],
     entries: tuple[int, ...],
     month_numbers: set[int],
     ratings: tuple[int, int],
     late: list[dict[str, Any]],
 ) -> Measured:
-    issued, on_time = reviews
+    issued, on_time, redone = reviews
     total, matters, lectures, timely = entries
     months = len(month_numbers)
     begun_months = range(period.start.month, period.start.month + begun)
@@ -326,7 +331,7 @@ def _measured(
         "ratings_count": Decimal(rated),
         "months_with_entries_rate": _ratio(months, begun),
         "timely_entries_rate": _ratio(timely, total),
-        "redone_reviews": Decimal(0),
+        "redone_reviews": Decimal(redone),
     }
     figures = {
         "period": str(period),
@@ -334,6 +339,7 @@ def _measured(
         "begun": begun,
         "issued": issued,
         "on_time": on_time,
+        "redone": redone,
         "entries": total,
         "matters": matters,
         "lectures": lectures,
@@ -439,5 +445,10 @@ def describe(figures: Mapping[str, Any]) -> dict[str, str]:
             if f["entries"]
             else _("no ledger entries in %(period)s", period=period)
         ),
-        "redone_reviews": _("not recorded yet (the bureau cannot mark reviews for redoing yet)"),
+        "redone_reviews": ngettext(
+            "%(num)d review issued in %(period)s marked by the bureau to be redone",
+            "%(num)d reviews issued in %(period)s marked by the bureau to be redone",
+            f.get("redone", 0),
+            period=period,
+        ),
     }

@@ -46,7 +46,7 @@ class Evaluation(Base):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # The last day (Beijing) on which an advisor may object; set when published.
     objections_until: Mapped[date | None]
-    lock_version: Mapped[int] = mapped_column(default=1)
+    lock_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
 
     rule_set: Mapped[RuleSetVersion] = orm.relationship()
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012

@@ -73,6 +73,11 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]
+    # The bureau's finding that this opinion has to be redone, with its reason; it counts
+    # against the advisor in the evaluation (measure ``redone_reviews``).
+    redo_reason: Mapped[str | None] = mapped_column(sa.Text)
+    redo_marked_at: Mapped[datetime | None]
+    redo_marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     findings: Mapped[list[Finding]] = orm.relationship(
         back_populates="review", order_by="Finding.position", cascade="all, delete-orphan"

@@ -246,6 +246,36 @@ def issue_review(
     return review
 
 
+def mark_for_redo(
+    session: orm.Session, *, actor: User, review: Review, reason: str, now: datetime
+) -> Review:
+    """The bureau records that an issued opinion has to be redone, with its reason; the
+    advisor is notified and the evaluation counts it. Marking is done once."""
+    if actor.role != Role.BUREAU:
+        raise Forbidden(_l("Only the bureau marks opinions to be redone."))
+    if review.status != "issued" or review.outcome == Outcome.RETURN.value:
+        raise Conflict(_l("Only an issued opinion can be marked to be redone."))
+    if review.redo_marked_at is not None:
+        raise Conflict(_l("This opinion is already marked to be redone."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _l("Say why the opinion has to be redone."), fields={"reason": _l("Required.")}
+        )
+    review.redo_reason = reason[:2000]
+    review.redo_marked_at = now
+    review.redo_marked_by_id = actor.id
+    session.flush()
+    accounts.notify(
+        session,
+        accounts.advisor_user_ids(session, review.advisor_id),
+        "redo",
+        link=f"/contracts/{review.contract_id}",
+        number=review.number or "",
+    )
+    return review
+
+
 # --- the school's side --------------------------------------------------------------
 
 

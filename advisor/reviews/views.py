@@ -317,3 +317,24 @@ def close(contract_id: int) -> Any:
     else:
         flash(_("The contract is closed."), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.post("/contracts/<int:contract_id>/reviews/<int:review_id>/redo")
+@require(Role.BUREAU)
+def redo(contract_id: int, review_id: int) -> Any:
+    """The bureau marks an issued opinion as one to be redone, with the reason."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    found = db.session.get(Review, review_id)
+    if found is None or found.contract_id != contract.id:
+        raise NotFound(_("No such review."))
+    act(
+        lambda: services.mark_for_redo(
+            db.session,
+            actor=user(),
+            review=found,
+            reason=request.form.get("reason", ""),
+            now=utcnow(),
+        ),
+        _("The opinion is marked to be redone; the advisor was told."),
+    )
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
