@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from advisor.contracts.models import ContractType
+
 CORPUS = Path(__file__).parent / "fixtures" / "precheck"
 
 MISSING_CLAUSES = [
@@ -54,10 +56,7 @@ TYPE_RULES = {
 RULES = [*GENERAL_RULES, *TYPE_RULES]
 # Known to the product, but for scanned PDFs only: never a label in this text corpus.
 NOT_IN_TEXT_CORPUS = {"no_text_layer"}
-CONTRACT_TYPES = {
-    "procurement", "construction", "service", "lease", "catering", "uniform", "school_bus",
-    "cooperation", "employment", "insurance", "donation", "other",
-}  # fmt: skip
+CONTRACT_TYPES = {t.value for t in ContractType}
 NAME = re.compile(r"^(\d{2})-([a-z]+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.txt$")
 DECIMAL = re.compile(r"^(0|[1-9]\d*)\.\d{2}$")
 
@@ -235,12 +234,13 @@ def amount_pairs(text: str) -> list[tuple[str, Decimal, Decimal]]:
         if capital is None:
             continue
         after = re.match(
-            rf"\s*(?:[（(]\s*(?:小写[:：]?\s*)?|[,，;；]?\s*(?:\|\s*)?小写(?:金额)?[:：]?\s*(?:\|\s*)?)"
+            r"\s*(?:[（(]\s*(?:小写[:：]?\s*)?|[,，;；]?\s*(?:\|\s*)?小写(?:金额)?[:：]?\s*(?:\|\s*)?)"
             + _FIGURE,
             text[match.end() : match.end() + 40],
         )
         before = re.search(
-            _FIGURE + r"\s*[（(]\s*(?:大写[:：]?\s*)?$", text[max(0, match.start() - 40) : match.start()]
+            _FIGURE + r"\s*[（(]\s*(?:大写[:：]?\s*)?$",
+            text[max(0, match.start() - 40) : match.start()],
         )
         for found in (after, before):
             if found:
@@ -328,7 +328,9 @@ _SIGNATURE_LINE = re.compile(
     re.MULTILINE,
 )
 # In the block, blanks on these lines are normal for an unsigned contract.
-_SIGNATORY_WORDS = re.compile(r"签字|签章|签名|盖章|公章|捺印|法定代表人|负责人|委托代理人|授权代表|经办人|日期|时间")
+_SIGNATORY_WORDS = re.compile(
+    r"签字|签章|签名|盖章|公章|捺印|法定代表人|负责人|委托代理人|授权代表|经办人|日期|时间"
+)
 _BLANKS = re.compile(r"_{2,}|＿+|[（(][\s\u3000]*[）)]|××|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])")
 _DATE = re.compile(
     r"(\d{4}|[\s\u3000]{2,}|^)年[\s\u3000]*(\d{1,2})?[\s\u3000]*月[\s\u3000]*(\d{1,2})?[\s\u3000]*日",
@@ -391,3 +393,8 @@ def test_school_bus_safety_letter_unless_labelled(txt: Path) -> None:
         return
     has_letter = "安全责任书" in text or "安全管理责任书" in text
     assert has_letter != ("school_bus_no_safety_letter" in label["expect"]), txt.name
+
+
+def test_the_readme_lists_every_file() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    assert [txt.stem for txt in _texts() if f"| {txt.stem} |" not in readme] == []
