@@ -29,6 +29,7 @@ def index() -> Any:
     return render_template(
         "evaluation/index.html",
         evaluations=services.list_evaluations(db.session),
+        rules=services.get_current_rule_set(db.session),
         default_period=str(today_local().year),
     )
 
