@@ -32,7 +32,7 @@ MEASURE_LABELS = {
 METHOD_LABELS = {
     "proportional": _l("Proportional"),
     "ratio_to_target": _l("Against a target"),
-    "per_unit": _l("Points per unit"),
+    "per_unit": _l("Counted per unit"),
     "deduction_per_unit": _l("Deduction per unit"),
     "banded": _l("By bands"),
     "manual": _l("Entered by the bureau"),
