@@ -1,20 +1,15 @@
 """The bureau's rule-set pages: an edit stores the next version and never changes a stored
 one; problems are shown at their fields with nothing saved; a stale or repeated save is
-refused with what was typed kept; export and import as a file, hostile files included."""
+refused with what was typed kept; rows are added and removed without JavaScript."""
 
 from __future__ import annotations
 
-import copy
 import html
+import io
 import json
 import re
-from dataclasses import replace
-from typing import Any
-from urllib.parse import quote
 
-import pytest
 import sqlalchemy as sa
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 from werkzeug.datastructures import MultiDict
@@ -22,76 +17,18 @@ from werkzeug.datastructures import MultiDict
 from advisor.accounts import services as accounts
 from advisor.evaluation import editing, services
 from advisor.evaluation.defaults import default_rule_set
-from advisor.evaluation.forms import RuleSetForm, field_at, form_values, rules_json
 from advisor.evaluation.models import RuleSetVersion
-from advisor.evaluation.problems import problem_text, where
-from advisor.evaluation.rulefile import from_json, to_json, validate
-
-NAME = "学校法律顾问考核细则"
-
-
-@pytest.fixture()
-def bureau_en(bureau: FlaskClient) -> FlaskClient:
-    """The bureau's client reading English, so that the messages are the msgids."""
-    bureau.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return bureau
-
-
-def stored(session: orm.Session) -> RuleSetVersion:
-    """The default rules stored as version 1, committed so that requests see them."""
-    row = services.ensure_default_rule_set(session)
-    session.commit()
-    return row
-
-
-def versions(session: orm.Session) -> list[tuple[str, int]]:
-    session.expire_all()
-    rows = session.scalars(sa.select(RuleSetVersion).order_by(RuleSetVersion.id))
-    return [(r.name, r.version) for r in rows]
-
-
-def raw_data(session: orm.Session, row_id: int) -> str:
-    """The stored JSON text of a version, as the database holds it."""
-    query = sa.text("SELECT CAST(data AS TEXT) FROM rule_set_version WHERE id = :id")
-    return str(session.execute(query, {"id": row_id}).scalar_one())
-
-
-def form_data(rules: dict[str, Any], changes: dict[str, str] | None = None) -> MultiDict[str, str]:
-    """What a browser posts for the edit form filled with ``rules``, then ``changes``."""
-    data: MultiDict[str, str] = MultiDict()
-
-    def put(name: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                put(f"{name}-{key}" if name else key, inner)
-        elif isinstance(value, list):
-            for i, inner in enumerate(value):
-                put(f"{name}-{i}", inner) if isinstance(inner, dict) else data.add(name, inner)
-        elif value is True:
-            data.add(name, "y")
-        elif value not in (False, None):
-            data.add(name, str(value))
-
-    put("", form_values(rules))
-    for name, value in (changes or {}).items():
-        data.setlist(name, [value])
-    return data
-
-
-def field_html(page: str, name: str) -> str:
-    """The input, select or textarea named ``name``, and the error messages after it."""
-    match = re.search(
-        rf'<(input|select|textarea)[^>]*name="{re.escape(name)}"[^>]*>.*?</div>', page, re.S
-    )
-    assert match, f"no field {name}"
-    return html.unescape(match.group(0))
-
-
-def text_of(match: re.Match[str] | None) -> str:
-    """The text of an HTML fragment, tags left out, spaces collapsed."""
-    assert match is not None
-    inline = re.sub(r"</?(a|code|strong|span)\b[^>]*>", "", match.group(0))
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
+from advisor.evaluation.rulefile import from_json, to_json
+from tests.conftest import QueryCounter
+from tests.evaluation.rulesets import (
+    NAME,
+    field_html,
+    form_data,
+    raw_data,
+    stored,
+    text_of,
+    versions,
+)
 
 
 def test_an_edit_stores_the_next_version_and_the_old_one_is_unchanged(
@@ -325,139 +262,6 @@ def test_a_version_reads_in_words(session: orm.Session, bureau_en: FlaskClient) 
     assert 'data-testid="current"' in page
 
 
-def test_export_then_import_gives_the_same_rules_as_a_new_version(
-    session: orm.Session, bureau_en: FlaskClient
-) -> None:
-    first = stored(session)
-    exported = bureau_en.get(f"/evaluations/rules/{first.id}/export.json")
-    assert exported.status_code == 200
-    assert exported.mimetype == "application/json"
-    disposition = exported.headers["Content-Disposition"]
-    assert f"filename*=UTF-8''{quote(NAME + '-v1.json', safe='')}" in disposition
-    body = exported.get_data()
-    assert NAME.encode() in body  # Chinese as it is, not \\u escapes
-    assert body.startswith(b'{\n  "name"')
-    assert json.loads(body) == first.data
-
-    # The same rules as the newest version: nothing to import.
-    same = bureau_en.post("/evaluations/rules/import", data={"file": (_file(body), "v1.json")})
-    assert same.status_code == 409 and "Nothing changed" in same.get_data(as_text=True)
-    assert versions(session) == [(NAME, 1)]
-
-    changed = to_json(default_rule_set())
-    changed["total_cap"], changed["blocks"][0]["max_points"] = "90", "30"
-    changed["blocks"][0]["items"][0]["max_points"] = "15"
-    bureau_user = accounts.get_user_by_email(session, "bureau@demo.local")
-    assert bureau_user is not None
-    editing.save_rule_set(session, actor=bureau_user, data=changed, seen_version=1)
-    session.commit()
-
-    response = bureau_en.post("/evaluations/rules/import", data={"file": (_file(body), "v1.json")})
-    assert response.status_code == 302
-    assert versions(session) == [(NAME, 1), (NAME, 2), (NAME, 3)]
-    third = session.scalars(sa.select(RuleSetVersion).where(RuleSetVersion.version == 3)).one()
-    assert from_json(third.data) == replace(from_json(first.data), version=3)
-    assert response.location.endswith(f"/evaluations/rules/{third.id}")
-
-
-def _file(data: bytes) -> Any:
-    import io
-
-    return io.BytesIO(data)
-
-
-def _default_bytes(**changes: Any) -> bytes:
-    data = to_json(default_rule_set())
-    data.update(changes)
-    return json.dumps(data, ensure_ascii=False).encode()
-
-
-def _missing_fields() -> bytes:
-    data = to_json(default_rule_set())
-    del data["grades"], data["blocks"][0]["items"][0]["measure"]
-    return json.dumps(data).encode()
-
-
-def _too_precise() -> bytes:
-    data = to_json(default_rule_set())
-    data["blocks"][0]["items"][0]["max_points"] = "1e999999999"
-    return json.dumps(data).encode()
-
-
-HOSTILE = [
-    pytest.param(b"{not json", 400, ["not valid JSON", "line 1, column 2"], id="not-json"),
-    pytest.param(
-        '{"name": "学校法律顾问考核细则"}'.encode("gbk"), 400, ["not UTF-8"], id="not-utf8"
-    ),
-    pytest.param(_default_bytes(padding=" " * 300_000), 413, ["larger than 256 KB"], id="too-big"),
-    pytest.param(b"[]", 400, ["one rule set, a JSON object"], id="array"),
-    pytest.param(b'"rules"', 400, ["one rule set, a JSON object"], id="string"),
-    pytest.param(b"", 422, ["The file is empty"], id="empty"),
-    pytest.param(b"[" * 100_000, 400, ["not valid JSON"], id="deep-nesting"),
-    pytest.param(b"1" * 5000, 400, ["not valid JSON"], id="huge-integer"),
-    pytest.param(
-        _missing_fields(),
-        422,
-        ["<code>grades</code>", "<code>blocks[0].items[0].measure</code>", "Required."],
-        id="missing-fields",
-    ),
-    pytest.param(
-        _too_precise(),
-        422,
-        ["Block 1 › Item 1 › Maximum points", "Too large"],
-        id="huge-number",
-    ),
-    pytest.param(
-        _default_bytes(periods=["decade"], padding="x"),
-        422,
-        ["Unknown period “decade”", "Unknown field “padding”", "<code>periods[0]</code>"],
-        id="wrong-values",
-    ),
-]
-
-
-@pytest.mark.parametrize(("content", "status", "messages"), HOSTILE)
-def test_a_hostile_file_is_refused_clearly_and_saves_nothing(
-    session: orm.Session,
-    bureau_en: FlaskClient,
-    content: bytes,
-    status: int,
-    messages: list[str],
-) -> None:
-    stored(session)
-    response = bureau_en.post(
-        "/evaluations/rules/import", data={"file": (_file(content), "rules.json")}
-    )
-    assert response.status_code == status
-    page = html.unescape(response.get_data(as_text=True))
-    error = re.search(r'data-testid="import-error">.*?</div>', page, re.S)
-    assert error is not None
-    for message in messages:
-        assert message in error.group(0)
-    assert "Nothing was saved" in error.group(0)
-    assert versions(session) == [(NAME, 1)]
-
-
-def test_importing_without_a_file_says_so(session: orm.Session, bureau_en: FlaskClient) -> None:
-    response = bureau_en.post("/evaluations/rules/import", data={})
-    assert response.status_code == 422
-    assert "Choose a .json file to import." in response.get_data(as_text=True)
-    assert versions(session) == []
-
-
-def test_only_the_bureau_edits_the_rules(
-    session: orm.Session, advisor1: FlaskClient, school1: FlaskClient
-) -> None:
-    row = stored(session)
-    data = form_data(copy.deepcopy(row.data), {"bonus_cap": "5", "seen_version": "1"})
-    for client in (advisor1, school1):
-        assert client.post(f"/evaluations/rules/{row.id}/edit", data=data).status_code == 403
-        upload = {"file": (_file(_default_bytes(bonus_cap="5")), "rules.json")}
-        assert client.post("/evaluations/rules/import", data=upload).status_code == 403
-        assert client.get(f"/evaluations/rules/{row.id}/export.json").status_code == 403
-    assert versions(session) == [(NAME, 1)]
-
-
 def test_the_evaluation_page_names_the_current_rules(
     session: orm.Session, bureau_en: FlaskClient
 ) -> None:
@@ -470,83 +274,35 @@ def test_the_evaluation_page_names_the_current_rules(
     assert 'href="/evaluations/rules"' in bureau_en.get("/ledger").get_data(as_text=True)
 
 
-# --- the form and the problems without the database ----------------------------------------
+def test_only_the_bureau_edits_the_rules(
+    session: orm.Session, advisor1: FlaskClient, school1: FlaskClient
+) -> None:
+    row = stored(session)
+    data = form_data(row.data, {"bonus_cap": "5", "seen_version": "1"})
+    for client in (advisor1, school1):
+        assert client.post(f"/evaluations/rules/{row.id}/edit", data=data).status_code == 403
+        changed = json.dumps({**row.data, "bonus_cap": "5"}).encode()
+        upload = {"file": (io.BytesIO(changed), "rules.json")}
+        assert client.post("/evaluations/rules/import", data=upload).status_code == 403
+        assert client.get(f"/evaluations/rules/{row.id}/export.json").status_code == 403
+    assert versions(session) == [(NAME, 1)]
 
 
-def _banded() -> dict[str, Any]:
-    data = to_json(default_rule_set())
-    item = data["blocks"][0]["items"][0]
-    item["method"], item["params"] = "banded", {"bands": [["0.5", "10"], ["0.9", "25"]]}
-    data["blocks"][0]["items"][1]["params"] = {"target": "4"}  # one target for every period
-    return data
-
-
-def test_the_form_holds_every_part_of_a_rule_set(app: Flask) -> None:
-    """Filled from a stored rule set and read back, the form gives the same rules."""
-
-    def through_form(data: dict[str, Any]) -> dict[str, Any]:
-        with app.test_request_context():
-            return rules_json(RuleSetForm(formdata=None, data=form_values(data)))
-
-    default = through_form(to_json(default_rule_set()))
-    assert from_json({**default, "version": 1}) == default_rule_set()
-    banded = through_form(_banded())
-    items = banded["blocks"][0]["items"]
-    assert items[0]["params"] == {"bands": [["0.5", "10"], ["0.9", "25"]]}
-    # One target for every period comes back as that target for each period.
-    assert items[1]["params"] == {"target": {"year": "4", "quarter": "4"}}
-    assert validate({**banded, "version": 1}) == []
-
-
-@pytest.mark.parametrize(
-    ("path", "name"),
-    [
-        ("name", "name"),
-        ("periods[1]", "periods"),
-        ("blocks", "blocks"),
-        ("blocks[1].items", "blocks-1-items"),
-        ("blocks[0].items[1].params.target.quarter", "blocks-0-items-1-target_quarter"),
-        ("blocks[0].items[1].params.target", "blocks-0-items-1-target_year"),
-        ("blocks[0].items[0].params.bands[1][0]", "blocks-0-items-0-bands"),
-        ("blocks[0].items[0].params.rate", "blocks-0-items-0-rate"),
-        ("blocks[4].items[0].params.cap", "blocks-4-items-0-cap"),
-        ("blocks[0].items[0].params.speed", "blocks-0-items-0-method"),
-        ("blocks[0].items[0].params", "blocks-0-items-0-method"),
-        ("blocks[3].items[0].no_data_points", "blocks-3-items-0-no_data_points"),
-        ("grades[3].min_total", "grades-3-min_total"),
-        ("calendar[1].when", "calendar-1-when"),
-        ("blocks[9].key", None),
-        ("blocks[0]", None),
-        ("blocks[0].nonsense", None),
-        ("version", None),
-        ("", None),
-    ],
-)
-def test_a_problem_finds_its_field(app: Flask, path: str, name: str | None) -> None:
-    with app.test_request_context():
-        form = RuleSetForm(formdata=None, data=form_values(to_json(default_rule_set())))
-        found = field_at(form, path)
-    assert (found.name if found else None) == name
-
-
-def test_problems_read_in_words(app: Flask) -> None:
-    data = to_json(default_rule_set())
-    data["blocks"][1]["items"][0]["key"] = "on_time"
-    data["blocks"][0]["items"][0]["manual"] = True
-    data["blocks"][0]["items"][0]["params"] = {"bands": [["0.5", "1"]]}
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        texts = {p.path: problem_text(p) for p in validate(data)}
-        assert where("blocks[1].items[0].max_points") == "Block 2 › Item 1 › Maximum points"
-        assert where("blocks[0].items[0].params.bands[1][0]") == "Block 1 › Item 1 › Bands, line 2"
-        assert (
-            where("blocks[0].items[1].params.target.year") == "Block 1 › Item 2 › Target per year"
-        )
-        assert where("periods[3]") == "Periods" and where("") == "The whole rule set"
-    assert texts == {
-        "blocks[1].items[0].key": "“on_time” is used twice; also at Block 1 › Item 1 › Key.",
-        "blocks[0].items[0].manual": (
-            "On-time review rate is computed: untick “Entered by the bureau”."
-        ),
-        "blocks[0].items[0].params.bands": "The method “Proportional” does not use Bands"
-        " (threshold:points, one per line).",
-    }
+def test_the_list_of_versions_takes_the_same_queries_however_long(
+    session: orm.Session, bureau_en: FlaskClient, count_queries: QueryCounter
+) -> None:
+    row = stored(session)
+    bureau_en.get("/evaluations/rules")  # the signed-in user is loaded the same way each time
+    before = count_queries.count
+    assert bureau_en.get("/evaluations/rules").status_code == 200
+    for_one = count_queries.count - before
+    bureau_user = accounts.get_user_by_email(session, "bureau@demo.local")
+    assert bureau_user is not None
+    for cap in ("1", "2", "3", "4", "5"):
+        data = {**row.data, "bonus_cap": cap}
+        editing.save_rule_set(session, actor=bureau_user, data=data, seen_version=None)
+    session.commit()
+    before = count_queries.count
+    page = bureau_en.get("/evaluations/rules").get_data(as_text=True)
+    assert page.count('data-testid="rule-set-') == 6
+    assert count_queries.count - before == for_one
