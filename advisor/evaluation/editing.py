@@ -26,6 +26,8 @@ from advisor.evaluation.rulefile import from_json, to_json, validate
 from advisor.evaluation.rules import Problem, RuleSet
 
 MAX_RULE_FILE_BYTES = 256 * 1024
+# Far above any real rule set; they bound what the editing form has to show.
+MAX_ROWS = {"blocks": 20, "items": 30, "grades": 20, "veto_items": 20, "calendar": 20}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,24 @@ def _same_rules(a: RuleSet, b: RuleSet) -> bool:
     return dataclasses.replace(a, version=0) == dataclasses.replace(b, version=0)
 
 
+def _too_many(data: dict[str, Any]) -> list[Problem]:
+    """Lists longer than MAX_ROWS allows, as problems at the list's path."""
+    blocks = data.get("blocks")
+    lists = [(name, data.get(name)) for name in ("blocks", "grades", "veto_items", "calendar")]
+    if isinstance(blocks, list):
+        lists[1:1] = [
+            (f"blocks[{i}].items", b.get("items"))
+            for i, b in enumerate(blocks)
+            if isinstance(b, dict)
+        ]
+    problems = []
+    for path, rows in lists:
+        limit = MAX_ROWS[path.rpartition(".")[2]]
+        if isinstance(rows, list) and len(rows) > limit:
+            problems.append(Problem(path, "too_many", f"at most {limit}", {"max": str(limit)}))
+    return problems
+
+
 def _invalid(problems: list[Problem]) -> ValidationError:
     fields: dict[str, str] = {}
     for problem in problems:
@@ -101,7 +121,7 @@ def save_rule_set(
     newest = get_newest(session, name) if isinstance(name, str) else None
     number = (newest.version if newest else 0) + 1
     numbered = {**data, "version": number}
-    problems = validate(numbered)
+    problems = validate(numbered) + _too_many(numbered)
     if isinstance(name, str) and len(name) > NAME_LENGTH:
         message = f"must be at most {NAME_LENGTH} characters"
         problems.insert(0, Problem("name", "too_long", message, {"max": str(NAME_LENGTH)}))

@@ -27,6 +27,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from advisor.evaluation.editing import MAX_ROWS
 from advisor.evaluation.labels import (
     FIELD_LABELS,
     GRADE_PRESETS,
@@ -39,7 +40,6 @@ from advisor.evaluation.labels import (
 from advisor.evaluation.problems import steps
 from advisor.evaluation.rules import METHOD_PARAMS, PERIODS
 
-MAX_BLOCKS, MAX_ITEMS, MAX_ROWS = 20, 30, 20
 NUMBER_PARAMS = ("per_unit", "cap", "start")
 
 
@@ -83,7 +83,7 @@ class BlockForm(Form):
     label_en = _text("label_en")
     max_points = _text("max_points")
     is_bonus = BooleanField(FIELD_LABELS["is_bonus"])
-    items = FieldList(FormField(ItemForm), max_entries=MAX_ITEMS)
+    items = FieldList(FormField(ItemForm), max_entries=MAX_ROWS["items"])
 
 
 class GradeForm(Form):
@@ -116,10 +116,10 @@ class RuleSetForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    blocks = FieldList(FormField(BlockForm), max_entries=MAX_BLOCKS)
-    grades = FieldList(FormField(GradeForm), max_entries=MAX_ROWS)
-    veto_items = FieldList(FormField(VetoForm), max_entries=MAX_ROWS)
-    calendar = FieldList(FormField(EventForm), max_entries=MAX_ROWS)
+    blocks = FieldList(FormField(BlockForm), max_entries=MAX_ROWS["blocks"])
+    grades = FieldList(FormField(GradeForm), max_entries=MAX_ROWS["grades"])
+    veto_items = FieldList(FormField(VetoForm), max_entries=MAX_ROWS["veto_items"])
+    calendar = FieldList(FormField(EventForm), max_entries=MAX_ROWS["calendar"])
     grade_names = SelectField(
         _l("Grade names"),
         choices=[(k, " / ".join(g[0] for g in grades)) for k, grades in GRADE_PRESETS.items()],
@@ -266,12 +266,12 @@ def change_rows(values: dict[str, Any], action: str) -> bool:
     rows: list[dict[str, Any]]
     new: dict[str, Any]
     if what == "block":
-        rows, limit, new = blocks, MAX_BLOCKS, {"items": [dict(_NEW_ITEM)]}
+        rows, limit, new = blocks, MAX_ROWS["blocks"], {"items": [dict(_NEW_ITEM)]}
     elif what == "item" and at and at[0] < len(blocks):
-        rows, limit, new = blocks[at[0]]["items"], MAX_ITEMS, dict(_NEW_ITEM)
+        rows, limit, new = blocks[at[0]]["items"], MAX_ROWS["items"], dict(_NEW_ITEM)
         at = at[1:]
     elif what in _ROWS:
-        rows, limit, new = values[_ROWS[what]], MAX_ROWS, {}
+        rows, limit, new = values[_ROWS[what]], MAX_ROWS[_ROWS[what]], {}
     else:
         return False
     if verb == "add" and not at and len(rows) < limit:

@@ -50,6 +50,7 @@ _MESSAGES = {
         "Write it like period_end-10d (10 days before the period ends) or period_start+5d."
     ),
     "too_long": _l("At most %(max)s characters."),
+    "too_many": _l("At most %(max)s."),
 }
 _EMPTY = {
     "blocks": _l("Add at least one block."),

@@ -85,6 +85,14 @@ def _too_precise() -> bytes:
     return json.dumps(data).encode()
 
 
+def _too_many_rows() -> bytes:
+    data = to_json(default_rule_set())
+    data["veto_items"] = [
+        {"key": f"veto_{n}", "label_zh": "否决", "label_en": "Veto"} for n in range(21)
+    ]
+    return json.dumps(data).encode()
+
+
 HOSTILE = [
     pytest.param(b"{not json", 400, ["not valid JSON", "line 1, column 2"], id="not-json"),
     pytest.param(
@@ -107,6 +115,9 @@ HOSTILE = [
         422,
         ["Block 1 › Item 1 › Maximum points", "Too large"],
         id="huge-number",
+    ),
+    pytest.param(
+        _too_many_rows(), 422, ["Veto items", "<code>veto_items</code>", "At most 20."], id="rows"
     ),
     pytest.param(
         _default_bytes(periods=["decade"], padding="x"),
