@@ -15,6 +15,7 @@ from advisor.contracts.settings_views import bp as contracts_settings_bp
 from advisor.contracts.views import bp as contracts_bp
 from advisor.db import configure_sqlite, include_name
 from advisor.directory.views import bp as directory_bp
+from advisor.evaluation.ruleset_views import bp as evaluation_rules_bp
 from advisor.evaluation.views import bp as evaluation_bp
 from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
@@ -80,6 +81,7 @@ def create_app(config: Config | None = None) -> Flask:
         reviews_settings_bp,
         ledger_bp,
         evaluation_bp,
+        evaluation_rules_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

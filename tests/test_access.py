@@ -151,6 +151,20 @@ PAGES = [
     Case("evaluation.export", "GET", "/evaluations/999999/export.xlsx", (LOGIN, 403, 403, 404)),
     Case("evaluation.self_evaluation", "GET", "/evaluations/self", (LOGIN, 403, 200, 403)),
     Case("evaluation.self_evaluation", "POST", "/evaluations/self", (LOGIN, 403, 422, 403)),
+    Case("evaluation_rules.index", "GET", "/evaluations/rules", (LOGIN, 403, 403, 200)),
+    Case("evaluation_rules.detail", "GET", "/evaluations/rules/999999", (LOGIN, 403, 403, 404)),
+    Case("evaluation_rules.edit", "GET", "/evaluations/rules/new", (LOGIN, 403, 403, 200)),
+    Case("evaluation_rules.edit", "POST", "/evaluations/rules/new", (LOGIN, 403, 403, 422)),
+    Case("evaluation_rules.edit", "GET", "/evaluations/rules/999999/edit", (LOGIN, 403, 403, 404)),
+    Case(
+        "evaluation_rules.export",
+        "GET",
+        "/evaluations/rules/999999/export.json",
+        (LOGIN, 403, 403, 404),
+    ),
+    Case(
+        "evaluation_rules.import_file", "POST", "/evaluations/rules/import", (LOGIN, 403, 403, 422)
+    ),
     Case("reviews.review", "GET", "/contracts/1/review", (LOGIN, 403, 302, 403)),
     Case("reviews.review", "GET", "/contracts/2/review", (LOGIN, 403, 404, 403)),
     Case("reviews.review", "POST", "/contracts/1/review", (LOGIN, 403, 302, 403)),
@@ -200,6 +214,7 @@ API = [
     Case("api.notifications", "GET", "/api/v1/notifications", (401, 200, 200, 200)),
     Case("api.list_rulesets", "GET", "/api/v1/rulesets", (401, 200, 200, 200)),
     Case("api.get_ruleset", "GET", "/api/v1/rulesets/999999", (401, 404, 404, 404)),
+    Case("api.create_ruleset", "POST", "/api/v1/rulesets", (401, 403, 403, 422)),
     Case("api.create_evaluation", "POST", "/api/v1/evaluations", (401, 403, 403, 422)),
     Case("api.get_evaluation", "GET", "/api/v1/evaluations/999999", (401, 404, 404, 404)),
     Case(

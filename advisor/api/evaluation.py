@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import api_user
@@ -13,7 +13,7 @@ from advisor.api.blueprint import bp, json_body, text_field
 from advisor.contracts import calendar
 from advisor.db import utcnow
 from advisor.errors import Forbidden, ValidationError
-from advisor.evaluation import responses, services
+from advisor.evaluation import editing, responses, services
 from advisor.evaluation.models import Evaluation, Objection, RuleSetVersion
 from advisor.extensions import db
 from advisor.workdays import today_local
@@ -55,6 +55,24 @@ def list_rulesets() -> Any:
 def get_ruleset(rule_set_id: int) -> Any:
     """One version of the evaluation rules, as data."""
     return _rule_set_json(services.get_rule_set(db.session, rule_set_id))
+
+
+@bp.post("/rulesets")
+def create_ruleset() -> Any:
+    """The bureau stores the next version of a rule set; the body is ``rules`` as GET gives
+    it, and its ``version``, if any, is the newest the client knew of (a newer one: 409)."""
+    if not api_user().is_bureau:
+        raise Forbidden(_l("Only the bureau edits the evaluation rules."))
+    data = editing.read_rule_file(request.get_data())
+    known = data.get("version")
+    row = editing.save_rule_set(
+        db.session,
+        actor=api_user(),
+        data=data,
+        seen_version=known if isinstance(known, int) and not isinstance(known, bool) else None,
+    )
+    db.session.commit()
+    return _rule_set_json(row), 201
 
 
 @bp.post("/evaluations")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.evaluation.rules import MEASURES, METHODS, NO_DATA, PERIODS
+
 ERROR_CODES = {
     "400": "Malformed request",
     "401": "No or bad token",
@@ -598,6 +600,96 @@ def _ledger_paths() -> dict[str, Any]:
     }
 
 
+_DECIMAL = {"type": "string", "examples": ["12.5"]}
+_LABELS = {
+    "key": {"type": "string"},
+    "label_zh": {"type": "string"},
+    "label_en": {"type": "string"},
+}
+SCHEMAS["Rules"] = {
+    "type": "object",
+    "description": "A rule set (考核细则); every number of points is a decimal string.",
+    "required": ["name", "periods", "blocks", "grades"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "version": {"type": "integer", "minimum": 1},
+        "total_cap": {**_DECIMAL, "default": "100"},
+        "bonus_cap": {**_DECIMAL, "default": "0"},
+        "periods": {"type": "array", "items": {"enum": list(PERIODS)}, "minItems": 1},
+        "blocks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "label_zh", "label_en", "max_points", "items"],
+                "properties": {
+                    **_LABELS,
+                    "max_points": _DECIMAL,
+                    "is_bonus": {"type": "boolean"},
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": [
+                                "key",
+                                "label_zh",
+                                "label_en",
+                                "max_points",
+                                "measure",
+                                "method",
+                                "no_data",
+                            ],
+                            "properties": {
+                                **_LABELS,
+                                "max_points": _DECIMAL,
+                                "measure": {"enum": list(MEASURES)},
+                                "method": {"enum": list(METHODS)},
+                                "params": {
+                                    "type": "object",
+                                    "description": (
+                                        "proportional: rate (fraction | rating_1_5);"
+                                        " ratio_to_target: target (a number, or one per"
+                                        " period); per_unit: per_unit, cap;"
+                                        " deduction_per_unit: per_unit, start?;"
+                                        " banded: bands, [[threshold, points], ...]"
+                                    ),
+                                },
+                                "no_data": {"enum": list(NO_DATA)},
+                                "no_data_points": {"type": ["string", "null"]},
+                                "manual": {"type": "boolean"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "veto_items": {"type": "array", "items": {"type": "object", "properties": _LABELS}},
+        "grades": {
+            "type": "array",
+            "description": "From the highest grade to the lowest, which starts at 0",
+            "items": {
+                "type": "object",
+                "required": ["name_zh", "name_en", "min_total"],
+                "properties": {
+                    "name_zh": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "min_total": _DECIMAL,
+                },
+            },
+        },
+        "calendar": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    **_LABELS,
+                    "when": {"type": "string", "examples": ["period_end-10d"]},
+                },
+            },
+        },
+    },
+}
+
+
 def _evaluation_paths() -> dict[str, Any]:
     evaluation = {
         "type": "object",
@@ -637,18 +729,74 @@ def _evaluation_paths() -> dict[str, Any]:
             "answered_at": {"type": ["string", "null"], "format": "date-time"},
         },
     }
+    rule_set = {
+        "type": "object",
+        "required": ["id", "name", "version", "rules"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "version": {"type": "integer"},
+            "rules": {"$ref": "#/components/schemas/Rules"},
+        },
+    }
     return {
         "/rulesets": {
             "get": {
                 "summary": "Stored versions of the evaluation rules",
-                "responses": {**_ok({"type": "object"}), **_error_responses("401")},
-            }
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": rule_set},
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                            },
+                        }
+                    ),
+                    **_error_responses("401"),
+                },
+            },
+            "post": {
+                "summary": "Store the next version of a rule set (bureau)",
+                "description": (
+                    "The body is a rule set as `rules` in GET (at most 256 KB). It is saved"
+                    " as the next version of its name; a stored version never changes. A"
+                    " `version` in the body is the newest version the client knew of."
+                ),
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Rules"}}
+                    }
+                },
+                "responses": {
+                    "201": {
+                        "description": "The new version",
+                        "content": {"application/json": {"schema": rule_set}},
+                    },
+                    **_error_responses("400", "401", "403"),
+                    "409": {
+                        "description": (
+                            "The same rules as the newest version of that name, or a version"
+                            " newer than the body's `version` was saved meanwhile"
+                        )
+                    },
+                    "413": {"description": "Body larger than 256 KB"},
+                    "422": {
+                        "description": (
+                            "Invalid rules; `fields` maps each problem's path, such as"
+                            " `blocks[1].items[0].max_points`, to its message"
+                        )
+                    },
+                },
+            },
         },
         "/rulesets/{rule_set_id}": {
             "get": {
                 "summary": "One version of the rules, as data",
                 "parameters": [_id_param("rule_set_id")],
-                "responses": {**_ok({"type": "object"}), **_error_responses("401", "404")},
+                "responses": {**_ok(rule_set), **_error_responses("401", "404")},
             }
         },
         "/evaluations": {

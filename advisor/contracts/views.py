@@ -246,6 +246,7 @@ def download(contract_id: int, number: int) -> Response:
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json",
 }
 
 

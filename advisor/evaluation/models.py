@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from advisor.db import Base, utcnow
 
+NAME_LENGTH = 100
+
 
 class RuleSetVersion(Base):
     """One version of the evaluation rules as validated JSON; a version never changes,
@@ -20,7 +22,7 @@ class RuleSetVersion(Base):
     __table_args__ = (sa.UniqueConstraint("name", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(NAME_LENGTH))
     version: Mapped[int]
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

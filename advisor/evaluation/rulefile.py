@@ -113,6 +113,17 @@ def to_json(rule_set: RuleSet) -> dict[str, Any]:
 
 _ZERO = Decimal(0)
 _REQUIRED: Any = object()
+# Bounds on every number: far beyond any real rule, and they keep a hostile file such as
+# "1e999999999" from turning into a billion-digit text when it is written out.
+_DIGITS, _PLACE = 9, Decimal("0.000001")
+
+
+def _shown(value: object) -> str:
+    """A value as a problem names it: numbers as written, other things quoted and cut short."""
+    if isinstance(value, Decimal):
+        return _dec(value)
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _at(path: str, name: str | int) -> str:
@@ -128,8 +139,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.unread: set[str] = set()  # paths whose value could not be read
 
-    def add(self, path: str, message_key: str, message: str) -> None:
-        self.problems.append(Problem(path, message_key, message))
+    def add(self, path: str, message_key: str, message: str, **values: object) -> None:
+        shown = {name: _shown(value) for name, value in values.items()}
+        self.problems.append(Problem(path, message_key, message, shown))
 
     def known(self, *paths: str) -> bool:
         return not self.unread.intersection(paths)
@@ -141,14 +153,15 @@ class _Reader:
             return None
         for name in data:
             if name not in allowed.split():
-                self.add(_at(path, str(name)), "unknown_field", f"unknown field {name!r}")
+                message = f"unknown field {name!r}"
+                self.add(_at(path, str(name)), "unknown_field", message, field=name)
         return cast(Mapping[str, object], data)
 
     def get(self, obj: Mapping[str, object], path: str, name: str, default: object) -> object:
         if name in obj:
             return obj[name]
         if default is _REQUIRED:
-            self.add(_at(path, name), "required", f"{name} is required")
+            self.add(_at(path, name), "required", f"{name} is required", field=name)
             self.unread.add(_at(path, name))
         return default
 
@@ -173,7 +186,8 @@ class _Reader:
     def choose(self, value: object, path: str, choices: tuple[str, ...], what: str) -> str:
         if isinstance(value, str) and value in choices:
             return value
-        self.add(path, f"unknown_{what}", f"unknown {what.replace('_', ' ')} {value!r}")
+        message = f"unknown {what.replace('_', ' ')} {value!r}"
+        self.add(path, f"unknown_{what}", message, value=value)
         return ""
 
     def number(
@@ -199,36 +213,40 @@ class _Reader:
         elif isinstance(value, str):
             with suppress(InvalidOperation):
                 number = Decimal(value.strip())
-        problem = ""
         if number is None or not number.is_finite():
-            key, problem = (
-                "not_a_number",
-                f'must be a number written as text, like "12.5"; got {value!r}',
-            )
+            message = f'must be a number written as text, like "12.5"; got {value!r}'
+            self.add(path, "not_a_number", message, value=value)
+            self.unread.add(path)
+            return None
+        values: dict[str, object] = {"number": number}
+        if number.adjusted() >= _DIGITS:  # before anything writes the number out
+            key, problem, values = "too_large", f"must be below {10**_DIGITS}", {}
+        elif number != number.quantize(_PLACE):  # exact, as the number is below 10**_DIGITS
+            key, problem, values = "too_precise", "must have at most 6 decimal places", {}
         elif sign == "not_negative" and number < 0:
             key, problem = "negative", f"must not be negative; got {_dec(number)}"
         elif sign == "positive" and number <= 0:
             key, problem = "not_positive", f"must be greater than 0; got {_dec(number)}"
-        if problem:
-            self.add(path, key, problem)
-            self.unread.add(path)
-            return None
-        return number
+        else:
+            return number
+        self.add(path, key, problem, **values)
+        self.unread.add(path)
+        return None
 
     def not_above(
         self, number: Decimal | None, limit: Decimal | None, path: str, what: str
     ) -> None:
         if number is not None and limit is not None and number > limit:
-            self.add(path, "above_max", f"{_dec(number)} is above the {what} {_dec(limit)}")
+            message = f"{_dec(number)} is above the {what} {_dec(limit)}"
+            self.add(path, "above_max", message, number=number, limit=limit)
 
     def integer(self, obj: Mapping[str, object], path: str, name: str) -> int:
         value = self.get(obj, path, name, _REQUIRED)
         if value is _REQUIRED:
             return 0
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            self.add(
-                _at(path, name), "not_a_version", f"must be a whole number from 1; got {value!r}"
-            )
+            message = f"must be a whole number from 1; got {value!r}"
+            self.add(_at(path, name), "not_a_version", message, value=value)
             return 0
         return value
 
@@ -256,7 +274,8 @@ class _Reader:
         first: dict[str, str] = {}
         for path, key in keyed:
             if key in first:
-                self.add(path, "duplicate_key", f"duplicate {what} {key!r} (also at {first[key]})")
+                message = f"duplicate {what} {key!r} (also at {first[key]})"
+                self.add(path, "duplicate_key", message, key=key, other=first[key])
             elif key:
                 first[key] = path
 
@@ -270,7 +289,8 @@ def _target(r: _Reader, value: object, path: str, periods: tuple[Period, ...]) -
             targets[period] = r.decimal(target, _at(path, period), "positive") or _ZERO
     for period in periods:
         if period not in value:
-            r.add(_at(path, period), "param_missing", f"no target for period {period}")
+            message = f"no target for period {period}"
+            r.add(_at(path, period), "param_missing", message, period=period)
     return targets
 
 
@@ -289,7 +309,7 @@ def _bands(r: _Reader, value: object, path: str, max_points: Decimal | None) -> 
         r.not_above(points, max_points, _at(_at(path, i), 1), "item's max_points")
         if threshold is not None and previous is not None and threshold <= previous:
             message = f"thresholds must increase; {_dec(threshold)} follows {_dec(previous)}"
-            r.add(_at(_at(path, i), 0), "bands_order", message)
+            r.add(_at(_at(path, i), 0), "bands_order", message, number=threshold, previous=previous)
         previous = threshold if threshold is not None else previous
         bands.append([threshold or _ZERO, points or _ZERO])
     return bands
@@ -311,12 +331,14 @@ def _params(
     needed, optional = METHOD_PARAMS[method]
     for name in needed:
         if name not in raw:
-            r.add(_at(path, name), "param_missing", f"method {method} needs {name}")
+            message = f"method {method} needs {name}"
+            r.add(_at(path, name), "param_missing", message, method=method, param=name)
     params: dict[str, Param] = {}
     for name, value in raw.items():
         at = _at(path, str(name))
         if name not in needed + optional:
-            r.add(at, "param_unknown", f"method {method} takes no {name}")
+            message = f"method {method} takes no {name}"
+            r.add(at, "param_unknown", message, method=method, param=name)
         elif name == "rate":
             params[name] = r.choose(value, at, RATES, "rate")
         elif name == "target":
@@ -356,10 +378,11 @@ def _item(r: _Reader, data: object, path: str, periods: tuple[Period, ...]) -> I
     r.not_above(no_data_points, max_points, at, "item's max_points")
     if measure and manual != (measure in MANUAL_MEASURES):
         kind, flag = ("entered by the bureau", "true") if not manual else ("computed", "false")
-        r.add(_at(path, "manual"), "manual_mismatch", f"{measure} is {kind}; manual must be {flag}")
+        message = f"{measure} is {kind}; manual must be {flag}"
+        r.add(_at(path, "manual"), "manual_mismatch", message, measure=measure, manual=flag)
     if method == "manual" and measure in COMPUTED_MEASURES:
         message = f"method manual needs a measure the bureau enters, not {measure}"
-        r.add(_at(path, "method"), "manual_method_computed_measure", message)
+        r.add(_at(path, "method"), "manual_method_computed_measure", message, measure=measure)
     return Item(
         key=key,
         label_zh=label_zh,
@@ -394,7 +417,7 @@ def _block(r: _Reader, data: object, path: str, periods: tuple[Period, ...]) -> 
         total = sum((i.max_points for i in items), _ZERO)
         if total != max_points:
             message = f"items add up to {_dec(total)}, not {_dec(max_points)}"
-            r.add(_at(path, "max_points"), "items_sum_mismatch", message)
+            r.add(_at(path, "max_points"), "items_sum_mismatch", message, sum=total, max=max_points)
     return Block(
         key=key,
         label_zh=label_zh,
@@ -424,10 +447,11 @@ def _grades(r: _Reader, raw: list[Any], total_cap: Decimal | None) -> tuple[Grad
         for i in range(1, len(floors)):
             if floors[i] >= floors[i - 1]:
                 message = f"must be below the grade above ({_dec(floors[i - 1])})"
-                r.add(f"grades[{i}].min_total", "grades_order", message)
+                r.add(f"grades[{i}].min_total", "grades_order", message, above=floors[i - 1])
         if floors[-1] != 0:
             message = f"the lowest grade must start at 0, not {_dec(floors[-1])}"
-            r.add(f"grades[{len(floors) - 1}].min_total", "lowest_grade_not_zero", message)
+            at = f"grades[{len(floors) - 1}].min_total"
+            r.add(at, "lowest_grade_not_zero", message, number=floors[-1])
         r.not_above(floors[0], total_cap, "grades[0].min_total", "total_cap")
     return tuple(Grade(n_zh, n_en, floor or _ZERO) for n_zh, n_en, floor in grades)
 
@@ -465,7 +489,7 @@ def _read(data: object) -> tuple[RuleSet, list[Problem]]:
         base = sum((b.max_points for b in blocks if not b.is_bonus), _ZERO)
         if base != total_cap:
             message = f"blocks other than bonus add up to {_dec(base)}, not {_dec(total_cap)}"
-            r.add("total_cap", "blocks_sum_mismatch", message)
+            r.add("total_cap", "blocks_sum_mismatch", message, sum=base, max=total_cap)
 
     vetoes = []
     for i, d in enumerate(r.array(top, "", "veto_items")):

@@ -12,7 +12,7 @@ Measure values, as the scoring expects them: rates (``*_rate``) are fractions 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeAlias
@@ -122,6 +122,9 @@ class Problem:
     path: str  # e.g. "blocks[1].items[0].max_points"; "" is the whole rule set
     message_key: str
     message: str
+    # The values the message names (numbers, keys, the other place of a duplicate), so
+    # that the pages can say the same thing in the reader's language (problems.py).
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 class RuleSetError(ValueError):

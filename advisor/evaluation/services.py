@@ -41,9 +41,14 @@ from advisor.i18n import LOCALES
 from advisor.workdays import BureauCalendar, add_working_days
 
 
+def get_current_rule_set(session: orm.Session) -> RuleSetVersion | None:
+    """The rules in use: the version stored last, whatever its name; None before any is."""
+    return session.scalar(sa.select(RuleSetVersion).order_by(RuleSetVersion.id.desc()).limit(1))
+
+
 def ensure_default_rule_set(session: orm.Session, *, actor: User | None = None) -> RuleSetVersion:
-    """The newest stored version, storing the default rule set as version 1 if none is."""
-    latest = session.scalar(sa.select(RuleSetVersion).order_by(RuleSetVersion.id.desc()).limit(1))
+    """The current version, storing the default rule set as version 1 if none is stored."""
+    latest = get_current_rule_set(session)
     if latest is not None:
         return latest
     rules = default_rule_set()

@@ -52,6 +52,7 @@ def index() -> Any:
         "evaluation/index.html",
         evaluations=evaluations,
         mine=mine,
+        rules=services.get_current_rule_set(db.session),
         default_period=str(today_local().year),
     )
 
@@ -131,7 +132,7 @@ def _result_page(
             own=own,
             period=period,
             manual_measures=manual,
-            measure_labels=labels.MEASURES,
+            measure_labels=labels.MEASURE_LABELS,
             veto_labels={v.key: v for v in rules.veto_items},
             item_labels={i.key: i for _, i in rules.items()},
             final=services.is_final(evaluation, result, today_local()),

@@ -456,3 +456,25 @@ def test_calendar_dates_are_relative_to_the_period(when: str, expected: tuple[st
 def test_other_calendar_dates_are_refused(when: str) -> None:
     with pytest.raises(ValueError, match="not a calendar date"):
         parse_when(when)
+
+
+# --- bounds and the values problems name ---------------------------------------------------
+
+
+def test_numbers_far_beyond_any_rule_are_refused() -> None:
+    at = "blocks[0].items[0].max_points"
+    assert found(changed(at, "1e999999999")) == [(at, "too_large")]
+    assert found(changed(at, D("1E+9"))) == [(at, "too_large")]
+    assert found(changed("bonus_cap", "1e-999999999")) == [("bonus_cap", "too_precise")]
+    assert found(changed("bonus_cap", "0.0000001")) == [("bonus_cap", "too_precise")]
+    assert found(changed("bonus_cap", "10.000000")) == []
+    assert found(changed("bonus_cap", "999999999.5")) == []
+
+
+def test_problems_carry_the_values_they_name() -> None:
+    (problem,) = validate(changed("blocks[0].items[0].max_points", "20"))
+    assert problem.values == {"sum": "35", "max": "40"}
+    (problem,) = validate(changed("blocks[1].items[0].key", "on_time"))
+    assert problem.values == {"key": "on_time", "other": "blocks[0].items[0].key"}
+    (problem,) = validate(changed("periods", ["year", "x" * 500]))
+    assert problem.values["value"] == "x" * 57 + "..."
