@@ -367,74 +367,97 @@ class Synthetic:
                 "created_at": issued_at + timedelta(days=self.rng.randrange(1, 15)),
             }
 
+    def _per_day(self) -> list[int]:
+        """How many entries are about work on each day of the year: ``entries`` in all,
+        a weekend day getting a third of a working day's share."""
+        weights = [
+            0.3 if (self.start + timedelta(days=d)).weekday() >= 5 else 1.0
+            for d in range(self.days)
+        ]
+        total = sum(weights)
+        counts = [int(self.entries * w / total) for w in weights]
+        for d in self.rng.sample(range(self.days), self.entries - sum(counts)):
+            counts[d] += 1
+        return counts
+
     def ledger(self, head: list[Any]) -> Iterator[dict[str, Any]]:
-        """``entries`` entries; ``head`` receives the last (seq, hash). Written for speed
-        (a million rows): random() instead of randrange, days and times precomputed."""
+        """``entries`` entries in the order they were recorded, as the ledger appends them
+        (so ids and sequence numbers follow created_at, and entry_on roughly); ``head``
+        receives the last (seq, hash). Work on a day is recorded 0-3 days later, or (late)
+        8-40 days later; a correction supersedes a recently recorded entry and is
+        recorded in its place. Written for speed (a million rows): random() instead of
+        randrange, days and times precomputed."""
         rand = self.rng.random
         kinds = list(KIND_WEIGHTS)
         kind_weights = list(itertools.accumulate(KIND_WEIGHTS.values()))
         advisors = range(1, self.advisors + 1)
         activity = list(itertools.accumulate(self.activity))
         pick = self.rng.choices
-        days = [self.start + timedelta(days=d) for d in range(self.days + 60)]
+        late_days = 41
+        days = [self.start + timedelta(days=d) for d in range(self.days + late_days)]
         midnights = [_beijing(d, 0) for d in days]  # as UTC instants
         minutes = [timedelta(minutes=m) for m in range(24 * 60)]
         described = {kind: f"{kind} 工作记录" for kind in kinds}
         schools = [0] + [(self.schools - a) // self.advisors + 1 for a in advisors]
         per_advisor = self.advisors
-        year_days = self.days
-        recent: list[tuple[int, int, int, str, int]] = []  # id, advisor, day, kind, recorded
+        # Entries waiting to be recorded, by the day they are: (minute, advisor, day, kind).
+        waiting: list[list[tuple[int, int, int, str]]] = [[] for _ in days]
+        recent: list[tuple[int, int, int, str]] = []  # id, advisor, day, kind
         superseded: set[int] = set()
-        prev = GENESIS
-        for n in range(1, self.entries + 1):
-            supersedes = None
-            if recent and rand() < CORRECTION_SHARE:
-                old = recent[int(rand() * len(recent))]
-                if old[0] not in superseded:
-                    supersedes = old[0]
-                    superseded.add(old[0])
-                    _, advisor, day, kind, recorded = old
-                    recorded += 1 + int(rand() * 10)
-            if supersedes is None:
-                advisor = pick(advisors, cum_weights=activity)[0]
-                day = int(rand() * year_days)
-                kind = pick(kinds, cum_weights=kind_weights)[0]
-                if rand() < LATE_ENTRY_SHARE:
-                    recorded = day + 8 + int(rand() * 33)
-                else:
-                    recorded = day + int(rand() * 4)
-            lecture = kind == "lecture"
-            digest = hashlib.sha256(b"bench-ledger-%d" % n).hexdigest()
-            yield {
-                "id": n,
-                "seq": n,
-                "entry_on": days[day],
-                "advisor_id": advisor,
-                "school_id": None
-                if kind in ("training", "other")
-                else advisor + per_advisor * int(rand() * schools[advisor]),
-                "kind": kind,
-                "description": described[kind],
-                "service_mode": "on_site" if lecture else MODES[int(rand() * len(MODES))],
-                "minutes": 15 + int(rand() * 226),
-                "outcome": "",
-                "audience": "全体教职工" if lecture else "",
-                "headcount": 20 + int(rand() * 280) if lecture else None,
-                "contract_id": None,
-                "review_id": None,
-                "supersedes_id": supersedes,
-                "on_behalf": False,
-                # Recorded between 08:00 and 23:00 Beijing time.
-                "created_at": midnights[recorded] + minutes[480 + int(rand() * 900)],
-                "created_by_id": advisor + 1,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-            prev = digest
-            recent.append((n, advisor, day, kind, recorded))
-            if len(recent) > 5_000:
-                del recent[:2_500]
-        head[:] = [self.entries, prev]
+        prev, n = GENESIS, 0
+        per_day = self._per_day()
+        for today in range(len(days)):
+            for _ in range(per_day[today] if today < self.days else 0):
+                late = rand() < LATE_ENTRY_SHARE
+                recorded = today + (8 + int(rand() * 33) if late else int(rand() * 4))
+                waiting[recorded].append(
+                    (
+                        480 + int(rand() * 900),  # recorded between 08:00 and 23:00
+                        pick(advisors, cum_weights=activity)[0],
+                        today,
+                        pick(kinds, cum_weights=kind_weights)[0],
+                    )
+                )
+            recorded_today, waiting[today] = sorted(waiting[today]), []
+            for minute, advisor, day, kind in recorded_today:
+                n += 1
+                supersedes = None
+                if recent and rand() < CORRECTION_SHARE:
+                    old = recent[int(rand() * len(recent))]
+                    if old[0] not in superseded:
+                        supersedes, advisor, day, kind = old
+                        superseded.add(supersedes)
+                lecture = kind == "lecture"
+                digest = hashlib.sha256(b"bench-ledger-%d" % n).hexdigest()
+                yield {
+                    "id": n,
+                    "seq": n,
+                    "entry_on": days[day],
+                    "advisor_id": advisor,
+                    "school_id": None
+                    if kind in ("training", "other")
+                    else advisor + per_advisor * int(rand() * schools[advisor]),
+                    "kind": kind,
+                    "description": described[kind],
+                    "service_mode": "on_site" if lecture else MODES[int(rand() * len(MODES))],
+                    "minutes": 15 + int(rand() * 226),
+                    "outcome": "",
+                    "audience": "全体教职工" if lecture else "",
+                    "headcount": 20 + int(rand() * 280) if lecture else None,
+                    "contract_id": None,
+                    "review_id": None,
+                    "supersedes_id": supersedes,
+                    "on_behalf": False,
+                    "created_at": midnights[today] + minutes[minute],
+                    "created_by_id": advisor + 1,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+                prev = digest
+                recent.append((n, advisor, day, kind))
+                if len(recent) > 5_000:
+                    del recent[:2_500]
+        head[:] = [n, prev]
 
 
 TABLES = (LawFirm, Advisor, School, User, Contract, ContractVersion, Review, Feedback, LedgerEntry)
