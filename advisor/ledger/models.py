@@ -45,7 +45,10 @@ class LedgerEntry(Base):
         ),
         sa.CheckConstraint("minutes >= 0", name="minutes"),
         sa.CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
-        sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on"),
+        # kind and created_at too, so that the evaluation's per-advisor aggregate over a
+        # year is answered from the index alone (benchmarks/evaluation.py: 3.7 s -> 1.2 s
+        # on SQLite for a million entries).
+        sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on", "kind", "created_at"),
         sa.Index("ix_ledger_entry_school_on", "school_id", "entry_on"),
         sa.Index("ix_ledger_entry_on", "entry_on"),
     )
