@@ -34,7 +34,7 @@ extract-messages: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: Chromium found at /usr/bin/chromium, they will run."; \

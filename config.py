@@ -59,6 +59,16 @@ class Config:
     # How many reverse proxies sit in front (0: none). With 1, the client address is
     # taken from X-Forwarded-For, so sign-in throttling counts people, not the proxy.
     trust_proxy: int = 0
+    # Reminders: sent at this Beijing time on working days; e-mail when smtp_host is set.
+    reminder_time: str = "10:30"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = ""
+    smtp_security: str = "none"  # none, starttls or ssl
+    # Run the reminder scheduler inside this (development server) process.
+    scheduler_in_process: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -81,6 +91,15 @@ class Config:
             parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
             parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
             trust_proxy=_int(env, "TRUST_PROXY", 0),
+            timezone=env.get("TIMEZONE") or "Asia/Shanghai",
+            reminder_time=env.get("REMINDER_TIME") or "10:30",
+            smtp_host=env.get("SMTP_HOST", ""),
+            smtp_port=_int(env, "SMTP_PORT", 25),
+            smtp_username=env.get("SMTP_USERNAME", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_sender=env.get("SMTP_SENDER", ""),
+            smtp_security=env.get("SMTP_SECURITY") or "none",
+            scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
         )
 
     @property

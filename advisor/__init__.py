@@ -21,6 +21,9 @@ from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
+from advisor.reminders import scheduler
+from advisor.reminders.kinds import subject_text
+from advisor.reminders.views import bp as reminders_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
 from config import PROJECT_ROOT, Config
@@ -82,12 +85,16 @@ def create_app(config: Config | None = None) -> Flask:
         ledger_bp,
         evaluation_bp,
         evaluation_rules_bp,
+        reminders_bp,
         api_bp,
     ):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    app.jinja_env.globals["reminder_subject"] = subject_text
     cli.register(app)
     if config.trust_proxy:
         n = config.trust_proxy
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    if config.scheduler_in_process and not config.testing:
+        scheduler.start_in_process(app)
     return app

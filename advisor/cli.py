@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -16,6 +19,7 @@ from advisor.errors import AppError
 from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
+from advisor.reminders import scheduler
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -108,6 +112,62 @@ def ledger_verify() -> None:
     raise SystemExit(1)
 
 
+reminders_cli = AppGroup("reminders", help="Reminders, run by hand.")
+scheduler_cli = AppGroup("scheduler", help="The reminder scheduler.")
+
+
+class Instant(click.ParamType):  # type: ignore[type-arg]
+    name = "instant"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a time like 2026-03-02T10:30:00+08:00", param, ctx)
+        if moment.tzinfo is None:
+            self.fail("give the offset too, like +08:00", param, ctx)
+        return moment.astimezone(UTC)
+
+
+@reminders_cli.command("plan")
+@click.option("--now", type=Instant(), help="Act as of this time (ISO 8601 with offset).")
+def reminders_plan(now: datetime | None) -> None:
+    """Plan the reminders the data calls for, once."""
+    scheduler.run_job("plan", now=now)
+
+
+@reminders_cli.command("send-due")
+@click.option("--now", type=Instant(), help="Act as of this time (ISO 8601 with offset).")
+def reminders_send_due(now: datetime | None) -> None:
+    """Send the reminders that are due, once."""
+    scheduler.run_job("send_due", now=now)
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler in this process until stopped (production: exactly one)."""
+    click.echo("Scheduler running; jobs: " + ", ".join(scheduler.JOBS), err=True)
+    scheduler.blocking(current_app._get_current_object()).start()  # type: ignore[attr-defined]
+
+
+@scheduler_cli.command("status")
+def scheduler_status() -> None:
+    """Each job's last run, its result and its next fire time."""
+    for name, last, upcoming, result in scheduler.status(db.session):
+        click.echo(
+            f"{name}: last run {last.isoformat() if last else 'never'}; {result};"
+            f" next {upcoming.isoformat() if upcoming else 'not scheduled'}"
+        )
+
+
 def register(app: Flask) -> None:
-    for group in (demo_cli, tokens_cli, users_cli, files_cli, ledger_cli):
+    for group in (
+        demo_cli,
+        tokens_cli,
+        users_cli,
+        files_cli,
+        ledger_cli,
+        reminders_cli,
+        scheduler_cli,
+    ):
         app.cli.add_command(group)

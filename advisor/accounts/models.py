@@ -47,6 +47,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # The reminder kinds this user also gets by e-mail; None: every kind.
+    email_reminders: Mapped[list[str] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

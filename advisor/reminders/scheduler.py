@@ -1,0 +1,164 @@
+"""The scheduler: a few module-level jobs that read and update the reminder rows.
+
+- ``plan`` (every 10 minutes): plan what the data calls for (reminders.planning);
+- ``send_due`` (every minute): send what is due (reminders.sending).
+
+The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
+``apscheduler_jobs``) so the schedule survives restarts. A run that was missed while
+the scheduler was down is made up once when it comes back (coalesce, with a grace time
+of hours rather than APScheduler's default second); planning and sending are idempotent,
+so a run twice or a second scheduler by mistake sends nothing twice. In production run
+exactly one ``flask --app advisor scheduler run``; ``make run`` starts one inside the
+development server (SCHEDULER_IN_PROCESS=1).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from sqlalchemy import orm
+
+from advisor.reminders import planning, sending
+from advisor.reminders.models import JobRun
+
+log = logging.getLogger(__name__)
+
+JOBS = {
+    "plan": {"minutes": 10},
+    "send_due": {"minutes": 1},
+}
+GRACE_SECONDS = 6 * 3600
+_app: Flask | None = None
+
+
+def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
+    added = planning.plan(session, now=now, config=config)
+    session.commit()
+    return f"planned {added}"
+
+
+def run_send_due(session: orm.Session, now: datetime, config: Any) -> str:
+    return str(sending.send_due(session, now=now, config=config))
+
+
+WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
+    "plan": run_plan,
+    "send_due": run_send_due,
+}
+
+
+def run_job(name: str, *, now: datetime | None = None) -> str:
+    """Run one job in the current application, recording when it ran and how it ended."""
+    from advisor.extensions import db
+
+    session = db.session
+    now = now or datetime.now(UTC)
+    started = session.get(JobRun, name)
+    if started is None:
+        started = JobRun(job=name, started_at=now)
+        session.add(started)
+    started.started_at, started.finished_at, started.result = now, None, "running"
+    session.commit()
+    try:
+        result = WORK[name](session, now, current_app.config["ADVISOR"])
+    except Exception as error:
+        session.rollback()
+        result = f"error: {error}"[:200]
+        log.exception("scheduler job %s failed", name)
+    row = session.get(JobRun, name)
+    assert row is not None
+    row.finished_at = datetime.now(UTC)
+    row.result = result[:200]
+    session.commit()
+    log.info("job %s: %s", name, result)
+    print(f"job {name}: {result}", flush=True)
+    return result
+
+
+def job(name: str) -> None:
+    """The entry point the job store keeps (by reference, so it must be module-level)."""
+    global _app
+    if _app is None:
+        from advisor import create_app
+        from config import Config
+
+        _app = create_app(Config.from_env())
+    with _app.app_context():
+        run_job(name)
+
+
+def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
+    scheduler.configure(
+        jobstores={"default": SQLAlchemyJobStore(url=database_url)},
+        job_defaults={
+            "coalesce": True,
+            "misfire_grace_time": GRACE_SECONDS,
+            "max_instances": 1,
+        },
+        timezone="Asia/Shanghai",
+    )
+    return scheduler
+
+
+def add_jobs(scheduler: BaseScheduler) -> None:
+    for name, interval in JOBS.items():
+        scheduler.add_job(
+            job,
+            "interval",
+            args=[name],
+            id=name,
+            name=name,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),  # catch up at once on start
+            **interval,
+        )
+
+
+def blocking(app: Flask) -> BlockingScheduler:
+    global _app
+    _app = app
+    scheduler = configure(BlockingScheduler(), app.config["ADVISOR"].database_url)
+    add_jobs(scheduler)
+    return scheduler
+
+
+def start_in_process(app: Flask) -> BackgroundScheduler:
+    """A scheduler thread inside this process, for the one-command local run."""
+    global _app
+    _app = app
+    scheduler = configure(BackgroundScheduler(daemon=True), app.config["ADVISOR"].database_url)
+    add_jobs(scheduler)
+    scheduler.start()
+    return scheduler
+
+
+def status(session: orm.Session) -> list[tuple[str, datetime | None, datetime | None, str]]:
+    """Each job: the last start, the next fire time (from the job store) and the result."""
+    runs = {r.job: r for r in session.scalars(sa.select(JobRun))}
+    next_times: dict[str, datetime | None] = {}
+    inspector = sa.inspect(session.get_bind())
+    if inspector.has_table("apscheduler_jobs"):
+        for job_id, stamp in session.execute(
+            sa.text("SELECT id, next_run_time FROM apscheduler_jobs")
+        ):
+            next_times[job_id] = (
+                datetime.fromtimestamp(float(stamp), UTC) if stamp is not None else None
+            )
+    return [
+        (
+            name,
+            runs[name].started_at if name in runs else None,
+            next_times.get(name),
+            runs[name].result if name in runs else "never run",
+        )
+        for name in JOBS
+    ]

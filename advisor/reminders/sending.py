@@ -1,0 +1,169 @@
+"""Sending the reminders that are due, each exactly once whoever else is sending.
+
+A sender claims a row by moving it from ``pending`` to ``sending`` in its own committed
+UPDATE ... WHERE status = 'pending': of two senders only one changes the row, the other
+sees no row changed and leaves it. Then it delivers and records the outcome. An in-app
+reminder is written in the same transaction that marks the row sent, so it exists once.
+A sender that dies between claiming and recording leaves the row ``sending``; after
+CLAIM_TIMEOUT it is pending again (an e-mail may then, rarely, go twice; nothing is lost).
+
+A failed delivery is recorded on the row (attempts, last_error) and retried after 5, 10,
+20, 40 minutes; after MAX_ATTEMPTS, or at once when retrying cannot help, the row is
+``failed`` and shown to the bureau, who may send it again by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from advisor.accounts import services as accounts
+from advisor.accounts.models import User
+from advisor.reminders import channels
+from advisor.reminders.channels import DeliveryError, Message, SmtpSettings
+from advisor.reminders.kinds import render
+from advisor.reminders.models import Reminder
+
+MAX_ATTEMPTS = 5
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH = 500
+
+
+@dataclass(slots=True)
+class Outcome:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    skipped: int = 0  # claimed by another sender first
+
+    def __str__(self) -> str:
+        return (
+            f"sent {self.sent}, retrying {self.retrying}, failed {self.failed},"
+            f" taken by another sender {self.skipped}"
+        )
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=5 * 2 ** (attempts - 1))
+
+
+def smtp_settings(config: Any) -> SmtpSettings:
+    return SmtpSettings(
+        host=config.smtp_host,
+        port=config.smtp_port,
+        username=config.smtp_username,
+        password=config.smtp_password,
+        sender=config.smtp_sender or f"advisor@{config.smtp_host}",
+        security=config.smtp_security,
+    )
+
+
+def message_for(reminder: Reminder, locale: str) -> Message:
+    subject, text = render(reminder.kind, reminder.params, locale)
+    return Message(subject=subject, text=text)
+
+
+def deliver(session: orm.Session, reminder: Reminder, config: Any, now: datetime) -> None:
+    """Put one reminder through its channel; raises DeliveryError when it did not go."""
+    if reminder.channel == "app":
+        accounts.notify(
+            session,
+            [reminder.user_id] if reminder.user_id else [],
+            "reminder",
+            link=reminder.link,
+            reminder=reminder.kind,
+            params=reminder.params,
+        )
+        return
+    if reminder.channel == "email":
+        user = session.get(User, reminder.user_id) if reminder.user_id else None
+        if user is None or not user.email:
+            raise DeliveryError("the user has no e-mail address", permanent=True)
+        if not config.smtp_host:
+            raise DeliveryError("SMTP is not configured (SMTP_HOST)", permanent=True)
+        message = message_for(reminder, user.locale or "zh")
+        channels.send_email(smtp_settings(config), user.email, message)
+        return
+    robot = reminder.webhook
+    if robot is None or not robot.is_active:
+        raise DeliveryError("the group robot was removed or switched off", permanent=True)
+    message = message_for(reminder, "zh")
+    if robot.kind == "wecom":
+        channels.send_wecom(robot.url, message)
+    else:
+        channels.send_dingtalk(robot.url, message, secret=robot.secret, now=now)
+
+
+Deliver = Callable[[orm.Session, Reminder, Any, datetime], None]
+
+
+def send_due(
+    session: orm.Session,
+    *,
+    now: datetime,
+    config: Any,
+    deliver: Deliver = deliver,
+) -> Outcome:
+    """Send every reminder due at ``now``; commits after each one."""
+    outcome = Outcome()
+    session.execute(
+        sa.update(Reminder)
+        .where(Reminder.status == "sending", Reminder.claimed_at < now - CLAIM_TIMEOUT)
+        .values(status="pending")
+    )
+    session.commit()
+    due = session.scalars(
+        sa.select(Reminder.id)
+        .where(Reminder.status == "pending", Reminder.next_attempt_at <= now)
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(BATCH)
+    ).all()
+    for reminder_id in due:
+        claimed = session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.status == "pending")
+            .values(status="sending", claimed_at=now)
+        )
+        session.commit()
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            outcome.skipped += 1
+            continue
+        reminder = session.get(Reminder, reminder_id)
+        assert reminder is not None
+        session.refresh(reminder)
+        reminder.attempts += 1
+        try:
+            deliver(session, reminder, config, now)
+        except DeliveryError as error:
+            session.rollback()  # nothing half-done stays, e.g. a notice
+            reminder = session.get(Reminder, reminder_id)
+            assert reminder is not None
+            reminder.attempts += 1
+            reminder.last_error = str(error)[:2000]
+            if error.permanent or reminder.attempts >= MAX_ATTEMPTS:
+                reminder.status = "failed"
+                outcome.failed += 1
+            else:
+                reminder.status = "pending"
+                reminder.next_attempt_at = now + backoff(reminder.attempts)
+                outcome.retrying += 1
+        else:
+            reminder.status = "sent"
+            reminder.sent_at = now
+            reminder.last_error = None
+            outcome.sent += 1
+        session.commit()
+    return outcome
+
+
+def resend(session: orm.Session, reminder: Reminder, *, now: datetime) -> None:
+    """The bureau sends a reminder again by hand: it is due now, whatever happened to it."""
+    reminder.status = "pending"
+    reminder.next_attempt_at = now
+    reminder.claimed_at = None
+    session.flush()
