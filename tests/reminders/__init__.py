@@ -1,0 +1,1 @@
+"""Tests of the reminders (提醒)."""
