@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -116,6 +118,20 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return not (name or "").startswith(UNMODELLED)
 
 
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def immediate_writes() -> Iterator[None]:
+    """Outside a request (jobs, commands), make every SQLite transaction in this context
+    take the write lock at once, as writing requests do; no effect on PostgreSQL."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def configure_sqlite(engine: sa.Engine) -> None:
     """WAL, foreign keys, a busy timeout, and SAVEPOINT-capable transactions.
 
@@ -138,5 +154,7 @@ def configure_sqlite(engine: sa.Engine) -> None:
         # A request that may write takes the write lock at once: concurrent writers then
         # wait their turn (busy timeout) instead of failing when one upgrades a read
         # snapshot that another has made stale. Reads keep WAL's concurrency.
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        writing = _WRITING.get() or (
+            has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

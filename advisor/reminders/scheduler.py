@@ -27,6 +27,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from sqlalchemy import orm
 
+from advisor.db import immediate_writes
 from advisor.reminders import planning, sending
 from advisor.reminders.models import JobRun
 
@@ -41,7 +42,8 @@ _app: Flask | None = None
 
 
 def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
-    added = planning.plan(session, now=now, config=config)
+    with immediate_writes():
+        added = planning.plan(session, now=now, config=config)
     session.commit()
     return f"planned {added}"
 

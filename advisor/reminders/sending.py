@@ -24,6 +24,7 @@ from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import User
+from advisor.db import immediate_writes
 from advisor.reminders import channels
 from advisor.reminders.channels import DeliveryError, Message, SmtpSettings
 from advisor.reminders.kinds import render
@@ -110,6 +111,11 @@ def send_due(
     deliver: Deliver = deliver,
 ) -> Outcome:
     """Send every reminder due at ``now``; commits after each one."""
+    with immediate_writes():
+        return _send_due(session, now=now, config=config, deliver=deliver)
+
+
+def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deliver) -> Outcome:
     outcome = Outcome()
     session.execute(
         sa.update(Reminder)
