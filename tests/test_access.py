@@ -165,6 +165,15 @@ PAGES = [
     Case(
         "evaluation_rules.import_file", "POST", "/evaluations/rules/import", (LOGIN, 403, 403, 422)
     ),
+    Case("reminders.index", "GET", "/reminders", (LOGIN, 403, 403, 200)),
+    Case("reminders.resend", "POST", "/reminders/999999/resend", (LOGIN, 403, 403, 404)),
+    Case("reminders.robots", "GET", "/reminders/robots", (LOGIN, 403, 403, 200)),
+    Case("reminders.add_robot", "POST", "/reminders/robots", (LOGIN, 403, 403, 302)),
+    Case(
+        "reminders.switch_robot", "POST", "/reminders/robots/999999/switch", (LOGIN, 403, 403, 404)
+    ),
+    Case("reminders.preferences", "GET", "/reminders/preferences", (LOGIN, 200, 200, 200)),
+    Case("reminders.preferences", "POST", "/reminders/preferences", (LOGIN, 302, 302, 302)),
     Case("reviews.review", "GET", "/contracts/1/review", (LOGIN, 403, 302, 403)),
     Case("reviews.review", "GET", "/contracts/2/review", (LOGIN, 403, 404, 403)),
     Case("reviews.review", "POST", "/contracts/1/review", (LOGIN, 403, 302, 403)),

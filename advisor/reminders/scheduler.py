@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -42,8 +43,7 @@ _app: Flask | None = None
 
 
 def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
-    with immediate_writes():
-        added = planning.plan(session, now=now, config=config)
+    added = planning.plan(session, now=now, config=config)
     session.commit()
     return f"planned {added}"
 
@@ -60,6 +60,11 @@ WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
 
 def run_job(name: str, *, now: datetime | None = None) -> str:
     """Run one job in the current application, recording when it ran and how it ended."""
+    with immediate_writes():
+        return _run_job(name, now=now)
+
+
+def _run_job(name: str, *, now: datetime | None) -> str:
     from advisor.extensions import db
 
     session = db.session
@@ -99,8 +104,15 @@ def job(name: str) -> None:
 
 
 def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
+    """Jobs kept in the database; one job at a time (they are short, and on SQLite one
+    writer at a time is what the database allows anyway)."""
+    engine = sa.create_engine(
+        database_url,
+        connect_args={"timeout": 30} if database_url.startswith("sqlite") else {},
+    )
     scheduler.configure(
-        jobstores={"default": SQLAlchemyJobStore(url=database_url)},
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        executors={"default": ThreadPoolExecutor(1)},
         job_defaults={
             "coalesce": True,
             "misfire_grace_time": GRACE_SECONDS,

@@ -1,0 +1,141 @@
+"""The scheduler as a real process and the commands run by hand: jobs fire, persist in the
+database, and a restart loses and duplicates nothing."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from advisor import create_app
+from advisor.accounts import services as accounts
+from advisor.accounts.models import Notification
+from advisor.extensions import alembic, db
+from advisor.reminders.models import JobRun, Reminder
+from config import PROJECT_ROOT
+from tests.conftest import make_config
+from tests.separate_db import separate_database
+
+WAIT_SECONDS = 90  # the most a job may take to fire and report; normally under a second
+
+
+@pytest.fixture()
+def world(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, str]]:
+    """A database of its own with one bureau user and one reminder already due."""
+    with separate_database(database_url, tmp_path, "scheduler") as url:
+        app = create_app(make_config(tmp_path, url))
+        with app.app_context():
+            alembic.upgrade()
+            user = accounts.create_user(
+                db.session,
+                email="b@sched.local",
+                name="局",
+                role="bureau",
+                password="secret-pass-1",
+            )
+            db.session.flush()
+            past = datetime.now(UTC) - timedelta(hours=3)  # fell due while nothing ran
+            db.session.add(
+                Reminder(
+                    key=f"calendar_missing|app|u{user.id}|year:2099|2098-W49",
+                    kind="calendar_missing",
+                    channel="app",
+                    user_id=user.id,
+                    subject="year:2099",
+                    occasion="2098-W49",
+                    params={"year": 2099},
+                    due_at=past,
+                    next_attempt_at=past,
+                )
+            )
+            db.session.commit()
+        yield app, url
+        with app.app_context():
+            db.engine.dispose()
+
+
+def run_scheduler_until_both_jobs_ran(tmp: Path, url: str) -> list[str]:
+    """Start ``flask scheduler run``, read its output until each job has reported once,
+    then stop it. Returns the job lines."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ADVISOR_INSTANCE_PATH": str(tmp),
+        "SECRET_KEY": "test",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "advisor", "scheduler", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    reader = threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout],
+        daemon=True,  # type: ignore[union-attr]
+    )
+    reader.start()
+    seen: list[str] = []
+    try:
+        while not {"plan", "send_due"} <= {
+            line.split(":")[0].removeprefix("job ") for line in seen
+        }:
+            seen.append(lines.get(timeout=WAIT_SECONDS).strip())
+    finally:
+        process.terminate()
+        process.wait(timeout=WAIT_SECONDS)
+    return seen
+
+
+def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
+    world: tuple[Flask, str], tmp_path: Path
+) -> None:
+    app, url = world
+    first = run_scheduler_until_both_jobs_ran(tmp_path, url)
+    assert any(line.startswith("job send_due: sent 1") for line in first), first
+    with app.app_context():
+        assert db.session.scalar(sa.select(Reminder.status)) == "sent"
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
+        jobs = db.session.execute(sa.text("SELECT id FROM apscheduler_jobs ORDER BY id")).all()
+        assert [j[0] for j in jobs] == ["plan", "send_due"]
+        runs = {r.job: r for r in db.session.scalars(sa.select(JobRun))}
+        assert set(runs) == {"plan", "send_due"} and runs["send_due"].finished_at is not None
+
+    second = run_scheduler_until_both_jobs_ran(tmp_path, url)
+    assert any(line.startswith("job send_due: sent 0") for line in second), second
+    with app.app_context():
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
+        jobs = db.session.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar()
+        assert jobs == 2  # the stored schedule was replaced, not doubled
+
+
+def test_the_commands_run_the_jobs_as_of_a_given_time(world: tuple[Flask, str]) -> None:
+    app, _ = world
+    runner = app.test_cli_runner()
+    # December 2026: 2027 has no working-day calendar yet.
+    result = runner.invoke(args=["reminders", "plan", "--now", "2026-12-01T09:00:00+08:00"])
+    assert result.exit_code == 0 and "job plan: planned 1" in result.output
+    early = runner.invoke(args=["reminders", "send-due", "--now", "2026-12-01T10:29:00+08:00"])
+    assert "sent 1," in early.output  # only the reminder that was already due
+    due = runner.invoke(args=["reminders", "send-due", "--now", "2026-12-01T10:30:00+08:00"])
+    assert "sent 1," in due.output
+    again = runner.invoke(args=["reminders", "send-due", "--now", "2026-12-01T10:31:00+08:00"])
+    assert "sent 0," in again.output
+    bad = runner.invoke(args=["reminders", "plan", "--now", "2026-12-01 09:00"])
+    assert bad.exit_code == 2 and "offset" in bad.output
+    status = runner.invoke(args=["scheduler", "status"])
+    assert "plan: last run 2026-12-01T01:00:00+00:00; planned 1" in status.output
+    assert "send_due: last run 2026-12-01T02:31:00+00:00; sent 0," in status.output
