@@ -109,6 +109,15 @@ KINDS: dict[str, Kind] = {
             "%(event)s, for the evaluation of %(period)s, on %(day)s.",
         ),
         Kind(
+            "ledger_anchor",
+            "bureau",
+            _l("The ledger's daily anchor (its latest hash)"),
+            "Ledger anchor %(day)s",
+            "The work ledger had %(seq)s entries at the end of %(day)s; the latest hash is"
+            " %(hash)s. Keep this message: if the ledger were ever rewritten as a whole,"
+            " `flask ledger verify` would show a different hash for that entry.",
+        ),
+        Kind(
             "objections_closing",
             "advisor",
             _l("The last day to object to an evaluation"),
@@ -164,6 +173,12 @@ _MARKERS = (
     ),
     _l("%(event)s: %(period)s"),
     _l("%(event)s, for the evaluation of %(period)s, on %(day)s."),
+    _l("Ledger anchor %(day)s"),
+    _l(
+        "The work ledger had %(seq)s entries at the end of %(day)s; the latest hash is"
+        " %(hash)s. Keep this message: if the ledger were ever rewritten as a whole,"
+        " `flask ledger verify` would show a different hash for that entry."
+    ),
     _l("Last day to object: evaluation %(period)s"),
     _l("Today, %(until)s, is the last day to object to your evaluation for %(period)s."),
 )

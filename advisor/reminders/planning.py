@@ -9,9 +9,10 @@ What is planned (``today`` is the Beijing date of ``now``; daily kinds only on w
 - advisors: a contract submitted in the last day (e-mail only: the app told them at once);
   a review due on the next working day (due_tomorrow) or today (due_today); overdue
   reviews, every working day until issued.
-- the bureau: one digest of overdue reviews each working day; schools with no current
-  primary advisor (weekly); appointments ending within 30 days (once per end date); a year
-  with no working-day calendar, from December (weekly).
+- the bureau: one digest of overdue reviews each working day; the ledger's head (its
+  entry count and latest hash) each working day, as an anchor kept outside the database;
+  schools with no current primary advisor (weekly); appointments ending within 30 days
+  (once per end date); a year with no working-day calendar, from December (weekly).
 - schools: a contract returned 3 or more working days ago and not revised (once per
   return); a signed contract ending within 30 days (once per end date).
 - the current rule set's calendar: each event of each period it applies to, on its day
@@ -47,6 +48,7 @@ from advisor.evaluation import services as evaluation
 from advisor.evaluation.measures import Period
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rulefile import from_json, parse_when
+from advisor.ledger.models import LedgerHead
 from advisor.reminders.kinds import KINDS
 from advisor.reminders.models import Reminder, Webhook
 from advisor.workdays import BureauCalendar, add_working_days, is_working_day, working_days_between
@@ -107,6 +109,7 @@ def plan(session: orm.Session, *, now: datetime, config: Any) -> int:
     if working:
         occasions += _contracts_due(session, today, calendar)
         occasions += _overdue_digest(session, today)
+        occasions += _ledger_anchor(session, today)
     occasions += _new_contracts(session, now)
     occasions += _no_advisor(session, today)
     occasions += _appointments_ending(session, today)
@@ -301,6 +304,26 @@ def _overdue_digest(session: orm.Session, today: date) -> list[Occasion]:
             today,
             {"count": len(rows), "list": shown},
             "/contracts?overdue=true",
+            _bureau(session),
+            bureau_robots=True,
+        )
+    ]
+
+
+def _ledger_anchor(session: orm.Session, today: date) -> list[Occasion]:
+    """The chain's head each working day, sent out of the database (e-mail, robots) so
+    that a rewrite of the whole chain could be told from the copies people keep."""
+    head = session.get(LedgerHead, 1)
+    if head is None or head.seq == 0:
+        return []
+    return [
+        Occasion(
+            "ledger_anchor",
+            f"ledger:{head.seq}",
+            today.isoformat(),
+            today,
+            {"day": today.isoformat(), "seq": head.seq, "hash": head.last_hash},
+            "/ledger/verify",
             _bureau(session),
             bureau_robots=True,
         )
