@@ -21,6 +21,7 @@ from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
+from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.reminders import scheduler
 from advisor.reminders.kinds import subject_text
 from advisor.reminders.views import bp as reminders_bp
@@ -86,6 +87,7 @@ def create_app(config: Config | None = None) -> Flask:
         evaluation_bp,
         evaluation_rules_bp,
         reminders_bp,
+        precheck_settings_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

@@ -165,6 +165,13 @@ PAGES = [
     Case(
         "evaluation_rules.import_file", "POST", "/evaluations/rules/import", (LOGIN, 403, 403, 422)
     ),
+    Case("precheck_settings.index", "GET", "/settings/precheck", (LOGIN, 403, 403, 200)),
+    Case(
+        "precheck_settings.switch",
+        "POST",
+        "/settings/precheck/no-such-rule/switch",
+        (LOGIN, 403, 403, 302),
+    ),
     Case("reminders.index", "GET", "/reminders", (LOGIN, 403, 403, 200)),
     Case("reminders.resend", "POST", "/reminders/999999/resend", (LOGIN, 403, 403, 404)),
     Case("reminders.robots", "GET", "/reminders/robots", (LOGIN, 403, 403, 200)),

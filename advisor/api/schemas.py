@@ -14,6 +14,7 @@ from advisor.db import Page
 from advisor.directory.models import Advisor, School
 from advisor.directory.queries import Serving
 from advisor.ledger.models import LedgerEntry
+from advisor.precheck import services as precheck
 from advisor.reviews import services as reviews
 from advisor.reviews.models import Review
 
@@ -112,7 +113,12 @@ def contract_json(
         }
         for v in contract.versions
     ]
-    body["precheck"] = []
+    numbers = {v.id: v.number for v in contract.versions}
+    body["precheck"] = [
+        precheck.hit_json(hit, numbers.get(version_id, 0))
+        for version_id, hits in precheck.hits_by_version(session, contract).items()
+        for hit in hits
+    ]
     body["reviews"] = [review_json(r) for r in reviews.issued_reviews(session, contract)]
     body["history"] = [
         {

@@ -30,6 +30,7 @@ from advisor.contracts.models import (
     PageText,
     Status,
 )
+from advisor.contracts.signals import version_added
 from advisor.contracts.workflow import OPEN, Action, next_status, roles_for
 from advisor.directory.models import (
     Absence,
@@ -316,6 +317,10 @@ def add_version(
     )
     contract.search_text = "\n".join([contract.title, contract.counterparty, *found.pages]).lower()
     session.flush()
+    if not is_signed:
+        version_added.send(
+            None, session=session, contract=contract, version=version, pages=list(found.pages)
+        )
     return version
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import queries as contract_queries
-from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.models import Contract, ContractVersion, PageText
 from advisor.contracts.views import (
     DETAIL_PANELS,
     file_in_use,
@@ -23,6 +24,9 @@ from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
 from advisor.forms import act, error_text, form_error_text
+from advisor.precheck import engine
+from advisor.precheck import services as precheck
+from advisor.precheck.models import PrecheckHit
 from advisor.reviews import services
 from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
 from advisor.reviews.labels import (
@@ -136,9 +140,33 @@ def _form_from_draft(contract: Contract) -> ReviewForm:
     return form
 
 
+def highlighted(hits: list[PrecheckHit]) -> list[tuple[PrecheckHit, str, str, str]]:
+    """Each hit with the text just before and after its excerpt on its page."""
+    wanted = {(h.version_id, h.page) for h in hits if h.page is not None}
+    pages: dict[tuple[int, int | None], str] = {}
+    for version_id in {key[0] for key in wanted}:
+        for t in db.session.scalars(sa.select(PageText).where(PageText.version_id == version_id)):
+            if (t.version_id, t.page) in wanted:
+                pages[(t.version_id, t.page)] = t.text
+    shown = []
+    for hit in hits:
+        text = pages.get((hit.version_id, hit.page), "")
+        if hit.start is None or hit.end is None or not text:
+            shown.append((hit, "", hit.excerpt, ""))
+            continue
+        before = text[max(0, hit.start - CONTEXT) : hit.start]
+        after = text[hit.end : hit.end + CONTEXT]
+        shown.append((hit, before, text[hit.start : hit.end], after))
+    return shown
+
+
+CONTEXT = 40
+
+
 def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
     earlier = services.last_return(db.session, contract)
     latest = contract.versions[-1]
+    hits = precheck.hits_for(db.session, contract)
     return render_template(
         "reviews/form.html",
         contract=contract,
@@ -148,6 +176,8 @@ def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
         earlier_version=db.session.get(ContractVersion, earlier.version_id) if earlier else None,
         dimensions=DIMENSION_LABELS,
         severities=SEVERITY_LABELS,
+        hits=highlighted(hits),
+        hit_message=lambda hit: engine.message(precheck.as_engine_hit(hit)),
     ), status
 
 
@@ -176,6 +206,13 @@ def review(contract_id: int) -> Any:
         for data in kept:
             form.findings.append_entry(data)
         return _render(contract, form)
+    if action.startswith("dismiss-") and action.removeprefix("dismiss-").isdigit():
+        return _dismiss(contract, form, int(action.removeprefix("dismiss-")))
+    taken = None
+    if action.startswith("take-") and action.removeprefix("take-").isdigit():
+        taken = precheck.get_hit(db.session, contract, int(action.removeprefix("take-")))
+        form.findings.append_entry(finding_from_hit(taken))
+        action = "save"
     if not form.validate_on_submit():
         return _render(contract, form, 422)
     data = review_data(form)
@@ -192,9 +229,18 @@ def review(contract_id: int) -> Any:
                 lock_version=lock,
             )
         else:
-            services.save_draft(
+            draft = services.save_draft(
                 db.session, actor=user(), contract=contract, data=data, now=utcnow()
             )
+            if taken is not None:
+                precheck.mark_taken(
+                    db.session,
+                    actor=user(),
+                    contract=contract,
+                    hit=taken,
+                    finding_id=draft.findings[-1].id if draft.findings else None,
+                    now=utcnow(),
+                )
         db.session.commit()
     except AppError as error:
         db.session.rollback()
@@ -212,8 +258,46 @@ def review(contract_id: int) -> Any:
         )
         flash(message, "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id))
-    flash(_("Draft saved."), "success")
+    flash(
+        _("Taken into the review as a finding; draft saved.") if taken else _("Draft saved."),
+        "success",
+    )
     return redirect(url_for("reviews.review", contract_id=contract.id))
+
+
+def finding_from_hit(hit: PrecheckHit) -> dict[str, str]:
+    """A finding pre-filled from a pre-check hit: the rule's dimension, the hit's severity,
+    the excerpt as the clause, the message as the problem, the rule's suggestion and basis."""
+    rule = engine.RULES.get(hit.rule)
+    return {
+        "dimension": rule.dimension if rule else "legality",
+        "severity": hit.severity if hit.severity in ("low", "medium", "high") else "medium",
+        "clause": hit.excerpt[:200],
+        "problem": engine.message(precheck.as_engine_hit(hit)),
+        "suggestion": _(rule.suggestion) if rule and rule.suggestion else "",
+        "legal_basis": rule.basis if rule else "",
+    }
+
+
+def _dismiss(contract: Contract, form: ReviewForm, hit_id: int) -> Any:
+    """Dismiss a hit with its reason; the review form comes back as it was typed."""
+    hit = precheck.get_hit(db.session, contract, hit_id)
+    try:
+        precheck.dismiss(
+            db.session,
+            actor=user(),
+            contract=contract,
+            hit=hit,
+            reason=request.form.get(f"dismiss-reason-{hit_id}", ""),
+            now=utcnow(),
+        )
+        db.session.commit()
+    except AppError as error:
+        db.session.rollback()
+        flash(error_text(error), "danger")
+        return _render(contract, form, error.status)
+    flash(_("Dismissed; the reason is kept."), "success")
+    return _render(contract, form)
 
 
 def _letter_review(contract: Contract) -> Review:

@@ -1,0 +1,85 @@
+"""The bureau's pre-check page: every rule with how often it hit and how often advisors
+took or dismissed its hits, and a switch to turn a noisy rule off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from advisor.accounts.models import Role, User
+from advisor.auth import protect, require, user
+from advisor.contracts.models import Contract
+from advisor.contracts.queries import version_text
+from advisor.contracts.views import DETAIL_PANELS
+from advisor.db import utcnow
+from advisor.extensions import db
+from advisor.forms import act
+from advisor.precheck import engine, services
+from advisor.precheck.models import PrecheckHit
+
+bp = Blueprint("precheck_settings", __name__, url_prefix="/settings/precheck")
+protect(bp)
+
+
+@bp.get("")
+@require(Role.BUREAU)
+def index() -> Any:
+    """The rules, their counts and their switches."""
+    return render_template(
+        "precheck/rules.html",
+        rules=list(engine.RULES.values()),
+        off=services.disabled_rules(db.session),
+        counts=services.rule_counts(db.session),
+    )
+
+
+@bp.post("/<path:rule>/switch")
+@require(Role.BUREAU)
+def switch(rule: str) -> Any:
+    """Switch a rule off or on for the versions uploaded from now on."""
+    enabled = request.form.get("enabled") == "1"
+    act(
+        lambda: services.set_enabled(
+            db.session, actor=user(), rule=rule, enabled=enabled, now=utcnow()
+        ),
+        _("Saved; versions uploaded from now on follow it."),
+    )
+    return redirect(url_for("precheck_settings.index"))
+
+
+def marked_pages(texts: list[str], hits: list[PrecheckHit]) -> list[list[tuple[str, bool]]]:
+    """Each page's text cut into (piece, marked) around the hits' excerpts, overlaps merged."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for hit in hits:
+        if hit.page is not None and hit.start is not None and hit.end is not None:
+            spans.setdefault(hit.page, []).append((hit.start, hit.end))
+    pages = []
+    for number, text in enumerate(texts, start=1):
+        pieces: list[tuple[str, bool]] = []
+        at = 0
+        for start, end in sorted(spans.get(number, [])):
+            start, end = max(start, at), min(end, len(text))
+            if start >= end:
+                continue
+            pieces += [(text[at:start], False), (text[start:end], True)]
+            at = end
+        pieces.append((text[at:], False))
+        pages.append(pieces)
+    return pages
+
+
+def precheck_panel(contract: Contract, viewer: User) -> dict[str, Any]:
+    """The latest version's text with the pre-check hits marked, for advisors and the bureau."""
+    if viewer.is_school:
+        return {}
+    hits = services.hits_for(db.session, contract)
+    latest = contract.versions[-1] if contract.versions else None
+    if latest is None or not hits:
+        return {}
+    texts = version_text(db.session, latest)
+    return {"marked_texts": marked_pages(texts, hits), "precheck_hits": hits}
+
+
+DETAIL_PANELS.append(precheck_panel)
