@@ -46,13 +46,13 @@ class Reminder(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    key: Mapped[str] = mapped_column(sa.String(255), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     channel: Mapped[str] = mapped_column(sa.String(10))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     webhook_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhook.id"))
     subject: Mapped[str] = mapped_column(sa.String(40))  # e.g. "contract:12", "school:3"
-    occasion: Mapped[str] = mapped_column(sa.String(20))  # e.g. "2026-03-02", "2026-W10"
+    occasion: Mapped[str] = mapped_column(sa.String(80))  # e.g. "2026-03-02", "2026-W10"
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     link: Mapped[str] = mapped_column(sa.String(200), default="")
     due_at: Mapped[datetime]

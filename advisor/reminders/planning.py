@@ -28,6 +28,7 @@ the bureau's and that school's reminders.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -54,6 +55,7 @@ from advisor.reminders.models import Reminder, Webhook
 from advisor.workdays import BureauCalendar, add_working_days, is_working_day, working_days_between
 
 OPEN = (Status.SUBMITTED.value, Status.IN_REVIEW.value)
+KEY_LENGTH = 255
 AHEAD_DAYS = 30
 RETURN_WAIT_DAYS = 3
 LIST_MAX = 10
@@ -196,8 +198,12 @@ def _store(
 
 
 def _complete(row: dict[str, Any]) -> dict[str, Any]:
-    """Every column for the multi-row insert (each row must name the same columns)."""
-    return {"user_id": None, "webhook_id": None, **row}
+    """Every column for the multi-row insert (each row must name the same columns); a key
+    too long for its column keeps its start and a digest of the whole."""
+    key = row["key"]
+    if len(key) > KEY_LENGTH:
+        key = key[: KEY_LENGTH - 41] + "#" + hashlib.sha1(key.encode()).hexdigest()
+    return {"user_id": None, "webhook_id": None, **row, "key": key}
 
 
 # --- what each kind finds ---------------------------------------------------------------
