@@ -4,13 +4,14 @@ the text helpers they share (page offsets, sentences, clause segments, amounts, 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from itertools import accumulate
 
-from advisor.amounts import find_capitals, find_figures
+from advisor.amounts import Found, find_capitals, find_figures
 
 PAGE_BREAK = "\n\f\n"
 
@@ -128,17 +129,34 @@ class Money:
     amount: Decimal
 
 
-def money_in(text: str, start: int = 0, end: int | None = None) -> list[Money]:
-    """Every sum of money in ``text[start:end]``, in capitals or in figures, in order.
+@lru_cache(maxsize=8)
+def scan_amounts(text: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
+    """The capital amounts and the figures of ``text``, found once per text: several
+    rules read them and the scan is the slowest step of a run."""
+    return tuple(find_capitals(text)), tuple(find_figures(text))
 
-    A capital amount and its figure in brackets are two sums of the same value.
-    """
-    part = text[start:end]
-    found = [
-        Money(start + f.start, start + f.end, f.amount)
-        for f in (*find_capitals(part), *find_figures(part))
-    ]
-    return sorted(found, key=lambda money: money.start)
+
+@lru_cache(maxsize=8)
+def _money(text: str) -> tuple[tuple[int, ...], tuple[Money, ...]]:
+    capitals, figures = scan_amounts(text)
+    found = sorted((Money(*f) for f in (*capitals, *figures)), key=lambda money: money.start)
+    return tuple(money.start for money in found), tuple(found)
+
+
+def forget_texts() -> None:
+    """Drop the amounts kept from earlier texts (``run`` starts with this, so a text's
+    scan is shared by the rules of one run and no longer)."""
+    scan_amounts.cache_clear()
+    _money.cache_clear()
+
+
+def money_in(text: str, start: int = 0, end: int | None = None) -> list[Money]:
+    """Every sum of money lying within ``text[start:end]``, in capitals or in figures, in
+    order. A capital amount and its figure in brackets are two sums of the same value."""
+    stop = len(text) if end is None else end
+    starts, found = _money(text)
+    first = bisect_left(starts, start)
+    return [money for money in found[first:] if money.start < stop and money.end <= stop]
 
 
 _CN_DIGITS = {

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext
 
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_nowhere, make_context
+from advisor.precheck.base import N_, Context, Hit, Rule, forget_texts, hit_nowhere, make_context
 from advisor.precheck.rules import (
     amounts,
     checklists,
@@ -86,6 +86,7 @@ def run(
     """Every hit of every enabled rule that concerns ``contract_type``, rule by rule in the
     order of ``RULES``. A document without a text layer gets that one hit and nothing else
     (or nothing at all when ``no_text_layer`` is disabled)."""
+    forget_texts()
     ctx = make_context(tuple(pages), contract_type, amount)
     if is_without_text(ctx.pages):
         return [] if NO_TEXT_LAYER.id in disabled else NO_TEXT_LAYER.check(ctx)

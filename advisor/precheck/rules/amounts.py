@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import re
 
-from advisor.amounts import Found, find_capitals, find_figures
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere, money_in
+from advisor.amounts import Found
+from advisor.precheck.base import (
+    N_,
+    Context,
+    Hit,
+    Rule,
+    hit_at,
+    hit_nowhere,
+    money_in,
+    scan_amounts,
+)
 
 # Between a capital amount and the figure after it: 壹万元整（¥10,000.00）,
 # 壹万元整（小写：¥10,000.00）, 大写：人民币壹万元整；小写：¥10,000.00, … | 小写 | …
@@ -23,8 +32,8 @@ _FIGURE_THEN_CAPITAL = re.compile(
 
 def check_amount_mismatch(ctx: Context) -> list[Hit]:
     text = ctx.text
-    figures = {found.start: found for found in find_figures(text)}
-    capitals = find_capitals(text)
+    capitals, found_figures = scan_amounts(text)
+    figures = {found.start: found for found in found_figures}
     capital_starts = {found.start: found for found in capitals}
     hits = []
     for capital in capitals:
