@@ -7,8 +7,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from itertools import accumulate
 
 from advisor.amounts import Found, find_capitals, find_figures
@@ -16,7 +16,7 @@ from advisor.amounts import Found, find_capitals, find_figures
 PAGE_BREAK = "\n\f\n"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name Babel extracts
+def N_(message: str) -> str:
     """Mark a message for extraction; it is translated when shown (see ``engine.message``)."""
     return message
 
@@ -83,9 +83,9 @@ _SEGMENT_END = re.compile(r"[，,、：:]")
 _TRIM = " \t\u3000\n\f|｜"
 
 
-def spans(text: str, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[
-    tuple[int, int]
-]:
+def spans(
+    text: str, pattern: re.Pattern[str], start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int]]:
     """The stretches of ``text[start:end]`` between matches of ``pattern``, trimmed of
     spaces and table bars; empty stretches are skipped."""
     stop = len(text) if end is None else end

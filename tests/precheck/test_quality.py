@@ -17,7 +17,11 @@ def test_precision_and_recall_on_the_corpus() -> None:
         if tally.positives and min(tally.precision, tally.recall) < THRESHOLD
     ]
     # A rule without positives must still not fire.
-    noisy = [rule for rule, tally in quality.rules.items() if not tally.positives and tally.false_positives]
+    noisy = [
+        rule
+        for rule, tally in quality.rules.items()
+        if not tally.positives and tally.false_positives
+    ]
     overall = min(quality.overall.precision, quality.overall.recall)
     assert not low and not noisy and overall >= THRESHOLD, (
         f"below {THRESHOLD}: {low + noisy or 'overall'}\n{table(quality)}\nmisclassified:\n  "

@@ -10,10 +10,14 @@ import pytest
 from advisor.precheck import RULES, Hit, message, run
 from advisor.precheck.base import make_context
 
-SIGNATURES = "\n甲方（盖章）：乌苏市第一中学\n乙方（盖章）：新疆某某科技有限公司\n日期：2025年　月　日\n"
+SIGNATURES = (
+    "\n甲方（盖章）：乌苏市第一中学\n乙方（盖章）：新疆某某科技有限公司\n日期：2025年　月　日\n"
+)
 
 
-def check(rule: str, *pages: str, contract_type: str = "procurement", amount: str | None = None) -> list[Hit]:
+def check(
+    rule: str, *pages: str, contract_type: str = "procurement", amount: str | None = None
+) -> list[Hit]:
     """The rule's hits, each checked to quote its page at its offsets."""
     ctx = make_context(tuple(pages), contract_type, Decimal(amount) if amount else None)
     hits = RULES[rule].check(ctx)
@@ -71,8 +75,13 @@ def test_a_page_with_text_is_read() -> None:
 
 def test_disabled_rules_and_other_types_are_skipped() -> None:
     text = "甲方将食堂交由乙方承包经营，承包期限为一年，自2025年9月1日起至2026年8月31日止。"
-    assert any(h.rule == "catering_outsourced" for h in run([text], contract_type="catering", amount=None))
-    assert not any(h.rule == "catering_outsourced" for h in run([text], contract_type="procurement", amount=None))
+    assert any(
+        h.rule == "catering_outsourced" for h in run([text], contract_type="catering", amount=None)
+    )
+    assert not any(
+        h.rule == "catering_outsourced"
+        for h in run([text], contract_type="procurement", amount=None)
+    )
     hits = run([text], contract_type="catering", amount=None, disabled={"catering_outsourced"})
     assert not any(h.rule == "catering_outsourced" for h in hits)
 
@@ -110,7 +119,9 @@ def test_parties_named_with_addresses() -> None:
 def test_parties_missing() -> None:
     no_address = "甲方：乌苏市第一中学\n乙方：乌苏市清馨洗涤服务有限公司\n" + SIGNATURES
     assert [h.page for h in check("missing_clause:parties", no_address)] == [None]
-    only_one = "甲方：乌苏市第四中学\n地址：东风路88号\n\n一、采购内容\n乙方供应图书4,000册。" + SIGNATURES
+    only_one = (
+        "甲方：乌苏市第四中学\n地址：东风路88号\n\n一、采购内容\n乙方供应图书4,000册。" + SIGNATURES
+    )
     assert len(check("missing_clause:parties", only_one)) == 1
     anonymous = "捐赠方：爱心人士（本人要求不公开姓名）\n受赠方：乌苏市石桥乡中心学校\n受赠方地址：学校路1号\n"
     assert excerpts("missing_clause:parties", anonymous) == ["爱心人士（本人要求不公开姓名）"]
@@ -125,7 +136,11 @@ def test_subject() -> None:
     assert check("missing_clause:subject", generic) == []
     labelled = "爱心捐赠协议书\n一、捐赠物品：全新儿童羽绒服200件。\n"
     assert check("missing_clause:subject", labelled) == []
-    vague = "合作协议\n甲乙双方就合作事宜达成如下协议：\n一、合作方式\n甲方提供教室，乙方派出教师。\n"
+    heading = "捐赠协议\n一、捐赠财产\n捐赠人向受赠人捐赠台式计算机30台。\n"
+    assert check("missing_clause:subject", heading) == []
+    vague = (
+        "合作协议\n甲乙双方就合作事宜达成如下协议：\n一、合作方式\n甲方提供教室，乙方派出教师。\n"
+    )
     assert len(check("missing_clause:subject", vague)) == 1
     annex = "采购合同\n一、采购内容\n乙方按照本合同附件《采购清单》向甲方供应货物。货物的名称、数量均以附件为准。\n"
     assert len(check("missing_clause:subject", annex)) == 1
@@ -146,6 +161,8 @@ def test_quantity() -> None:
         "乙方住所：经三路21号。本合同一式四份，甲方三份，乙方一份。逾期的每次扣减服务费。"
     )
     assert len(check("missing_clause:quantity", near)) == 1
+    ratio = "乙方每车配备驾驶人一名和随车照管人员一名。乘车学生名单由甲方提供。"
+    assert len(check("missing_clause:quantity", ratio)) == 1
     annex = "货物的名称、规格型号、数量（200台以内）均以附件为准。"
     assert len(check("missing_clause:quantity", annex)) == 1
 
@@ -153,7 +170,9 @@ def test_quantity() -> None:
 def test_quality() -> None:
     assert check("missing_clause:quality", "钢琴符合GB/T 10159-2015《钢琴》的要求。") == []
     assert check("missing_clause:quality", "三、保洁标准\n卫生间每日4次。") == []
-    assert check("missing_clause:quality", "甲方保证租赁物在交付时结构安全，具备正常使用条件。") == []
+    assert (
+        check("missing_clause:quality", "甲方保证租赁物在交付时结构安全，具备正常使用条件。") == []
+    )
     bare = "LED教室灯480盏。安装完成后逐间通电试亮，甲方清点数量后签字确认。整机保修一年。"
     assert len(check("missing_clause:quality", bare)) == 1
     annex = "货物的名称、规格型号及质量要求均以附件为准。"
@@ -177,6 +196,10 @@ def test_performance() -> None:
         "甲方在验收合格并收到发票后15个工作日内付款。整机保修三年，保修期内上门维修，24小时内到场。"
     )
     assert len(check("missing_clause:performance", payment_only)) == 1
+    on_site = "乙方向甲方派驻保安员4名。服务期限自2025年9月1日起至2026年8月31日止。"
+    assert check("missing_clause:performance", on_site) == []
+    vague_date = "活动具体日期视天气情况另行通知。交通由乙方负责。"
+    assert check("missing_clause:performance", vague_date) == []
     no_place = "乙方应于2025年9月1日前交货。"
     assert len(check("missing_clause:performance", no_place)) == 1
 
@@ -184,12 +207,16 @@ def test_performance() -> None:
 def test_breach_liability() -> None:
     assert check("missing_clause:breach_liability", "乙方逾期交货的，按日支付违约金。") == []
     assert check("missing_clause:breach_liability", "设备不符合约定的，乙方负责更换。") == []
-    warranty = "工程内容：更换阀门井8座。本工程保修期为2个采暖期，保修期内出现渗漏的，承包人到场处理。"
+    warranty = (
+        "工程内容：更换阀门井8座。本工程保修期为2个采暖期，保修期内出现渗漏的，承包人到场处理。"
+    )
     assert len(check("missing_clause:breach_liability", warranty)) == 1
 
 
 def test_dispute_resolution() -> None:
-    assert check("missing_clause:dispute_resolution", "协商不成的，向乌苏市人民法院提起诉讼。") == []
+    assert (
+        check("missing_clause:dispute_resolution", "协商不成的，向乌苏市人民法院提起诉讼。") == []
+    )
     assert check("missing_clause:dispute_resolution", "提交当地仲裁机构仲裁。") == []
     none = "本合同一式二份，自双方签字盖章之日起生效。乙方承担诉讼费以外的费用。"
     assert len(check("missing_clause:dispute_resolution", none)) == 1
@@ -240,7 +267,10 @@ def test_amount_differs_from_submission() -> None:
 
 
 def test_blanks_in_the_body() -> None:
-    text = "合同编号：WSEZ-2025-＿＿\n开户行：（　　　　）\n联系人：____\n签订日期：2025年8月　日\n" + SIGNATURES
+    text = (
+        "合同编号：WSEZ-2025-＿＿\n开户行：（　　　　）\n联系人：____\n签订日期：2025年8月　日\n"
+        + SIGNATURES
+    )
     assert excerpts("blank_field", text) == ["＿＿", "（　　　　）", "____", "2025年8月　日"]
     assert excerpts("blank_field", "本合同由XX学校签订。") == ["XX"]
 
@@ -292,7 +322,11 @@ def test_arbitration_or_litigation() -> None:
 
 
 def test_arbitration_without_a_commission() -> None:
-    for unnamed in ("提交保险单载明的仲裁机构仲裁。", "提交当地仲裁机构仲裁。", "提交甲方所在地仲裁委员会仲裁。"):
+    for unnamed in (
+        "提交保险单载明的仲裁机构仲裁。",
+        "提交当地仲裁机构仲裁。",
+        "提交甲方所在地仲裁委员会仲裁。",
+    ):
         assert len(check("arbitration_no_commission", "协商不成的，" + unnamed)) == 1
     both = "协商不成的，可以提请仲裁，也可以向人民法院提起诉讼。"
     assert len(check("arbitration_no_commission", both)) == 1
@@ -309,7 +343,9 @@ def test_penalty_over_30_percent() -> None:
     assert len(check("penalty_over_30_percent", "乙方应按合同总价的50%向甲方支付违约金。")) == 1
     capped = "每逾期一日按合同总价的1%支付违约金，违约金总额以合同总价的50%为限。"
     assert len(check("penalty_over_30_percent", capped)) == 1
-    as_sum = "合同金额人民币壹拾伍万元整（¥150,000.00）。乙方应支付违约金人民币陆万元整（¥60,000.00）。"
+    as_sum = (
+        "合同金额人民币壹拾伍万元整（¥150,000.00）。乙方应支付违约金人民币陆万元整（¥60,000.00）。"
+    )
     [hit] = check("penalty_over_30_percent", as_sum)
     assert hit.params["percent"] == "40"
     assert len(check("penalty_over_30_percent", "违约金为合同总价的百分之三十五。")) == 1
@@ -344,11 +380,18 @@ def test_deposit_over_20_percent() -> None:
 
 def test_performance_bond_over_10_percent() -> None:
     assert len(check("procurement_bond_over_10_percent", "缴纳合同金额的15%作为履约保证金。")) == 1
-    as_sum = "合同价款为人民币叁拾万元整（¥300,000.00）。缴纳履约保证金人民币陆万元整（¥60,000.00）。"
+    as_sum = (
+        "合同价款为人民币叁拾万元整（¥300,000.00）。缴纳履约保证金人民币陆万元整（¥60,000.00）。"
+    )
     assert len(check("procurement_bond_over_10_percent", as_sum, amount="300000")) == 1
-    exact = "履约保证金人民币柒仟伍佰元整（¥7,500.00），即合同金额上限的10%。质量保证金为合同价款的3%。"
+    exact = (
+        "履约保证金人民币柒仟伍佰元整（¥7,500.00），即合同金额上限的10%。质量保证金为合同价款的3%。"
+    )
     assert check("procurement_bond_over_10_percent", exact) == []
-    assert check("procurement_bond_over_10_percent", "质量保证金为合同价款的15%。押金为租金的20%。") == []
+    assert (
+        check("procurement_bond_over_10_percent", "质量保证金为合同价款的15%。押金为租金的20%。")
+        == []
+    )
     penalty = "乙方应支付违约金人民币陆万元整（¥60,000.00），甲方有权从履约保证金中直接扣除。"
     assert check("procurement_bond_over_10_percent", penalty, amount="168000") == []
 
@@ -371,7 +414,11 @@ def test_lease_over_20_years(text: str, years: str) -> None:
 
 
 def test_lease_of_20_years_or_less() -> None:
-    for text in ("租赁期限为二十年（2025-04-01至2045-03-31）。", "租赁期限为一年。", "租赁期满，本合同终止。"):
+    for text in (
+        "租赁期限为二十年（2025-04-01至2045-03-31）。",
+        "租赁期限为一年。",
+        "租赁期满，本合同终止。",
+    ):
         assert check("lease_over_20_years", text, contract_type="lease") == []
     assert check("lease_over_20_years", "租赁期自2025年4月1日起至2045年3月31日止。") == []
     assert RULES["lease_over_20_years"].contract_types == ("lease",)
@@ -379,7 +426,11 @@ def test_lease_of_20_years_or_less() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["本合同自动续期五年。", "期满未书面提出不续保的，保险人自动续保一年。", "合同期满自动顺延一年。"],
+    [
+        "本合同自动续期五年。",
+        "期满未书面提出不续保的，保险人自动续保一年。",
+        "合同期满自动顺延一年。",
+    ],
 )
 def test_auto_renewal(text: str) -> None:
     assert len(check("auto_renewal", text)) == 1
@@ -463,9 +514,13 @@ def test_uniform_standards() -> None:
     assert check("uniform_missing_standard", full, contract_type="uniform") == []
     spaced = "符合GB/T 31888、GB 18401 和 ＧＢ 31701。"
     assert check("uniform_missing_standard", spaced, contract_type="uniform") == []
-    [hit] = check("uniform_missing_standard", "符合GB/T 31888-2015和GB 31701-2015。", contract_type="uniform")
+    [hit] = check(
+        "uniform_missing_standard", "符合GB/T 31888-2015和GB 31701-2015。", contract_type="uniform"
+    )
     assert hit.params == {"missing": "GB 18401"}
-    assert len(check("uniform_missing_standard", "符合国家相关标准。", contract_type="uniform")) == 1
+    assert (
+        len(check("uniform_missing_standard", "符合国家相关标准。", contract_type="uniform")) == 1
+    )
 
 
 def test_school_bus_safety_letter() -> None:

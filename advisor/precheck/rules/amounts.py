@@ -43,10 +43,11 @@ def check_amount_mismatch(ctx: Context) -> list[Hit]:
             hits.append(_mismatch(ctx, capital.start, figure.end, capital, figure))
     for figure in figures.values():
         between = _FIGURE_THEN_CAPITAL.match(text, figure.end)
-        capital = capital_starts.get(between.end()) if between else None
-        if between and between.end() > figure.end and capital:
-            if capital.amount != figure.amount:
-                hits.append(_mismatch(ctx, figure.start, capital.end, capital, figure))
+        if not between or between.end() == figure.end:
+            continue
+        following = capital_starts.get(between.end())
+        if following and following.amount != figure.amount:
+            hits.append(_mismatch(ctx, figure.start, following.end, following, figure))
     return sorted(hits, key=lambda hit: (hit.page or 0, hit.start or 0))
 
 

@@ -64,7 +64,8 @@ UNIFORM_MISSING_STANDARD = Rule(
         "in the quality clause."
     ),
     basis="《中小学生校服》（GB/T 31888）、《国家纺织产品基本安全技术规范》（GB 18401）、"
-    "《婴幼儿及儿童纺织产品安全技术规范》（GB 31701）；教育部等四部门《关于进一步加强中小学生校服管理工作的意见》",
+    "《婴幼儿及儿童纺织产品安全技术规范》（GB 31701）；"
+    "教育部等四部门《关于进一步加强中小学生校服管理工作的意见》",
     contract_types=("uniform",),
     check=check_uniform_missing_standard,
 )

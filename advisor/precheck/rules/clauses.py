@@ -32,7 +32,8 @@ def _han(text: str) -> int:
 # --- parties ---------------------------------------------------------------------------------
 
 _PARTY_LINE = re.compile(
-    rf"^[ \t\u3000]*{PARTY}(?:[（(][^）)\n]{{0,12}}[）)])?[ \t\u3000]*[:：][ \t\u3000]*(?P<name>[^\n]*)",
+    rf"^[ \t\u3000]*{PARTY}(?:[（(][^）)\n]{{0,12}}[）)])?[ \t\u3000]*[:：][ \t\u3000]*"
+    r"(?P<name>[^\n]*)",
     re.MULTILINE,
 )
 _NAME_END = re.compile(r"[，,；;（(\t\u3000]|\s{2,}|地址|住所")
@@ -70,8 +71,9 @@ _GENERIC_TITLE = re.compile(
 _SUBJECT_LABEL = re.compile(
     r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+条|\d+(?:\.\d+)*\.?"
     r"|[（(][一二三四五六七八九十\d]+[）)])?[ \t\u3000]*"
-    r"(?P<label>[^\s\u3000：:。，,；]{0,8}?(?:内容|标的物?|范围|对象|货物|物品|产品|品名|名称|清单"
-    r"|租赁物|租赁房屋|租赁土地|租赁场地|(?:服务|采购|工程)项目))[ \t\u3000]*(?:[:：](?P<rest>[^\n]*))?$",
+    r"(?P<label>[^\s\u3000：:。，,；]{0,8}?(?:内容|标的物?|范围|对象|货物|物品|财产|设备|产品|品名"
+    r"|名称|清单|租赁物|租赁房屋|租赁土地|租赁场地|(?:服务|采购|工程)项目))[ \t\u3000]*"
+    r"(?:[:：](?P<rest>[^\n]*))?$",
     re.MULTILINE,
 )
 _GENERIC_CONTENT = re.compile(
@@ -110,7 +112,8 @@ def check_subject(ctx: Context) -> list[Hit]:
 # --- quantity --------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    r"(?<![第\d.A-Za-z])(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)[ \t\u3000]*"
+    r"(?<![第\d.A-Za-z])(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"[ \t\u3000]*"
     r"(?:余|多)?(?P<unit>平方米|立方米|延长米|千克|公斤|课时|学时|㎡|m²|台|套|件|张|把|个|盏|辆|册"
     r"|本|支|箱|盒|面|只|条|块|组|副|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|人|名|位|次|场|节|份|袋|桶"
     r"|项|片|批|处|眼)"
@@ -137,6 +140,9 @@ def _counts(text: str) -> bool:
         before = text[max(0, match.start() - 6) : match.start()]
         if _MINIMUM.search(before):
             continue
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n")
+        if "每" in text[clause_start + 1 : match.start()]:
+            continue  # 每车配备驾驶人一名: a ratio, not the quantity
         if unit == "份" and _COPIES.search(before):
             continue
         line_start = text.rfind("\n", 0, match.start()) + 1
@@ -204,7 +210,9 @@ def check_price(ctx: Context) -> list[Hit]:
     """A price, a unit price, a fee, or for a gift the value of what is given."""
     stated = _stated(ctx.text)
     for money in money_in(stated):
-        clause = _CLAUSE.search(stated, max(stated.rfind(m, 0, money.start) for m in "，,。；;\n") + 1)
+        clause = _CLAUSE.search(
+            stated, max(stated.rfind(m, 0, money.start) for m in "，,。；;\n") + 1
+        )
         if clause is None or not _NOT_PRICE.search(clause.group()):
             return []
     return [hit_nowhere(PRICE)]
@@ -219,6 +227,7 @@ _OTHER_DUTY = re.compile(
 _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|运抵|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
+    r"|日期|时间|服务|进行"
 )
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _TIME = re.compile(
@@ -229,6 +238,7 @@ _PERIOD = re.compile(rf"{_DATE}[^。；\n]{{0,20}}(?:至|到|—|-)\s*\d{{4}}\s*
 _PLACE = re.compile(
     r"地点|送至|送到|送达|运抵|运至|位于|校内|现场|上门|驻场|移交|方式|在甲方|到甲方|至甲方"
     r"|甲方指定|交付[甲乙]方|向[甲乙]方(?:交付|移交)|理赔|给付保险金|负责赔偿|线路"
+    r"|派驻|进场|驻校|负责|提供"
 )
 
 
@@ -239,9 +249,7 @@ def _performance_sentences(text: str) -> list[str]:
 def check_performance(ctx: Context) -> list[Hit]:
     """The time or period of the characteristic performance, and its place or manner."""
     chosen = _performance_sentences(ctx.text)
-    timed = any(
-        _PERIOD.search(s) or (_PERFORMANCE.search(s) and _TIME.search(s)) for s in chosen
-    )
+    timed = any(_PERIOD.search(s) or (_PERFORMANCE.search(s) and _TIME.search(s)) for s in chosen)
     placed = any(_PLACE.search(s) for s in chosen)
     if timed and placed:
         return []
@@ -254,9 +262,7 @@ _LIABILITY = re.compile(
     r"违约金|违约责任|赔偿|双倍返还|无权(?:要求|请求)返还定金|定金罚则|有权解除|扣减|扣除|罚款"
     r"|(?:不符合|不合格|质量问题|损坏)[^。；]{0,30}(?:更换|调换|退换|退货|重作|返工|返修|修复|修理|重印|重洗)"
 )
-_DISPUTE = re.compile(
-    r"仲裁|诉讼(?!费)|起诉|法院|管辖|争议[^。；]{0,20}(?:协商|调解)"
-)
+_DISPUTE = re.compile(r"仲裁|诉讼(?!费)|起诉|法院|管辖|争议[^。；]{0,20}(?:协商|调解)")
 
 
 def check_breach_liability(ctx: Context) -> list[Hit]:

@@ -8,7 +8,9 @@ import re
 from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, paragraphs, segments
 
 # Arbitration chosen as a way of resolving disputes, not an award mentioned in passing.
-_ARBITRATION = re.compile(r"(?:申请|提交|提请|提起|交由|交付|由|向|通过)[^。；\n]{0,30}仲裁(?!裁决|庭)|仲裁解决")
+_ARBITRATION = re.compile(
+    r"(?:申请|提交|提请|提起|交由|交付|由|向|通过)[^。；\n]{0,30}仲裁(?!裁决|庭)|仲裁解决"
+)
 _LITIGATION = re.compile(r"起诉|诉讼(?!费)|人民法院|法院管辖|管辖法院")
 # A court named only to enforce or set aside an award is not litigation.
 _ABOUT_AWARD = re.compile(r"执行|撤销|裁决")

@@ -16,9 +16,7 @@ _EXEMPT = re.compile(
 _NO_LIABILITY = re.compile(r"不(?:承担|负)(?:[^。；，,]{0,4})责任")
 _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违反)|由[甲乙]方承担")
 # Not a party excusing itself: a ban on exclusions, force majeure, an insurer's scope of cover.
-_NOT_AN_EXEMPTION = re.compile(
-    r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金|保险责任|承保|赔付"
-)
+_NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
 
 
 def check_injury_exemption(ctx: Context) -> list[Hit]:
@@ -40,7 +38,9 @@ INJURY_EXEMPTION = Rule(
     id="injury_exemption",
     severity="high",
     dimension="legality",
-    message=N_("A party excludes its liability for personal injury (%(term)s); such a clause is void."),
+    message=N_(
+        "A party excludes its liability for personal injury (%(term)s); such a clause is void."
+    ),
     suggestion=N_(
         "Delete the exclusion; let each party answer for injury it causes, and require "
         "insurance where appropriate."

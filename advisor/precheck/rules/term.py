@@ -74,11 +74,11 @@ def check_auto_renewal(ctx: Context) -> list[Hit]:
         match = _AUTOMATIC.search(text, start, end)
         if match and _NEGATED.search(text[start : match.start()]):
             match = None
-        if match and match.group().endswith(_LOOSE):
-            if not _CONTRACT_TERM.search(text, start, end) or _NOT_THE_TERM.search(
-                text, start, end
-            ):
-                match = None
+        loose = match is not None and match.group().endswith(_LOOSE)
+        if loose and (
+            not _CONTRACT_TERM.search(text, start, end) or _NOT_THE_TERM.search(text, start, end)
+        ):
+            match = None
         match = match or _BY_SILENCE.search(text, start, end)
         if match:
             hits.append(hit_at(ctx, AUTO_RENEWAL, start, end, term=match.group()))
