@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app advisor
 CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint install install-dev translations extract-messages clean
+.PHONY: run test lint install install-dev translations extract-messages clean precheck-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ lint: install-dev
 	$(BIN)/ruff check advisor tests config.py
 	$(BIN)/ruff format --check advisor tests config.py
 	$(BIN)/mypy
+
+precheck-report: install
+	$(BIN)/python -m advisor.precheck.report
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,64 +1,78 @@
-"""TEMPORARY stand-in for the rule engine (being written on branch precheck-engine)."""
+"""The pre-check's rules registered in their order, running them over a contract's pages,
+and the message of a hit in the current language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from flask_babel import gettext
 
+from advisor.precheck.base import N_, Context, Hit, Rule, forget_texts, hit_nowhere, make_context
+from advisor.precheck.rules import (
+    amounts,
+    checklists,
+    clauses,
+    disputes,
+    drafting,
+    liability,
+    sums,
+    term,
+)
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    rule: str
-    severity: str
-    page: int | None
-    start: int | None
-    end: int | None
-    excerpt: str
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    pages: tuple[str, ...]
-    text: str
-    contract_type: str
-    amount: Decimal | None
+# A page with fewer visible characters than this carries no text layer (a scanned page
+# yields nothing, or a few stray marks such as a page number).
+MIN_PAGE_CHARACTERS = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    severity: str
-    dimension: str
-    message: str
-    suggestion: str
-    basis: str
-    check: Callable[[Context], list[Hit]]
-    contract_types: tuple[str, ...] = ()
+def is_without_text(pages: Sequence[str]) -> bool:
+    """Whether every page is empty or nearly so: a scanned document to be read by eye."""
+    return all(len("".join(page.split())) < MIN_PAGE_CHARACTERS for page in pages)
 
 
-def _blank(ctx: Context) -> list[Hit]:
-    hits = []
-    for number, page in enumerate(ctx.pages, start=1):
-        at = page.find("____")
-        if at >= 0:
-            hits.append(Hit("blank_field", "medium", number, at, at + 4, page[at : at + 4]))
-    return hits
+def _check_no_text_layer(ctx: Context) -> list[Hit]:
+    return [hit_nowhere(NO_TEXT_LAYER)] if is_without_text(ctx.pages) else []
 
 
-RULES = {
-    "blank_field": Rule(
-        "blank_field",
-        "medium",
-        "clarity",
-        "A blank is left to fill: %(excerpt)s",
-        "Fill in every blank before signing.",
-        "",
-        _blank,
-    ),
+NO_TEXT_LAYER = Rule(
+    id="no_text_layer",
+    severity="high",
+    dimension="operability",
+    message=N_("The document has no text layer (a scan): the pre-check could not read it."),
+    suggestion=N_("Review the scanned pages by eye, or ask the school for a text version."),
+    basis="扫描件无文字层，须人工逐页审阅",
+    check=_check_no_text_layer,
+)
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        NO_TEXT_LAYER,
+        clauses.PARTIES,
+        clauses.SUBJECT,
+        clauses.QUANTITY,
+        clauses.QUALITY,
+        clauses.PRICE,
+        clauses.PERFORMANCE,
+        clauses.BREACH_LIABILITY,
+        clauses.DISPUTE_RESOLUTION,
+        amounts.AMOUNT_MISMATCH,
+        amounts.AMOUNT_DIFFERS_FROM_SUBMISSION,
+        drafting.BLANK_FIELD,
+        disputes.ARBITRATION_AND_LITIGATION,
+        disputes.ARBITRATION_NO_COMMISSION,
+        sums.PENALTY_OVER_30_PERCENT,
+        sums.DEPOSIT_OVER_20_PERCENT,
+        sums.PROCUREMENT_BOND_OVER_10_PERCENT,
+        term.LEASE_OVER_20_YEARS,
+        term.AUTO_RENEWAL,
+        liability.INJURY_EXEMPTION,
+        drafting.VAGUE_PERFORMANCE_TIME,
+        drafting.NO_SIGNATURE_BLOCK,
+        checklists.UNIFORM_MISSING_STANDARD,
+        checklists.SCHOOL_BUS_NO_SAFETY_LETTER,
+        checklists.CATERING_OUTSOURCED,
+    )
 }
 
 
@@ -69,12 +83,23 @@ def run(
     amount: Decimal | None,
     disabled: Collection[str] = (),
 ) -> list[Hit]:
-    if not "".join(pages).strip():
-        return [Hit("no_text_layer", "high", None, None, None, "")]
-    ctx = Context(tuple(pages), "\n\f\n".join(pages), contract_type, amount)
-    return [h for r in RULES.values() if r.id not in disabled for h in r.check(ctx)]
+    """Every hit of every enabled rule that concerns ``contract_type``, rule by rule in the
+    order of ``RULES``. A document without a text layer gets that one hit and nothing else
+    (or nothing at all when ``no_text_layer`` is disabled)."""
+    forget_texts()
+    ctx = make_context(tuple(pages), contract_type, amount)
+    if is_without_text(ctx.pages):
+        return [] if NO_TEXT_LAYER.id in disabled else NO_TEXT_LAYER.check(ctx)
+    hits: list[Hit] = []
+    for rule in RULES.values():
+        if rule is NO_TEXT_LAYER or rule.id in disabled:
+            continue
+        if rule.contract_types and contract_type not in rule.contract_types:
+            continue
+        hits += rule.check(ctx)
+    return hits
 
 
 def message(hit: Hit) -> str:
-    rule = RULES.get(hit.rule)
-    return gettext(rule.message, excerpt=hit.excerpt) if rule else hit.rule
+    """The rule's message with the hit's values, in the current language."""
+    return str(gettext(RULES[hit.rule].message, **hit.params))

@@ -22,6 +22,7 @@ from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.signals import version_added
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import engine
+from advisor.precheck.base import Hit
 from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
 
 
@@ -198,8 +199,8 @@ def hit_json(hit: PrecheckHit, version_number: int) -> dict[str, Any]:
     }
 
 
-def as_engine_hit(hit: PrecheckHit) -> engine.Hit:
-    return engine.Hit(
+def as_engine_hit(hit: PrecheckHit) -> Hit:
+    return Hit(
         rule=hit.rule,
         severity=hit.severity,
         page=hit.page,

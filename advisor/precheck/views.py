@@ -30,6 +30,8 @@ def index() -> Any:
     return render_template(
         "precheck/rules.html",
         rules=list(engine.RULES.values()),
+        # Translated here: Jinja's gettext would %-format the Chinese "30%".
+        suggestions={rule.id: _(rule.suggestion) for rule in engine.RULES.values()},
         off=services.disabled_rules(db.session),
         counts=services.rule_counts(db.session),
     )

@@ -1,0 +1,242 @@
+"""What the pre-check is made of: rules, the context they read, the hits they report, and
+the text helpers they share (page offsets, sentences, clause segments, amounts, percents)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from itertools import accumulate
+
+from advisor.amounts import Found, find_capitals, find_figures
+
+PAGE_BREAK = "\n\f\n"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated when shown (see ``engine.message``)."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    severity: str
+    page: int | None
+    start: int | None
+    end: int | None
+    excerpt: str
+    params: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    pages: tuple[str, ...]
+    text: str
+    contract_type: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: str
+    dimension: str
+    message: str
+    suggestion: str
+    basis: str
+    contract_types: tuple[str, ...] = ()
+    check: Callable[[Context], list[Hit]] = field(kw_only=True)
+
+
+def make_context(pages: tuple[str, ...], contract_type: str, amount: Decimal | None) -> Context:
+    return Context(pages, PAGE_BREAK.join(pages), contract_type, amount)
+
+
+def hit_at(ctx: Context, rule: Rule, start: int, end: int, **params: str) -> Hit:
+    """A hit on ``ctx.text[start:end]``, told as its page and the offsets within that page.
+
+    An excerpt that runs over a page break is cut at the end of its first page.
+    """
+    starts = [0, *accumulate(len(page) + len(PAGE_BREAK) for page in ctx.pages)]
+    index = max(bisect_right(starts, start) - 1, 0)
+    index = min(index, len(ctx.pages) - 1)
+    page_text = ctx.pages[index]
+    local_start = min(max(start - starts[index], 0), len(page_text))
+    local_end = min(max(end - starts[index], local_start), len(page_text))
+    excerpt = page_text[local_start:local_end]
+    return Hit(rule.id, rule.severity, index + 1, local_start, local_end, excerpt, dict(params))
+
+
+def hit_nowhere(rule: Rule, **params: str) -> Hit:
+    """A hit about something absent: there is no excerpt to point at."""
+    return Hit(rule.id, rule.severity, None, None, None, "", dict(params))
+
+
+# --- splitting text ---------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n\f]")
+_SEGMENT_END = re.compile(r"[，,、：:]")
+_TRIM = " \t\u3000\n\f|｜"
+
+
+def spans(
+    text: str, pattern: re.Pattern[str], start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text[start:end]`` between matches of ``pattern``, trimmed of
+    spaces and table bars; empty stretches are skipped."""
+    stop = len(text) if end is None else end
+    position = start
+    for match in pattern.finditer(text, start, stop):
+        yield from _trimmed(text, position, match.start())
+        position = match.end()
+    yield from _trimmed(text, position, stop)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if start < end:
+        yield start, end
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Sentences: up to 。；！？ or a line end."""
+    return spans(text, _SENTENCE_END)
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    return spans(text, re.compile(r"\n|\f"))
+
+
+def segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The comma-separated parts of one sentence."""
+    return list(spans(text, _SEGMENT_END, start, end))
+
+
+# --- amounts and percentages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    start: int
+    end: int
+    amount: Decimal
+
+
+@lru_cache(maxsize=8)
+def scan_amounts(text: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
+    """The capital amounts and the figures of ``text``, found once per text: several
+    rules read them and the scan is the slowest step of a run."""
+    return tuple(find_capitals(text)), tuple(find_figures(text))
+
+
+@lru_cache(maxsize=8)
+def _money(text: str) -> tuple[tuple[int, ...], tuple[Money, ...]]:
+    capitals, figures = scan_amounts(text)
+    found = sorted((Money(*f) for f in (*capitals, *figures)), key=lambda money: money.start)
+    return tuple(money.start for money in found), tuple(found)
+
+
+def forget_texts() -> None:
+    """Drop the amounts kept from earlier texts (``run`` starts with this, so a text's
+    scan is shared by the rules of one run and no longer)."""
+    scan_amounts.cache_clear()
+    _money.cache_clear()
+
+
+def money_in(text: str, start: int = 0, end: int | None = None) -> list[Money]:
+    """Every sum of money lying within ``text[start:end]``, in capitals or in figures, in
+    order. A capital amount and its figure in brackets are two sums of the same value."""
+    stop = len(text) if end is None else end
+    starts, found = _money(text)
+    first = bisect_left(starts, start)
+    return [money for money in found[first:] if money.start < stop and money.end <= stop]
+
+
+_CN_DIGITS = {
+    **dict.fromkeys("零〇○", 0),
+    **dict.fromkeys("一壹", 1),
+    **dict.fromkeys("二两贰", 2),
+    **dict.fromkeys("三叁", 3),
+    **dict.fromkeys("四肆", 4),
+    **dict.fromkeys("五伍", 5),
+    **dict.fromkeys("六陆", 6),
+    **dict.fromkeys("七柒", 7),
+    **dict.fromkeys("八捌", 8),
+    **dict.fromkeys("九玖", 9),
+}
+_CN_PLACES = {"十": 10, "拾": 10, "百": 100, "佰": 100}
+CN_NUMBER = "[零〇○一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+"
+
+
+def cn_number(text: str) -> int | None:
+    """一 to 九百九十九 in ordinary or capital numerals, or figures; None if not a number."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in _CN_PLACES:
+            total += (1 if digit is None else digit) * _CN_PLACES[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+_PERCENT = re.compile(
+    rf"(?P<figure>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<words>{CN_NUMBER}(?:点{CN_NUMBER})?)"
+)
+_PER_MILLE = re.compile(r"\d+(?:\.\d+)?\s*‰|[千万]分之")
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    start: int
+    end: int
+    value: Decimal
+
+
+def percents_in(text: str, start: int, end: int) -> list[Percent]:
+    """Percentages in ``text[start:end]``: 12%, 12％, 百分之十二 (per mille are left out)."""
+    found = []
+    for match in _PERCENT.finditer(text, start, end):
+        if match["figure"]:
+            value = Decimal(match["figure"])
+        else:
+            whole, _, fraction = match["words"].partition("点")
+            number = cn_number(whole)
+            if number is None:
+                continue
+            value = Decimal(number)
+            if fraction:
+                value += Decimal("0." + "".join(str(_CN_DIGITS.get(c, 0)) for c in fraction))
+        found.append(Percent(match.start(), match.end(), value))
+    return found
+
+
+def has_rate(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` states a per-mille rate (千分之一, 0.5‰, 万分之五)."""
+    return _PER_MILLE.search(text, start, end) is not None
+
+
+_TOTAL_WORDS = re.compile(r"合同(?:总价|总金额|金额|价款|总价款|总额)|总价款|总价|总金额")
+
+
+def contract_amount(ctx: Context) -> Decimal | None:
+    """The contract's price: the amount entered on submission when the text states it,
+    else the sum named as the contract total, else None."""
+    sums = money_in(ctx.text)
+    if ctx.amount and any(money.amount == ctx.amount for money in sums):
+        return ctx.amount
+    for money in sums:
+        if _TOTAL_WORDS.search(ctx.text, max(0, money.start - 24), money.start):
+            return money.amount
+    return ctx.amount or None

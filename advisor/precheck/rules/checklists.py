@@ -1,0 +1,97 @@
+"""Checklist items of particular contract types: uniform standards, the school-bus safety
+responsibility letter, canteens handed to an enterprise."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere
+
+UNIFORM_STANDARDS = {"GB/T 31888": "GB/T31888", "GB 18401": "GB18401", "GB 31701": "GB31701"}
+
+
+def check_uniform_missing_standard(ctx: Context) -> list[Hit]:
+    """A uniform contract must name GB/T 31888, GB 18401 and GB 31701 (any spacing, any year)."""
+    compact = re.sub(r"\s", "", unicodedata.normalize("NFKC", ctx.text)).upper()
+    missing = [name for name, code in UNIFORM_STANDARDS.items() if code not in compact]
+    if not missing:
+        return []
+    return [hit_nowhere(UNIFORM_MISSING_STANDARD, missing="、".join(missing))]
+
+
+_SAFETY_LETTER = re.compile(r"安全(?:管理)?责任书")
+_FILING = re.compile(r"备案")
+
+
+def check_school_bus_no_safety_letter(ctx: Context) -> list[Hit]:
+    """A school-bus contract must provide for the safety responsibility letter and its filing."""
+    if _SAFETY_LETTER.search(ctx.text) and _FILING.search(ctx.text):
+        return []
+    return [hit_nowhere(SCHOOL_BUS_NO_SAFETY_LETTER)]
+
+
+_OUTSOURCED = re.compile(
+    r"承包经营|托管|委托[^。；，,]{0,6}(?:管理|经营)|(?:交由?|承包给|委托给?)[^。；，,]{0,6}经营"
+    r"|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
+)
+_NEGATED = re.compile(r"(?:不得|禁止|不|严禁|不参与)[^，,。；]{0,4}$")
+
+
+def check_catering_outsourced(ctx: Context) -> list[Hit]:
+    """The school canteen's operation handed to an enterprise (承包经营, 托管, 委托管理)."""
+    text = ctx.text
+    for match in _OUTSOURCED.finditer(text):
+        if _NEGATED.search(text, max(0, match.start() - 8), match.start()):
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        sentence_start = max(line_start, text.rfind("。", 0, match.start()) + 1)
+        sentence_end = text.find("。", match.end(), line_end)
+        sentence_end = line_end if sentence_end < 0 else sentence_end + 1
+        return [hit_at(ctx, CATERING_OUTSOURCED, sentence_start, sentence_end, term=match.group())]
+    return []
+
+
+UNIFORM_MISSING_STANDARD = Rule(
+    id="uniform_missing_standard",
+    severity="high",
+    dimension="legality",
+    message=N_("The uniform contract does not name the standards %(missing)s."),
+    suggestion=N_(
+        "Require the uniforms to meet GB/T 31888, GB 18401 and GB 31701 and name them "
+        "in the quality clause."
+    ),
+    basis="《中小学生校服》（GB/T 31888）、《国家纺织产品基本安全技术规范》（GB 18401）、"
+    "《婴幼儿及儿童纺织产品安全技术规范》（GB 31701）；"
+    "教育部等四部门《关于进一步加强中小学生校服管理工作的意见》",
+    contract_types=("uniform",),
+    check=check_uniform_missing_standard,
+)
+SCHOOL_BUS_NO_SAFETY_LETTER = Rule(
+    id="school_bus_no_safety_letter",
+    severity="high",
+    dimension="legality",
+    message=N_("The school-bus contract does not provide for a safety responsibility letter."),
+    suggestion=N_(
+        "Sign a school-bus safety responsibility letter (校车安全管理责任书) with the operator "
+        "and file it with the education authority."
+    ),
+    basis="《校车安全管理条例》第二十条",
+    contract_types=("school_bus",),
+    check=check_school_bus_no_safety_letter,
+)
+CATERING_OUTSOURCED = Rule(
+    id="catering_outsourced",
+    severity="high",
+    dimension="legality",
+    message=N_("The school canteen is handed to an enterprise to run (%(term)s)."),
+    suggestion=N_(
+        "Canteens of primary and secondary schools should in principle be run by the school "
+        "itself; buy ingredients or services instead of contracting the canteen out."
+    ),
+    basis="《学校食品安全与营养健康管理规定》",
+    contract_types=("catering",),
+    check=check_catering_outsourced,
+)

@@ -1,0 +1,160 @@
+"""Drafting flaws: blanks left to fill, no place to sign or seal, a vague time of performance."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.precheck.base import (
+    N_,
+    Context,
+    Hit,
+    Rule,
+    hit_at,
+    hit_nowhere,
+    segments,
+    sentences,
+)
+
+# How parties are designated, in the header and on the signature lines. Word documents
+# often space out two-character designations (甲　方), so spaces between characters are allowed.
+_DESIGNATIONS = (
+    *("甲方", "乙方", "丙方", "采购人", "采购方", "采购单位", "供应商", "供应方", "供货方"),
+    *("供货单位", "出租方", "承租方", "出租人", "承租人", "发包人", "承包人", "发包方", "承包方"),
+    *("捐赠方", "受赠方", "捐赠人", "受赠人", "投保人", "保险人", "被保险人", "委托方", "受托方"),
+    *("委托人", "受托人", "用人单位", "劳务提供者", "聘用方", "受聘方", "买方", "卖方", "买受人"),
+    *("出卖人", "需方", "供方", "合作方", "服务方", "托运人", "承运人"),
+)
+PARTY = "(?:" + "|".join("[ \u3000]?".join(name) for name in _DESIGNATIONS) + ")"
+_SIGNATURE_LINE = re.compile(
+    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:代表)?\s*[:：]?\s*[（(]?\s*(?:签字|签章|盖章|公章|签名)",
+    re.MULTILINE,
+)
+# Lines of the signature block where a blank is normal for an unsigned contract.
+_SIGNING_WORDS = re.compile(
+    r"签字|签章|签名|盖章|公章|捺印|法定代表人|负责人|委托代理人|代理人|授权代表|经办人|日期|时间"
+)
+_GAP = r"[ \t\u3000]"
+_BLANK = re.compile(rf"_{{2,}}|＿+|[（(]{_GAP}*[）)]|××|(?<![A-Za-z])[Xx]{{2,}}(?![A-Za-z])")
+_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_DATE = re.compile(
+    rf"(?P<year>\d{{4}}|[〇○零一二三四五六七八九]{{4}})?{_GAP}*年{_GAP}*(?P<month>{_NUMERAL})?"
+    rf"{_GAP}*月{_GAP}*(?P<day>{_NUMERAL})?{_GAP}*日"
+)
+
+
+def signature_block_start(text: str) -> int | None:
+    """Where the signature block begins: the first line that opens with a party followed
+    by （盖章）, （签字）, （签章）, （公章） or （签名）."""
+    match = _SIGNATURE_LINE.search(text)
+    return match.start() if match else None
+
+
+def _date_blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    found = []
+    for match in _DATE.finditer(text, start, end):
+        if match["year"] and match["month"] and match["day"]:
+            continue
+        if not match["year"]:
+            before = text[match.start() - 1] if match.start() else "\n"
+            if not (before.isspace() or before in "：:|｜（("):
+                continue  # 每年, 学年: not a date with its year left out
+        found.append((match.start(), match.end()))
+    return found
+
+
+def _blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    found = [(m.start(), m.end()) for m in _BLANK.finditer(text, start, end)]
+    return sorted(found + _date_blanks(text, start, end))
+
+
+def _is_signing_line(line: str) -> bool:
+    only_date = not _DATE.sub("", line).strip(" \t\u3000_＿|｜:：")
+    return bool(_SIGNING_WORDS.search(line)) or only_date
+
+
+def check_blank_field(ctx: Context) -> list[Hit]:
+    text = ctx.text
+    block = signature_block_start(text)
+    body_end = len(text) if block is None else block
+    found = _blanks(text, 0, body_end)
+    if block is not None:
+        line_start = block
+        for line in text[block:].split("\n"):
+            line_end = line_start + len(line)
+            if not _is_signing_line(line):
+                found += _blanks(text, line_start, line_end)
+            line_start = line_end + 1
+    return [hit_at(ctx, BLANK_FIELD, start, end, blank=text[start:end]) for start, end in found]
+
+
+def check_no_signature_block(ctx: Context) -> list[Hit]:
+    if signature_block_start(ctx.text) is not None:
+        return []
+    return [hit_nowhere(NO_SIGNATURE_BLOCK)]
+
+
+_VAGUE = re.compile(r"尽快|另行通知|视[^。；，,\n]{1,12}而定|时间待定|另行确定")
+_TIME_TOPIC = re.compile(
+    r"时间|日期|时限|期限|工期|交货|送货|供货|交付|发货|开工|竣工|完工|到场|出发|安装"
+)
+_DEADLINE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:个)?(?:小时|分钟|日|天|工作日|日历天|周|个月)"
+    r"|最迟|不得(?:晚于|迟于|超过)|不晚于|\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}[:：]\d{2}"
+    r"|[一二三四五六七八九十两]+(?:个)?(?:小时|日|天|工作日|周|个月)内"
+)
+
+
+def check_vague_performance_time(ctx: Context) -> list[Hit]:
+    """The time of performance given only as 尽快, 视…而定 or 另行通知, with no date, period
+    or deadline beside it in the same sentence."""
+    text = ctx.text
+    hits = []
+    for start, end in sentences(text):
+        vague = _VAGUE.search(text, start, end)
+        if not vague:
+            continue
+        if not _TIME_TOPIC.search(text, start, end):
+            continue
+        if _DEADLINE.search(text, start, end):
+            continue
+        segment = next(
+            (s for s in segments(text, start, end) if s[0] <= vague.start() < s[1]),
+            (start, end),
+        )
+        clause_start = start if _TIME_TOPIC.search(text, start, segment[0]) else segment[0]
+        hits.append(
+            hit_at(ctx, VAGUE_PERFORMANCE_TIME, clause_start, segment[1], term=vague.group())
+        )
+    return hits
+
+
+BLANK_FIELD = Rule(
+    id="blank_field",
+    severity="medium",
+    dimension="clarity",
+    message=N_("A blank is left to fill in: %(blank)s"),
+    suggestion=N_("Fill in the blank before signing, or strike it through if it does not apply."),
+    basis="《中华人民共和国民法典》第四百七十条；合同签署实务：空白处应填写或划去",
+    check=check_blank_field,
+)
+NO_SIGNATURE_BLOCK = Rule(
+    id="no_signature_block",
+    severity="high",
+    dimension="legality",
+    message=N_("There is no place for the parties to sign or seal the contract."),
+    suggestion=N_(
+        "Add a signature block with each party's name, seal, the signature of its "
+        "representative and the date."
+    ),
+    basis="《中华人民共和国民法典》第四百九十条",
+    check=check_no_signature_block,
+)
+VAGUE_PERFORMANCE_TIME = Rule(
+    id="vague_performance_time",
+    severity="medium",
+    dimension="operability",
+    message=N_("The time of performance is vague (%(term)s): no date, period or deadline."),
+    suggestion=N_("State a date or a period (for example, within 30 days of signing)."),
+    basis="《中华人民共和国民法典》第五百一十条、第五百一十一条",
+    check=check_vague_performance_time,
+)

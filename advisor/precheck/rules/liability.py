@@ -1,0 +1,50 @@
+"""A party excluding its liability for personal injury (void under Civil Code art. 506)."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, sentences
+
+_INJURY = re.compile(r"受伤|伤害|伤亡|伤残|死亡|人身|意外|安全事故|安全责任|人身安全|身体")
+# Clear exclusions, whoever caused the harm.
+_EXEMPT = re.compile(
+    r"概不负责|概不承担|一概不|不承担任何|不负任何|不再承担|不予负责|与[甲乙]方无关|由[^。；，,]{0,12}"
+    r"自行(?:承担|负责)|自行承担|责任自负|后果自负|免除[甲乙]方[^。；]{0,6}责任|[甲乙]方免责"
+)
+# "Bears no liability": an exclusion unless the sentence puts the harm on someone's fault.
+_NO_LIABILITY = re.compile(r"不(?:承担|负)(?:[^。；，,]{0,4})责任")
+_FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违反)|由[甲乙]方承担")
+# Not a party excusing itself: a ban on exclusions, force majeure, an insurer's scope of cover.
+_NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
+
+
+def check_injury_exemption(ctx: Context) -> list[Hit]:
+    text = ctx.text
+    hits = []
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        if not _INJURY.search(sentence) or _NOT_AN_EXEMPTION.search(sentence):
+            continue
+        exempt = _EXEMPT.search(sentence)
+        if not exempt and not _FAULT.search(sentence):
+            exempt = _NO_LIABILITY.search(sentence)
+        if exempt:
+            hits.append(hit_at(ctx, INJURY_EXEMPTION, start, end, term=exempt.group()))
+    return hits
+
+
+INJURY_EXEMPTION = Rule(
+    id="injury_exemption",
+    severity="high",
+    dimension="legality",
+    message=N_(
+        "A party excludes its liability for personal injury (%(term)s); such a clause is void."
+    ),
+    suggestion=N_(
+        "Delete the exclusion; let each party answer for injury it causes, and require "
+        "insurance where appropriate."
+    ),
+    basis="《中华人民共和国民法典》第五百零六条",
+    check=check_injury_exemption,
+)

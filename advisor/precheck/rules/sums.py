@@ -1,0 +1,150 @@
+"""Sums agreed as a share of the price: liquidated damages over 30 %, a deposit (定金) over
+20 %, a performance bond (履约保证金) over 10 %."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from advisor.precheck.base import (
+    N_,
+    Context,
+    Hit,
+    Rule,
+    contract_amount,
+    has_rate,
+    hit_at,
+    money_in,
+    percents_in,
+    segments,
+    sentences,
+)
+
+# A periodic rate: its total is only known from a stated cap.
+_PERIODIC = re.compile(r"每(?:逾期|延期|迟延|延迟|超期)?(?:一)?(?:日|天|周|月|次)|每逾期|按日")
+# Another sum named after ours ends the stretch of the sentence that describes ours.
+_OTHER_SUMS = re.compile(r"违约金|定金|押金|保证金|预付款|租金|服务费|价款|货款|利息|赔偿")
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    start: int
+    end: int
+    stated: str
+    percent: Decimal
+
+
+def _stretch(text: str, keyword: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The segments of a sentence that describe the sum named by ``keyword``: from the
+    segment naming it up to the next segment naming another sum."""
+    parts = segments(text, start, end)
+    first = next((i for i, (s, e) in enumerate(parts) if keyword in text[s:e]), None)
+    if first is None:
+        return []
+    stretch = [parts[first]]
+    for seg_start, seg_end in parts[first + 1 :]:
+        if _OTHER_SUMS.search(text, seg_start, seg_end) and keyword not in text[seg_start:seg_end]:
+            break
+        stretch.append((seg_start, seg_end))
+    return stretch
+
+
+def shares(ctx: Context, keyword: str, *, capped_rates: bool) -> list[Share]:
+    """Each sum named by ``keyword`` as a percentage of its base.
+
+    Stated percentages are taken as they are; a sum of money is divided by the contract
+    amount. With ``capped_rates`` a sentence setting a daily or other periodic rate counts
+    only by its cap (累计不超过…10%); an uncapped rate states no total and is skipped.
+    """
+    text = ctx.text
+    base = contract_amount(ctx)
+    found = []
+    for start, end in sentences(text):
+        if keyword not in text[start:end]:
+            continue
+        stretch = _stretch(text, keyword, start, end)
+        percents = []
+        periodic = False
+        for seg_start, seg_end in stretch:
+            rate = has_rate(text, seg_start, seg_end) or bool(
+                capped_rates and _PERIODIC.search(text, seg_start, seg_end)
+            )
+            periodic = periodic or rate
+            if not (rate and capped_rates):
+                percents += percents_in(text, seg_start, seg_end)
+        if percents:
+            top = max(percents, key=lambda p: p.value)
+            found.append(Share(start, end, text[top.start : top.end], top.value))
+            continue
+        if periodic or base is None:
+            continue
+        sums = [m for s, e in stretch for m in money_in(text, s, e)]
+        if sums:
+            money = sums[0]
+            share = (money.amount / base * 100).quantize(Decimal("0.1"))
+            found.append(Share(start, end, text[money.start : money.end], share))
+    return found
+
+
+def _over(ctx: Context, rule: Rule, keyword: str, limit: int, *, capped_rates: bool) -> list[Hit]:
+    return [
+        hit_at(ctx, rule, share.start, share.end, stated=share.stated, percent=_percent(share))
+        for share in shares(ctx, keyword, capped_rates=capped_rates)
+        if share.percent > limit
+    ]
+
+
+def _percent(share: Share) -> str:
+    return f"{share.percent.normalize():f}"
+
+
+def check_penalty_over_30_percent(ctx: Context) -> list[Hit]:
+    return _over(ctx, PENALTY_OVER_30_PERCENT, "违约金", 30, capped_rates=True)
+
+
+def check_deposit_over_20_percent(ctx: Context) -> list[Hit]:
+    return _over(ctx, DEPOSIT_OVER_20_PERCENT, "定金", 20, capped_rates=False)
+
+
+def check_procurement_bond_over_10_percent(ctx: Context) -> list[Hit]:
+    return _over(ctx, PROCUREMENT_BOND_OVER_10_PERCENT, "履约保证金", 10, capped_rates=False)
+
+
+PENALTY_OVER_30_PERCENT = Rule(
+    id="penalty_over_30_percent",
+    severity="medium",
+    dimension="legality",
+    message=N_(
+        "Liquidated damages are set at %(percent)s%% of their base (%(stated)s), above 30%%; "
+        "a court may reduce them."
+    ),
+    suggestion=N_("Set the liquidated damages at no more than 30 percent of the loss or price."),
+    basis="《中华人民共和国民法典》第五百八十五条；"
+    "《最高人民法院关于适用〈中华人民共和国民法典〉合同编通则若干问题的解释》第六十五条",
+    check=check_penalty_over_30_percent,
+)
+DEPOSIT_OVER_20_PERCENT = Rule(
+    id="deposit_over_20_percent",
+    severity="medium",
+    dimension="legality",
+    message=N_(
+        "The deposit (定金) is %(percent)s%% of the price (%(stated)s); the part over 20%% "
+        "has no effect as a deposit."
+    ),
+    suggestion=N_("Reduce the deposit (定金) to at most 20 percent of the contract price."),
+    basis="《中华人民共和国民法典》第五百八十六条",
+    check=check_deposit_over_20_percent,
+)
+PROCUREMENT_BOND_OVER_10_PERCENT = Rule(
+    id="procurement_bond_over_10_percent",
+    severity="medium",
+    dimension="legality",
+    message=N_(
+        "The performance bond is %(percent)s%% of the contract amount (%(stated)s), above "
+        "the 10%% allowed."
+    ),
+    suggestion=N_("Reduce the performance bond to at most 10 percent of the contract amount."),
+    basis="《中华人民共和国政府采购法实施条例》第四十八条",
+    check=check_procurement_bond_over_10_percent,
+)

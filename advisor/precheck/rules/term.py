@@ -1,0 +1,109 @@
+"""The contract's term: a lease over twenty years, and a term that renews by itself."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from advisor.precheck.base import CN_NUMBER, N_, Context, Hit, Rule, cn_number, hit_at, sentences
+
+_LEASE_TERM = re.compile(r"租赁期(?:限)?|租期|承租期(?:限)?|出租期(?:限)?")
+_YEARS = re.compile(rf"(?:为|是|共|：|:)\s*(?P<years>\d+|{CN_NUMBER})\s*(?:个)?(?:年|周年)")
+_DATE = r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?"
+_RANGE = re.compile(rf"{_DATE}[^。；\n\d]{{0,8}}?(?:至|到|—|－|-|~|～)\s*{_DATE}")
+_LIMIT = 20
+
+
+def _years_between(first: date, last: date) -> float:
+    return ((last + timedelta(days=1)) - first).days / 365.2425
+
+
+def _over_twenty_years(first: date, last: date) -> bool:
+    try:
+        limit = first.replace(year=first.year + _LIMIT)
+    except ValueError:  # 29 February
+        limit = first.replace(year=first.year + _LIMIT, day=28) + timedelta(days=1)
+    return last + timedelta(days=1) > limit
+
+
+def check_lease_over_20_years(ctx: Context) -> list[Hit]:
+    """A lease term over twenty years, stated in years (25年, 二十五年, 叁拾年) or only by its
+    first and last day."""
+    text = ctx.text
+    hits = []
+    for start, end in sentences(text):
+        term = _LEASE_TERM.search(text, start, end)
+        if not term:
+            continue
+        years = _YEARS.match(text, term.end(), end)
+        if years:
+            count = cn_number(years["years"])
+            if count is not None and count > _LIMIT:
+                hits.append(hit_at(ctx, LEASE_OVER_20_YEARS, start, end, years=str(count)))
+            continue
+        span = _RANGE.search(text, term.end(), end)
+        if not span:
+            continue
+        try:
+            first = date(int(span[1]), int(span[2]), int(span[3]))
+            last = date(int(span[4]), int(span[5]), int(span[6]))
+        except ValueError:
+            continue
+        if _over_twenty_years(first, last):
+            years_text = f"{_years_between(first, last):.0f}"
+            hits.append(hit_at(ctx, LEASE_OVER_20_YEARS, start, end, years=years_text))
+    return hits
+
+
+_AUTOMATIC = re.compile(r"自动(?:续期|续约|续签|续租|续保|续延|延续|延期|延长|顺延)")
+_NEGATED = re.compile(r"(?:不|不得|不会|不予|并不|均不|不再|非)[^，,。；]{0,2}$")
+# 顺延 and 延期 are renewal only when the term of the contract is what moves.
+_LOOSE = ("顺延", "延期", "延长")
+_CONTRACT_TERM = re.compile(r"合同|协议|期满|期限|服务期|租赁期|保险期|聘期")
+_NOT_THE_TERM = re.compile(r"付款|支付|节假日|工作日|工期|交货期|交付期")
+_BY_SILENCE = re.compile(
+    r"(?:未|没有|均未|不)(?:以书面形式|书面)?(?:提出|通知)[^。；]{0,12}(?:异议|终止|解除|不续)"
+    r"[^。；]{0,30}(?:继续有效|顺延|续期|延长|延续|续约)"
+)
+
+
+def check_auto_renewal(ctx: Context) -> list[Hit]:
+    text = ctx.text
+    hits = []
+    for start, end in sentences(text):
+        match = _AUTOMATIC.search(text, start, end)
+        if match and _NEGATED.search(text[start : match.start()]):
+            match = None
+        loose = match is not None and match.group().endswith(_LOOSE)
+        if loose and (
+            not _CONTRACT_TERM.search(text, start, end) or _NOT_THE_TERM.search(text, start, end)
+        ):
+            match = None
+        match = match or _BY_SILENCE.search(text, start, end)
+        if match:
+            hits.append(hit_at(ctx, AUTO_RENEWAL, start, end, term=match.group()))
+    return hits
+
+
+LEASE_OVER_20_YEARS = Rule(
+    id="lease_over_20_years",
+    severity="high",
+    dimension="legality",
+    message=N_("The lease term is %(years)s years; the part over 20 years is void."),
+    suggestion=N_("Limit the lease term to 20 years; a renewal may again not exceed 20 years."),
+    basis="《中华人民共和国民法典》第七百零五条",
+    contract_types=("lease",),
+    check=check_lease_over_20_years,
+)
+AUTO_RENEWAL = Rule(
+    id="auto_renewal",
+    severity="medium",
+    dimension="operability",
+    message=N_("The contract renews by itself (%(term)s)."),
+    suggestion=N_(
+        "Let the contract end at expiry; a renewal should need both parties' written "
+        "agreement and, where required, a new procurement."
+    ),
+    basis="《中华人民共和国民法典》第七百三十四条",
+    check=check_auto_renewal,
+)
