@@ -4,12 +4,11 @@ the text helpers they share (page offsets, sentences, clause segments, amounts, 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import accumulate
 
 from advisor.amounts import Found, find_capitals, find_figures
 
@@ -35,9 +34,11 @@ class Hit:
 @dataclass(frozen=True, slots=True)
 class Context:
     pages: tuple[str, ...]
-    text: str
+    text: str  # the pages joined, with the line breaks of wrapped lines taken out
     contract_type: str
     amount: Decimal | None
+    # For each character of ``text``: its page (0-based) and its offset on that page.
+    origin: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,55 @@ class Rule:
     check: Callable[[Context], list[Hit]] = field(kw_only=True)
 
 
+_KEEP_BREAK_AFTER = set("。；;：:！？!?）)」』】|｜\t ")
+FULL_LINE = 0.8  # a line at least this share of the page's longest line was wrapped
+# A line that starts like this starts something new: a clause, an item or a "label：".
+_STARTS_ANEW = re.compile(
+    r"(第[一二三四五六七八九十百零〇\d]+[条章节款]|[一二三四五六七八九十]+、|\d{1,2}(\.\d{1,2})*(、|[\.．](?!\d)|\s)"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|[^\s：:，。]{1,10}[：:])"
+)
+
+
+def _unwrapped(page: str) -> list[tuple[str, int]]:
+    """The page's characters with their offsets, leaving out the line breaks a PDF puts
+    where a line of running text was wrapped: after a line that fills the width (at least
+    FULL_LINE of the page's longest line) and does not end a sentence or a table row."""
+    lines = page.split("\n")
+    widest = max((len(line.rstrip()) for line in lines), default=0)
+    kept: list[tuple[str, int]] = []
+    at = 0
+    for number, line in enumerate(lines):
+        kept += [(char, at + i) for i, char in enumerate(line)]
+        at += len(line)
+        if number == len(lines) - 1:
+            break
+        stripped = line.rstrip()
+        following = lines[number + 1].strip()
+        wrapped = (
+            widest >= 20
+            and len(stripped) >= FULL_LINE * widest
+            and stripped[-1:] not in _KEEP_BREAK_AFTER
+            and following != ""
+            and not any(mark in line for mark in "|｜\t")  # a table row
+            and not _STARTS_ANEW.match(following)
+        )
+        if not wrapped:
+            kept.append(("\n", at))
+        at += 1
+    return kept
+
+
 def make_context(pages: tuple[str, ...], contract_type: str, amount: Decimal | None) -> Context:
-    return Context(pages, PAGE_BREAK.join(pages), contract_type, amount)
+    chars: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for index, page in enumerate(pages):
+        if index:
+            chars += PAGE_BREAK
+            origin += [(index - 1, len(pages[index - 1]))] * len(PAGE_BREAK)
+        for char, offset in _unwrapped(page):
+            chars.append(char)
+            origin.append((index, offset))
+    return Context(pages, "".join(chars), contract_type, amount, tuple(origin))
 
 
 def hit_at(ctx: Context, rule: Rule, start: int, end: int, **params: str) -> Hit:
@@ -61,14 +109,17 @@ def hit_at(ctx: Context, rule: Rule, start: int, end: int, **params: str) -> Hit
 
     An excerpt that runs over a page break is cut at the end of its first page.
     """
-    starts = [0, *accumulate(len(page) + len(PAGE_BREAK) for page in ctx.pages)]
-    index = max(bisect_right(starts, start) - 1, 0)
-    index = min(index, len(ctx.pages) - 1)
-    page_text = ctx.pages[index]
-    local_start = min(max(start - starts[index], 0), len(page_text))
-    local_end = min(max(end - starts[index], local_start), len(page_text))
+    if not ctx.origin:
+        return hit_nowhere(rule, **params)
+    start = min(max(start, 0), len(ctx.origin) - 1)
+    end = min(max(end, start + 1), len(ctx.origin))
+    page, local_start = ctx.origin[start]
+    last_page, last = ctx.origin[end - 1]
+    page_text = ctx.pages[page]
+    local_end = last + 1 if last_page == page else len(page_text)
+    local_end = min(max(local_end, local_start), len(page_text))
     excerpt = page_text[local_start:local_end]
-    return Hit(rule.id, rule.severity, index + 1, local_start, local_end, excerpt, dict(params))
+    return Hit(rule.id, rule.severity, page + 1, local_start, local_end, excerpt, dict(params))
 
 
 def hit_nowhere(rule: Rule, **params: str) -> Hit:
