@@ -1,0 +1,77 @@
+"""Issue 8's "done when" in Chromium: a school uploads a contract with a blank left to fill
+and a dispute clause that allows both arbitration and a lawsuit; its advisor sees the
+pre-check marked in the text, takes one hit into the review and dismisses the other."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PageFactory
+from tests.browser.test_journeys import sign_in
+from tests.documents import CONTRACT_LINES, make_pdf
+
+SCHOOL = "school05@demo.local"  # no other browser test signs in as WS005 or its advisor
+ADVISOR = "advisor05@demo.local"
+LINES = [
+    *CONTRACT_LINES[:6],
+    "第四条 争议解决：双方可向乌苏市仲裁委员会申请仲裁，也可向人民法院起诉。",
+    "第五条 交货地点：甲方食堂，每周____上午送达。",
+    CONTRACT_LINES[-1],
+]
+
+
+def test_the_advisor_takes_and_dismisses_precheck_hits(page: Page, new_page: PageFactory) -> None:
+    school = page
+    sign_in(school, SCHOOL)
+    school.get_by_test_id("submit-contract").click()
+    form = school.get_by_test_id("contract-form")
+    form.get_by_label("合同名称").fill(f"食堂食材采购合同{secrets.token_hex(3)}")
+    form.get_by_label("合同相对方").fill("乌苏市丰收食品有限公司")
+    form.get_by_label("合同类型").select_option(label="食堂与餐饮")
+    form.get_by_label("金额（元）").fill("12,000.00")
+    form.get_by_label("开始日期").fill("2026-03-01")
+    form.get_by_label("结束日期").fill("2026-12-31")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "合同.pdf", "mimeType": "application/pdf", "buffer": make_pdf([LINES])}
+    )
+    form.get_by_role("button", name="提交审查").click()
+    expect(school).to_have_url(re.compile(r"/contracts/\d+$"))
+    expect(school.locator("mark")).to_have_count(0)  # the pre-check is the advisor's
+    contract_url = school.url
+
+    advisor = new_page()
+    sign_in(advisor, ADVISOR)
+    advisor.goto(contract_url)
+    expect(advisor.get_by_test_id("page-text").locator("mark").first).to_be_visible()
+    advisor.get_by_test_id("start-review").click()
+    advisor.get_by_test_id("write-review").click()
+    card = advisor.get_by_test_id("precheck")
+    blank = card.locator("[data-testid^=hit-]").filter(has_text="存在未填写的空白")
+    both = card.locator("[data-testid^=hit-]").filter(has_text="既可仲裁又可诉讼")
+    expect(blank.locator("mark")).to_have_text(re.compile("_+"))
+
+    blank.get_by_role("button", name="纳入审查意见").click()
+    expect(
+        advisor.get_by_role("alert").filter(has_text="已作为审查问题纳入审查意见")
+    ).to_be_visible()
+    problems = advisor.get_by_test_id("finding").get_by_label("问题", exact=True)
+    expect(problems.filter(has_text="存在未填写的空白")).to_have_count(1)
+    expect(card.locator("[data-testid^=hit-]").filter(has_text="存在未填写的空白")).to_contain_text(
+        "已纳入审查意见"
+    )
+
+    both = (
+        advisor.get_by_test_id("precheck")
+        .locator("[data-testid^=hit-]")
+        .filter(has_text="既可仲裁又可诉讼")
+    )
+    both.get_by_placeholder("不适用的原因").fill("已与学校确认改为仲裁，待修改稿")
+    both.get_by_role("button", name="排除").click()
+    expect(
+        advisor.get_by_test_id("precheck")
+        .locator("[data-testid^=hit-]")
+        .filter(has_text="既可仲裁又可诉讼")
+    ).to_contain_text("已排除：已与学校确认改为仲裁，待修改稿")
