@@ -25,6 +25,7 @@ from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.reminders import scheduler
 from advisor.reminders.kinds import subject_text
 from advisor.reminders.views import bp as reminders_bp
+from advisor.reports.views import bp as reports_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
 from config import PROJECT_ROOT, Config
@@ -88,6 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
         evaluation_rules_bp,
         reminders_bp,
         precheck_settings_bp,
+        reports_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

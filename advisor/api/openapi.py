@@ -949,6 +949,17 @@ def spec() -> dict[str, Any]:
             **_review_paths(),
             **_ledger_paths(),
             **_evaluation_paths(),
+            "/reports/summary": {
+                "get": {
+                    "summary": "The bureau's figures of a year, for the annual report (bureau)",
+                    "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}}],
+                    "responses": {
+                        **_ok({"type": "object"}),
+                        **_error_responses("401", "403"),
+                        "422": {"description": "No figures for that year"},
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This description",

@@ -9,6 +9,7 @@ from flask import request
 from advisor.api import contracts as _contracts  # noqa: F401  (registers its routes)
 from advisor.api import evaluation as _evaluation  # noqa: F401  (registers its routes)
 from advisor.api import ledger as _ledger  # noqa: F401  (registers its routes)
+from advisor.api import reports as _reports  # noqa: F401  (registers its routes)
 from advisor.api import reviews as _reviews  # noqa: F401  (registers its routes)
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, page_params

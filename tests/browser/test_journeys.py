@@ -11,7 +11,17 @@ from playwright.sync_api import Page, expect
 from advisor.demo import DEMO_PASSWORD
 from tests.browser.conftest import PageFactory
 
-BUREAU_LINKS = ["合同", "工作台账", "学校", "法律顾问", "律师事务所", "导入", "账户管理", "考核"]
+BUREAU_LINKS = [
+    "合同",
+    "工作台账",
+    "学校",
+    "法律顾问",
+    "律师事务所",
+    "导入",
+    "账户管理",
+    "考核",
+    "年度数据",
+]
 ADVISOR_LINKS = ["待审合同", "工作台账", "我服务的学校", "我的资料", "我的考核"]
 SCHOOL_LINKS = ["本校合同", "提交合同", "本校", "本校法律顾问"]
 ALL_LINKS = {*BUREAU_LINKS, *ADVISOR_LINKS, *SCHOOL_LINKS}

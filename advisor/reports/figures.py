@@ -1,0 +1,191 @@
+"""The yearly figures the annual rule-of-law report needs (DESIGN.md "Dashboard and yearly
+figures"), each counted in SQL for one calendar year of Beijing days.
+
+- advisors engaged: advisors whose appointment overlaps the year; law firms: their firms.
+- schools: schools active now; covered: those with a primary assignment overlapping the year.
+- contracts submitted: submitted in the year. Opinions issued: reviews issued in the year
+  other than returns, by outcome; contracts reviewed: the contracts they concern, and the
+  sum of those contracts' amounts.
+- findings: the findings of the reviews issued in the year (returns included), by
+  dimension and by severity.
+- ledger work: current entries (corrections count once) dated in the year, by kind; for
+  lectures also the sum of their head counts.
+- average rating: of the school ratings given in the year (None when there is none).
+- grades: the grade counts of the year's published evaluation, if there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from advisor.contracts.models import Contract
+from advisor.directory.models import Advisor, Assignment, AssignmentKind, School
+from advisor.evaluation.models import Evaluation, EvaluationResult
+from advisor.ledger.models import LedgerEntry
+from advisor.reviews.models import Feedback, Finding, Review
+from advisor.workdays import BEIJING
+
+
+@dataclass(slots=True)
+class YearFigures:
+    year: int
+    advisors: int = 0
+    law_firms: int = 0
+    schools: int = 0
+    schools_covered: int = 0
+    contracts_submitted: int = 0
+    contracts_reviewed: int = 0
+    value_reviewed: Decimal = Decimal("0.00")
+    opinions: dict[str, int] = field(default_factory=dict)  # outcome -> opinions issued
+    returns: int = 0
+    findings_by_dimension: dict[str, int] = field(default_factory=dict)
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+    ledger: dict[str, int] = field(default_factory=dict)  # kind -> current entries
+    lecture_headcount: int = 0
+    average_rating: Decimal | None = None
+    ratings: int = 0
+    grades: dict[str, int] = field(default_factory=dict)
+    evaluation_id: int | None = None
+
+    @property
+    def coverage(self) -> Decimal:
+        """Covered schools as a percentage, to one place."""
+        if not self.schools:
+            return Decimal("0.0")
+        share = Decimal(self.schools_covered * 100) / Decimal(self.schools)
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def opinions_issued(self) -> int:
+        return sum(self.opinions.values())
+
+    @property
+    def findings(self) -> int:
+        return sum(self.findings_by_dimension.values())
+
+
+def _bounds(year: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(date(year, 1, 1), time(), BEIJING)
+    end = datetime.combine(date(year, 12, 31) + timedelta(days=1), time(), BEIJING)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def year_figures(session: orm.Session, year: int) -> YearFigures:
+    """Every figure for ``year``, in eleven queries whatever the size of the bureau."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    utc_from, utc_to = _bounds(year)
+    found = YearFigures(year)
+
+    engaged = sa.and_(
+        Advisor.appointed_on <= last,
+        sa.or_(Advisor.appointment_ends_on.is_(None), Advisor.appointment_ends_on >= first),
+    )
+    found.advisors, found.law_firms = session.execute(
+        sa.select(sa.func.count(Advisor.id), sa.func.count(sa.distinct(Advisor.law_firm_id))).where(
+            engaged
+        )
+    ).one()
+
+    covered = (
+        sa.select(Assignment.school_id)
+        .where(
+            Assignment.kind == AssignmentKind.PRIMARY.value,
+            Assignment.starts_on <= last,
+            sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= first),
+        )
+        .scalar_subquery()
+    )
+    found.schools, found.schools_covered = session.execute(
+        sa.select(
+            sa.func.count(School.id),
+            sa.func.sum(sa.case((School.id.in_(covered), 1), else_=0)),
+        ).where(School.is_active.is_(True))
+    ).one()
+    found.schools_covered = int(found.schools_covered or 0)
+
+    found.contracts_submitted = (
+        session.scalar(
+            sa.select(sa.func.count(Contract.id)).where(
+                Contract.submitted_at >= utc_from, Contract.submitted_at < utc_to
+            )
+        )
+        or 0
+    )
+
+    issued = sa.and_(
+        Review.status == "issued", Review.issued_at >= utc_from, Review.issued_at < utc_to
+    )
+    for outcome, n in session.execute(
+        sa.select(Review.outcome, sa.func.count(Review.id)).where(issued).group_by(Review.outcome)
+    ):
+        if outcome == "return":
+            found.returns = n
+        elif outcome is not None:
+            found.opinions[outcome] = n
+    opinion_contracts = (
+        sa.select(Review.contract_id)
+        .where(issued, Review.outcome != "return")
+        .distinct()
+        .subquery()
+    )
+    reviewed, value = session.execute(
+        sa.select(sa.func.count(Contract.id), sa.func.sum(Contract.amount)).where(
+            Contract.id.in_(sa.select(opinion_contracts.c.contract_id))
+        )
+    ).one()
+    found.contracts_reviewed = reviewed
+    found.value_reviewed = Decimal(value or 0).quantize(Decimal("0.01"))
+
+    findings = (
+        sa.select(Finding.dimension, Finding.severity, sa.func.count(Finding.id))
+        .join(Review, Review.id == Finding.review_id)
+        .where(issued)
+        .group_by(Finding.dimension, Finding.severity)
+    )
+    for dimension, severity, n in session.execute(findings):
+        found.findings_by_dimension[dimension] = found.findings_by_dimension.get(dimension, 0) + n
+        found.findings_by_severity[severity] = found.findings_by_severity.get(severity, 0) + n
+
+    newer = orm.aliased(LedgerEntry)
+    current = ~sa.exists().where(newer.supersedes_id == LedgerEntry.id)
+    for kind, n, heads in session.execute(
+        sa.select(
+            LedgerEntry.kind, sa.func.count(LedgerEntry.id), sa.func.sum(LedgerEntry.headcount)
+        )
+        .where(current, LedgerEntry.entry_on >= first, LedgerEntry.entry_on <= last)
+        .group_by(LedgerEntry.kind)
+    ):
+        found.ledger[kind] = n
+        if kind == "lecture":
+            found.lecture_headcount = int(heads or 0)
+
+    rated, total = session.execute(
+        sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(
+            Feedback.created_at >= utc_from, Feedback.created_at < utc_to
+        )
+    ).one()
+    found.ratings = rated
+    if rated:
+        found.average_rating = (Decimal(total) / Decimal(rated)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    found.evaluation_id = session.scalar(
+        sa.select(Evaluation.id).where(
+            Evaluation.period == str(year), Evaluation.status == "published"
+        )
+    )
+    if found.evaluation_id is not None:
+        found.grades = dict(
+            session.execute(
+                sa.select(EvaluationResult.grade, sa.func.count(EvaluationResult.id))
+                .where(EvaluationResult.evaluation_id == found.evaluation_id)
+                .group_by(EvaluationResult.grade)
+            ).all()
+        )
+    return found

@@ -1,0 +1,152 @@
+"""The yearly figures against a hand-counted year, and who may see them."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import orm
+
+from advisor.accounts import services as accounts
+from advisor.contracts.models import Contract
+from advisor.evaluation import services as evaluation
+from advisor.ledger import services as ledger
+from advisor.reports.figures import year_figures
+from advisor.reviews.models import Finding, Review
+from tests.evaluation.helpers import entry, rate, review, utc
+from tests.ledger.helpers import advisor_user
+from tests.reviews import helpers
+
+A, B = 11, 12
+
+
+def finding(session: orm.Session, of: Review, dimension: str, severity: str) -> None:
+    session.add(
+        Finding(review_id=of.id, position=1, dimension=dimension, severity=severity, problem="…")
+    )
+
+
+@pytest.fixture()
+def year_2025(session: orm.Session) -> None:
+    """Contracts 1 (12,000.00) and 2 (the sample amounts) submitted in 2025; contract 1
+    returned once then approved with changes, contract 2 rejected; three findings; ratings
+    4 and 5; ledger work of every kind, one entry corrected; the 2025 evaluation published."""
+    session.execute(
+        sa.update(Contract)
+        .where(Contract.id.in_([1, 2]))
+        .values(submitted_at=datetime(2025, 3, 1, 2, tzinfo=UTC))
+    )
+    session.execute(sa.update(Contract).where(Contract.id == 1).values(amount=Decimal("12000")))
+    session.execute(sa.update(Contract).where(Contract.id == 2).values(amount=Decimal("8500.50")))
+    returned = review(session, A, utc(2025, 3, 5, 2), date(2025, 3, 8))
+    returned.outcome = "return"
+    opinion = review(session, A, utc(2025, 3, 20, 2), date(2025, 3, 25))
+    opinion.outcome = "approve_with_changes"
+    rejected = review(session, B, utc(2025, 6, 1, 2), date(2025, 6, 5), contract_id=2)
+    rejected.outcome = "reject"
+    review(session, A, utc(2024, 12, 1, 2), date(2024, 12, 5))  # 2024: not counted
+    finding(session, returned, "legality", "high")
+    finding(session, opinion, "clarity", "medium")
+    finding(session, rejected, "legality", "medium")
+    rate(session, opinion, 4, utc(2025, 4, 1, 2))
+    rate(session, rejected, 5, utc(2025, 6, 10, 2))
+    entry(session, A, date(2025, 2, 1), "consultation", utc(2025, 2, 1, 2))
+    wrong = entry(session, A, date(2025, 2, 2), "consultation", utc(2025, 2, 2, 2))
+    entry(session, A, date(2025, 2, 3), "dispute_mediation", utc(2025, 2, 3, 2), supersedes=wrong)
+    ledger.add_entry(
+        session,
+        actor=advisor_user(session, B),
+        data=ledger.EntryData(
+            entry_on=date(2025, 5, 4),
+            advisor_id=B,
+            school_id=2,
+            kind="lecture",
+            description="法治讲座：校园欺凌的法律责任",
+            minutes=90,
+            audience="七年级学生",
+            headcount=120,
+        ),
+        today=date(2025, 5, 4),
+    )
+    entry(session, B, date(2025, 9, 9), "document_drafting", utc(2025, 9, 9, 2))
+    entry(session, B, date(2026, 1, 2), "consultation", utc(2026, 1, 2, 2))  # 2026
+    bureau = accounts.get_user_by_email(session, "bureau@demo.local")
+    assert bureau is not None
+    run = evaluation.run_evaluation(
+        session,
+        actor=bureau,
+        period_text="2025",
+        today=date(2026, 3, 1),
+        now=datetime(2026, 3, 1, 2, tzinfo=UTC),
+    )
+    evaluation.publish(
+        session,
+        actor=bureau,
+        evaluation=run,
+        today=date(2026, 3, 2),
+        now=datetime(2026, 3, 2, 2, tzinfo=UTC),
+        objection_days=5,
+    )
+    session.flush()
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_the_figures_of_a_hand_counted_year(session: orm.Session) -> None:
+    f = year_figures(session, 2025)
+    # The demo bureau: 35 advisors of 5 firms appointed from 2025, 60 schools all covered.
+    assert (f.advisors, f.law_firms, f.schools, f.schools_covered) == (35, 5, 60, 60)
+    assert f.coverage == Decimal("100.0")
+    assert f.contracts_submitted == 2
+    assert f.opinions == {"approve_with_changes": 1, "reject": 1} and f.returns == 1
+    assert (f.contracts_reviewed, f.value_reviewed) == (2, Decimal("20500.50"))
+    assert f.findings_by_dimension == {"legality": 2, "clarity": 1}
+    assert f.findings_by_severity == {"high": 1, "medium": 2}
+    # The corrected consultation counts once, as the dispute mediation it became.
+    assert f.ledger == {
+        "consultation": 1,
+        "dispute_mediation": 1,
+        "lecture": 1,
+        "document_drafting": 1,
+    }
+    assert f.lecture_headcount == 120
+    assert (f.ratings, f.average_rating) == (2, Decimal("4.50"))
+    assert sum(f.grades.values()) == 35 and f.evaluation_id is not None
+    empty = year_figures(session, 2019)
+    assert (empty.contracts_submitted, empty.advisors, empty.average_rating) == (0, 0, None)
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_the_page_reads_like_the_annual_report_and_links_its_records(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    session.commit()
+    page = bureau.get("/reports/year/2025").get_data(as_text=True)
+    assert "2025年" in page and "审查合同共计2份" in page and "20,500.50" in page
+    assert 'href="/contracts?from=2025-01-01&amp;to=2025-12-31"' in page
+    assert "/ledger?kind=lecture&amp;from=2025-01-01&amp;to=2025-12-31" in page
+    book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
+    values = dict(book.active.iter_rows(min_row=2, values_only=True))
+    assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_only_the_bureau_sees_bureau_wide_figures(
+    session: orm.Session, client: FlaskClient, advisor1: FlaskClient, school1: FlaskClient
+) -> None:
+    session.commit()
+    assert advisor1.get("/reports/year/2025").status_code == 403
+    assert school1.get("/reports/year/2025").status_code == 403
+    for email, status in (("advisor01@demo.local", 403), ("school01@demo.local", 403)):
+        headers = helpers.token_headers(session, email)
+        assert client.get("/api/v1/reports/summary?year=2025", headers=headers).status_code == (
+            status
+        )
+    headers = helpers.token_headers(session, "bureau@demo.local")
+    body = client.get("/api/v1/reports/summary?year=2025", headers=headers).json
+    assert body["value_reviewed"] == "20500.50" and body["ledger"]["lecture"] == 1
+    assert client.get("/api/v1/reports/summary?year=1900", headers=headers).status_code == 422
