@@ -152,7 +152,7 @@ def _days_after(
     return column + sa.text(f"{days}")  # date + integer is a date in PostgreSQL
 
 
-def _utc_bounds(period: Period) -> tuple[datetime, datetime]:
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
     """The UTC instants at which the period's first Beijing day starts and its last ends."""
     start = datetime.combine(period.start, time(), BEIJING)
     end = datetime.combine(period.end + timedelta(days=1), time(), BEIJING)
@@ -190,7 +190,7 @@ def compute(
     if not ids:
         return {}
     dialect = session.get_bind().dialect.name
-    utc_from, utc_to = _utc_bounds(period)
+    utc_from, utc_to = utc_bounds(period)
 
     on_time = sa.or_(
         Review.due_on.is_(None), _beijing_date(Review.issued_at, dialect) <= Review.due_on

@@ -459,6 +459,18 @@ def visible_result(
     return evaluation, get_result(session, evaluation, advisor_id)
 
 
+def own_results(session: orm.Session, advisor_id: int) -> dict[int, EvaluationResult]:
+    """An advisor's results in published evaluations, by evaluation id, in one query."""
+    return {
+        r.evaluation_id: r
+        for r in session.scalars(
+            sa.select(EvaluationResult)
+            .join(Evaluation, Evaluation.id == EvaluationResult.evaluation_id)
+            .where(EvaluationResult.advisor_id == advisor_id, Evaluation.status == "published")
+        )
+    }
+
+
 def list_evaluations(session: orm.Session, user: User) -> list[Evaluation]:
     """Every evaluation for the bureau; the published ones for advisors."""
     stmt = sa.select(Evaluation).order_by(Evaluation.id.desc())

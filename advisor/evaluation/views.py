@@ -46,8 +46,8 @@ def index() -> Any:
     me = user()
     evaluations = services.list_evaluations(db.session, me)
     mine: dict[int, EvaluationResult] = {}
-    if me.role == Role.ADVISOR:
-        mine = {e.id: r for e in evaluations for r in services.visible_results(me, e)}
+    if me.role == Role.ADVISOR and me.advisor_id is not None:
+        mine = services.own_results(db.session, me.advisor_id)
     return render_template(
         "evaluation/index.html",
         evaluations=evaluations,

@@ -41,7 +41,8 @@ from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from advisor.accounts.models import Role, User
+from advisor.accounts import services as accounts
+from advisor.accounts.models import User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.models import Contract, ContractEvent, Status
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, LawFirm, School
@@ -233,14 +234,6 @@ def _users_by_school(session: orm.Session, school_ids: Iterable[int]) -> dict[in
     return found
 
 
-def _bureau(session: orm.Session) -> tuple[int, ...]:
-    return tuple(
-        session.scalars(
-            sa.select(User.id).where(User.role == Role.BUREAU, User.is_active.is_(True))
-        )
-    )
-
-
 def _contract_rows(session: orm.Session, *conditions: Any) -> list[Any]:
     return list(
         session.execute(
@@ -310,7 +303,7 @@ def _overdue_digest(session: orm.Session, today: date) -> list[Occasion]:
             today,
             {"count": len(rows), "list": shown},
             "/contracts?overdue=true",
-            _bureau(session),
+            tuple(accounts.bureau_user_ids(session)),
             bureau_robots=True,
         )
     ]
@@ -330,7 +323,7 @@ def _ledger_anchor(session: orm.Session, today: date) -> list[Occasion]:
             today,
             {"day": today.isoformat(), "seq": head.seq, "hash": head.last_hash},
             "/ledger/verify",
-            _bureau(session),
+            tuple(accounts.bureau_user_ids(session)),
             bureau_robots=True,
         )
     ]
@@ -392,7 +385,7 @@ def _no_advisor(session: orm.Session, today: date) -> list[Occasion]:
             today,
             {"count": len(names), "list": shown},
             "/schools",
-            _bureau(session),
+            tuple(accounts.bureau_user_ids(session)),
             bureau_robots=True,
         )
     ]
@@ -408,7 +401,7 @@ def _appointments_ending(session: orm.Session, today: date) -> list[Occasion]:
             Advisor.appointment_ends_on <= today + timedelta(days=AHEAD_DAYS),
         )
     )
-    bureau = _bureau(session)
+    bureau = tuple(accounts.bureau_user_ids(session))
     return [
         Occasion(
             "appointment_ending",
@@ -436,7 +429,7 @@ def _calendar_missing(session: orm.Session, today: date) -> list[Occasion]:
             today,
             {"year": year},
             "/settings/calendar",
-            _bureau(session),
+            tuple(accounts.bureau_user_ids(session)),
             bureau_robots=True,
         )
         for year in years
@@ -530,7 +523,7 @@ def _evaluation_calendar(session: orm.Session, today: date) -> list[Occasion]:
             .where(User.is_active.is_(True), Advisor.is_active.is_(True))
         )
     )
-    bureau = _bureau(session)
+    bureau = tuple(accounts.bureau_user_ids(session))
     found = []
     for period in _periods_around(today, rules.periods):
         for event in rules.calendar:

@@ -142,13 +142,10 @@ def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deli
         reminder = session.get(Reminder, reminder_id)
         assert reminder is not None
         session.refresh(reminder)
-        reminder.attempts += 1
         try:
             deliver(session, reminder, config, now)
         except DeliveryError as error:
             session.rollback()  # nothing half-done stays, e.g. a notice
-            reminder = session.get(Reminder, reminder_id)
-            assert reminder is not None
             reminder.attempts += 1
             reminder.last_error = str(error)[:2000]
             if error.permanent or reminder.attempts >= MAX_ATTEMPTS:
@@ -159,6 +156,7 @@ def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deli
                 reminder.next_attempt_at = now + backoff(reminder.attempts)
                 outcome.retrying += 1
         else:
+            reminder.attempts += 1
             reminder.status = "sent"
             reminder.sent_at = now
             reminder.last_error = None

@@ -477,3 +477,41 @@ def test_the_basis_is_written_in_both_languages(session: orm.Session, app: Flask
     assert items["lectures"]["basis_zh"].startswith("台账记载法治讲座 2 次")
     other = {i["item"]: i for i in services.get_result(session, evaluation, B).items}
     assert other["rating"]["basis_zh"] == "无数据：不适用"
+
+
+@pytest.mark.usefixtures("year")
+def test_the_advisors_page_lists_their_own_published_results(
+    session: orm.Session, advisor1: FlaskClient
+) -> None:
+    draft = run(session)
+    published = run(session)
+    publish(session, published, today=today_local())
+    session.commit()
+    mine = services.get_result(session, published, 1)
+    page = advisor1.get("/evaluations").get_data(as_text=True)
+    assert f'href="/evaluations/{published.id}"' in page
+    assert f'href="/evaluations/{draft.id}"' not in page  # a draft is the bureau's alone
+    assert mine.total in page and mine.grade in page
+
+
+def test_the_self_evaluation_page_keeps_what_was_typed_and_saves(
+    session: orm.Session, advisor1: FlaskClient
+) -> None:
+    refused = advisor1.post(
+        "/evaluations/self",
+        data={"period": "2025", "text": "全年审查合同12份", "score-on_time": "99"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "全年审查合同12份" in page and 'value="99"' in page
+    assert responses.get_self_evaluation(session, 1, "2025") is None
+
+    saved = advisor1.post(
+        "/evaluations/self",
+        data={"period": "2025", "text": "全年审查合同12份", "score-on_time": "24"},
+    )
+    assert saved.status_code == 302
+    row = responses.get_self_evaluation(session, 1, "2025")
+    assert row is not None and (row.text, row.scores) == ("全年审查合同12份", {"on_time": "24"})
+    again = advisor1.get("/evaluations/self?period=2025").get_data(as_text=True)
+    assert 'value="24"' in again and f'name="lock_version" value="{row.lock_version}"' in again

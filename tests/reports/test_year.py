@@ -18,6 +18,7 @@ from advisor.evaluation import services as evaluation
 from advisor.ledger import services as ledger
 from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding, Review
+from tests.conftest import QueryCounter
 from tests.evaluation.helpers import entry, rate, review, utc
 from tests.ledger.helpers import advisor_user
 from tests.reviews import helpers
@@ -117,6 +118,7 @@ def test_the_figures_of_a_hand_counted_year(session: orm.Session) -> None:
     assert (f.ratings, f.average_rating) == (2, Decimal("4.50"))
     assert sum(f.grades.values()) == 35 and f.evaluation_id is not None
     empty = year_figures(session, 2019)
+    assert empty.findings == 0 and empty.grades == {}
     assert (empty.contracts_submitted, empty.advisors, empty.average_rating) == (0, 0, None)
 
 
@@ -150,3 +152,13 @@ def test_only_the_bureau_sees_bureau_wide_figures(
     body = client.get("/api/v1/reports/summary?year=2025", headers=headers).json
     assert body["value_reviewed"] == "20500.50" and body["ledger"]["lecture"] == 1
     assert client.get("/api/v1/reports/summary?year=1900", headers=headers).status_code == 422
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_the_figures_take_ten_queries_however_much_data(
+    session: orm.Session, count_queries: QueryCounter
+) -> None:
+    session.flush()
+    before = count_queries.count
+    year_figures(session, 2025)
+    assert count_queries.count - before == 10
