@@ -10,16 +10,17 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from advisor import demo
+from advisor import demo, synthetic
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
 from advisor.contracts.files import FileStore
-from advisor.contracts.models import ContractVersion
+from advisor.contracts.models import Contract, ContractVersion
 from advisor.errors import AppError
 from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
 from advisor.reminders import scheduler
+from advisor.workdays import today_local
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -41,6 +42,35 @@ def demo_load(if_empty: bool) -> None:
     for email, role in accounts_list[:3]:
         click.echo(f"  {email:28} {role}")
     click.echo("  ... advisor01..advisor35@demo.local, school01..school60@demo.local")
+
+
+@demo_cli.command("generate")
+@click.option(
+    "--scale",
+    type=click.Choice(sorted(synthetic.SCALES)),
+    default="city",
+    show_default=True,
+    help="city: 3,000 contracts for 60 schools; province: 200,000 for 2,000 schools.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same data."
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any contract.")
+def demo_generate(scale: str, seed: int, if_empty: bool) -> None:
+    """Generate three years of work (and, in an empty database, the bureau itself)."""
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Contract)):
+        click.echo("The database already has contracts; nothing was generated.")
+        return
+    store = FileStore(current_app.config["ADVISOR"].files_dir)
+    try:
+        counts = synthetic.generate(
+            db.session, synthetic.SCALES[scale], seed=seed, today=today_local(), store=store
+        )
+    except synthetic.GenerationRefused as error:
+        raise click.ClickException(str(error)) from error
+    for name, n in counts.items():
+        click.echo(f"  {name:16} {n:>10,}")
+    click.echo(f"Sign in as bureau@demo.local with the demo password ({demo.DEMO_PASSWORD}).")
 
 
 @tokens_cli.command("create")

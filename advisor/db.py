@@ -158,3 +158,18 @@ def configure_sqlite(engine: sa.Engine) -> None:
             has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         )
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
+    """The Beijing date of a UTC timestamp column, computed by the database."""
+    if dialect == "sqlite":
+        # Beijing has kept UTC+8 without daylight saving since 1991.
+        return sa.func.date(column, "+8 hours")
+    return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
+
+
+def beijing_month(column: Any, dialect: str) -> sa.ColumnElement[str]:
+    """The Beijing month of a UTC timestamp column as 'YYYY-MM', computed by the database."""
+    if dialect == "sqlite":
+        return sa.func.strftime("%Y-%m", column, "+8 hours")
+    return sa.func.to_char(sa.func.timezone("Asia/Shanghai", column), "YYYY-MM")

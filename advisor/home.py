@@ -1,22 +1,53 @@
-"""The front door: anonymous visitors go to the login page, users to their role's home."""
+"""The front door: anonymous visitors go to the login page; each role gets its own home.
+
+The bureau's home is the dashboard; an advisor's is their queue and figures; a school's
+is what waits for it and who advises it. The figures come from ``advisor.reports``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from advisor.accounts.models import Role
+from advisor.auth import user
+from advisor.contracts.labels import STATUS_LABELS, TYPE_LABELS
+from advisor.contracts.queries import due_badge
+from advisor.directory.labels import KIND_LABELS
+from advisor.extensions import db
+from advisor.reports import homes
+from advisor.reports.views import dashboard_page
+from advisor.workdays import today_local
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index() -> Any:
-    """Send each role to where its work starts."""
+    """Each role's home page."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    if current_user.role in (Role.SCHOOL, Role.ADVISOR):
-        return redirect(url_for("contracts.index"))
-    return redirect(url_for("directory.schools"))
+    me, today = user(), today_local()
+    if me.is_bureau:
+        return dashboard_page(today)
+    if me.is_advisor:
+        assert me.advisor_id is not None  # an advisor account always names its advisor
+        return render_template(
+            "home/advisor.html",
+            home=homes.advisor_home(db.session, me.advisor_id, today),
+            today=today,
+            badge=due_badge,
+            statuses=STATUS_LABELS,
+            types=TYPE_LABELS,
+        )
+    assert me.school_id is not None  # likewise a school account its school
+    return render_template(
+        "home/school.html",
+        home=homes.school_home(db.session, me.school_id),
+        today=today,
+        badge=due_badge,
+        statuses=STATUS_LABELS,
+        types=TYPE_LABELS,
+        kinds=KIND_LABELS,
+    )

@@ -11,9 +11,13 @@ def test_anonymous_goes_to_login(client: FlaskClient) -> None:
     assert response.location.endswith("/login")
 
 
-def test_each_role_lands_on_its_home(
+def test_each_role_has_its_own_home(
     bureau: FlaskClient, school1: FlaskClient, advisor1: FlaskClient
 ) -> None:
-    assert bureau.get("/").location.endswith("/schools")
-    assert school1.get("/").location.endswith("/contracts")
-    assert advisor1.get("/").location.endswith("/contracts")
+    """The bureau's home is the dashboard, an advisor's their desk, a school's its contracts."""
+    page = bureau.get("/").get_data(as_text=True)
+    assert 'data-testid="key-figures"' in page and 'data-testid="workload"' in page
+    page = advisor1.get("/").get_data(as_text=True)
+    assert 'data-testid="queue"' in page and 'data-testid="key-figures"' not in page
+    page = school1.get("/").get_data(as_text=True)
+    assert 'data-testid="our-advisors"' in page and 'data-testid="workload"' not in page

@@ -51,6 +51,7 @@ class Contract(Base):
         sa.Index("ix_contract_advisor_status_due", "advisor_id", "status", "due_on"),
         sa.Index("ix_contract_school_status", "school_id", "status"),
         sa.Index("ix_contract_status_due", "status", "due_on"),
+        sa.Index("ix_contract_submitted", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

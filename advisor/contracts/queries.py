@@ -13,7 +13,7 @@ from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
-from advisor.directory.models import Advisor
+from advisor.directory.models import Advisor, School
 from advisor.errors import NotFound
 from advisor.workdays import BEIJING
 
@@ -40,6 +40,10 @@ class Filters:
     submitted_from: date | None = None
     submitted_to: date | None = None
     q: str = ""
+    # The dashboard's filters, so that its figures link to exactly the contracts counted.
+    district: str = ""
+    level: str = ""
+    law_firm_id: int | None = None
 
 
 def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -74,6 +78,16 @@ def search_contracts(
         stmt = stmt.where(Contract.advisor_id == filters.advisor_id)
     if filters.overdue:
         stmt = stmt.where(Contract.status.in_(ACTIVE), Contract.due_on < today)
+    if filters.district or filters.level:
+        schools = sa.select(School.id)
+        if filters.district:
+            schools = schools.where(School.district == filters.district)
+        if filters.level:
+            schools = schools.where(School.level == filters.level)
+        stmt = stmt.where(Contract.school_id.in_(schools))
+    if filters.law_firm_id:
+        firm = sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
+        stmt = stmt.where(Contract.advisor_id.in_(firm))
     # The dates people pick are Beijing dates; submitted_at is stored in UTC.
     if filters.submitted_from:
         start = datetime.combine(filters.submitted_from, time.min, BEIJING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -33,7 +33,8 @@ from advisor.contracts.models import Contract
 from advisor.contracts.uploads import check_upload, megabytes
 from advisor.contracts.workflow import OPEN, Action, actions_for
 from advisor.db import paginate, utcnow
-from advisor.directory.models import Advisor
+from advisor.directory.labels import LEVEL_LABELS
+from advisor.directory.models import Advisor, LawFirm
 from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
@@ -93,6 +94,9 @@ def index() -> Any:
         submitted_from=args.get("from", type=date.fromisoformat),
         submitted_to=args.get("to", type=date.fromisoformat),
         q=args.get("q", ""),
+        district=args.get("district", ""),
+        level=args.get("level", ""),
+        law_firm_id=args.get("law_firm_id", type=int),
     )
     page = paginate(
         db.session,
@@ -111,7 +115,20 @@ def index() -> Any:
         schools=visible_school_choices(db.session, me) if not me.is_school else [],
         advisors=advisor_choices(db.session) if me.is_bureau else [],
         missing_years=bureau_calendar.missing_years(db.session, today) if me.is_bureau else [],
+        levels=LEVEL_LABELS,
+        firm_name=_firm_name(filters.law_firm_id),
+        unnarrowed_url=url_for("contracts.index")
+        + "?"
+        + urlencode([(k, v) for k, v in args.items(multi=True) if k not in NARROWING]),
     )
+
+
+NARROWING = ("district", "level", "law_firm_id")
+
+
+def _firm_name(law_firm_id: int | None) -> str | None:
+    firm = db.session.get(LawFirm, law_firm_id) if law_firm_id else None
+    return firm.name if firm else None
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ from flask_babel import ngettext
 from sqlalchemy import orm
 
 from advisor.contracts.models import Contract
+from advisor.db import beijing_date
 from advisor.directory.models import Advisor
 from advisor.evaluation import rules
 from advisor.ledger.completeness import LATE_AFTER_DAYS
@@ -136,14 +137,6 @@ class Measured:
         return describe(self.figures)
 
 
-def _beijing_date(column: orm.QueryableAttribute[Any], dialect: str) -> sa.ColumnElement[Any]:
-    """The Beijing date of a UTC timestamp column, computed by the database."""
-    if dialect == "sqlite":
-        # Beijing has kept UTC+8 without daylight saving since 1991.
-        return sa.func.date(column, "+8 hours")
-    return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
-
-
 def _days_after(
     column: orm.QueryableAttribute[Any], days: int, dialect: str
 ) -> sa.ColumnElement[Any]:
@@ -193,7 +186,7 @@ def compute(
     utc_from, utc_to = utc_bounds(period)
 
     on_time = sa.or_(
-        Review.due_on.is_(None), _beijing_date(Review.issued_at, dialect) <= Review.due_on
+        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
     )
     reviews = {
         advisor: (int(issued), int(in_time or 0), int(redo or 0))
@@ -216,7 +209,7 @@ def compute(
 
     newer = orm.aliased(LedgerEntry)
     current = ~sa.exists().where(newer.supersedes_id == LedgerEntry.id)
-    timely = _beijing_date(LedgerEntry.created_at, dialect) <= _days_after(
+    timely = beijing_date(LedgerEntry.created_at, dialect) <= _days_after(
         LedgerEntry.entry_on, LATE_AFTER_DAYS, dialect
     )
     entries = {
@@ -253,7 +246,7 @@ def compute(
     ):
         months.setdefault(advisor, set()).add(int(number))
 
-    issued_on = _beijing_date(Review.issued_at, dialect)
+    issued_on = beijing_date(Review.issued_at, dialect)
     late: dict[int, list[dict[str, Any]]] = {}
     for advisor, review_id, contract_id, title, due_on, issued in session.execute(
         sa.select(

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from advisor.accounts.models import Role
 from advisor.auth import protect, require
+from advisor.contracts import calendar as bureau_calendar
+from advisor.contracts.labels import STATUS_LABELS, TYPE_LABELS
+from advisor.contracts.models import ContractType
+from advisor.directory.labels import LEVEL_LABELS
 from advisor.errors import NotFound
 from advisor.extensions import db
+from advisor.precheck.labels import rule_title
+from advisor.reports import dashboard
+from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import YearFigures, year_figures
-from advisor.reviews.labels import OUTCOME_LABELS
+from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 from advisor.workdays import today_local
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -104,3 +113,108 @@ def year_xlsx(year: int) -> Response:
         f"attachment; filename=figures-{year}.xlsx; filename*=UTF-8''{quote(name)}"
     )
     return response
+
+
+def _span(year: int) -> dict[str, str]:
+    return {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+
+
+def _month_span(month: str) -> dict[str, str]:
+    year, number = int(month[:4]), int(month[5:])
+    last = (date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)).day
+    return {"from": f"{month}-01", "to": f"{month}-{last:02d}"}
+
+
+def dashboard_page(today: date) -> str:
+    """The bureau's home: the dashboard for the filters in the query string."""
+    filters, problems = dashboard.parse_filters(request.args, today)
+    board = dashboard.build(db.session, filters, today, bureau_calendar.load(db.session))
+    narrowed = filters.query()
+    year = _span(filters.year)
+
+    def contracts(**args: Any) -> str:
+        return url_for("contracts.index", **narrowed, **args)
+
+    statuses = [
+        Item(str(label), board.by_status[status], contracts(status=status, **year))
+        for status, label in STATUS_LABELS.items()
+    ]
+    types = [
+        Item(
+            str(TYPE_LABELS.get(ContractType(kind), kind)), n, contracts(contract_type=kind, **year)
+        )
+        for kind, n in board.by_type.most_common()
+    ]
+    outcomes = [
+        Item(str(label), board.by_outcome[outcome])
+        for outcome, label in OUTCOME_LABELS.items()
+        if outcome != "return"
+    ]
+    turnaround = [
+        Item(str(_("%(days)s working days", days=days)), board.turnaround[days])
+        for days in sorted(board.turnaround)
+    ]
+    monthly = column_chart(
+        _("Received and reviewed per month"),
+        board.months,
+        [
+            (_("Received"), [board.received[m] for m in board.months]),
+            (_("Opinions issued"), [board.reviewed[m] for m in board.months]),
+        ],
+    )
+    monthly_links = [{m: contracts(**_month_span(m)) for m in board.months}, {}]
+    busiest = sorted(board.workload, key=lambda w: (-w.open, w.name))[:15]
+    charts = {
+        "status": bar_chart(
+            _("Contracts submitted in %(year)s, by status now", year=filters.year),
+            statuses,
+            _("Contracts"),
+        ),
+        "type": bar_chart(_("By type"), types, _("Contracts")),
+        "outcome": bar_chart(_("By outcome of the opinion"), outcomes, _("Contracts")),
+        "turnaround": bar_chart(_("Turnaround of the reviews issued"), turnaround, _("Reviews")),
+        "rules": bar_chart(
+            _("Most frequent pre-check hits"),
+            [Item(rule_title(rule), n) for rule, n in board.rules],
+            _("Hits"),
+        ),
+        "dimension": bar_chart(
+            _("Findings by dimension"),
+            [
+                Item(str(label), board.findings_by_dimension[d])
+                for d, label in DIMENSION_LABELS.items()
+            ],
+            _("Findings"),
+        ),
+        "severity": bar_chart(
+            _("Findings by severity"),
+            [
+                Item(str(label), board.findings_by_severity[s])
+                for s, label in SEVERITY_LABELS.items()
+            ],
+            _("Findings"),
+        ),
+        "workload": bar_chart(
+            _("Open contracts per advisor (the busiest 15)"),
+            [Item(w.name, w.open, contracts(advisor_id=w.advisor_id)) for w in busiest if w.open],
+            _("Open"),
+        ),
+        "firms": bar_chart(
+            _("Opinions issued per law firm"),
+            [Item(f.name, f.reviewed) for f in board.firms],
+            _("Opinions"),
+        ),
+    }
+    return render_template(
+        "home/bureau.html",
+        board=board,
+        filters=filters,
+        problems=problems,
+        charts=charts,
+        monthly=monthly,
+        monthly_links=monthly_links,
+        overdue_url=contracts(overdue="1"),
+        submitted_url=contracts(**year),
+        years=range(today.year, max(FIRST_YEAR, today.year - 9) - 1, -1),
+        levels=LEVEL_LABELS,
+    )

@@ -55,6 +55,7 @@ class Review(Base):
         ),
         sa.Index("ix_review_contract", "contract_id", "id"),
         sa.Index("ix_review_advisor_issued", "advisor_id", "issued_at"),
+        sa.Index("ix_review_issued", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,10 @@ class Review(Base):
     # The contract's due date when the review was issued (it moves with revisions), so
     # "issued on time" can be judged later by the ledger export and the evaluation.
     due_on: Mapped[date | None]
+    # Working days from the Beijing date the reviewed version arrived to the date this
+    # review was issued, counted on the bureau's calendar as it stood then (the
+    # dashboard's turnaround; set when issued).
+    working_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]

@@ -16,6 +16,7 @@ from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role, User
+from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
@@ -33,6 +34,7 @@ from advisor.reviews.models import (
     Severity,
 )
 from advisor.reviews.signals import review_issued
+from advisor.workdays import today_local, working_days_between
 
 MAX_FINDINGS = 100
 MAX_MINUTES = 60 * 24 * 5
@@ -232,6 +234,10 @@ def issue_review(
     )
     review.status = "issued"
     review.issued_at = now
+    received = session.get_one(ContractVersion, review.version_id).uploaded_at
+    review.working_days = working_days_between(
+        today_local(received), today, bureau_calendar.load(session)
+    )
     review.number = f"{today.year}-{review.id:05d}"
     session.flush()
     review_issued.send(None, session=session, review=review, contract=contract)

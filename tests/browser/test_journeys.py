@@ -12,6 +12,7 @@ from advisor.demo import DEMO_PASSWORD
 from tests.browser.conftest import PageFactory
 
 BUREAU_LINKS = [
+    "首页",
     "合同",
     "工作台账",
     "学校",
@@ -22,8 +23,8 @@ BUREAU_LINKS = [
     "考核",
     "年度数据",
 ]
-ADVISOR_LINKS = ["待审合同", "工作台账", "我服务的学校", "我的资料", "我的考核"]
-SCHOOL_LINKS = ["本校合同", "提交合同", "本校", "本校法律顾问"]
+ADVISOR_LINKS = ["首页", "待审合同", "工作台账", "我服务的学校", "我的资料", "我的考核"]
+SCHOOL_LINKS = ["首页", "本校合同", "提交合同", "本校", "本校法律顾问"]
 ALL_LINKS = {*BUREAU_LINKS, *ADVISOR_LINKS, *SCHOOL_LINKS}
 ZH_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -62,13 +63,9 @@ def test_wrong_password_is_refused_in_chinese(page: Page) -> None:
 
 
 ROLES = [
-    pytest.param(
-        "bureau@demo.local", "乌苏市教科局法规科", BUREAU_LINKS, r"/schools$", id="bureau"
-    ),
-    pytest.param("advisor01@demo.local", "张伟", ADVISOR_LINKS, r"/contracts$", id="advisor"),
-    pytest.param(
-        "school01@demo.local", "乌苏市第一中学经办人", SCHOOL_LINKS, r"/contracts$", id="school"
-    ),
+    pytest.param("bureau@demo.local", "乌苏市教科局法规科", BUREAU_LINKS, r"/$", id="bureau"),
+    pytest.param("advisor01@demo.local", "张伟", ADVISOR_LINKS, r"/$", id="advisor"),
+    pytest.param("school01@demo.local", "乌苏市第一中学经办人", SCHOOL_LINKS, r"/$", id="school"),
 ]
 
 
@@ -113,16 +110,16 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
 
     page.get_by_test_id("language").select_option(label="English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page).to_have_url(re.compile(r"/contracts$"))
+    expect(page).to_have_url(re.compile(r"/$"))
     expect(nav.get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     expect(page.get_by_test_id("language")).to_have_value("en")
 
     page.reload()
     expect(nav.get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
     nav.get_by_role("link", name="My schools").click()
     expect(page).to_have_url(re.compile(r"/schools$"))
@@ -135,7 +132,7 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     sign_in(other, "advisor02@demo.local")
     expect(other.locator("html")).to_have_attribute("lang", "en")
     expect(other.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
     )
 
     other.get_by_test_id("language").select_option(label="中文")

@@ -1,0 +1,473 @@
+"""The bureau's dashboard: the pipeline, what is overdue, turnaround, workload and risks,
+for one calendar year of Beijing days and optionally one district, school level or law firm.
+
+Every figure is counted in SQL (a dozen grouped queries whatever the size of the bureau);
+Python only sums the few grouped rows and reads percentiles off the turnaround histogram.
+
+- contracts by status, type and outcome: contracts submitted in the year, as they stand now.
+- overdue: open contracts (submitted or in review; a returned one has its clock stopped)
+  due before today, whatever the year; days overdue in working days.
+- received and reviewed per month: contracts submitted, and opinions issued (returns not
+  counted), by Beijing month: the twelve months up to this one for the current year, the
+  calendar year's months for an earlier one.
+- turnaround: working days from the arrival of the version reviewed to the issue of the
+  review (``Review.working_days``), over the reviews issued in the year, returns included
+  (a return is the advisor's answer too). Median and 90th percentile are the nearest-rank
+  values; on time means issued on or before the due date of the time.
+- workload per advisor: open contracts now, opinions issued in the year and the average
+  minutes recorded per issued review; per law firm the sums of its advisors.
+- risks: pre-check hits on the contracts submitted in the year by rule, and the findings
+  of the reviews issued in the year by dimension and severity.
+- schools without submissions: active schools that submitted nothing in the year.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
+
+from advisor.contracts.models import Contract, Status
+from advisor.db import beijing_date, beijing_month
+from advisor.directory.models import (
+    Advisor,
+    Assignment,
+    AssignmentKind,
+    LawFirm,
+    School,
+    SchoolLevel,
+)
+from advisor.evaluation.measures import Period, utc_bounds
+from advisor.precheck.models import PrecheckHit
+from advisor.reviews.models import Finding, Review
+from advisor.workdays import BEIJING, BureauCalendar, working_days_between
+
+OPEN_NOW = (Status.SUBMITTED.value, Status.IN_REVIEW.value)
+STILL_OPEN = (*OPEN_NOW, Status.RETURNED.value)
+LIST_LIMIT = 50
+TOP_RULES = 10
+FIRST_YEAR = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    year: int
+    district: str = ""
+    level: str = ""
+    law_firm_id: int | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.district or self.level or self.law_firm_id)
+
+    def query(self) -> dict[str, Any]:
+        """The filters as URL arguments, for links to the records behind a figure."""
+        args: dict[str, Any] = {}
+        if self.district:
+            args["district"] = self.district
+        if self.level:
+            args["level"] = self.level
+        if self.law_firm_id:
+            args["law_firm_id"] = self.law_firm_id
+        return args
+
+
+def parse_filters(args: Any, today: date) -> tuple[Filters, list[str]]:
+    """Filters from the query string, and a message for each value that was ignored."""
+    problems: list[str] = []
+    year = today.year
+    raw_year = args.get("year", "").strip()
+    if raw_year:
+        if raw_year.isdigit() and FIRST_YEAR <= int(raw_year) <= today.year:
+            year = int(raw_year)
+        else:
+            problems.append(
+                str(
+                    _l(
+                        "The year must be between %(first)s and %(last)s; showing %(year)s.",
+                        first=FIRST_YEAR,
+                        last=today.year,
+                        year=today.year,
+                    )
+                )
+            )
+    level = args.get("level", "").strip()
+    if level and level not in SchoolLevel.__members__.values():
+        problems.append(str(_l("Unknown school level; showing every level.")))
+        level = ""
+    law_firm_id = None
+    raw_firm = args.get("law_firm_id", "").strip()
+    if raw_firm:
+        if raw_firm.isdigit():
+            law_firm_id = int(raw_firm)
+        else:
+            problems.append(str(_l("Unknown law firm; showing every firm.")))
+    district = args.get("district", "").strip()[:50]
+    return Filters(year, district, level, law_firm_id), problems
+
+
+@dataclass(slots=True)
+class Overdue:
+    contract_id: int
+    title: str
+    school: str
+    advisor: str
+    due_on: date
+    days: int = 0
+
+
+@dataclass(slots=True)
+class Workload:
+    advisor_id: int
+    name: str
+    law_firm: str
+    open: int = 0
+    reviewed: int = 0
+    minutes: int = 0
+    issued: int = 0
+
+    @property
+    def average_minutes(self) -> int | None:
+        return round(self.minutes / self.issued) if self.issued else None
+
+
+@dataclass(slots=True)
+class Dashboard:
+    filters: Filters
+    today: date
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_outcome: Counter[str] = field(default_factory=Counter)
+    overdue: list[Overdue] = field(default_factory=list)
+    overdue_total: int = 0
+    months: list[str] = field(default_factory=list)
+    received: dict[str, int] = field(default_factory=dict)
+    reviewed: dict[str, int] = field(default_factory=dict)
+    turnaround: Counter[int] = field(default_factory=Counter)  # working days -> reviews
+    on_time: int = 0
+    workload: list[Workload] = field(default_factory=list)
+    rules: list[tuple[str, int]] = field(default_factory=list)
+    findings_by_dimension: Counter[str] = field(default_factory=Counter)
+    findings_by_severity: Counter[str] = field(default_factory=Counter)
+    idle_schools: list[tuple[int, str, str]] = field(default_factory=list)
+    idle_total: int = 0
+    districts: list[str] = field(default_factory=list)
+    law_firms: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def issued(self) -> int:
+        return sum(self.turnaround.values())
+
+    @property
+    def median(self) -> int | None:
+        return percentile(self.turnaround, 50)
+
+    @property
+    def p90(self) -> int | None:
+        return percentile(self.turnaround, 90)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.issued, 1) if self.issued else None
+
+    @property
+    def firms(self) -> list[Workload]:
+        """The workload summed per law firm, the busiest first."""
+        sums: dict[str, Workload] = {}
+        for row in self.workload:
+            firm = sums.setdefault(row.law_firm, Workload(0, row.law_firm, row.law_firm))
+            firm.open += row.open
+            firm.reviewed += row.reviewed
+            firm.minutes += row.minutes
+            firm.issued += row.issued
+        return sorted(sums.values(), key=lambda w: (-w.reviewed, -w.open, w.name))
+
+
+def percentile(histogram: Counter[int], p: int) -> int | None:
+    """The nearest-rank p-th percentile of the values counted in ``histogram``."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    rank = max(1, math.ceil(p * total / 100))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    raise AssertionError("unreachable: the ranks add up to the total")
+
+
+def months_shown(year: int, today: date) -> list[str]:
+    """'YYYY-MM' of the months the monthly chart shows, oldest first: the twelve up to
+    this month for the current year, January to December for an earlier one."""
+    last = today.year * 12 + today.month - 1 if year == today.year else year * 12 + 11
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(last - 11, last + 1)]
+
+
+def school_scope(filters: Filters) -> sa.ColumnElement[bool] | None:
+    """Schools in the chosen district and level, as a condition on School."""
+    conditions = []
+    if filters.district:
+        conditions.append(School.district == filters.district)
+    if filters.level:
+        conditions.append(School.level == filters.level)
+    return sa.and_(*conditions) if conditions else None
+
+
+def contract_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Contract for the district, level and law firm filters."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    schools = school_scope(filters)
+    if schools is not None:
+        conditions.append(Contract.school_id.in_(sa.select(School.id).where(schools)))
+    if filters.law_firm_id:
+        conditions.append(
+            Contract.advisor_id.in_(
+                sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
+            )
+        )
+    return conditions
+
+
+def _review_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    schools = school_scope(filters)
+    if schools is not None:
+        conditions.append(
+            Review.contract_id.in_(
+                sa.select(Contract.id).join(School, School.id == Contract.school_id).where(schools)
+            )
+        )
+    if filters.law_firm_id:
+        conditions.append(
+            Review.advisor_id.in_(
+                sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
+            )
+        )
+    return conditions
+
+
+def build(
+    session: orm.Session, filters: Filters, today: date, calendar: BureauCalendar
+) -> Dashboard:
+    """Every figure of the dashboard for ``filters`` as of ``today``."""
+    dialect = session.get_bind().dialect.name
+    found = Dashboard(filters, today)
+    utc_from, utc_to = utc_bounds(Period("year", filters.year))
+    in_scope = contract_scope(filters)
+    submitted_in_year = [Contract.submitted_at >= utc_from, Contract.submitted_at < utc_to]
+
+    for status, kind, outcome, n in session.execute(
+        sa.select(Contract.status, Contract.contract_type, Contract.outcome, sa.func.count())
+        .where(*submitted_in_year, *in_scope)
+        .group_by(Contract.status, Contract.contract_type, Contract.outcome)
+    ):
+        found.by_status[status] += n
+        found.by_type[kind] += n
+        if outcome:
+            found.by_outcome[outcome] += n
+
+    _overdue(session, found, in_scope, calendar)
+    _monthly(session, found, in_scope, dialect)
+
+    issued_in_year = [
+        Review.status == "issued",
+        Review.issued_at >= utc_from,
+        Review.issued_at < utc_to,
+        *_review_scope(filters),
+    ]
+    on_time = sa.or_(
+        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
+    )
+    for days, timely, n in session.execute(
+        sa.select(Review.working_days, on_time, sa.func.count())
+        .where(*issued_in_year, Review.working_days.is_not(None))
+        .group_by(Review.working_days, on_time)
+    ):
+        found.turnaround[days or 0] += n  # never None: the query leaves those out
+        if timely:
+            found.on_time += n
+
+    _workload(session, found, in_scope, issued_in_year)
+
+    found.rules = [
+        (rule, n)
+        for rule, n in session.execute(
+            sa.select(PrecheckHit.rule, sa.func.count())
+            .join(Contract, Contract.id == PrecheckHit.contract_id)
+            .where(*submitted_in_year, *in_scope)
+            .group_by(PrecheckHit.rule)
+            .order_by(sa.func.count().desc(), PrecheckHit.rule)
+            .limit(TOP_RULES)
+        )
+    ]
+    for dimension, severity, n in session.execute(
+        sa.select(Finding.dimension, Finding.severity, sa.func.count())
+        .join(Review, Review.id == Finding.review_id)
+        .where(*issued_in_year)
+        .group_by(Finding.dimension, Finding.severity)
+    ):
+        found.findings_by_dimension[dimension] += n
+        found.findings_by_severity[severity] += n
+
+    _idle_schools(session, found, submitted_in_year)
+
+    found.districts = list(
+        session.scalars(
+            sa.select(School.district)
+            .where(School.district != "")
+            .distinct()
+            .order_by(School.district)
+        )
+    )
+    found.law_firms = [
+        (row.id, row.name)
+        for row in session.execute(sa.select(LawFirm.id, LawFirm.name).order_by(LawFirm.name))
+    ]
+    return found
+
+
+def _overdue(
+    session: orm.Session,
+    found: Dashboard,
+    in_scope: list[sa.ColumnElement[bool]],
+    calendar: BureauCalendar,
+) -> None:
+    late = [Contract.status.in_(OPEN_NOW), Contract.due_on < found.today, *in_scope]
+    rows = session.execute(
+        sa.select(
+            Contract.id,
+            Contract.title,
+            School.name,
+            Advisor.name,
+            Contract.due_on,
+            sa.func.count().over(),
+        )
+        .join(School, School.id == Contract.school_id)
+        .join(Advisor, Advisor.id == Contract.advisor_id)
+        .where(*late)
+        .order_by(Contract.due_on, Contract.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    found.overdue = [
+        Overdue(cid, title, school, advisor, due, working_days_between(due, found.today, calendar))
+        for cid, title, school, advisor, due, _ in rows
+        if due is not None  # always: the query asks for due_on < today
+    ]
+    found.overdue_total = rows[0][-1] if rows else 0
+
+
+def _monthly(
+    session: orm.Session, found: Dashboard, in_scope: list[sa.ColumnElement[bool]], dialect: str
+) -> None:
+    found.months = months_shown(found.filters.year, found.today)
+    first, last = found.months[0], found.months[-1]
+    start = datetime.combine(date(int(first[:4]), int(first[5:]), 1), time(), BEIJING)
+    after = int(last[:4]) * 12 + int(last[5:])  # the month after the last, counted from 0
+    end = datetime.combine(date(after // 12, after % 12 + 1, 1), time(), BEIJING)
+    month = beijing_month(Contract.submitted_at, dialect)
+    found.received = dict.fromkeys(found.months, 0) | {
+        m: n
+        for m, n in session.execute(
+            sa.select(month, sa.func.count())
+            .where(Contract.submitted_at >= start, Contract.submitted_at < end, *in_scope)
+            .group_by(month)
+        )
+    }
+    issued_month = beijing_month(Review.issued_at, dialect)
+    found.reviewed = dict.fromkeys(found.months, 0) | {
+        m: n
+        for m, n in session.execute(
+            sa.select(issued_month, sa.func.count())
+            .where(
+                Review.status == "issued",
+                Review.outcome != "return",
+                Review.issued_at >= start,
+                Review.issued_at < end,
+                *_review_scope(found.filters),
+            )
+            .group_by(issued_month)
+        )
+    }
+
+
+def _workload(
+    session: orm.Session,
+    found: Dashboard,
+    in_scope: list[sa.ColumnElement[bool]],
+    issued_in_year: list[sa.ColumnElement[bool]],
+) -> None:
+    advisors = sa.select(Advisor.id, Advisor.name, LawFirm.name).join(
+        LawFirm, LawFirm.id == Advisor.law_firm_id
+    )
+    if found.filters.law_firm_id:
+        advisors = advisors.where(Advisor.law_firm_id == found.filters.law_firm_id)
+    else:
+        advisors = advisors.where(Advisor.is_active.is_(True))
+    rows = {aid: Workload(aid, name, firm) for aid, name, firm in session.execute(advisors)}
+    for aid, n in session.execute(
+        sa.select(Contract.advisor_id, sa.func.count())
+        .where(Contract.status.in_(STILL_OPEN), *in_scope)
+        .group_by(Contract.advisor_id)
+    ):
+        if aid in rows:
+            rows[aid].open = n
+    opinion = sa.case((Review.outcome != "return", 1), else_=0)
+    for aid, reviewed, minutes, issued in session.execute(
+        sa.select(
+            Review.advisor_id,
+            sa.func.sum(opinion),
+            sa.func.sum(Review.minutes_spent),
+            sa.func.count(),
+        )
+        .where(*issued_in_year)
+        .group_by(Review.advisor_id)
+    ):
+        if aid in rows:
+            rows[aid].reviewed, rows[aid].minutes, rows[aid].issued = (
+                int(reviewed or 0),
+                int(minutes or 0),
+                issued,
+            )
+    found.workload = sorted(rows.values(), key=lambda w: (-w.open, -w.reviewed, w.name))
+
+
+def _idle_schools(
+    session: orm.Session, found: Dashboard, submitted_in_year: list[sa.ColumnElement[bool]]
+) -> None:
+    conditions: list[sa.ColumnElement[bool]] = [
+        School.is_active.is_(True),
+        ~sa.exists().where(Contract.school_id == School.id, *submitted_in_year),
+    ]
+    schools = school_scope(found.filters)
+    if schools is not None:
+        conditions.append(schools)
+    if found.filters.law_firm_id:
+        conditions.append(
+            sa.exists().where(
+                Assignment.school_id == School.id,
+                Assignment.kind == AssignmentKind.PRIMARY.value,
+                Assignment.ends_on.is_(None),
+                Assignment.advisor_id.in_(
+                    sa.select(Advisor.id).where(Advisor.law_firm_id == found.filters.law_firm_id)
+                ),
+            )
+        )
+    rows = session.execute(
+        sa.select(School.id, School.name, School.district, sa.func.count().over())
+        .where(*conditions)
+        .order_by(School.district, School.name, School.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    found.idle_schools = [(sid, name, district) for sid, name, district, _ in rows]
+    found.idle_total = rows[0][-1] if rows else 0

@@ -1,0 +1,186 @@
+"""What an advisor and a school see first: their own work, never bureau-wide figures.
+
+Every query here is bound to the caller's advisor or school id; nothing else is counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from advisor.contracts.models import Contract, Status
+from advisor.db import beijing_date
+from advisor.directory.models import Advisor, LawFirm, School
+from advisor.directory.queries import Serving, current_advisors
+from advisor.evaluation.measures import Period, utc_bounds
+from advisor.evaluation.models import Evaluation, EvaluationResult
+from advisor.ledger.models import LedgerEntry
+from advisor.reviews.models import Feedback, Review
+
+QUEUE = (Status.SUBMITTED.value, Status.IN_REVIEW.value, Status.RETURNED.value)
+QUEUE_LIMIT = 20
+
+
+@dataclass(slots=True)
+class AdvisorHome:
+    queue: list[Contract] = field(default_factory=list)
+    queue_total: int = 0
+    schools: dict[int, str] = field(default_factory=dict)  # school id -> name, for the queue
+    opinions: int = 0
+    returns: int = 0
+    on_time: int = 0
+    minutes: int = 0
+    ledger_entries: int = 0
+    average_rating: Decimal | None = None
+    ratings: int = 0
+    evaluation: Evaluation | None = None
+    result: EvaluationResult | None = None
+
+    @property
+    def issued(self) -> int:
+        return self.opinions + self.returns
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.issued, 1) if self.issued else None
+
+
+def advisor_home(session: orm.Session, advisor_id: int, today: date) -> AdvisorHome:
+    """The advisor's open contracts, due first, and their figures of this year so far."""
+    dialect = session.get_bind().dialect.name
+    found = AdvisorHome()
+    mine = [Contract.advisor_id == advisor_id, Contract.status.in_(QUEUE)]
+    waiting = sa.case((Contract.status == Status.RETURNED.value, 1), else_=0)
+    found.queue = list(
+        session.scalars(
+            sa.select(Contract)
+            .where(*mine)
+            .order_by(waiting, Contract.due_on, Contract.id)
+            .limit(QUEUE_LIMIT)
+        )
+    )
+    found.queue_total = session.scalar(sa.select(sa.func.count()).where(*mine)) or 0
+    found.schools = dict(
+        session.execute(
+            sa.select(School.id, School.name).where(
+                School.id.in_({c.school_id for c in found.queue})
+            )
+        ).all()
+    )
+
+    utc_from, utc_to = utc_bounds(Period("year", today.year))
+    on_time = sa.or_(
+        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
+    )
+    opinions, returns, timely, minutes = session.execute(
+        sa.select(
+            sa.func.sum(sa.case((Review.outcome != "return", 1), else_=0)),
+            sa.func.sum(sa.case((Review.outcome == "return", 1), else_=0)),
+            sa.func.sum(sa.case((on_time, 1), else_=0)),
+            sa.func.sum(Review.minutes_spent),
+        ).where(
+            Review.advisor_id == advisor_id,
+            Review.status == "issued",
+            Review.issued_at >= utc_from,
+            Review.issued_at < utc_to,
+        )
+    ).one()
+    found.opinions, found.returns = int(opinions or 0), int(returns or 0)
+    found.on_time, found.minutes = int(timely or 0), int(minutes or 0)
+
+    newer = orm.aliased(LedgerEntry)
+    found.ledger_entries = (
+        session.scalar(
+            sa.select(sa.func.count()).where(
+                LedgerEntry.advisor_id == advisor_id,
+                LedgerEntry.entry_on >= date(today.year, 1, 1),
+                LedgerEntry.entry_on <= today,
+                ~sa.exists().where(newer.supersedes_id == LedgerEntry.id),
+            )
+        )
+        or 0
+    )
+    rated, total = session.execute(
+        sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(
+            Feedback.advisor_id == advisor_id,
+            Feedback.created_at >= utc_from,
+            Feedback.created_at < utc_to,
+        )
+    ).one()
+    found.ratings = rated
+    if rated:
+        found.average_rating = (Decimal(total) / Decimal(rated)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    latest = session.execute(
+        sa.select(Evaluation, EvaluationResult)
+        .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
+        .where(Evaluation.status == "published", EvaluationResult.advisor_id == advisor_id)
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None:
+        found.evaluation, found.result = latest
+    return found
+
+
+@dataclass(slots=True)
+class SchoolHome:
+    by_status: Counter[str] = field(default_factory=Counter)
+    to_revise: list[Contract] = field(default_factory=list)  # returned: the school's turn
+    to_close: list[Contract] = field(default_factory=list)  # opinion issued: sign or abandon
+    in_review: list[Contract] = field(default_factory=list)  # with the advisor, due dates
+    serving: Serving = field(default_factory=Serving)
+    firms: dict[int, str] = field(default_factory=dict)
+    advisor_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def school_home(session: orm.Session, school_id: int) -> SchoolHome:
+    """The school's contracts by status, what waits for the school, and who advises it."""
+    found = SchoolHome()
+    ours = Contract.school_id == school_id
+    found.by_status = Counter(
+        dict(
+            session.execute(
+                sa.select(Contract.status, sa.func.count()).where(ours).group_by(Contract.status)
+            ).all()
+        )
+    )
+    waiting = [Status.RETURNED, Status.REVIEWED, Status.SUBMITTED, Status.IN_REVIEW]
+    for contract in session.scalars(
+        sa.select(Contract)
+        .where(ours, Contract.status.in_(waiting))
+        .order_by(Contract.due_on, Contract.id.desc())
+        .limit(3 * QUEUE_LIMIT)
+    ):
+        if contract.status == Status.RETURNED:
+            found.to_revise.append(contract)
+        elif contract.status == Status.REVIEWED:
+            found.to_close.append(contract)
+        else:
+            found.in_review.append(contract)
+    found.serving = current_advisors(session, [school_id])[school_id]
+    advisors = [a for a in (found.serving.primary, found.serving.backup) if a is not None]
+    advisors_of_contracts = {c.advisor_id for c in found.in_review}
+    found.firms = dict(
+        session.execute(
+            sa.select(LawFirm.id, LawFirm.name).where(
+                LawFirm.id.in_({a.law_firm_id for a in advisors})
+            )
+        ).all()
+    )
+    found.advisor_names = dict(
+        session.execute(
+            sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(advisors_of_contracts))
+        ).all()
+    )
+    return found

@@ -1,0 +1,121 @@
+"""Server time of the dashboard and every list page on a generated bureau.
+
+    flask --app advisor demo generate --scale province        # once, into DATABASE_URL
+    .venv/bin/python -m benchmarks.pages [--database-url URL] [--requests 50]
+
+Signs in as the bureau, an advisor and a school (the generated or demo accounts, demo
+password) through the test client, requests each page ``--requests`` times after one
+warm-up request, and prints per page the median and 95th percentile of the time the
+application took to answer (WSGI call to response, in this process: no network, no
+browser), the SQL statements the page ran and its status. The target is a 95th
+percentile under 300 ms and at most 20 statements per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from advisor import create_app
+from advisor.accounts.models import Role, User
+from advisor.demo import DEMO_PASSWORD
+from advisor.directory.models import LawFirm, School
+from advisor.extensions import db
+from advisor.workdays import today_local
+from config import Config
+
+
+def _client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    if response.status_code != 302:
+        raise SystemExit(f"cannot sign in as {email}: {response.status_code}")
+    return client
+
+
+def _pages(app: Flask) -> list[tuple[str, str]]:
+    """(who, path) of every page timed."""
+    year = today_local().year
+    with app.app_context():
+        district = db.session.scalar(sa.select(School.district).order_by(School.id).limit(1))
+        firm = db.session.scalar(sa.select(LawFirm.id).order_by(LawFirm.id).limit(1))
+    bureau = [
+        "/",
+        f"/?year={year - 1}",
+        f"/?district={district}",
+        f"/?law_firm_id={firm}&level=primary",
+        "/contracts",
+        "/contracts?overdue=1",
+        "/contracts?q=食堂",
+        "/contracts?page=200",
+        "/ledger",
+        "/ledger?kind=lecture",
+        "/schools",
+        "/advisors",
+        "/law-firms",
+        "/evaluations",
+        f"/reports/year/{year - 1}",
+        "/notifications",
+    ]
+    return (
+        [("bureau", p) for p in bureau]
+        + [("advisor", p) for p in ("/", "/contracts", "/ledger", "/schools")]
+        + [("school", p) for p in ("/", "/contracts", "/advisors")]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    app = create_app(Config.from_env(env))
+    app.config["WTF_CSRF_ENABLED"] = False  # the test client signs in without a form token
+    with app.app_context():
+        users = {
+            role: db.session.scalar(
+                sa.select(User.email).where(User.role == role, User.is_active).order_by(User.id)
+            )
+            for role in (Role.BUREAU, Role.ADVISOR, Role.SCHOOL)
+        }
+        engine = db.engine
+        print(f"database: {engine.url.render_as_string(hide_password=True)}")
+    clients = {str(role): _client(app, email) for role, email in users.items() if email}
+    statements = [0]
+
+    def count(*_: object) -> None:
+        statements[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    print(f"{'who':8} {'page':44} {'median ms':>9} {'p95 ms':>8} {'SQL':>4} {'status':>6}")
+    worst = 0.0
+    for who, path in _pages(app):
+        client = clients[who]
+        client.get(path)  # warm-up: the first request of a page compiles its templates
+        seconds = []
+        for _ in range(args.requests):
+            statements[0] = 0
+            start = time.perf_counter()
+            response = client.get(path)
+            seconds.append(time.perf_counter() - start)
+        ms = sorted(s * 1000 for s in seconds)
+        p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+        worst = max(worst, p95)
+        print(
+            f"{who:8} {path:44} {statistics.median(ms):9.1f} {p95:8.1f}"
+            f" {statements[0]:4d} {response.status_code:6d}"
+        )
+    print(f"worst p95: {worst:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
