@@ -68,6 +68,9 @@ def demo_generate(scale: str, seed: int, if_empty: bool) -> None:
         )
     except synthetic.GenerationRefused as error:
         raise click.ClickException(str(error)) from error
+    if db.engine.dialect.name == "postgresql":  # fresh statistics for the planner
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     for name, n in counts.items():
         click.echo(f"  {name:16} {n:>10,}")
     click.echo(f"Sign in as bureau@demo.local with the demo password ({demo.DEMO_PASSWORD}).")

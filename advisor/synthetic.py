@@ -773,7 +773,4 @@ def generate(
                 f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
             )
     session.commit()
-    if connection.dialect.name == "postgresql":
-        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[union-attr]
-            conn.exec_driver_sql("ANALYZE")
     return counts

@@ -49,6 +49,14 @@ def is_working_day(day: date, calendar: BureauCalendar | None = None) -> bool:
             return False
         if day in calendar.work_days:
             return True
+    return _national_working_day(day)
+
+
+@cache
+def _national_working_day(day: date) -> bool:
+    """The national calendar (Monday–Friday for a year it does not know), remembered:
+    chinese_calendar's own check costs tens of microseconds a day, and reports walk
+    hundreds of days per row."""
     if is_year_known(day.year):
         return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5

@@ -1,0 +1,92 @@
+"""Turnaround in working days as the review service records it, and the advisor's and the
+school's home pages: their own work only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy import orm
+
+from advisor.contracts.models import CalendarDay, Contract, ContractVersion
+from advisor.reports import homes
+from advisor.reviews import services
+from tests.evaluation.helpers import rate, review, utc
+from tests.reviews.helpers import holder, review_data, start
+
+
+def _issue_after_national_day(session: orm.Session, issued_on: date) -> int | None:
+    """Contract 1's version arrives on Tuesday 30 September 2025; the review is issued on
+    ``issued_on``. Returns the working days recorded."""
+    session.execute(
+        sa.update(ContractVersion)
+        .where(ContractVersion.contract_id == 1)
+        .values(uploaded_at=datetime(2025, 9, 30, 2, tzinfo=UTC))  # 10:00 in Beijing
+    )
+    contract = session.get_one(Contract, 1)
+    start(session, contract)
+    issued = services.issue_review(
+        session,
+        actor=holder(session, contract),
+        contract=contract,
+        data=review_data("approve"),
+        today=issued_on,
+        now=datetime(issued_on.year, issued_on.month, issued_on.day, 2, tzinfo=UTC),
+    )
+    return issued.working_days
+
+
+def test_turnaround_skips_the_national_day_holiday(session: orm.Session) -> None:
+    # 1-8 October 2025 are the National Day and Mid-Autumn holiday; Thursday 9 October is
+    # the first working day after 30 September. Saturday 11 October is a make-up working
+    # day, so by then three working days have passed (9, 10 and 11 October).
+    assert _issue_after_national_day(session, date(2025, 10, 9)) == 1
+
+
+def test_turnaround_counts_the_bureau_calendar(session: orm.Session) -> None:
+    # The bureau made 9 October a rest day too; 10 and 11 October remain.
+    session.add(CalendarDay(day=date(2025, 10, 9), kind="rest", note="测试"))
+    session.flush()
+    assert _issue_after_national_day(session, date(2025, 10, 11)) == 2
+
+
+def test_an_advisor_home_counts_only_their_own_year(session: orm.Session) -> None:
+    # Advisor 1 holds contract 1 (submitted); advisor 2 holds contract 2.
+    year = datetime.now(UTC).year
+    mine_on_time = review(session, 1, utc(year, 1, 5, 2), date(year, 1, 9))
+    mine_late = review(session, 1, utc(year, 1, 20, 2), date(year, 1, 9))
+    mine_late.outcome = "return"
+    review(session, 1, utc(year - 1, 6, 1, 2), date(year - 1, 6, 9))  # last year
+    review(session, 2, utc(year, 1, 5, 2), date(year, 1, 9), contract_id=2)  # another advisor
+    rate(session, mine_on_time, 4, utc(year, 1, 6, 2))
+    session.flush()
+    home = homes.advisor_home(session, 1, date(year, 12, 31))
+    assert [c.id for c in home.queue] == [1] and home.queue_total == 1
+    assert (home.opinions, home.returns, home.on_time, home.issued) == (1, 1, 1, 2)
+    assert home.on_time_rate == 50.0 and home.ratings == 1 and str(home.average_rating) == "4.00"
+    assert home.result is None
+
+
+def test_a_school_home_shows_what_waits_and_who_advises(
+    session: orm.Session, school1: FlaskClient
+) -> None:
+    session.execute(sa.update(Contract).where(Contract.id == 1).values(status="returned"))
+    session.commit()
+    home = homes.school_home(session, 1)
+    assert [c.id for c in home.to_revise] == [1] and home.in_review == []
+    assert home.serving.primary is not None and home.serving.primary.id == 1
+    page = school1.get("/").get_data(as_text=True)
+    assert 'data-testid="to-revise"' in page and "食堂食材采购合同" in page
+    assert "校服采购合同" not in page  # school 2's contract
+    assert home.serving.primary.name in page and home.serving.primary.phone in page
+    assert 'data-testid="count-returned">1<' in page
+
+
+def test_an_advisor_page_lists_the_queue_with_due_dates(
+    session: orm.Session, advisor1: FlaskClient
+) -> None:
+    page = advisor1.get("/").get_data(as_text=True)
+    assert page.count('data-testid="queue-row"') == 1 and "食堂食材采购合同" in page
+    assert "校服采购合同" not in page
+    assert 'data-testid="my-evaluation"' in page
