@@ -69,6 +69,8 @@ class Config:
     smtp_security: str = "none"  # none, starttls or ssl
     # Run the reminder scheduler inside this (development server) process.
     scheduler_in_process: bool = False
+    # How long a web process reuses the dashboard's figures for the same filters (0: never).
+    dashboard_cache_seconds: int = 60
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -99,6 +101,7 @@ class Config:
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_sender=env.get("SMTP_SENDER", ""),
             smtp_security=env.get("SMTP_SECURITY") or "none",
+            dashboard_cache_seconds=_int(env, "DASHBOARD_CACHE_SECONDS", 60),
             scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
         )
 

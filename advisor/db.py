@@ -147,6 +147,10 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Reports read hundreds of thousands of index entries: let them come from memory
+        # (64 MB of page cache per connection, the file mapped) rather than 2 MB.
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -53,6 +53,7 @@ def make_config(tmp: Path, database_url: str, **changes: Any) -> Config:
         instance_path=tmp,
         testing=True,
         csrf_enabled=False,
+        dashboard_cache_seconds=0,  # each test counts afresh; tests/reports test the cache
     ).but(**changes)
 
 

@@ -19,7 +19,7 @@ class PrecheckHit(Base):
     __tablename__ = "precheck_hit"
     __table_args__ = (
         sa.CheckConstraint("status IN ('open', 'taken', 'dismissed')", name="status"),
-        sa.Index("ix_precheck_hit_contract", "contract_id", "version_id"),
+        sa.Index("ix_precheck_hit_contract", "contract_id", "version_id", "rule"),
         sa.Index("ix_precheck_hit_rule_status", "rule", "status"),
     )
 

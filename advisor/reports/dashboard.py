@@ -24,7 +24,10 @@ Python only sums the few grouped rows and reads percentiles off the turnaround h
 from __future__ import annotations
 
 import math
+import threading
+import time as clock
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -141,6 +144,7 @@ class Workload:
 class Dashboard:
     filters: Filters
     today: date
+    computed_at: datetime = field(default_factory=lambda: datetime.now(BEIJING))
     by_status: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
     by_outcome: Counter[str] = field(default_factory=Counter)
@@ -267,18 +271,30 @@ def build(
     in_scope = contract_scope(filters)
     submitted_in_year = [Contract.submitted_at >= utc_from, Contract.submitted_at < utc_to]
 
-    for status, kind, outcome, n in session.execute(
-        sa.select(Contract.status, Contract.contract_type, Contract.outcome, sa.func.count())
-        .where(*submitted_in_year, *in_scope)
-        .group_by(Contract.status, Contract.contract_type, Contract.outcome)
+    # One pass over the contracts submitted in the year or in the monthly chart's
+    # months, and one over the reviews issued then: each figure takes its months.
+    found.months = months_shown(filters.year, today)
+    scan_from, scan_to = (
+        min(utc_from, _month_start(found.months[0])),
+        max(utc_to, _month_start(found.months[-1], after=True)),
+    )
+    year_prefix = f"{filters.year}-"
+    found.received = dict.fromkeys(found.months, 0)
+    month = beijing_month(Contract.submitted_at, dialect)
+    for m, status, kind, outcome, n in session.execute(
+        sa.select(month, Contract.status, Contract.contract_type, Contract.outcome, sa.func.count())
+        .where(Contract.submitted_at >= scan_from, Contract.submitted_at < scan_to, *in_scope)
+        .group_by(month, Contract.status, Contract.contract_type, Contract.outcome)
     ):
-        found.by_status[status] += n
-        found.by_type[kind] += n
-        if outcome:
-            found.by_outcome[outcome] += n
+        if m in found.received:
+            found.received[m] += n
+        if m.startswith(year_prefix):
+            found.by_status[status] += n
+            found.by_type[kind] += n
+            if outcome:
+                found.by_outcome[outcome] += n
 
     _overdue(session, found, in_scope, calendar)
-    _monthly(session, found, in_scope, dialect)
 
     issued_in_year = [
         Review.status == "issued",
@@ -289,14 +305,25 @@ def build(
     on_time = sa.or_(
         Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
     )
-    for days, timely, n in session.execute(
-        sa.select(Review.working_days, on_time, sa.func.count())
-        .where(*issued_in_year, Review.working_days.is_not(None))
-        .group_by(Review.working_days, on_time)
+    opinion = Review.outcome != "return"
+    found.reviewed = dict.fromkeys(found.months, 0)
+    month = beijing_month(Review.issued_at, dialect)
+    for m, days, timely, is_opinion, n in session.execute(
+        sa.select(month, Review.working_days, on_time, opinion, sa.func.count())
+        .where(
+            Review.status == "issued",
+            Review.issued_at >= scan_from,
+            Review.issued_at < scan_to,
+            *_review_scope(filters),
+        )
+        .group_by(month, Review.working_days, on_time, opinion)
     ):
-        found.turnaround[days or 0] += n  # never None: the query leaves those out
-        if timely:
-            found.on_time += n
+        if is_opinion and m in found.reviewed:
+            found.reviewed[m] += n
+        if m.startswith(year_prefix) and days is not None:
+            found.turnaround[days] += n
+            if timely:
+                found.on_time += n
 
     _workload(session, found, in_scope, issued_in_year)
 
@@ -367,38 +394,10 @@ def _overdue(
     found.overdue_total = rows[0][-1] if rows else 0
 
 
-def _monthly(
-    session: orm.Session, found: Dashboard, in_scope: list[sa.ColumnElement[bool]], dialect: str
-) -> None:
-    found.months = months_shown(found.filters.year, found.today)
-    first, last = found.months[0], found.months[-1]
-    start = datetime.combine(date(int(first[:4]), int(first[5:]), 1), time(), BEIJING)
-    after = int(last[:4]) * 12 + int(last[5:])  # the month after the last, counted from 0
-    end = datetime.combine(date(after // 12, after % 12 + 1, 1), time(), BEIJING)
-    month = beijing_month(Contract.submitted_at, dialect)
-    found.received = dict.fromkeys(found.months, 0) | {
-        m: n
-        for m, n in session.execute(
-            sa.select(month, sa.func.count())
-            .where(Contract.submitted_at >= start, Contract.submitted_at < end, *in_scope)
-            .group_by(month)
-        )
-    }
-    issued_month = beijing_month(Review.issued_at, dialect)
-    found.reviewed = dict.fromkeys(found.months, 0) | {
-        m: n
-        for m, n in session.execute(
-            sa.select(issued_month, sa.func.count())
-            .where(
-                Review.status == "issued",
-                Review.outcome != "return",
-                Review.issued_at >= start,
-                Review.issued_at < end,
-                *_review_scope(found.filters),
-            )
-            .group_by(issued_month)
-        )
-    }
+def _month_start(month: str, *, after: bool = False) -> datetime:
+    """The instant a Beijing month 'YYYY-MM' starts (or the next one, ``after``)."""
+    number = int(month[:4]) * 12 + int(month[5:]) - 1 + after  # months since year 0
+    return datetime.combine(date(number // 12, number % 12 + 1, 1), time(), BEIJING)
 
 
 def _workload(
@@ -471,3 +470,35 @@ def _idle_schools(
     ).all()
     found.idle_schools = [(sid, name, district) for sid, name, district, _ in rows]
     found.idle_total = rows[0][-1] if rows else 0
+
+
+class RecentFigures:
+    """The dashboards this process computed in the last ``seconds``, by filters and day.
+
+    A province's year is a few hundred thousand rows per figure: counting them takes a
+    few hundred milliseconds, and the page is opened far more often than the figures
+    change. The page says when its figures were counted and offers to count afresh.
+    Thread-safe; holds at most ``size`` dashboards, dropping the oldest.
+    """
+
+    def __init__(self, seconds: int, size: int = 64) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._kept: dict[tuple[Filters, date], tuple[float, Dashboard]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, filters: Filters, today: date, compute: Callable[[], Dashboard], *, fresh: bool
+    ) -> Dashboard:
+        key, now = (filters, today), clock.monotonic()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and not fresh and now - kept[0] < self.seconds:
+            return kept[1]
+        board = compute()
+        if self.seconds > 0:
+            with self._lock:
+                self._kept[key] = (now, board)
+                while len(self._kept) > self.size:
+                    del self._kept[next(iter(self._kept))]
+        return board

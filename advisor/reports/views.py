@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
@@ -125,10 +125,26 @@ def _month_span(month: str) -> dict[str, str]:
     return {"from": f"{month}-01", "to": f"{month}-{last:02d}"}
 
 
+def _recent_figures() -> dashboard.RecentFigures:
+    """This process's recently counted dashboards (one store per application)."""
+    store = current_app.extensions.get("dashboard_figures")
+    if not isinstance(store, dashboard.RecentFigures):
+        seconds = current_app.config["ADVISOR"].dashboard_cache_seconds
+        store = current_app.extensions.setdefault(
+            "dashboard_figures", dashboard.RecentFigures(seconds)
+        )
+    return cast(dashboard.RecentFigures, store)
+
+
 def dashboard_page(today: date) -> str:
     """The bureau's home: the dashboard for the filters in the query string."""
     filters, problems = dashboard.parse_filters(request.args, today)
-    board = dashboard.build(db.session, filters, today, bureau_calendar.load(db.session))
+    board = _recent_figures().get(
+        filters,
+        today,
+        lambda: dashboard.build(db.session, filters, today, bureau_calendar.load(db.session)),
+        fresh=request.args.get("fresh") == "1",
+    )
     narrowed = filters.query()
     year = _span(filters.year)
 
@@ -217,4 +233,5 @@ def dashboard_page(today: date) -> str:
         submitted_url=contracts(**year),
         years=range(today.year, max(FIRST_YEAR, today.year - 9) - 1, -1),
         levels=LEVEL_LABELS,
+        fresh_url=url_for("home.index", **filters.query(), year=filters.year, fresh="1"),
     )

@@ -55,7 +55,18 @@ class Review(Base):
         ),
         sa.Index("ix_review_contract", "contract_id", "id"),
         sa.Index("ix_review_advisor_issued", "advisor_id", "issued_at"),
-        sa.Index("ix_review_issued", "issued_at"),
+        # Likewise the dashboard's pass over the reviews issued in a year.
+        sa.Index(
+            "ix_review_issued",
+            "issued_at",
+            "status",
+            "outcome",
+            "advisor_id",
+            "working_days",
+            "due_on",
+            "minutes_spent",
+            "contract_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +108,7 @@ class Finding(Base):
         sa.CheckConstraint(in_values("dimension", Dimension), name="dimension"),
         sa.CheckConstraint(in_values("severity", Severity), name="severity"),
         sa.Index("ix_finding_review", "review_id", "position"),
+        sa.Index("ix_finding_review_kind", "review_id", "dimension", "severity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

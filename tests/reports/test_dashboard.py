@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
@@ -23,7 +25,7 @@ from advisor.precheck.models import PrecheckHit
 from advisor.reports import dashboard
 from advisor.reports.dashboard import Filters, months_shown, percentile
 from advisor.reviews.models import Finding, Review
-from tests.conftest import QueryCounter
+from tests.conftest import QueryCounter, login
 from tests.reviews.helpers import advisor_user, school_user
 
 TODAY = date(2026, 1, 12)  # a Monday
@@ -372,3 +374,41 @@ def test_schools_and_advisors_never_see_bureau_wide_figures(
 
 def test_every_precheck_rule_has_a_short_name() -> None:
     assert set(RULE_TITLES) == set(RULES)
+
+
+def test_recent_figures_are_reused_until_counted_again(
+    session: orm.Session, year: list[Contract], make_app: Callable[..., Flask]
+) -> None:
+    session.commit()
+    app = make_app(dashboard_cache_seconds=60)
+    client = login(app.test_client(), "bureau@demo.local")
+    assert 'data-testid="kf-submitted">6<' in client.get("/?year=2025").get_data(as_text=True)
+    _contract(session, 99, SPECS[1])  # one more contract submitted in March 2025
+    session.commit()
+    page = client.get("/?year=2025").get_data(as_text=True)
+    assert 'data-testid="kf-submitted">6<' in page  # as counted a moment ago, and said so
+    assert 'data-testid="computed-at"' in page and "?year=2025&amp;fresh=1" in page
+    # "Count again" counts now, and the next visitor gets the new figures.
+    page = client.get("/?year=2025&fresh=1").get_data(as_text=True)
+    assert 'data-testid="kf-submitted">7<' in page
+    assert 'data-testid="kf-submitted">7<' in client.get("/?year=2025").get_data(as_text=True)
+
+
+def test_the_store_of_recent_figures() -> None:
+    counted: list[int] = []
+
+    def compute() -> dashboard.Dashboard:
+        counted.append(1)
+        return dashboard.Dashboard(Filters(2025), TODAY)
+
+    store = dashboard.RecentFigures(60, size=2)
+    first = store.get(Filters(2025), TODAY, compute, fresh=False)
+    assert store.get(Filters(2025), TODAY, compute, fresh=False) is first and len(counted) == 1
+    assert store.get(Filters(2025), date(2026, 1, 13), compute, fresh=False) is not first
+    store.get(Filters(2024), TODAY, compute, fresh=False)  # a third: the oldest goes
+    assert store.get(Filters(2025), TODAY, compute, fresh=False) is not first
+    assert len(counted) == 4
+    never = dashboard.RecentFigures(0)
+    never.get(Filters(2025), TODAY, compute, fresh=False)
+    never.get(Filters(2025), TODAY, compute, fresh=False)
+    assert len(counted) == 6
