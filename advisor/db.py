@@ -97,13 +97,20 @@ MAX_PER_PAGE = 200
 
 
 def paginate(
-    session: orm.Session, stmt: sa.Select[Any], *, page: int = 1, per_page: int = 50
+    session: orm.Session,
+    stmt: sa.Select[Any],
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    total: int | None = None,
 ) -> Page[Any]:
-    """Run ``stmt`` for one page; the count runs on the same filtered statement."""
+    """Run ``stmt`` for one page; the count runs on the same filtered statement, unless
+    the caller counted it already (``total``)."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    total = session.scalar(count_stmt) or 0
+    if total is None:
+        count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        total = session.scalar(count_stmt) or 0
     items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 

@@ -1,4 +1,4 @@
-"""dashboard: review turnaround in working days, indexes for the dashboard
+"""dashboard: review turnaround in working days; covering indexes for the dashboard and ledger totals
 
 Revision ID: 1795767581
 Revises: 1795759678
@@ -48,6 +48,8 @@ def upgrade() -> None:
         ],
     )
     op.create_index('ix_finding_review_kind', 'finding', ['review_id', 'dimension', 'severity'])
+    op.drop_index('ix_ledger_entry_on', table_name='ledger_entry')
+    op.create_index('ix_ledger_entry_on', 'ledger_entry', ['entry_on', 'kind', 'minutes'])
     op.drop_index('ix_precheck_hit_contract', table_name='precheck_hit')
     op.create_index(
         'ix_precheck_hit_contract', 'precheck_hit', ['contract_id', 'version_id', 'rule']
@@ -85,6 +87,8 @@ def downgrade() -> None:
     op.drop_index('ix_precheck_hit_contract', table_name='precheck_hit')
     op.create_index('ix_precheck_hit_contract', 'precheck_hit', ['contract_id', 'version_id'])
     op.drop_index('ix_finding_review_kind', table_name='finding')
+    op.drop_index('ix_ledger_entry_on', table_name='ledger_entry')
+    op.create_index('ix_ledger_entry_on', 'ledger_entry', ['entry_on'])
     op.drop_index('ix_review_issued', table_name='review')
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.drop_column('working_days')

@@ -3,7 +3,7 @@ entries that a later correction superseded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -61,12 +61,23 @@ def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
     return stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
 
 
-def totals(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> tuple[int, int]:
-    """(entries, minutes) of a filtered list, counted in SQL."""
-    sub = stmt.order_by(None).subquery()
-    count, minutes = session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.minutes), 0))
-    ).one()
+def totals(session: orm.Session, user: User, filters: Filters) -> tuple[int, int]:
+    """(entries, minutes) of the filtered list, counted in SQL.
+
+    The current picture is every matching entry less the superseded ones among them,
+    which are found from the corrections (few) instead of asking each of millions of
+    entries whether a correction supersedes it; the index on (entry_on, kind, minutes)
+    answers the first count alone."""
+    everything = filtered(user, replace(filters, history=True)).order_by(None)
+    summed = (sa.func.count(), sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
+    count, minutes = session.execute(everything.with_only_columns(*summed)).one()
+    if not filters.history:
+        newer = orm.aliased(LedgerEntry)
+        corrected = sa.select(newer.supersedes_id).where(newer.supersedes_id.is_not(None))
+        gone, gone_minutes = session.execute(
+            everything.where(LedgerEntry.id.in_(corrected)).with_only_columns(*summed)
+        ).one()
+        count, minutes = count - gone, minutes - gone_minutes
     return int(count), int(minutes)
 
 

@@ -65,8 +65,8 @@ def index() -> Any:
     me = user()
     filters = filters_from_args()
     stmt = queries.filtered(me, filters)
-    count, minutes = queries.totals(db.session, stmt)
-    page = paginate(db.session, stmt, **page_args())
+    count, minutes = queries.totals(db.session, me, filters)
+    page = paginate(db.session, stmt, total=count, **page_args())
     return render_template(
         "ledger/index.html",
         page=page,

@@ -70,7 +70,7 @@ class YearFigures:
 
 
 def year_figures(session: orm.Session, year: int) -> YearFigures:
-    """Every figure for ``year``, in ten queries whatever the size of the bureau."""
+    """Every figure for ``year``, in twelve queries whatever the size of the bureau."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     utc_from, utc_to = utc_bounds(Period("year", year))
     found = YearFigures(year)
@@ -145,18 +145,24 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
         found.findings_by_dimension[dimension] = found.findings_by_dimension.get(dimension, 0) + n
         found.findings_by_severity[severity] = found.findings_by_severity.get(severity, 0) + n
 
+    # Every entry of the year by kind (from the index alone), less the superseded ones,
+    # found from the few corrections rather than by asking each entry.
     newer = orm.aliased(LedgerEntry)
-    current = ~sa.exists().where(newer.supersedes_id == LedgerEntry.id)
-    for kind, n, heads in session.execute(
-        sa.select(
-            LedgerEntry.kind, sa.func.count(LedgerEntry.id), sa.func.sum(LedgerEntry.headcount)
+    corrected = sa.select(newer.supersedes_id).where(newer.supersedes_id.is_not(None))
+    in_year = [LedgerEntry.entry_on >= first, LedgerEntry.entry_on <= last]
+    by_kind = sa.select(LedgerEntry.kind, sa.func.count()).group_by(LedgerEntry.kind)
+    found.ledger = dict(session.execute(by_kind.where(*in_year)).all())
+    for kind, n in session.execute(by_kind.where(*in_year, LedgerEntry.id.in_(corrected))):
+        found.ledger[kind] -= n
+    found.ledger = {kind: n for kind, n in found.ledger.items() if n}
+    found.lecture_headcount = int(
+        session.scalar(
+            sa.select(sa.func.sum(LedgerEntry.headcount)).where(
+                *in_year, LedgerEntry.kind == "lecture", LedgerEntry.id.not_in(corrected)
+            )
         )
-        .where(current, LedgerEntry.entry_on >= first, LedgerEntry.entry_on <= last)
-        .group_by(LedgerEntry.kind)
-    ):
-        found.ledger[kind] = n
-        if kind == "lecture":
-            found.lecture_headcount = int(heads or 0)
+        or 0
+    )
 
     rated, total = session.execute(
         sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(

@@ -253,8 +253,30 @@ def test_the_current_picture_hides_superseded_entries_and_history_shows_them(
     history = queries.filtered(advisor, queries.Filters(history=True))
     assert [e.id for e in session.scalars(current)] == [fixed.id, kept.id]
     assert [e.id for e in session.scalars(history)] == [fixed.id, wrong.id, kept.id]
-    assert queries.totals(session, current) == (2, 110)
-    assert queries.totals(session, history) == (3, 140)
+    assert queries.totals(session, advisor, queries.Filters()) == (2, 110)
+    assert queries.totals(session, advisor, queries.Filters(history=True)) == (3, 140)
+
+
+def test_totals_leave_out_an_entry_whose_correction_no_longer_matches(
+    session: orm.Session,
+) -> None:
+    advisor = advisor_user(session, 4)
+    wrong = add(session, advisor, school_id=4, minutes=30, kind="consultation")
+    services.correct_entry(
+        session,
+        actor=advisor,
+        original=wrong,
+        data=entry_data(4, school_id=4, minutes=45, kind="document_drafting"),
+        today=TODAY,
+    )
+
+    def totals(**filters: Any) -> tuple[int, int]:
+        return queries.totals(session, advisor, queries.Filters(**filters))
+
+    assert totals(kind="consultation") == (0, 0)
+    assert totals(kind="consultation", history=True) == (1, 30)
+    assert totals(kind="document_drafting") == (1, 45)
+    assert totals() == (1, 45) and totals(history=True) == (2, 75)
 
 
 def test_filters_and_totals(session: orm.Session) -> None:
@@ -265,7 +287,7 @@ def test_filters_and_totals(session: orm.Session) -> None:
     add(session, advisor, school_id=54, minutes=35, entry_on=TODAY)
 
     def totals(**filters: Any) -> tuple[int, int]:
-        return queries.totals(session, queries.filtered(advisor, queries.Filters(**filters)))
+        return queries.totals(session, advisor, queries.Filters(**filters))
 
     assert totals() == (4, 135)
     assert totals(kind="lecture") == (1, 60)
