@@ -34,6 +34,7 @@ extract-messages: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) demo generate --scale city --if-empty
 	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev

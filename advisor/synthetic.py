@@ -23,7 +23,8 @@ review has its ledger entry, and other work fills the ledger up to the total, al
 one hash chain continuing the existing one (``flask ledger verify`` passes).
 
 Not generated: the audit trail of each contract (its history is empty), the pages'
-text (every version is one small stored PDF), notifications and evaluations.
+text (every version is the same stored PDF, one blank page), notifications and
+evaluations.
 Rows are written straight to the tables in batches, with explicit ids.
 """
 
@@ -422,7 +423,7 @@ class Generator:
                     "file_name": f"{contract['title']}.pdf",
                     "media_type": "pdf",
                     "pages": 1,
-                    "has_text": True,
+                    "has_text": False,  # the placeholder page has no text
                     "extractor": "generated",
                     "note": "",
                     "is_signed": False,

@@ -15,6 +15,7 @@ from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
 from advisor.directory.models import Advisor, School
 from advisor.errors import NotFound
+from advisor.reviews.models import Review
 from advisor.workdays import BEIJING
 
 ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
@@ -44,6 +45,8 @@ class Filters:
     district: str = ""
     level: str = ""
     law_firm_id: int | None = None
+    # The yearly figures' "contracts reviewed": an opinion (not a return) issued that year.
+    reviewed_in: int | None = None
 
 
 def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -88,6 +91,16 @@ def search_contracts(
     if filters.law_firm_id:
         firm = sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
         stmt = stmt.where(Contract.advisor_id.in_(firm))
+    if filters.reviewed_in and 2000 <= filters.reviewed_in <= 9998:
+        start = datetime(filters.reviewed_in, 1, 1, tzinfo=BEIJING)
+        end = datetime(filters.reviewed_in + 1, 1, 1, tzinfo=BEIJING)
+        opinions = sa.select(Review.contract_id).where(
+            Review.status == "issued",
+            Review.outcome != "return",
+            Review.issued_at >= start,
+            Review.issued_at < end,
+        )
+        stmt = stmt.where(Contract.id.in_(opinions))
     # The dates people pick are Beijing dates; submitted_at is stored in UTC.
     if filters.submitted_from:
         start = datetime.combine(filters.submitted_from, time.min, BEIJING)

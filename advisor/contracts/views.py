@@ -97,6 +97,7 @@ def index() -> Any:
         district=args.get("district", ""),
         level=args.get("level", ""),
         law_firm_id=args.get("law_firm_id", type=int),
+        reviewed_in=args.get("reviewed_in", type=int),
     )
     page = paginate(
         db.session,
@@ -123,7 +124,7 @@ def index() -> Any:
     )
 
 
-NARROWING = ("district", "level", "law_firm_id")
+NARROWING = ("district", "level", "law_firm_id", "reviewed_in")
 
 
 def _firm_name(law_firm_id: int | None) -> str | None:

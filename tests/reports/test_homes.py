@@ -12,6 +12,7 @@ from sqlalchemy import orm
 from advisor.contracts.models import CalendarDay, Contract, ContractVersion
 from advisor.reports import homes
 from advisor.reviews import services
+from tests.conftest import QueryCounter
 from tests.evaluation.helpers import rate, review, utc
 from tests.reviews.helpers import holder, review_data, start
 
@@ -90,3 +91,12 @@ def test_an_advisor_page_lists_the_queue_with_due_dates(
     assert page.count('data-testid="queue-row"') == 1 and "食堂食材采购合同" in page
     assert "校服采购合同" not in page
     assert 'data-testid="my-evaluation"' in page
+
+
+def test_the_homes_stay_within_the_query_budget(
+    advisor1: FlaskClient, school1: FlaskClient, count_queries: QueryCounter
+) -> None:
+    for client in (advisor1, school1):
+        before = count_queries.count
+        assert client.get("/").status_code == 200
+        assert count_queries.count - before <= 20, count_queries.statements[before:]

@@ -131,6 +131,12 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     assert "2025年" in page and "审查合同共计2份" in page and "20,500.50" in page
     assert 'href="/contracts?from=2025-01-01&amp;to=2025-12-31"' in page
     assert "/ledger?kind=lecture&amp;from=2025-01-01&amp;to=2025-12-31" in page
+    # "Contracts reviewed" leads to exactly those: an opinion issued in the year.
+    assert 'href="/contracts?reviewed_in=2025" data-testid="reviewed">2<' in page
+    listed = bureau.get("/contracts?reviewed_in=2025").get_data(as_text=True)
+    assert "食堂食材采购合同" in listed and "校服采购合同" in listed
+    listed = bureau.get("/contracts?reviewed_in=2024").get_data(as_text=True)
+    assert "食堂食材采购合同" in listed and "校服采购合同" not in listed
     book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
     values = dict(book.active.iter_rows(min_row=2, values_only=True))
     assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
