@@ -49,7 +49,9 @@ def upgrade() -> None:
     )
     op.create_index('ix_finding_review_kind', 'finding', ['review_id', 'dimension', 'severity'])
     op.drop_index('ix_ledger_entry_on', table_name='ledger_entry')
-    op.create_index('ix_ledger_entry_on', 'ledger_entry', ['entry_on', 'kind', 'minutes'])
+    op.create_index(
+        'ix_ledger_entry_on', 'ledger_entry', ['entry_on', 'kind', 'minutes', 'headcount']
+    )
     op.drop_index('ix_precheck_hit_contract', table_name='precheck_hit')
     op.create_index(
         'ix_precheck_hit_contract', 'precheck_hit', ['contract_id', 'version_id', 'rule']

@@ -102,6 +102,7 @@ def index() -> Any:
     page = paginate(
         db.session,
         queries.search_contracts(user(), filters, today, dialect=db.engine.dialect.name),
+        key=Contract.id,
         **page_args(),
     )
     me = user()

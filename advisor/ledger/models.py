@@ -50,8 +50,9 @@ class LedgerEntry(Base):
         # on SQLite for a million entries).
         sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on", "kind", "created_at"),
         sa.Index("ix_ledger_entry_school_on", "school_id", "entry_on"),
-        # minutes and kind too, so that the list's totals come from the index alone.
-        sa.Index("ix_ledger_entry_on", "entry_on", "kind", "minutes"),
+        # kind, minutes and head counts too: the list's totals and the yearly figures come
+        # from the index alone.
+        sa.Index("ix_ledger_entry_on", "entry_on", "kind", "minutes", "headcount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -66,7 +66,7 @@ def index() -> Any:
     filters = filters_from_args()
     stmt = queries.filtered(me, filters)
     count, minutes = queries.totals(db.session, me, filters)
-    page = paginate(db.session, stmt, total=count, **page_args())
+    page = paginate(db.session, stmt, total=count, key=LedgerEntry.id, **page_args())
     return render_template(
         "ledger/index.html",
         page=page,

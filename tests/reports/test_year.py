@@ -167,4 +167,4 @@ def test_the_figures_take_ten_queries_however_much_data(
     session.flush()
     before = count_queries.count
     year_figures(session, 2025)
-    assert count_queries.count - before == 12
+    assert count_queries.count - before == 11
