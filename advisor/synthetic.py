@@ -757,6 +757,19 @@ SEQUENCED = (
 )  # fmt: skip
 
 
+def reset_sequences(connection: sa.Connection, models: Iterable[type[Base]]) -> None:
+    """After rows were written with explicit ids, let PostgreSQL's id sequences continue
+    after the largest id (SQLite needs nothing)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
+            f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
+        )
+
+
 def generate(
     session: orm.Session, scale: Scale, *, seed: int, today: date, store: FileStore
 ) -> dict[str, int]:
@@ -766,12 +779,6 @@ def generate(
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MB for the load
     counts = Generator(connection, scale, seed, today, store, calendar).run()
-    if connection.dialect.name == "postgresql":
-        for model in SEQUENCED:
-            table = model.__tablename__
-            connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-                f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
-            )
+    reset_sequences(connection, SEQUENCED)
     session.commit()
     return counts

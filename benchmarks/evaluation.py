@@ -55,6 +55,7 @@ from advisor.evaluation import measures, services
 from advisor.extensions import alembic, db
 from advisor.ledger.models import GENESIS, Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.models import Feedback, Review
+from advisor.synthetic import reset_sequences
 from advisor.workdays import BEIJING
 from config import Config
 
@@ -500,13 +501,7 @@ def build(app: Flask, args: argparse.Namespace) -> dict[str, int]:
                     .where(LedgerHead.id == 1)
                     .values(seq=head[0], last_hash=head[1])
                 )
-            if engine.dialect.name == "postgresql":
-                for model in TABLES:
-                    table = model.__tablename__
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-                        f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
-                    )
+            reset_sequences(conn, TABLES)
         with engine.connect() as conn:
             counts = {
                 name: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(name))) or 0

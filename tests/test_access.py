@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 
 from advisor.accounts import services as accounts
 from advisor.extensions import db
-from tests.conftest import login
+from tests.conftest import QueryCounter, login
 
 ROLES = ("anonymous", "school", "advisor", "bureau")
 LOGIN = 302  # an anonymous visitor is sent to the login page
+MAX_QUERIES = 20
 
 
 @dataclass(frozen=True)
@@ -292,11 +293,15 @@ def test_every_route_is_in_the_matrix(app: Flask) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", PAGES, ids=lambda c: c.id)
-def test_pages(app: Flask, case: Case, role: str) -> None:
+def test_pages(app: Flask, case: Case, role: str, count_queries: QueryCounter) -> None:
     client = _client(app, role)
+    before = count_queries.count
     response = client.open(case.path, method=case.method)
     expected = case.expect[ROLES.index(role)]
     assert response.status_code == expected, response.get_data(as_text=True)[:300]
+    # No page, for anybody, runs more than MAX_QUERIES statements (issue 9).
+    ran = count_queries.statements[before:]
+    assert len(ran) <= MAX_QUERIES, "\n".join(ran)
     if role == "anonymous" and expected == LOGIN and case.endpoint != "accounts.set_language":
         assert "/login" in response.location
 

@@ -125,3 +125,19 @@ def test_work_is_added_after_the_demo_bureau(session: orm.Session, app: Flask) -
     )
     assert session.scalar(sa.select(LedgerHead.seq)) == seq + 500
     assert verify_chain(session).ok
+
+
+def test_the_command_leaves_a_database_with_contracts_alone(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "generate", "--if-empty"])
+    assert result.exit_code == 0 and "already has contracts" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 2
+
+
+def test_the_command_generates_the_city_for_the_demo_bureau(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "generate", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert "contracts" in result.output and "3,000" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 3_002
+        assert verify_chain(db.session).ok

@@ -48,8 +48,8 @@ def test_school_submits_a_pdf_and_the_advisor_sees_it(page: Page, new_page: Page
     expect(row.get_by_test_id("due")).to_contain_text(due)
 
     advisor = new_page()
-    sign_in(advisor, "advisor04@demo.local")
-    queue = advisor.get_by_test_id("contracts").get_by_role("row").filter(has_text=title)
+    sign_in(advisor, "advisor04@demo.local")  # lands on the advisor's desk: the queue first
+    queue = advisor.get_by_test_id("queue").get_by_role("row").filter(has_text=title)
     expect(queue).to_contain_text(due)
     expect(advisor.get_by_test_id("unread")).to_have_text(re.compile(r"[1-9]"))
     queue.get_by_role("link", name=title).click()

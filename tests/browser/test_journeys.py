@@ -153,7 +153,7 @@ def test_language_chosen_before_sign_in_is_kept(page: Page) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["Our contracts", "Submit a contract", "My school", "Our advisors"]
+        ["Home", "Our contracts", "Submit a contract", "My school", "Our advisors"]
     )
     page.get_by_test_id("language").select_option(label="中文")
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(SCHOOL_LINKS)
@@ -163,6 +163,7 @@ def test_bureau_adds_school_and_assigns_primary_advisor(page: Page) -> None:
     code = f"bt{secrets.token_hex(4)}"
     name = f"浏览器测试学校{code.upper()}"
     sign_in(page, "bureau@demo.local")
+    page.get_by_test_id("nav").get_by_role("link", name="学校", exact=True).click()
 
     page.get_by_test_id("new-school").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("新增学校")
