@@ -325,7 +325,7 @@ def test_the_page_shows_charts_tables_and_links(
         assert f'data-testid="chart-{chart}"' in page
         assert f'data-testid="chart-{chart}-table"' in page  # the numbers under the chart
     assert page.count("<svg") >= 9 and not re.search(r'(src|href)="(https?:)?//', page)
-    assert 'data-testid="kf-submitted">6<' in page
+    assert 'data-testid="kf-submitted">6<' in page and 'data-testid="firm-table"' in page
     assert 'href="/contracts?status=closed&amp;from=2025-01-01&amp;to=2025-12-31"' in page
     assert (
         'data-testid="kf-turnaround">3 / 9<' in page and 'data-testid="kf-on-time">80.0%<' in page
