@@ -190,8 +190,17 @@ def beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
     return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
 
 
-def beijing_month(column: Any, dialect: str) -> sa.ColumnElement[str]:
-    """The Beijing month of a UTC timestamp column as 'YYYY-MM', computed by the database."""
+def beijing_month(column: Any, dialect: str) -> sa.ColumnElement[Any]:
+    """The Beijing month of a UTC timestamp column, computed by the database, to group
+    by: 'YYYY-MM' on SQLite, the month's first moment on PostgreSQL (date_trunc costs a
+    third of to_char over a province's year). ``month_key`` reads either."""
     if dialect == "sqlite":
         return sa.func.strftime("%Y-%m", column, "+8 hours")
-    return sa.func.to_char(sa.func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return sa.func.date_trunc("month", sa.func.timezone("Asia/Shanghai", column))
+
+
+def month_key(value: str | datetime) -> str:
+    """'YYYY-MM' of a ``beijing_month`` value."""
+    if isinstance(value, datetime):
+        return f"{value.year}-{value.month:02d}"
+    return value[:7]

@@ -37,7 +37,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.contracts.models import Contract, Status
-from advisor.db import beijing_date, beijing_month
+from advisor.db import beijing_date, beijing_month, month_key
 from advisor.directory.models import (
     Advisor,
     Assignment,
@@ -281,11 +281,12 @@ def build(
     year_prefix = f"{filters.year}-"
     found.received = dict.fromkeys(found.months, 0)
     month = beijing_month(Contract.submitted_at, dialect)
-    for m, status, kind, outcome, n in session.execute(
+    for value, status, kind, outcome, n in session.execute(
         sa.select(month, Contract.status, Contract.contract_type, Contract.outcome, sa.func.count())
         .where(Contract.submitted_at >= scan_from, Contract.submitted_at < scan_to, *in_scope)
         .group_by(month, Contract.status, Contract.contract_type, Contract.outcome)
     ):
+        m = month_key(value)
         if m in found.received:
             found.received[m] += n
         if m.startswith(year_prefix):
@@ -308,7 +309,7 @@ def build(
     opinion = Review.outcome != "return"
     found.reviewed = dict.fromkeys(found.months, 0)
     month = beijing_month(Review.issued_at, dialect)
-    for m, days, timely, is_opinion, n in session.execute(
+    for value, days, timely, is_opinion, n in session.execute(
         sa.select(month, Review.working_days, on_time, opinion, sa.func.count())
         .where(
             Review.status == "issued",
@@ -318,6 +319,7 @@ def build(
         )
         .group_by(month, Review.working_days, on_time, opinion)
     ):
+        m = month_key(value)
         if is_opinion and m in found.reviewed:
             found.reviewed[m] += n
         if m.startswith(year_prefix) and days is not None:
