@@ -126,6 +126,18 @@ def paginate(
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
+def paginate_rows(
+    session: orm.Session, stmt: sa.Select[*tuple[Any, ...]], *, page: int = 1, per_page: int = 50
+) -> Page[Any]:
+    """``paginate`` for a statement of several columns: each item is a whole row."""
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    total = session.scalar(count_stmt) or 0
+    items = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
 # Objects the migrations make that the models do not describe (search indexes kept
 # per dialect); autogenerate and the migrations-equal-models test leave them alone.
 UNMODELLED = ("contract_fts", "ix_contract_search_trgm", "apscheduler_jobs")

@@ -18,11 +18,13 @@ from advisor.auth import protect, require
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.labels import STATUS_LABELS, TYPE_LABELS
 from advisor.contracts.models import ContractType
+from advisor.db import paginate_rows
 from advisor.directory.labels import LEVEL_LABELS
 from advisor.errors import NotFound
 from advisor.extensions import db
+from advisor.forms import page_args
 from advisor.precheck.labels import rule_title
-from advisor.reports import dashboard
+from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import YearFigures, year_figures
 from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
@@ -115,6 +117,33 @@ def year_xlsx(year: int) -> Response:
     return response
 
 
+@bp.get("/year/<int:year>/findings")
+@require(Role.BUREAU)
+def year_findings(year: int) -> Any:
+    """The findings counted in the year's figures, by dimension and severity if asked."""
+    dimension, severity = request.args.get("dimension", ""), request.args.get("severity", "")
+    page = paginate_rows(
+        db.session, records.year_findings(_year(year), dimension, severity), **page_args()
+    )
+    return render_template(
+        "reports/findings.html",
+        year=year,
+        page=page,
+        dimension=dimension,
+        severity=severity,
+        dimensions=DIMENSION_LABELS,
+        severities=SEVERITY_LABELS,
+    )
+
+
+@bp.get("/year/<int:year>/ratings")
+@require(Role.BUREAU)
+def year_ratings(year: int) -> Any:
+    """The school ratings counted in the year's average rating."""
+    page = paginate_rows(db.session, records.year_ratings(_year(year)), **page_args())
+    return render_template("reports/ratings.html", year=year, page=page)
+
+
 def _span(year: int) -> dict[str, str]:
     return {"from": f"{year}-01-01", "to": f"{year}-12-31"}
 
@@ -150,6 +179,12 @@ def dashboard_page(today: date) -> str:
 
     def contracts(**args: Any) -> str:
         return url_for("contracts.index", **narrowed, **args)
+
+    def findings(**args: Any) -> str | None:
+        """The findings list is bureau-wide: linked only when the dashboard is too."""
+        if filters.narrowed:
+            return None
+        return url_for("reports.year_findings", year=filters.year, **args)
 
     statuses = [
         Item(str(label), board.by_status[status], contracts(status=status, **year))
@@ -197,7 +232,7 @@ def dashboard_page(today: date) -> str:
         "dimension": bar_chart(
             _("Findings by dimension"),
             [
-                Item(str(label), board.findings_by_dimension[d])
+                Item(str(label), board.findings_by_dimension[d], findings(dimension=d))
                 for d, label in DIMENSION_LABELS.items()
             ],
             _("Findings"),
@@ -205,7 +240,7 @@ def dashboard_page(today: date) -> str:
         "severity": bar_chart(
             _("Findings by severity"),
             [
-                Item(str(label), board.findings_by_severity[s])
+                Item(str(label), board.findings_by_severity[s], findings(severity=s))
                 for s, label in SEVERITY_LABELS.items()
             ],
             _("Findings"),

@@ -137,6 +137,15 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     assert "食堂食材采购合同" in listed and "校服采购合同" in listed
     listed = bureau.get("/contracts?reviewed_in=2024").get_data(as_text=True)
     assert "食堂食材采购合同" in listed and "校服采购合同" not in listed
+    # The risks and the ratings lead to their lists, which count what the figures count.
+    assert 'href="/reports/year/2025/findings" data-testid="findings">3<' in page
+    findings = bureau.get("/reports/year/2025/findings").get_data(as_text=True)
+    assert findings.count('data-testid="finding-row"') == 3
+    legality = bureau.get("/reports/year/2025/findings?dimension=legality&severity=medium")
+    assert legality.get_data(as_text=True).count('data-testid="finding-row"') == 1
+    assert 'href="/reports/year/2025/ratings" data-testid="rating">4.50 (2)<' in page
+    ratings = bureau.get("/reports/year/2025/ratings").get_data(as_text=True)
+    assert ratings.count('data-testid="rating-row"') == 2 and ">5<" in ratings
     book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
     values = dict(book.active.iter_rows(min_row=2, values_only=True))
     assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
