@@ -194,11 +194,18 @@ def configure_sqlite(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
+def _whole_seconds(column: Any) -> sa.ColumnElement[Any]:
+    """A SQLite timestamp ('YYYY-MM-DD HH:MM:SS.ffffff') without its fraction."""
+    return sa.func.substr(column, 1, 19)
+
+
 def beijing_date(column: Any, dialect: str) -> sa.ColumnElement[Any]:
     """The Beijing date of a UTC timestamp column, computed by the database."""
     if dialect == "sqlite":
-        # Beijing has kept UTC+8 without daylight saving since 1991.
-        return sa.func.date(column, "+8 hours")
+        # Beijing has kept UTC+8 without daylight saving since 1991. The fraction of a
+        # second is cut off first: SQLite's date functions round it to milliseconds,
+        # which would put 15:59:59.9997 UTC into the next Beijing day.
+        return sa.func.date(_whole_seconds(column), "+8 hours")
     return sa.cast(sa.func.timezone("Asia/Shanghai", column), sa.Date)
 
 
@@ -207,7 +214,7 @@ def beijing_month(column: Any, dialect: str) -> sa.ColumnElement[Any]:
     by: 'YYYY-MM' on SQLite, the month's first moment on PostgreSQL (date_trunc costs a
     third of to_char over a province's year). ``month_key`` reads either."""
     if dialect == "sqlite":
-        return sa.func.strftime("%Y-%m", column, "+8 hours")
+        return sa.func.strftime("%Y-%m", _whole_seconds(column), "+8 hours")
     return sa.func.date_trunc("month", sa.func.timezone("Asia/Shanghai", column))
 
 

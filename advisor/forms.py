@@ -55,8 +55,28 @@ def act(work: Callable[[], object], done: str) -> bool:
     return True
 
 
+MAX_PAGE = 1_000_000
+MAX_ID = 2**31 - 1  # what every database here stores in an id column
+
+
+def small_int(raw: str | None, *, upper: int = MAX_ID) -> int | None:
+    """A whole number from 0 to ``upper`` written in ASCII digits, else None: "²", "-1",
+    "1e3" and a number too large for an id column are all junk, never an error."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(upper))):
+        return None
+    value = int(text)
+    return value if value <= upper else None
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string (1 and above), or None for junk."""
+    value = small_int(request.args.get(name))
+    return value if value else None
+
+
 def page_args(default_per_page: int = 50) -> dict[str, int]:
     """``page`` and ``per_page`` from the query string; junk falls back to the defaults."""
-    page = request.args.get("page", type=int) or 1
-    per_page = request.args.get("per_page", type=int) or default_per_page
+    page = small_int(request.args.get("page"), upper=MAX_PAGE) or 1
+    per_page = small_int(request.args.get("per_page"), upper=200) or default_per_page
     return {"page": max(1, page), "per_page": max(1, min(per_page, 200))}

@@ -58,6 +58,7 @@ from advisor.reviews.models import Closing, Feedback, Finding, Review
 from advisor.workdays import BEIJING, BureauCalendar, is_working_day
 
 BATCH = 10_000
+MINUTE = timedelta(minutes=1)
 YEARS = 3
 
 DISTRICTS = (
@@ -357,16 +358,21 @@ class Generator:
         today: date,
         store: FileStore,
         calendar: BureauCalendar,
+        now: datetime,
     ) -> None:
         self.connection = connection
         self.scale = scale
         self.rng = random.Random(seed)
         self.today = today
-        self.now = datetime.now(UTC)
+        self.now = now
         self.start = date(today.year - YEARS + 1, 1, 1)
         self.store = store
         self.calendar = calendar
         self.counts: dict[str, int] = {}
+
+    def cap(self, moment: datetime) -> datetime:
+        """Nothing happens after ``now``: today's work is what was done so far today."""
+        return min(moment, self.now)
 
     def run(self) -> dict[str, int]:
         connection = self.connection
@@ -457,6 +463,7 @@ class Generator:
         def review(
             contract: dict[str, Any],
             vid: int,
+            arrived: datetime,
             outcome: str,
             received: date,
             issued: date,
@@ -464,7 +471,7 @@ class Generator:
         ) -> int:
             rid = ids["review"]
             ids["review"] += 1
-            at = max(_utc(issued, rng.randrange(540, 1260)), contract["submitted_at"])
+            at = self.cap(max(_utc(issued, rng.randrange(540, 1260)), arrived + MINUTE))
             minutes = rng.randrange(20, 240)
             reviews.append(
                 {
@@ -523,7 +530,7 @@ class Generator:
             school = rng.choice(directory.schools)
             advisor = directory.advisor_of[school]
             received = rng.choice(submission_days)
-            submitted_at = _utc(received, rng.randrange(480, 1080))
+            submitted_at = arrived = self.cap(_utc(received, rng.randrange(480, 1080)))
             kind = rng.choices(types, type_weights)[0]
             urgent = rng.random() < URGENT_SHARE
             limit = 2 if urgent else 5
@@ -574,13 +581,13 @@ class Generator:
                 if returned_on > self.today:
                     contract["status"] = "in_review" if taken <= self.today else "submitted"
                     continue
-                review(contract, vid, "return", received, returned_on, due)
+                review(contract, vid, submitted_at, "return", received, returned_on, due)
                 resubmitted = returned_on + timedelta(days=rng.randrange(1, 9))
                 left = max(1, limit - k)
                 if resubmitted > self.today:
                     contract.update(status="returned", days_left=left)
                     continue
-                resubmitted_at = _utc(resubmitted, rng.randrange(480, 1080))
+                resubmitted_at = arrived = self.cap(_utc(resubmitted, rng.randrange(480, 1080)))
                 vid = version(contract, 2, resubmitted_at)
                 start_from, limit = resubmitted, left
                 due = self.days.after(resubmitted, left)
@@ -592,7 +599,7 @@ class Generator:
                 contract["status"] = "in_review" if start_from < self.today else "submitted"
                 continue
             outcome = rng.choices(("approve", "approve_with_changes", "reject"), (45, 45, 10))[0]
-            rid = review(contract, vid, outcome, start_from, issued, due)
+            rid = review(contract, vid, arrived, outcome, start_from, issued, due)
             contract.update(status="reviewed", outcome=outcome)
             if rng.random() < RATED_SHARE:
                 rated = issued + timedelta(days=rng.randrange(0, 10))
@@ -606,7 +613,7 @@ class Generator:
                             "rating": rng.choices((1, 2, 3, 4, 5), (2, 3, 15, 40, 40))[0],
                             "comment": "",
                             "created_by_id": contract["submitted_by_id"],
-                            "created_at": _utc(rated, 1200),
+                            "created_at": self.cap(max(_utc(rated, 1200), arrived)),
                         }
                     )
                     ids["feedback"] += 1
@@ -623,7 +630,7 @@ class Generator:
                         else None,
                         "adoption_note": "",
                         "signed_version_id": None,
-                        "closed_at": _utc(closed, 1000),
+                        "closed_at": self.cap(_utc(closed, 1000)),
                         "closed_by_id": contract["submitted_by_id"],
                     }
                 )
@@ -659,7 +666,7 @@ class Generator:
             day = at.astimezone(BEIJING).date()
             by_day.setdefault((day - self.start).days, []).append(
                 (
-                    at + timedelta(minutes=1),
+                    self.cap(at + MINUTE),
                     day,
                     advisor,
                     school,
@@ -679,7 +686,7 @@ class Generator:
             worked = int(rand() * span)
             recorded = min(span - 1, worked + int(rand() * 4))
             day = self.start + timedelta(days=worked)
-            at = _utc(self.start + timedelta(days=recorded), 480 + int(rand() * 900))
+            at = self.cap(_utc(self.start + timedelta(days=recorded), 480 + int(rand() * 900)))
             advisor = rng.choices(advisors, cum_weights=activity)[0]
             schools = directory.schools_of[advisor]
             by_day.setdefault(recorded, []).append(
@@ -771,14 +778,23 @@ def reset_sequences(connection: sa.Connection, models: Iterable[type[Base]]) -> 
 
 
 def generate(
-    session: orm.Session, scale: Scale, *, seed: int, today: date, store: FileStore
+    session: orm.Session,
+    scale: Scale,
+    *,
+    seed: int,
+    today: date,
+    store: FileStore,
+    now: datetime | None = None,
 ) -> dict[str, int]:
-    """Generate and commit; return what was added, by kind of record."""
+    """Generate and commit; return what was added, by kind of record. The same seed,
+    day and ``now`` (default: this moment, the latest time anything may carry) give
+    the same data."""
     calendar = bureau_calendar.load(session)
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MB for the load
-    counts = Generator(connection, scale, seed, today, store, calendar).run()
+    moment = now or datetime.now(UTC)
+    counts = Generator(connection, scale, seed, today, store, calendar, moment).run()
     reset_sequences(connection, SEQUENCED)
     session.commit()
     return counts

@@ -37,8 +37,7 @@ def upgrade() -> None:
         'contract',
         ['submitted_at', 'status', 'contract_type', 'outcome', 'school_id', 'advisor_id'],
     )
-    with op.batch_alter_table('review', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('working_days', sa.Integer(), nullable=True))
+    op.add_column('review', sa.Column('working_days', sa.Integer(), nullable=True))
     op.create_index(
         'ix_review_issued',
         'review',
@@ -92,6 +91,7 @@ def downgrade() -> None:
     op.drop_index('ix_ledger_entry_on', table_name='ledger_entry')
     op.create_index('ix_ledger_entry_on', 'ledger_entry', ['entry_on'])
     op.drop_index('ix_review_issued', table_name='review')
-    with op.batch_alter_table('review', schema=None) as batch_op:
-        batch_op.drop_column('working_days')
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild of the table would be refused
+    # by the foreign keys that point at the reviews.
+    op.drop_column('review', 'working_days')
     op.drop_index('ix_contract_submitted', table_name='contract')

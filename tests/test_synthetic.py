@@ -4,7 +4,7 @@ its ledger chain intact, and added after the demo bureau's own records."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,15 @@ from advisor.contracts.models import Contract, ContractVersion
 from advisor.extensions import alembic, db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
-from advisor.reviews.models import Review
+from advisor.reviews.models import Closing, Feedback, Review
 from advisor.workdays import today_local, working_days_between
 from tests.conftest import make_config
 
 SMALL = synthetic.Scale(schools=40, advisors=8, contracts=400, entries=3_000)
 TODAY = date(2026, 11, 27)
+NOW = datetime(
+    2026, 11, 27, 6, 30, tzinfo=UTC
+)  # 14:30 in Beijing: the day's afternoon is yet to come
 
 
 def _fresh(tmp: Path, seed: int) -> tuple[Flask, dict[str, int]]:
@@ -32,7 +35,7 @@ def _fresh(tmp: Path, seed: int) -> tuple[Flask, dict[str, int]]:
     with app.app_context():
         alembic.upgrade()
         counts = synthetic.generate(
-            db.session, SMALL, seed=seed, today=TODAY, store=FileStore(tmp / "files")
+            db.session, SMALL, seed=seed, today=TODAY, store=FileStore(tmp / "files"), now=NOW
         )
     return app, counts
 
@@ -77,6 +80,7 @@ def test_the_generated_work_follows_the_workflow(tmp_path: Path) -> None:
         ).all()
         assert len(rows) == counts["reviews"] > 300
         for review, uploaded_at in rows:
+            assert review.issued_at is not None and uploaded_at <= review.issued_at <= NOW
             issued_on = today_local(review.issued_at)
             assert issued_on <= TODAY
             assert review.working_days == working_days_between(
@@ -104,6 +108,18 @@ def test_the_generated_work_follows_the_workflow(tmp_path: Path) -> None:
             sa.select(sa.func.count()).where(LedgerEntry.review_id.is_not(None))
         )
         assert entries == len(rows)
+        # Nothing happened after NOW, and the ledger was appended in the order recorded.
+        for column in (
+            Contract.submitted_at,
+            ContractVersion.uploaded_at,
+            Feedback.created_at,
+            Closing.closed_at,
+            LedgerEntry.created_at,
+        ):
+            assert session.scalar(sa.select(sa.func.max(column))) <= NOW
+        recorded = session.scalars(sa.select(LedgerEntry.created_at).order_by(LedgerEntry.seq))
+        stamps = list(recorded)
+        assert stamps == sorted(stamps)
 
 
 def test_work_is_added_after_the_demo_bureau(session: orm.Session, app: Flask) -> None:

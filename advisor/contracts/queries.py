@@ -19,6 +19,7 @@ from advisor.reviews.models import Review
 from advisor.workdays import BEIJING
 
 ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
+STILL_OPEN = (Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)
 
 
 def visible_contracts(user: User) -> sa.Select[Contract]:
@@ -47,6 +48,8 @@ class Filters:
     law_firm_id: int | None = None
     # The yearly figures' "contracts reviewed": an opinion (not a return) issued that year.
     reviewed_in: int | None = None
+    # The dashboard's "open": submitted, in review, or returned to the school.
+    open_only: bool = False
 
 
 def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -91,6 +94,8 @@ def search_contracts(
     if filters.law_firm_id:
         firm = sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
         stmt = stmt.where(Contract.advisor_id.in_(firm))
+    if filters.open_only:
+        stmt = stmt.where(Contract.status.in_(STILL_OPEN))
     if filters.reviewed_in and 2000 <= filters.reviewed_in <= 9998:
         start = datetime(filters.reviewed_in, 1, 1, tzinfo=BEIJING)
         end = datetime(filters.reviewed_in + 1, 1, 1, tzinfo=BEIJING)

@@ -38,7 +38,15 @@ from advisor.directory.models import Advisor, LawFirm
 from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import act, apply_errors, error_text, form_error_text, page_args
+from advisor.forms import (
+    act,
+    apply_errors,
+    error_text,
+    form_error_text,
+    id_arg,
+    page_args,
+    small_int,
+)
 from advisor.i18n import fmt_date
 from advisor.workdays import today_local
 
@@ -88,16 +96,18 @@ def index() -> Any:
     filters = queries.Filters(
         status=args.get("status", ""),
         contract_type=args.get("contract_type", ""),
-        school_id=args.get("school_id", type=int),
-        advisor_id=args.get("advisor_id", type=int),
+        school_id=id_arg("school_id"),
+        advisor_id=id_arg("advisor_id"),
         overdue=args.get("overdue") == "1",
         submitted_from=args.get("from", type=date.fromisoformat),
         submitted_to=args.get("to", type=date.fromisoformat),
         q=args.get("q", ""),
-        district=args.get("district", ""),
-        level=args.get("level", ""),
-        law_firm_id=args.get("law_firm_id", type=int),
-        reviewed_in=args.get("reviewed_in", type=int),
+        # The dashboard's narrowing is the bureau's: others see only their own anyway.
+        district=args.get("district", "")[:50] if user().is_bureau else "",
+        level=args.get("level", "") if user().is_bureau else "",
+        law_firm_id=id_arg("law_firm_id") if user().is_bureau else None,
+        reviewed_in=_year_arg("reviewed_in"),
+        open_only=args.get("open") == "1",
     )
     page = paginate(
         db.session,
@@ -125,7 +135,12 @@ def index() -> Any:
     )
 
 
-NARROWING = ("district", "level", "law_firm_id", "reviewed_in")
+NARROWING = ("district", "level", "law_firm_id", "reviewed_in", "open")
+
+
+def _year_arg(name: str) -> int | None:
+    year = small_int(request.args.get(name), upper=9998)
+    return year if year is not None and year >= 2000 else None
 
 
 def _firm_name(law_firm_id: int | None) -> str | None:

@@ -24,7 +24,7 @@ from advisor.db import paginate
 from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError
 from advisor.extensions import db
-from advisor.forms import apply_errors, page_args
+from advisor.forms import apply_errors, id_arg, page_args
 from advisor.ledger import completeness, export, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
@@ -48,8 +48,8 @@ def _date_arg(name: str) -> date | None:
 def filters_from_args() -> queries.Filters:
     args = request.args
     return queries.Filters(
-        advisor_id=args.get("advisor_id", type=int),
-        school_id=args.get("school_id", type=int),
+        advisor_id=id_arg("advisor_id"),
+        school_id=id_arg("school_id"),
         kind=args.get("kind", ""),
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),

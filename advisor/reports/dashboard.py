@@ -47,6 +47,7 @@ from advisor.directory.models import (
     SchoolLevel,
 )
 from advisor.evaluation.measures import Period, utc_bounds
+from advisor.forms import small_int
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Finding, Review
 from advisor.workdays import BEIJING, BureauCalendar, working_days_between
@@ -87,8 +88,9 @@ def parse_filters(args: Any, today: date) -> tuple[Filters, list[str]]:
     year = today.year
     raw_year = args.get("year", "").strip()
     if raw_year:
-        if raw_year.isdigit() and FIRST_YEAR <= int(raw_year) <= today.year:
-            year = int(raw_year)
+        chosen = small_int(raw_year, upper=9998)
+        if chosen is not None and FIRST_YEAR <= chosen <= today.year:
+            year = chosen
         else:
             problems.append(
                 str(
@@ -104,13 +106,10 @@ def parse_filters(args: Any, today: date) -> tuple[Filters, list[str]]:
     if level and level not in SchoolLevel.__members__.values():
         problems.append(str(_l("Unknown school level; showing every level.")))
         level = ""
-    law_firm_id = None
     raw_firm = args.get("law_firm_id", "").strip()
-    if raw_firm:
-        if raw_firm.isdigit():
-            law_firm_id = int(raw_firm)
-        else:
-            problems.append(str(_l("Unknown law firm; showing every firm.")))
+    law_firm_id = small_int(raw_firm) or None
+    if raw_firm and law_firm_id is None:
+        problems.append(str(_l("Unknown law firm; showing every firm.")))
     district = args.get("district", "").strip()[:50]
     return Filters(year, district, level, law_firm_id), problems
 
@@ -408,14 +407,17 @@ def _workload(
     in_scope: list[sa.ColumnElement[bool]],
     issued_in_year: list[sa.ColumnElement[bool]],
 ) -> None:
-    advisors = sa.select(Advisor.id, Advisor.name, LawFirm.name).join(
+    advisors = sa.select(Advisor.id, Advisor.name, LawFirm.name, Advisor.is_active).join(
         LawFirm, LawFirm.id == Advisor.law_firm_id
     )
     if found.filters.law_firm_id:
         advisors = advisors.where(Advisor.law_firm_id == found.filters.law_firm_id)
-    else:
-        advisors = advisors.where(Advisor.is_active.is_(True))
-    rows = {aid: Workload(aid, name, firm) for aid, name, firm in session.execute(advisors)}
+    rows: dict[int, Workload] = {}
+    inactive: set[int] = set()  # listed only for work done: open contracts or reviews
+    for aid, name, firm, active in session.execute(advisors):
+        rows[aid] = Workload(aid, name, firm)
+        if not active:
+            inactive.add(aid)
     for aid, n in session.execute(
         sa.select(Contract.advisor_id, sa.func.count())
         .where(Contract.status.in_(STILL_OPEN), *in_scope)
@@ -440,7 +442,10 @@ def _workload(
                 int(minutes or 0),
                 issued,
             )
-    found.workload = sorted(rows.values(), key=lambda w: (-w.open, -w.reviewed, w.name))
+    found.workload = sorted(
+        (w for w in rows.values() if w.advisor_id not in inactive or w.open or w.issued),
+        key=lambda w: (-w.open, -w.reviewed, w.name),
+    )
 
 
 def _idle_schools(

@@ -215,6 +215,7 @@ def dashboard_page(today: date) -> str:
     )
     monthly_links = [{m: contracts(**_month_span(m)) for m in board.months}, {}]
     busiest = sorted(board.workload, key=lambda w: (-w.open, w.name))[:15]
+    open_urls = {w.advisor_id: contracts(advisor_id=w.advisor_id, open="1") for w in board.workload}
     charts = {
         "status": bar_chart(
             _("Contracts submitted in %(year)s, by status now", year=filters.year),
@@ -247,7 +248,7 @@ def dashboard_page(today: date) -> str:
         ),
         "workload": bar_chart(
             _("Open contracts per advisor (the busiest 15)"),
-            [Item(w.name, w.open, contracts(advisor_id=w.advisor_id)) for w in busiest if w.open],
+            [Item(w.name, w.open, open_urls[w.advisor_id]) for w in busiest if w.open],
             _("Open"),
         ),
         "firms": bar_chart(
@@ -265,6 +266,7 @@ def dashboard_page(today: date) -> str:
         monthly=monthly,
         monthly_links=monthly_links,
         overdue_url=contracts(overdue="1"),
+        open_urls=open_urls,
         submitted_url=contracts(**year),
         years=range(today.year, max(FIRST_YEAR, today.year - 9) - 1, -1),
         levels=LEVEL_LABELS,

@@ -412,3 +412,59 @@ def test_the_store_of_recent_figures() -> None:
     never.get(Filters(2025), TODAY, compute, fresh=False)
     never.get(Filters(2025), TODAY, compute, fresh=False)
     assert len(counted) == 6
+
+
+def test_the_last_instant_of_a_beijing_year_stays_in_that_year(session: orm.Session) -> None:
+    # 15:59:59.9997 UTC is 23:59:59.9997 in Beijing on New Year's Eve; SQLite's date
+    # functions would round it into the next day were the fraction not cut off.
+    last = datetime(2025, 12, 31, 15, 59, 59, 999700, tzinfo=UTC)
+    review = R("approve", 1, last, date(2025, 12, 31))
+    _contract(session, 1, C(1, 1, last, "other", "reviewed", reviews=(review,), outcome="approve"))
+    board = _board(session)
+    assert board.submitted == 1 and board.received["2025-12"] == 1
+    assert board.reviewed["2025-12"] == 1 and board.on_time == 1
+    later = dashboard.build(
+        session, Filters(2026), date(2026, 12, 1), bureau_calendar.load(session)
+    )
+    assert later.received["2026-01"] == 0
+
+
+def test_open_figures_lead_to_exactly_the_open_contracts(
+    session: orm.Session, year: list[Contract], bureau: FlaskClient
+) -> None:
+    session.commit()
+    page = bureau.get("/?year=2025").get_data(as_text=True)
+    link = re.search(r'<tr data-testid="workload-3">.*?href="([^"]+)">(\d+)</a>', page, re.S)
+    assert link is not None and link.group(1) == "/contracts?advisor_id=3&amp;open=1"
+    listed = bureau.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert listed.count("看板测试合同") == int(link.group(2)) == 2
+
+
+def test_an_advisor_who_left_still_counts_for_the_work_done(
+    session: orm.Session, year: list[Contract]
+) -> None:
+    session.execute(sa.update(Advisor).where(Advisor.id.in_([2, 4])).values(is_active=False))
+    board = _board(session)
+    listed = {w.advisor_id for w in board.workload}
+    assert 2 in listed and 4 not in listed  # advisor 4 did nothing: not listed
+    opinions = sum(r.outcome != "return" for s in SPECS for r in s.reviews)
+    assert sum(f.reviewed for f in board.firms) == opinions
+
+
+def test_junk_in_the_query_string_is_explained_never_an_error(
+    bureau: FlaskClient, school1: FlaskClient
+) -> None:
+    page = bureau.get("/?year=²&law_firm_id=³")
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count('data-testid="filter-problem"') == 2
+    huge = "99999999999999999999"
+    for path in (
+        f"/?law_firm_id={huge}",
+        f"/contracts?law_firm_id={huge}&advisor_id={huge}&page={huge}",
+        f"/ledger?school_id={huge}&page={huge}",
+        f"/reports/year/2025/findings?page={huge}&per_page=-3",
+    ):
+        assert bureau.get(path).status_code == 200, path
+    # The dashboard's narrowing is the bureau's: a school cannot use it to read firm names.
+    firm = school1.get("/contracts?law_firm_id=1&district=乌苏市").get_data(as_text=True)
+    assert 'data-testid="narrowed"' not in firm
