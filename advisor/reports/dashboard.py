@@ -54,7 +54,8 @@ from advisor.workdays import BEIJING, BureauCalendar, working_days_between
 
 OPEN_NOW = (Status.SUBMITTED.value, Status.IN_REVIEW.value)
 STILL_OPEN = (*OPEN_NOW, Status.RETURNED.value)
-LIST_LIMIT = 50
+LIST_LIMIT = 50  # schools without submissions listed on the page
+OVERDUE_SHOWN = 15  # the longest overdue; the link lists them all
 TOP_RULES = 10
 FIRST_YEAR = 2000
 
@@ -385,7 +386,7 @@ def _overdue(
         .join(Advisor, Advisor.id == Contract.advisor_id)
         .where(*late)
         .order_by(Contract.due_on, Contract.id)
-        .limit(LIST_LIMIT)
+        .limit(OVERDUE_SHOWN)
     ).all()
     found.overdue = [
         Overdue(cid, title, school, advisor, due, working_days_between(due, found.today, calendar))

@@ -34,6 +34,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TURNAROUND_TAIL = 20  # working days; longer turnarounds share one bar
 FIRST_YEAR = 2000
 
 
@@ -204,7 +205,12 @@ def dashboard_page(today: date) -> str:
     turnaround = [
         Item(str(_("%(days)s working days", days=days)), board.turnaround[days])
         for days in sorted(board.turnaround)
+        if days <= TURNAROUND_TAIL
     ]
+    tail = sum(n for days, n in board.turnaround.items() if days > TURNAROUND_TAIL)
+    if tail:  # one bar for the long tail, so that a few stragglers do not fill the chart
+        label = _("more than %(days)s working days", days=TURNAROUND_TAIL)
+        turnaround.append(Item(str(label), tail))
     monthly = column_chart(
         _("Received and reviewed per month"),
         board.months,

@@ -468,3 +468,25 @@ def test_junk_in_the_query_string_is_explained_never_an_error(
     # The dashboard's narrowing is the bureau's: a school cannot use it to read firm names.
     firm = school1.get("/contracts?law_firm_id=1&district=乌苏市").get_data(as_text=True)
     assert 'data-testid="narrowed"' not in firm
+
+
+def test_the_long_tail_of_turnaround_shares_one_bar(
+    session: orm.Session, year: list[Contract], bureau: FlaskClient
+) -> None:
+    slow = (
+        R("approve", 31, utc(9, 1), date(2025, 7, 1)),
+        R("approve", 45, utc(9, 2), date(2025, 7, 1)),
+    )
+    _contract(session, 98, C(2, 2, utc(6, 1), "other", "reviewed", reviews=slow, outcome="approve"))
+    session.commit()
+    table = (
+        bureau.get("/?year=2025")
+        .get_data(as_text=True)
+        .split('data-testid="chart-turnaround-table"')[1]
+    )
+    rows = re.findall(
+        r'<th scope="row" class="fw-normal">([^<]+)</th>\s*<td class="text-end">(\d+)</td>',
+        table.split("</table>")[0],
+    )
+    assert rows[-1] == ("超过20个工作日", "2")
+    assert [label for label, _ in rows[:-1]] == [f"{d}个工作日" for d in (1, 2, 3, 4, 9)]
