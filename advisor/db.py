@@ -115,8 +115,7 @@ def paginate(
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     if total is None:
-        count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-        total = session.scalar(count_stmt) or 0
+        total = _count(session, stmt)
     window = stmt.limit(per_page).offset((page - 1) * per_page)
     if key is None:
         return Page(items=session.scalars(window).all(), total=total, page=page, per_page=per_page)
@@ -126,14 +125,20 @@ def paginate(
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
+def _count(session: orm.Session, stmt: sa.Select[*tuple[Any, ...]]) -> int:
+    """How many rows ``stmt`` gives, counted by the database."""
+    return (
+        session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
+
+
 def paginate_rows(
     session: orm.Session, stmt: sa.Select[*tuple[Any, ...]], *, page: int = 1, per_page: int = 50
 ) -> Page[Any]:
     """``paginate`` for a statement of several columns: each item is a whole row."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    total = session.scalar(count_stmt) or 0
+    total = _count(session, stmt)
     items = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 

@@ -32,10 +32,9 @@ def index() -> Any:
     if me.is_bureau:
         return dashboard_page(today)
     if me.is_advisor:
-        assert me.advisor_id is not None  # an advisor account always names its advisor
         return render_template(
             "home/advisor.html",
-            home=homes.advisor_home(db.session, me.advisor_id, today),
+            home=homes.advisor_home(db.session, me, today),
             today=today,
             badge=due_badge,
             statuses=STATUS_LABELS,

@@ -27,6 +27,7 @@ from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
 from advisor.errors import AppError, Forbidden, NotFound, ValidationError
 from advisor.extensions import db
+from advisor.forms import id_arg
 from advisor.workdays import today_local
 
 
@@ -115,8 +116,8 @@ def list_contracts() -> Any:
     filters = queries.Filters(
         status=args.get("status", ""),
         contract_type=args.get("contract_type", ""),
-        school_id=args.get("school_id", type=int),
-        advisor_id=args.get("advisor_id", type=int),
+        school_id=id_arg("school_id"),
+        advisor_id=id_arg("advisor_id"),
         overdue=args.get("overdue") == "true",
         q=args.get("q", ""),
     )

@@ -18,6 +18,7 @@ from advisor.api.schemas import advisor_json, page_json, school_json, user_json
 from advisor.db import paginate
 from advisor.directory import queries
 from advisor.extensions import db
+from advisor.forms import id_arg
 
 
 @bp.get("/openapi.json")
@@ -53,7 +54,7 @@ def school(school_id: int) -> Any:
 @bp.get("/advisors")
 def advisors() -> Any:
     """Advisors the caller may see."""
-    firm = request.args.get("law_firm_id", type=int)
+    firm = id_arg("law_firm_id")
     stmt = queries.search_advisors(api_user(), q=request.args.get("q", ""), law_firm_id=firm)
     page = paginate(db.session, stmt, **page_params())
     return page_json(page, [advisor_json(a) for a in page.items])

@@ -13,13 +13,14 @@ from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
+from advisor.contracts.workflow import OPEN
 from advisor.directory.models import Advisor, School
 from advisor.errors import NotFound
+from advisor.evaluation.measures import Period, utc_bounds
 from advisor.reviews.models import Review
 from advisor.workdays import BEIJING
 
-ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)
-STILL_OPEN = (Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)
+ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)  # the clock runs: these can be overdue
 
 
 def visible_contracts(user: User) -> sa.Select[Contract]:
@@ -50,6 +51,24 @@ class Filters:
     reviewed_in: int | None = None
     # The dashboard's "open": submitted, in review, or returned to the school.
     open_only: bool = False
+
+
+def narrowing(district: str, level: str, law_firm_id: int | None) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Contract for the dashboard's narrowing: the schools of a district and
+    a level, the advisors of a law firm. The dashboard and the list it links to share them,
+    so a figure and its list count the same contracts."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if district or level:
+        schools = sa.select(School.id)
+        if district:
+            schools = schools.where(School.district == district)
+        if level:
+            schools = schools.where(School.level == level)
+        conditions.append(Contract.school_id.in_(schools))
+    if law_firm_id:
+        firm = sa.select(Advisor.id).where(Advisor.law_firm_id == law_firm_id)
+        conditions.append(Contract.advisor_id.in_(firm))
+    return conditions
 
 
 def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
@@ -84,21 +103,11 @@ def search_contracts(
         stmt = stmt.where(Contract.advisor_id == filters.advisor_id)
     if filters.overdue:
         stmt = stmt.where(Contract.status.in_(ACTIVE), Contract.due_on < today)
-    if filters.district or filters.level:
-        schools = sa.select(School.id)
-        if filters.district:
-            schools = schools.where(School.district == filters.district)
-        if filters.level:
-            schools = schools.where(School.level == filters.level)
-        stmt = stmt.where(Contract.school_id.in_(schools))
-    if filters.law_firm_id:
-        firm = sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
-        stmt = stmt.where(Contract.advisor_id.in_(firm))
+    stmt = stmt.where(*narrowing(filters.district, filters.level, filters.law_firm_id))
     if filters.open_only:
-        stmt = stmt.where(Contract.status.in_(STILL_OPEN))
+        stmt = stmt.where(Contract.status.in_(OPEN))
     if filters.reviewed_in and 2000 <= filters.reviewed_in <= 9998:
-        start = datetime(filters.reviewed_in, 1, 1, tzinfo=BEIJING)
-        end = datetime(filters.reviewed_in + 1, 1, 1, tzinfo=BEIJING)
+        start, end = utc_bounds(Period("year", filters.reviewed_in))
         opinions = sa.select(Review.contract_id).where(
             Review.status == "issued",
             Review.outcome != "return",

@@ -27,7 +27,7 @@ from advisor.directory.labels import LEVEL_LABELS
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import apply_errors, error_text, form_error_text, page_args
+from advisor.forms import apply_errors, error_text, form_error_text, id_arg, page_args
 from advisor.workdays import today_local
 
 __all__ = ["bp"]
@@ -178,7 +178,7 @@ def end_backup(school_id: int) -> Any:
 def advisors() -> Any:
     """Advisors the user may see; search by name, licence or e-mail."""
     q = request.args.get("q", "")
-    firm = request.args.get("law_firm_id", type=int)
+    firm = id_arg("law_firm_id")
     page = paginate(
         db.session, queries.search_advisors(user(), q=q, law_firm_id=firm), **page_args()
     )

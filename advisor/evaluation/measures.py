@@ -145,6 +145,12 @@ def _days_after(
     return column + sa.text(f"{days}")  # date + integer is a date in PostgreSQL
 
 
+def issued_on_time(dialect: str) -> sa.ColumnElement[bool]:
+    """An issued review was on time: its Beijing issue date is on or before the due date
+    it had then (or it had none)."""
+    return sa.or_(Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on)
+
+
 def utc_bounds(period: Period) -> tuple[datetime, datetime]:
     """The UTC instants at which the period's first Beijing day starts and its last ends."""
     start = datetime.combine(period.start, time(), BEIJING)
@@ -185,9 +191,7 @@ def compute(
     dialect = session.get_bind().dialect.name
     utc_from, utc_to = utc_bounds(period)
 
-    on_time = sa.or_(
-        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
-    )
+    on_time = issued_on_time(dialect)
     reviews = {
         advisor: (int(issued), int(in_time or 0), int(redo or 0))
         for advisor, issued, in_time, redo in session.execute(

@@ -36,8 +36,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from advisor.contracts.models import Contract, Status
-from advisor.db import beijing_date, beijing_month, month_key
+from advisor.contracts.models import Contract
+from advisor.contracts.queries import ACTIVE, narrowing
+from advisor.contracts.workflow import OPEN
+from advisor.db import beijing_month, month_key
 from advisor.directory.models import (
     Advisor,
     Assignment,
@@ -46,14 +48,12 @@ from advisor.directory.models import (
     School,
     SchoolLevel,
 )
-from advisor.evaluation.measures import Period, utc_bounds
+from advisor.evaluation.measures import Period, issued_on_time, utc_bounds
 from advisor.forms import small_int
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Finding, Review
 from advisor.workdays import BEIJING, BureauCalendar, working_days_between
 
-OPEN_NOW = (Status.SUBMITTED.value, Status.IN_REVIEW.value)
-STILL_OPEN = (*OPEN_NOW, Status.RETURNED.value)
 LIST_LIMIT = 50  # schools without submissions listed on the page
 OVERDUE_SHOWN = 15  # the longest overdue; the link lists them all
 TOP_RULES = 10
@@ -230,28 +230,14 @@ def school_scope(filters: Filters) -> sa.ColumnElement[bool] | None:
 
 def contract_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
     """Conditions on Contract for the district, level and law firm filters."""
-    conditions: list[sa.ColumnElement[bool]] = []
-    schools = school_scope(filters)
-    if schools is not None:
-        conditions.append(Contract.school_id.in_(sa.select(School.id).where(schools)))
-    if filters.law_firm_id:
-        conditions.append(
-            Contract.advisor_id.in_(
-                sa.select(Advisor.id).where(Advisor.law_firm_id == filters.law_firm_id)
-            )
-        )
-    return conditions
+    return narrowing(filters.district, filters.level, filters.law_firm_id)
 
 
 def _review_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
-    schools = school_scope(filters)
-    if schools is not None:
-        conditions.append(
-            Review.contract_id.in_(
-                sa.select(Contract.id).join(School, School.id == Contract.school_id).where(schools)
-            )
-        )
+    schools = narrowing(filters.district, filters.level, None)
+    if schools:
+        conditions.append(Review.contract_id.in_(sa.select(Contract.id).where(*schools)))
     if filters.law_firm_id:
         conditions.append(
             Review.advisor_id.in_(
@@ -303,9 +289,7 @@ def build(
         Review.issued_at < utc_to,
         *_review_scope(filters),
     ]
-    on_time = sa.or_(
-        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
-    )
+    on_time = issued_on_time(dialect)
     opinion = Review.outcome != "return"
     found.reviewed = dict.fromkeys(found.months, 0)
     month = beijing_month(Review.issued_at, dialect)
@@ -372,7 +356,7 @@ def _overdue(
     in_scope: list[sa.ColumnElement[bool]],
     calendar: BureauCalendar,
 ) -> None:
-    late = [Contract.status.in_(OPEN_NOW), Contract.due_on < found.today, *in_scope]
+    late = [Contract.status.in_(ACTIVE), Contract.due_on < found.today, *in_scope]
     rows = session.execute(
         sa.select(
             Contract.id,
@@ -421,7 +405,7 @@ def _workload(
             inactive.add(aid)
     for aid, n in session.execute(
         sa.select(Contract.advisor_id, sa.func.count())
-        .where(Contract.status.in_(STILL_OPEN), *in_scope)
+        .where(Contract.status.in_(OPEN), *in_scope)
         .group_by(Contract.advisor_id)
     ):
         if aid in rows:

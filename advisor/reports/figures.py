@@ -29,6 +29,7 @@ from advisor.evaluation.measures import Period, utc_bounds
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.ledger.models import LedgerEntry
 from advisor.reviews.models import Feedback, Finding, Review
+from advisor.reviews.services import average_rating
 
 
 @dataclass(slots=True)
@@ -162,16 +163,9 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
     found.ledger = {kind: n for kind, n in found.ledger.items() if n}
     found.lecture_headcount = heads.get("lecture", 0)
 
-    rated, total = session.execute(
-        sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(
-            Feedback.created_at >= utc_from, Feedback.created_at < utc_to
-        )
-    ).one()
-    found.ratings = rated
-    if rated:
-        found.average_rating = (Decimal(total) / Decimal(rated)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+    found.average_rating, found.ratings = average_rating(
+        session, Feedback.created_at >= utc_from, Feedback.created_at < utc_to
+    )
 
     found.evaluation_id = session.scalar(
         sa.select(Evaluation.id).where(

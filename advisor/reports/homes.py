@@ -8,21 +8,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from advisor.accounts.models import User
 from advisor.contracts.models import Contract, Status
-from advisor.db import beijing_date
+from advisor.contracts.workflow import OPEN
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.directory.queries import Serving, current_advisors
-from advisor.evaluation.measures import Period, utc_bounds
+from advisor.evaluation.measures import Period, issued_on_time, utc_bounds
 from advisor.evaluation.models import Evaluation, EvaluationResult
-from advisor.ledger.models import LedgerEntry
+from advisor.ledger import queries as ledger
 from advisor.reviews.models import Feedback, Review
+from advisor.reviews.services import average_rating
 
-QUEUE = (Status.SUBMITTED.value, Status.IN_REVIEW.value, Status.RETURNED.value)
 QUEUE_LIMIT = 20
 
 
@@ -50,11 +51,13 @@ class AdvisorHome:
         return round(100 * self.on_time / self.issued, 1) if self.issued else None
 
 
-def advisor_home(session: orm.Session, advisor_id: int, today: date) -> AdvisorHome:
+def advisor_home(session: orm.Session, user: User, today: date) -> AdvisorHome:
     """The advisor's open contracts, due first, and their figures of this year so far."""
+    assert user.advisor_id is not None, "an advisor's account names its advisor"
+    advisor_id = user.advisor_id
     dialect = session.get_bind().dialect.name
     found = AdvisorHome()
-    mine = [Contract.advisor_id == advisor_id, Contract.status.in_(QUEUE)]
+    mine = [Contract.advisor_id == advisor_id, Contract.status.in_(OPEN)]
     waiting = sa.case((Contract.status == Status.RETURNED.value, 1), else_=0)
     found.queue = list(
         session.scalars(
@@ -74,9 +77,7 @@ def advisor_home(session: orm.Session, advisor_id: int, today: date) -> AdvisorH
     )
 
     utc_from, utc_to = utc_bounds(Period("year", today.year))
-    on_time = sa.or_(
-        Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on
-    )
+    on_time = issued_on_time(dialect)
     opinions, returns, timely, minutes = session.execute(
         sa.select(
             sa.func.sum(sa.case((Review.outcome != "return", 1), else_=0)),
@@ -93,30 +94,14 @@ def advisor_home(session: orm.Session, advisor_id: int, today: date) -> AdvisorH
     found.opinions, found.returns = int(opinions or 0), int(returns or 0)
     found.on_time, found.minutes = int(timely or 0), int(minutes or 0)
 
-    newer = orm.aliased(LedgerEntry)
-    found.ledger_entries = (
-        session.scalar(
-            sa.select(sa.func.count()).where(
-                LedgerEntry.advisor_id == advisor_id,
-                LedgerEntry.entry_on >= date(today.year, 1, 1),
-                LedgerEntry.entry_on <= today,
-                ~sa.exists().where(newer.supersedes_id == LedgerEntry.id),
-            )
-        )
-        or 0
+    this_year = ledger.Filters(date_from=date(today.year, 1, 1), date_to=today)
+    found.ledger_entries, _ = ledger.totals(session, user, this_year)
+    found.average_rating, found.ratings = average_rating(
+        session,
+        Feedback.advisor_id == advisor_id,
+        Feedback.created_at >= utc_from,
+        Feedback.created_at < utc_to,
     )
-    rated, total = session.execute(
-        sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(
-            Feedback.advisor_id == advisor_id,
-            Feedback.created_at >= utc_from,
-            Feedback.created_at < utc_to,
-        )
-    ).one()
-    found.ratings = rated
-    if rated:
-        found.average_rating = (Decimal(total) / Decimal(rated)).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
     latest = session.execute(
         sa.select(Evaluation, EvaluationResult)
         .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)

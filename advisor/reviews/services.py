@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -411,6 +412,19 @@ def set_anonymous_ratings(session: orm.Session, anonymous: bool) -> None:
     row.value = "1" if anonymous else "0"
     session.add(row)
     session.flush()
+
+
+def average_rating(
+    session: orm.Session, *where: sa.ColumnElement[bool]
+) -> tuple[Decimal | None, int]:
+    """(average to two places, half up; number) of the school ratings matching ``where``."""
+    rated, total = session.execute(
+        sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(*where)
+    ).one()
+    if not rated:
+        return None, 0
+    average = (Decimal(total) / Decimal(rated)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return average, int(rated)
 
 
 def advisor_rating(session: orm.Session, advisor_id: int) -> tuple[float | None, int]:

@@ -23,7 +23,7 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
-from advisor.forms import act, error_text, form_error_text
+from advisor.forms import act, error_text, form_error_text, id_arg
 from advisor.precheck import engine
 from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
@@ -301,7 +301,7 @@ def _dismiss(contract: Contract, form: ReviewForm, hit_id: int) -> Any:
 
 
 def _letter_review(contract: Contract) -> Review:
-    wanted = request.args.get("review", type=int)
+    wanted = id_arg("review")
     found = (
         services.get_review(db.session, contract, wanted)
         if wanted

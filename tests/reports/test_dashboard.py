@@ -438,6 +438,7 @@ def test_open_figures_lead_to_exactly_the_open_contracts(
     assert link is not None and link.group(1) == "/contracts?advisor_id=3&amp;open=1"
     listed = bureau.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert listed.count("看板测试合同") == int(link.group(2)) == 2
+    assert "仅显示：" in listed and "未办结" in listed  # the list says it is narrowed
 
 
 def test_an_advisor_who_left_still_counts_for_the_work_done(
@@ -463,6 +464,7 @@ def test_junk_in_the_query_string_is_explained_never_an_error(
         f"/contracts?law_firm_id={huge}&advisor_id={huge}&page={huge}",
         f"/ledger?school_id={huge}&page={huge}",
         f"/reports/year/2025/findings?page={huge}&per_page=-3",
+        f"/advisors?law_firm_id={huge}",
     ):
         assert bureau.get(path).status_code == 200, path
     # The dashboard's narrowing is the bureau's: a school cannot use it to read firm names.

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.contracts.models import CalendarDay, Contract, ContractVersion
+from advisor.evaluation.models import EvaluationResult
 from advisor.reports import homes
 from advisor.reviews import services
 from tests.conftest import QueryCounter
 from tests.evaluation.helpers import rate, review, utc
-from tests.reviews.helpers import holder, review_data, start
+from tests.reports.test_year import year_2025  # noqa: F401  (the fixture)
+from tests.reviews.helpers import advisor_user, holder, review_data, start
 
 
 def _issue_after_national_day(session: orm.Session, issued_on: date) -> int | None:
@@ -62,7 +65,7 @@ def test_an_advisor_home_counts_only_their_own_year(session: orm.Session) -> Non
     review(session, 2, utc(year, 1, 5, 2), date(year, 1, 9), contract_id=2)  # another advisor
     rate(session, mine_on_time, 4, utc(year, 1, 6, 2))
     session.flush()
-    home = homes.advisor_home(session, 1, date(year, 12, 31))
+    home = homes.advisor_home(session, advisor_user(session, 1), date(year, 12, 31))
     assert [c.id for c in home.queue] == [1] and home.queue_total == 1
     assert (home.opinions, home.returns, home.on_time, home.issued) == (1, 1, 1, 2)
     assert home.on_time_rate == 50.0 and home.ratings == 1 and str(home.average_rating) == "4.00"
@@ -100,3 +103,26 @@ def test_the_homes_stay_within_the_query_budget(
         before = count_queries.count
         assert client.get("/").status_code == 200
         assert count_queries.count - before <= 20, count_queries.statements[before:]
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_an_advisor_home_links_the_latest_published_evaluation(
+    session: orm.Session, advisor1: FlaskClient
+) -> None:
+    session.commit()
+    result = session.scalars(
+        sa.select(EvaluationResult).where(EvaluationResult.advisor_id == 1)
+    ).one()
+    page = advisor1.get("/").get_data(as_text=True)
+    assert f"/evaluations/{result.evaluation_id}/advisors/1" in page
+    assert result.grade in page and f"第{result.rank}名" in page
+
+
+def test_a_school_home_asks_to_record_the_signing_after_an_opinion(
+    session: orm.Session, school1: FlaskClient
+) -> None:
+    session.execute(sa.update(Contract).where(Contract.id == 1).values(status="reviewed"))
+    session.commit()
+    page = school1.get("/").get_data(as_text=True)
+    assert page.count('data-testid="to-close"') == 1 and "登记合同是否签订" in page
+    assert 'data-testid="to-revise"' not in page
