@@ -7,7 +7,11 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app advisor
 CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint install install-dev translations extract-messages clean precheck-report
+# What the suite needs from Debian: Chromium (and CJK fonts) for the browser tests,
+# libfaketime for the tests that start a process on the suite's clock.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
+
+.PHONY: run test lint install install-dev system-packages translations extract-messages clean precheck-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +41,17 @@ run: install
 	$(FLASK) demo generate --scale city --if-empty
 	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev
-	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: Chromium found at /usr/bin/chromium, they will run."; \
-	else echo "Browser tests: SKIPPED, /usr/bin/chromium is missing (apt-get install -y chromium)."; fi
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'ok installed' || printf '%s ' $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing $$missing(Debian packages the tests need)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "The tests need these Debian packages: sudo apt-get install -y $$missing"; exit 1; fi; \
+	fi
+
+test: install-dev system-packages
 	$(BIN)/pytest
 
 lint: install-dev

@@ -15,6 +15,7 @@ from unittest import mock
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -25,11 +26,28 @@ from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
 from advisor.demo import DEMO_PASSWORD, load_demo
 from advisor.extensions import alembic, db
+from advisor.workdays import BEIJING
 from config import PROJECT_ROOT, Config
 from tests.documents import make_pdf
 
 SHARED = PROJECT_ROOT.parent / "shared"
-CHROMIUM = Path("/usr/bin/chromium")
+
+# The suite's "now": a Monday, a working day of a year the national calendar knows.
+# Every test runs on this clock, never the machine's; a test that needs another moment
+# moves it with the time_machine fixture or passes ``now`` to the code it calls.
+SUITE_NOW = datetime(2026, 11, 16, 9, 0, tzinfo=BEIJING)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock() -> Iterator[None]:
+    """Set the clock to SUITE_NOW for the whole run, ticking from there.
+
+    It runs before every other fixture, so the app, the demo bureau, the live server
+    and each test all see the same date whatever day the suite runs on. Subprocesses
+    do not inherit it: tests that start one run it under faketime (tests/clock.py).
+    """
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 def _reset_postgres(url: str) -> None:
@@ -219,12 +237,3 @@ def count_queries(app: Flask) -> Iterator[QueryCounter]:
     sa.event.listen(engine, "before_cursor_execute", counter)
     yield counter
     sa.event.remove(engine, "before_cursor_execute", counter)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason="browser test SKIPPED: /usr/bin/chromium is not installed")
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(skip)

@@ -41,11 +41,9 @@ T = TypeVar("T")
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test under tests/browser as a browser test, and run them last.
 
-    ``tryfirst`` makes the marker present before the root conftest looks for it to skip
-    browser tests when Chromium is missing. They run last because the Playwright sync
-    API keeps an event loop running in the main thread until the session ends, and
-    while it runs, popping an app context in the main thread (as the other tests'
-    fixtures do) fails (see ``_off_main_thread``).
+    They run last because the Playwright sync API keeps an event loop running in the
+    main thread until the session ends, and while it runs, popping an app context in
+    the main thread (as the other tests' fixtures do) fails (see ``_off_main_thread``).
     """
     ours = [item for item in items if HERE in item.path.parents]
     for item in ours:
@@ -121,6 +119,8 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test installs it)")
     chromium = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

@@ -22,6 +22,7 @@ from advisor.accounts.models import Notification
 from advisor.extensions import alembic, db
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
+from tests.clock import faketime_env
 from tests.conftest import make_config
 from tests.separate_db import separate_database
 
@@ -64,13 +65,14 @@ def world(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, str]]:
 
 
 def run_scheduler_until_both_jobs_ran(tmp: Path, url: str) -> list[str]:
-    """Start ``flask scheduler run``, read its output until each job has reported once,
-    then stop it. Returns the job lines."""
+    """Start ``flask scheduler run`` on the suite's clock, read its output until each job
+    has reported once, then stop it. Returns the job lines."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "ADVISOR_INSTANCE_PATH": str(tmp),
         "SECRET_KEY": "test",
+        **faketime_env(datetime.now(UTC)),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "advisor", "scheduler", "run"],

@@ -57,7 +57,7 @@ def test_turnaround_counts_the_bureau_calendar(session: orm.Session) -> None:
 
 def test_an_advisor_home_counts_only_their_own_year(session: orm.Session) -> None:
     # Advisor 1 holds contract 1 (submitted); advisor 2 holds contract 2.
-    year = datetime.now(UTC).year
+    year = 2026
     mine_on_time = review(session, 1, utc(year, 1, 5, 2), date(year, 1, 9))
     mine_late = review(session, 1, utc(year, 1, 20, 2), date(year, 1, 9))
     mine_late.outcome = "return"
