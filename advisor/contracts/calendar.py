@@ -1,15 +1,27 @@
-"""The bureau's own calendar entries on top of the national one, and the time limits."""
+"""The bureau's own calendar entries on top of the national one, and the time limits.
+
+Entries come in three scopes (CalendarScope): the national notice, the regional
+notice and single bureau days. On a day with entries in several scopes the
+narrowest wins: bureau over regional over national, all over chinese_calendar.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from advisor.contracts.models import CalendarDay, CalendarYear, ContractType, TimeLimit
+from advisor.contracts.models import (
+    CalendarDay,
+    CalendarScope,
+    CalendarYear,
+    ContractType,
+    TimeLimit,
+)
 from advisor.errors import ValidationError
 from advisor.workdays import BureauCalendar, years_needing_entry
 
@@ -25,14 +37,36 @@ def working_days_for(session: orm.Session, contract_type: str, urgent: bool) -> 
     return limit.urgent_days if urgent else limit.days
 
 
-def load(session: orm.Session) -> BureauCalendar:
-    """The bureau's entries as a BureauCalendar (a few dozen rows a year)."""
-    rest: set[date] = set()
-    work: set[date] = set()
-    for day, kind in session.execute(sa.select(CalendarDay.day, CalendarDay.kind)):
-        (rest if kind == "rest" else work).add(day)
+# Later in this tuple wins on a day entered in several scopes.
+PRECEDENCE = (CalendarScope.NATIONAL, CalendarScope.REGIONAL, CalendarScope.BUREAU)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One day as a notice, a file or the form gives it."""
+
+    day: date
+    kind: str  # "rest" | "work"
+    note: str = ""
+
+
+def load(session: orm.Session, scopes: Iterable[str] = PRECEDENCE) -> BureauCalendar:
+    """The bureau's entries (of ``scopes``) as a BureauCalendar, the narrowest scope
+    winning on a day (a few dozen rows a year)."""
+    wanted = [str(s) for s in scopes]
+    rank = {str(scope): i for i, scope in enumerate(PRECEDENCE)}
+    rows = session.execute(
+        sa.select(CalendarDay.day, CalendarDay.kind, CalendarDay.scope).where(
+            CalendarDay.scope.in_(wanted)
+        )
+    ).all()
+    effective: dict[date, str] = {}
+    for day, kind, _scope in sorted(rows, key=lambda row: rank.get(row.scope, 0)):
+        effective[day] = kind
+    rest = frozenset(d for d, kind in effective.items() if kind == "rest")
+    work = frozenset(d for d, kind in effective.items() if kind == "work")
     years = frozenset(session.scalars(sa.select(CalendarYear.year)))
-    return BureauCalendar(frozenset(rest), frozenset(work), years)
+    return BureauCalendar(rest, work, years)
 
 
 def missing_years(session: orm.Session, today: date) -> list[int]:
@@ -40,26 +74,61 @@ def missing_years(session: orm.Session, today: date) -> list[int]:
     return years_needing_entry([today.year, today.year + 1], load(session))
 
 
-def set_day(session: orm.Session, day: date, kind: str, note: str = "") -> CalendarDay:
-    """Add or change a bureau entry: ``rest`` (extra holiday) or ``work`` (working weekend)."""
+def set_day(
+    session: orm.Session,
+    day: date,
+    kind: str,
+    note: str = "",
+    scope: str = CalendarScope.BUREAU,
+) -> CalendarDay:
+    """Add or change an entry of ``scope``: ``rest`` (extra holiday) or ``work``
+    (working weekend). Raises ValidationError for another kind."""
     if kind not in ("rest", "work"):
         raise ValidationError(
             _l("Choose rest day or working day."), fields={"kind": _l("Required.")}
         )
-    entry = session.get(CalendarDay, day)
+    entry = session.get(CalendarDay, (day, str(scope)))
     if entry is None:
-        entry = CalendarDay(day=day)
+        entry = CalendarDay(day=day, scope=str(scope))
         session.add(entry)
     entry.kind, entry.note = kind, note.strip()[:100]
     session.flush()
     return entry
 
 
-def remove_day(session: orm.Session, day: date) -> None:
-    entry = session.get(CalendarDay, day)
-    if entry is not None:
-        session.delete(entry)
-        session.flush()
+def remove_day(session: orm.Session, day: date, scope: str = CalendarScope.BUREAU) -> bool:
+    """Remove the entry of ``scope`` on ``day``; False when there was none."""
+    entry = session.get(CalendarDay, (day, str(scope)))
+    if entry is None:
+        return False
+    session.delete(entry)
+    session.flush()
+    return True
+
+
+def replace_year(session: orm.Session, year: int, scope: str, entries: Iterable[Entry]) -> int:
+    """The entries of ``scope`` in ``year`` become exactly ``entries`` (days of the
+    neighbouring years a notice names, such as 元旦 starting on 31 December, are
+    added or changed, never removed); other scopes are untouched. Returns the count."""
+    session.execute(
+        sa.delete(CalendarDay)
+        .where(
+            CalendarDay.scope == str(scope),
+            CalendarDay.day >= date(year, 1, 1),
+            CalendarDay.day <= date(year, 12, 31),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    return add_entries(session, scope, entries)
+
+
+def add_entries(session: orm.Session, scope: str, entries: Iterable[Entry]) -> int:
+    """Add or change the given days of ``scope``. Returns the count."""
+    count = 0
+    for entry in entries:
+        set_day(session, entry.day, entry.kind, entry.note, scope)
+        count += 1
+    return count
 
 
 def mark_year_entered(session: orm.Session, year: int) -> None:
@@ -73,7 +142,7 @@ def list_days(session: orm.Session, year: int) -> Sequence[CalendarDay]:
     return session.scalars(
         sa.select(CalendarDay)
         .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
-        .order_by(CalendarDay.day)
+        .order_by(CalendarDay.day, CalendarDay.scope)
     ).all()
 
 

@@ -165,13 +165,26 @@ class TimeLimit(Base):
     urgent_days: Mapped[int]
 
 
+class CalendarScope(enum.StrEnum):
+    """Where a calendar entry comes from; on one day the narrower scope wins."""
+
+    NATIONAL = "national"  # the State Council's notice, pasted or imported
+    REGIONAL = "regional"  # the region's notice (Xinjiang's 肉孜节, 古尔邦节)
+    BUREAU = "bureau"  # a single day the bureau entered itself
+
+
 class CalendarDay(Base):
-    """A bureau calendar entry: an extra rest day (e.g. Xinjiang's 肉孜节) or working day."""
+    """A bureau calendar entry: a rest day or working day, from one scope. A day can be
+    entered once per scope, so a regional notice never overwrites the national one."""
 
     __tablename__ = "calendar_day"
-    __table_args__ = (sa.CheckConstraint("kind IN ('rest', 'work')", name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('rest', 'work')", name="kind"),
+        sa.CheckConstraint(in_values("scope", CalendarScope), name="scope"),
+    )
 
     day: Mapped[date] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True, default=CalendarScope.BUREAU)
     kind: Mapped[str] = mapped_column(sa.String(8))
     note: Mapped[str] = mapped_column(sa.String(100), default="")
 

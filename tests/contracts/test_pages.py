@@ -649,7 +649,7 @@ def test_calendar_days_are_saved_listed_and_removed(
         )
         assert response.status_code == 302
         assert response.headers["Location"].endswith("/settings/calendar?year=2025")
-    entry = session.get(CalendarDay, date(2025, 6, 6))
+    entry = session.get(CalendarDay, (date(2025, 6, 6), "bureau"))
     assert entry is not None and (entry.kind, entry.note) == ("rest", "古尔邦节")
     rows = cells(tree(bureau.get("/settings/calendar?year=2025")), "calendar-days")
     assert [r[0] for r in rows] == ["2025年6月6日", "2025年6月9日", "2025年6月10日"]
@@ -660,8 +660,8 @@ def test_calendar_days_are_saved_listed_and_removed(
     removed = bureau.post("/settings/calendar/2025/remove", data={"day": "2025-06-10"})
     assert removed.status_code == 302
     session.expire_all()
-    assert session.get(CalendarDay, date(2025, 6, 10)) is None
-    assert session.get(CalendarDay, date(2025, 6, 6)) is not None
+    assert session.get(CalendarDay, (date(2025, 6, 10), "bureau")) is None
+    assert session.get(CalendarDay, (date(2025, 6, 6), "bureau")) is not None
 
 
 def test_a_working_day_entry(bureau: FlaskClient, session: orm.Session) -> None:
@@ -669,7 +669,7 @@ def test_a_working_day_entry(bureau: FlaskClient, session: orm.Session) -> None:
         "/settings/calendar", data={"day": "2027-02-20", "kind": "work", "note": "春节调休上班"}
     )
     assert response.status_code == 302
-    entry = session.get(CalendarDay, date(2027, 2, 20))
+    entry = session.get(CalendarDay, (date(2027, 2, 20), "bureau"))
     assert entry is not None and entry.kind == "work"
 
 
