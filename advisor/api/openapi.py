@@ -392,6 +392,12 @@ FINDING = {
     "type": "object",
     "required": ["dimension", "severity", "problem"],
     "properties": {
+        "id": {
+            "type": ["integer", "null"],
+            "description": "A finding of the contract's draft review, edited in place (pre-check"
+            " hits taken into it stay linked); null or absent for a new finding. Draft findings"
+            " left out are removed and their hits reopened.",
+        },
         "dimension": {"enum": ["legality", "clarity", "operability"]},
         "severity": {"enum": ["low", "medium", "high"]},
         "clause": {"type": "string"},

@@ -43,7 +43,7 @@ def _review_data(body: dict[str, Any]) -> services.ReviewData:
             k: text_field(item, k, problems, prefix=f"findings-{i}-")
             for k in ("dimension", "severity", "problem", "clause", "suggestion", "legal_basis")
         }
-        findings.append(services.FindingData(**values))
+        findings.append(services.FindingData(**values, id=_finding_id(item, i, problems)))
     outcome = text_field(body, "outcome", problems) or None
     summary = text_field(body, "summary", problems)
     if problems:
@@ -51,6 +51,17 @@ def _review_data(body: dict[str, Any]) -> services.ReviewData:
     return services.ReviewData(
         outcome=outcome, summary=summary, minutes_spent=minutes, findings=findings
     )
+
+
+def _finding_id(item: dict[str, Any], i: int, problems: dict[str, Any]) -> int | None:
+    """The draft finding an item edits in place (its ``id``); none for a new finding."""
+    value = item.get("id")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems[f"findings-{i}-id"] = _l("The id of a finding, or null for a new one.")
+        return None
+    return value
 
 
 @bp.post("/contracts/<int:contract_id>/reviews")

@@ -156,6 +156,25 @@ def mark_taken(
     return hit
 
 
+def reopen_hits(session: orm.Session, finding_ids: Sequence[int]) -> list[PrecheckHit]:
+    """Hits taken into findings the advisor has since removed from the review are
+    undecided again (open, no finding, no decision), so the advisor can take or dismiss
+    them anew. Called before the findings are deleted: a hit must never point at a
+    finding that is gone. Flushes; returns the hits reopened."""
+    if not finding_ids:
+        return []
+    hits = list(
+        session.scalars(sa.select(PrecheckHit).where(PrecheckHit.finding_id.in_(finding_ids)))
+    )
+    for hit in hits:
+        hit.status = "open"
+        hit.finding_id = None
+        hit.decided_by_id = None
+        hit.decided_at = None
+    session.flush()
+    return hits
+
+
 def set_enabled(
     session: orm.Session, *, actor: User, rule: str, enabled: bool, now: datetime
 ) -> None:

@@ -27,6 +27,9 @@ from advisor.reviews.services import MAX_FINDINGS, MAX_MINUTES
 
 
 class FindingForm(Form):
+    # The saved finding this row edits (empty for a new row): findings are updated in
+    # place, so the pre-check hits taken into them keep their link.
+    id = HiddenField()
     dimension = SelectField(_l("Dimension"), choices=list(DIMENSION_LABELS.items()))
     severity = SelectField(
         _l("Risk level"), choices=list(SEVERITY_LABELS.items()), default="medium"

@@ -23,6 +23,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.workflow import Action
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
+from advisor.precheck import services as precheck
 from advisor.reviews.models import (
     Adoption,
     Closing,
@@ -50,6 +51,8 @@ class FindingData:
     clause: str = ""
     suggestion: str = ""
     legal_basis: str = ""
+    # The draft's finding this one edits; None for a finding new to the draft.
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,24 +144,30 @@ def _latest_version(session: orm.Session, contract: Contract) -> ContractVersion
 
 
 def _fill(session: orm.Session, review: Review, data: ReviewData, now: datetime) -> None:
+    """Bring the review to ``data``. Findings are updated in place, never rebuilt, because
+    pre-check hits point at them: a finding whose id the data names keeps its row (and
+    the hits taken into it) with the new text and position; one without an id, or with
+    an id that is not one of this review's findings (another tab removed it meanwhile,
+    or it belongs elsewhere), is added, so nothing typed is lost and no other review's
+    finding is touched; a finding the data leaves out is deleted, its hits reopened."""
     review.outcome = data.outcome or None
     review.summary = data.summary.strip()
     review.minutes_spent = data.minutes_spent
     review.updated_at = now
-    review.findings.clear()
-    session.flush()
+    existing = {finding.id: finding for finding in review.findings}
+    kept: list[Finding] = []
     for position, f in enumerate(data.findings, start=1):
-        review.findings.append(
-            Finding(
-                position=position,
-                dimension=f.dimension,
-                severity=f.severity,
-                clause=f.clause.strip(),
-                problem=f.problem.strip(),
-                suggestion=f.suggestion.strip(),
-                legal_basis=f.legal_basis.strip(),
-            )
-        )
+        finding = (existing.pop(f.id, None) if f.id else None) or Finding()
+        finding.position = position
+        finding.dimension = f.dimension
+        finding.severity = f.severity
+        finding.clause = f.clause.strip()
+        finding.problem = f.problem.strip()
+        finding.suggestion = f.suggestion.strip()
+        finding.legal_basis = f.legal_basis.strip()
+        kept.append(finding)
+    precheck.reopen_hits(session, list(existing))
+    review.findings = kept  # the ones left out are orphans now, deleted on flush
 
 
 def _record_resolutions(

@@ -23,7 +23,7 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
-from advisor.forms import act, error_text, form_error_text, id_arg
+from advisor.forms import act, error_text, form_error_text, id_arg, small_int
 from advisor.precheck import engine
 from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
@@ -91,6 +91,7 @@ def review_data(form: ReviewForm) -> services.ReviewData:
             clause=entry.clause.data or "",
             suggestion=entry.suggestion.data or "",
             legal_basis=entry.legal_basis.data or "",
+            id=small_int(entry.form.id.data) or None,
         )
         for entry in (form.findings[i] for i in _kept_rows(form))
     ]
