@@ -7,10 +7,19 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from advisor.contracts.amounts import AmountError, parse_amount
+from advisor.contracts.holiday_notice import MAX_TEXT
 from advisor.contracts.labels import TYPE_LABELS
 
 _required = DataRequired(message=_l("Required."))
@@ -88,3 +97,40 @@ class CalendarDayForm(FlaskForm):
         _l("Kind"), choices=[("rest", _l("Extra rest day")), ("work", _l("Extra working day"))]
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=100)])
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_year = NumberRange(FIRST_YEAR, LAST_YEAR, message=_l("A year from 2000 to 2100."))
+NOTICE_SCOPES = [
+    ("national", _l("National notice (State Council)")),
+    ("regional", _l("Regional notice (e.g. Xinjiang's 肉孜节 and 古尔邦节)")),
+]
+
+
+class NoticeForm(FlaskForm):
+    """A pasted holiday notice: previewed first, saved on confirmation."""
+
+    # Ids of their own: the page also holds the single-day and import forms.
+    year = IntegerField(_l("Year"), validators=[_required, _year], id="notice-year")
+    scope = SelectField(
+        _l("Whose notice"), choices=NOTICE_SCOPES, default="national", id="notice-scope"
+    )
+    text = TextAreaField(
+        _l("Text of the notice"),
+        validators=[_required, Length(max=MAX_TEXT)],
+        render_kw={"rows": 10, "spellcheck": "false"},
+        id="notice-text",
+    )
+    accept_problems = BooleanField(
+        _l("I have read what could not be read; none of it is a rest day or working day.")
+    )
+
+
+class CalendarImportForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[_required, _year], id="import-year")
+    file = FileField(
+        _l("Calendar file (.json or .csv)"),
+        validators=[FileRequired(_l("Choose the file."))],
+        id="import-file",
+        render_kw={"accept": ".json,.csv"},
+    )

@@ -41,4 +41,5 @@ ACTION_LABELS = {
     "reassign": _l("Reassigned"),
     "download": _l("File downloaded"),
     "route_backup": _l("Sent to the backup advisor"),
+    "due_recomputed": _l("Due date recalculated (working-day calendar changed)"),
 }

@@ -653,11 +653,14 @@ def test_calendar_days_are_saved_listed_and_removed(
     assert entry is not None and (entry.kind, entry.note) == ("rest", "古尔邦节")
     rows = cells(tree(bureau.get("/settings/calendar?year=2025")), "calendar-days")
     assert [r[0] for r in rows] == ["2025年6月6日", "2025年6月9日", "2025年6月10日"]
-    assert all(r[2] == "古尔邦节" for r in rows)
+    assert all(r[2:5] == ["放假", "单日", "古尔邦节"] for r in rows)
+    assert rows[0][1] == "星期五"
     # With them (06-07 and 06-08 are a weekend anyway) 06-05 + 5 working days is 06-17.
     contract = submit(app, session, 3, date(2025, 6, 5))
     assert contract.due_on == date(2025, 6, 17)
-    removed = bureau.post("/settings/calendar/2025/remove", data={"day": "2025-06-10"})
+    removed = bureau.post(
+        "/settings/calendar/2025/remove", data={"day": "2025-06-10", "scope": "bureau"}
+    )
     assert removed.status_code == 302
     session.expire_all()
     assert session.get(CalendarDay, (date(2025, 6, 10), "bureau")) is None
