@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -145,9 +145,13 @@ def register_error_handlers(app: Flask) -> None:
         return _page(error.status, error.message)
 
     @app.errorhandler(StaleDataError)
-    @app.errorhandler(IntegrityError)
     def handle_race(error: Exception) -> Any:
-        # Two people changed the same record at once; the later one is refused whole.
+        # Two people changed the same record at once (a row's version counter moved);
+        # the later one is refused whole. A broken constraint (IntegrityError) is not
+        # this: it is a fault, answered by handle_unexpected with a 500 and logged with
+        # its traceback. Where a constraint backs a race (two first drafts of a review,
+        # two corrections of a ledger entry) the service queues the writers on a row
+        # lock, so the later one finds the earlier's work instead of breaking it.
         _rollback()
         log.info("concurrent change refused: %s", error)
         if wants_json():

@@ -149,6 +149,12 @@ def correct_entry(
     (the correction itself can be corrected in turn)."""
     if original.created_by_id != actor.id:
         raise Forbidden(_l("Only the person who recorded an entry can correct it."))
+    # Concurrent corrections of one entry queue on its row (PostgreSQL; SQLite's write
+    # lock queues them anyway), so each later one finds the first and is refused here
+    # instead of breaking the unique supersedes_id.
+    session.execute(
+        sa.select(LedgerEntry.id).where(LedgerEntry.id == original.id).with_for_update()
+    )
     if session.scalar(sa.select(LedgerEntry.id).where(LedgerEntry.supersedes_id == original.id)):
         raise Conflict(_l("This entry has already been corrected; correct the newer entry."))
     if data.advisor_id != original.advisor_id:

@@ -189,6 +189,10 @@ def save_draft(
     problems = check_review(data, issuing=False)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
+    # Saves of one contract's review queue on its row (PostgreSQL; SQLite's write lock
+    # queues them anyway), so two tabs saving a first draft at once make one draft, not
+    # a clash on the one-draft-per-contract index.
+    session.execute(sa.select(Contract.id).where(Contract.id == contract.id).with_for_update())
     review = get_draft(session, contract)
     if review is None:
         review = Review(

@@ -1,19 +1,25 @@
-"""Errors under /api/ are always API.md's JSON; pages get friendly pages in both languages."""
+"""Errors under /api/ are always API.md's JSON; pages get friendly pages in both languages;
+only a lost race is a conflict, a broken constraint is a fault logged with its traceback."""
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, request
 from flask.testing import FlaskClient
 from sqlalchemy import orm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from advisor import create_app
 from advisor.accounts import services as accounts
 from advisor.errors import Conflict, Forbidden, TooManyRequests, ValidationError
+from advisor.extensions import db
 from tests.conftest import make_config
 
 
@@ -151,3 +157,61 @@ def test_a_broken_database_still_gets_a_plain_error_page(tmp_path: Path) -> None
     assert "系统暂时无法处理您的请求" in text and "Traceback" not in text
     api = client.get("/api/v1/me", headers={"Authorization": "Bearer adv_x"})
     assert api.status_code == 500 and api.json["error"]["code"] == "internal_error"
+
+
+@pytest.fixture()
+def faulty_app(app: Flask, make_app: Callable[..., Flask]) -> Flask:
+    """An app on the test's transaction whose routes break a constraint or lose a race."""
+    faulty = make_app()
+    bp = Blueprint("faulty", __name__)
+
+    def break_a_constraint() -> str:
+        db.session.execute(sa.text("INSERT INTO setting (key, value) VALUES ('twice', '1')"))
+        db.session.execute(sa.text("INSERT INTO setting (key, value) VALUES ('twice', '2')"))
+        return "not reached"
+
+    def lose_a_race() -> str:
+        raise StaleDataError("UPDATE statement on table 'contract' expected to update 1 row(s)")
+
+    for prefix in ("", "/api/v1/test"):
+        bp.add_url_rule(f"{prefix}/integrity", f"integrity{prefix}", break_a_constraint)
+        bp.add_url_rule(f"{prefix}/stale", f"stale{prefix}", lose_a_race)
+    faulty.register_blueprint(bp)
+    return faulty
+
+
+def errors_logged(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "advisor.errors"]
+
+
+@pytest.mark.parametrize("path", ["/integrity", "/api/v1/test/integrity"])
+def test_a_broken_constraint_is_a_500_logged_with_its_traceback(
+    faulty_app: Flask, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    with caplog.at_level(logging.INFO, logger="advisor"):
+        response = faulty_app.test_client().get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Something went wrong on our side. Nothing was saved; please try again." in text
+    assert "The record has changed in the meantime" not in text and "Traceback" not in text
+    if path.startswith("/api/"):
+        assert response.json["error"]["code"] == "internal_error"
+    [record] = errors_logged(caplog)
+    assert (
+        record.levelno == logging.ERROR and record.getMessage() == f"unhandled error on GET {path}"
+    )
+    assert record.exc_info is not None and isinstance(record.exc_info[1], IntegrityError)
+
+
+@pytest.mark.parametrize("path", ["/stale", "/api/v1/test/stale"])
+def test_a_stale_version_counter_is_the_conflict(
+    faulty_app: Flask, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    with caplog.at_level(logging.INFO, logger="advisor"):
+        response = faulty_app.test_client().get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 409
+    assert "The record has changed in the meantime. Reload and try again." in response.get_data(
+        as_text=True
+    )
+    [record] = errors_logged(caplog)
+    assert record.levelno == logging.INFO and record.exc_info is None

@@ -192,3 +192,53 @@ def test_concurrent_reviews_issue_exactly_one_opinion(live: Flask) -> None:
             sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.contract_id == contract_id)
         )
         assert (issued, entries) == (1, 1)
+
+
+def test_tabs_saving_a_first_draft_at_once_make_one_draft(live: Flask) -> None:
+    """Each save waits its turn on the contract's row and finds the draft the first one
+    made, instead of breaking the one-draft-per-contract index (which would be a 500)."""
+    contract_id, lock, token = _submitted_contract(live)
+    with live.test_client() as client:
+        started = client.post(
+            f"/api/v1/contracts/{contract_id}/start",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"lock_version": lock},
+        )
+        assert started.status_code == 200
+    tabs = []
+    for _ in range(WORKERS):
+        tab = live.test_client()
+        signed_in = tab.post(
+            "/login", data={"email": "advisor@cc.local", "password": "secret-pass-1"}
+        )
+        assert signed_in.status_code == 302
+        tabs.append(tab)
+    barrier = threading.Barrier(WORKERS)
+
+    def save(n: int) -> int:
+        form = {
+            "action": "save",
+            "outcome": "",
+            "summary": f"第{n}个标签页",
+            "minutes_spent": "10",
+            "findings-0-dimension": "clarity",
+            "findings-0-severity": "medium",
+            "findings-0-problem": f"第{n}个标签页写的问题",
+        }
+        barrier.wait()
+        return tabs[n].post(f"/contracts/{contract_id}/review", data=form).status_code
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        statuses = list(pool.map(save, range(WORKERS)))
+    assert statuses == [302] * WORKERS
+    with live.app_context():
+        from advisor.reviews.models import Finding, Review
+
+        drafts = db.session.scalars(
+            sa.select(Review).where(Review.contract_id == contract_id, Review.status == "draft")
+        ).all()
+        assert len(drafts) == 1
+        findings = db.session.scalar(
+            sa.select(sa.func.count(Finding.id)).where(Finding.review_id == drafts[0].id)
+        )
+        assert findings == 1

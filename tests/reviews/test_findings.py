@@ -1,10 +1,12 @@
 """A review's findings are edited in place, never rebuilt, because pre-check hits point at
 them: a hit taken into the review keeps its finding through every save and the issue; a
 finding the advisor removes is deleted and its hit is undecided again. The review page
-and the API both name the findings they edit by id."""
+and the API both name the findings they edit by id. A database fault on the way is a 500
+logged with its traceback, never passed off as someone else's edit."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import lxml.html
@@ -12,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
+from sqlalchemy.exc import IntegrityError
 
 from advisor.contracts.models import Contract, Status
 from advisor.precheck import services as precheck
@@ -262,7 +265,7 @@ def test_removing_the_taken_finding_on_the_page_reopens_the_hit(
 
     removed = advisor1.post(url, data={**form, "action": f"remove-{taken_row(form, finding_id)}"})
     assert removed.status_code == 200  # the form again, without it; nothing saved yet
-    assert hit_state(session, hit)[0] == "taken"
+    assert hit_state(session, hit) == ("taken", taken.id, True)
     saved = advisor1.post(url, data={**form_of(removed), "action": "save"})
     assert saved.status_code == 302
     assert hit_state(session, hit) == ("open", None, False)
@@ -329,3 +332,61 @@ def test_the_api_refuses_a_finding_id_that_is_not_an_id(
     )
     assert response.status_code == 422
     assert set(response.json["error"]["fields"]) == {"findings-0-id"}
+
+
+# --- a fault is a fault, not an edit conflict ------------------------------------------------
+
+
+@pytest.fixture()
+def hits_left_dangling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug that forgets to reopen the hits of a removed finding: the foreign key then
+    refuses the delete, a real IntegrityError."""
+    monkeypatch.setattr(precheck, "reopen_hits", lambda session, finding_ids: [])
+
+
+@pytest.mark.usefixtures("hits_left_dangling")
+def test_a_broken_constraint_on_the_page_is_a_logged_500_not_a_conflict(
+    app: Flask, session: orm.Session, advisor1: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    found, hit = started(app, session)
+    taken = take(session, found, hit)
+    session.commit()
+    url = f"/contracts/{found.id}/review"
+    form = {"outcome": "", "summary": "", "minutes_spent": "10", "action": "save"}  # no finding
+    with caplog.at_level(logging.INFO, logger="advisor"):
+        response = advisor1.post(url, data=form)
+    assert response.status_code == 500
+    text = text_of(response)
+    assert zh(app, "Something went wrong on our side. Nothing was saved; please try again.") in text
+    assert zh(app, "The record has changed in the meantime. Reload and try again.") not in text
+    [record] = [r for r in caplog.records if r.name == "advisor.errors"]
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+    assert isinstance(record.exc_info[1], IntegrityError)
+    assert f"POST {url}" in record.getMessage()
+    # Nothing was saved: the draft still has the taken finding, the hit still points to it.
+    assert hit_state(session, hit) == ("taken", taken.id, True)
+
+
+@pytest.mark.usefixtures("hits_left_dangling")
+def test_a_broken_constraint_in_the_api_is_a_logged_500_not_a_conflict(
+    app: Flask, session: orm.Session, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    found, hit = started(app, session)
+    take(session, found, hit)
+    session.commit()
+    headers = token_headers(session, "advisor01@demo.local")
+    with caplog.at_level(logging.INFO, logger="advisor"):
+        response = client.post(
+            f"/api/v1/contracts/{found.id}/reviews",
+            json={"outcome": "approve", "summary": "同意签订。", "findings": []},
+            headers=headers,
+        )
+    assert response.status_code == 500
+    assert response.json["error"] == {
+        "code": "internal_error",
+        "message": "Something went wrong on our side. Nothing was saved; please try again.",
+    }
+    [record] = [r for r in caplog.records if r.name == "advisor.errors"]
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+    assert isinstance(record.exc_info[1], IntegrityError)
+    assert contract(session, found.id).status == Status.IN_REVIEW
