@@ -50,6 +50,8 @@ class Config:
     timezone: str = "Asia/Shanghai"
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # A signed-in session unused this long ends (beside the 12 hours it lasts at most).
+    session_idle_minutes: int = 120
     objection_working_days: int = 5
     max_upload_bytes: int = 20 * 1024 * 1024
     files_path: Path | None = None
@@ -86,6 +88,7 @@ class Config:
             session_cookie_secure=_bool(env, "SESSION_COOKIE_SECURE", False),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
             login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
+            session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 120),
             objection_working_days=_int(env, "OBJECTION_WORKING_DAYS", 5),
             max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
             files_path=Path(env["FILES_PATH"]) if env.get("FILES_PATH") else None,

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import AnonymousUserMixin, current_user, login_url
 
 from advisor.accounts.models import User
-from advisor.accounts.services import user_for_session
+from advisor.accounts.services import check_session
 from advisor.db import utcnow
 from advisor.extensions import db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Set in the cookie when a session ended for inactivity; the login page says so.
+TIMED_OUT = "timed_out"
 
 
 class Anonymous(AnonymousUserMixin):
@@ -36,7 +40,29 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        return user_for_session(db.session, session_id, utcnow())
+        idle = timedelta(minutes=current_app.config["ADVISOR"].session_idle_minutes)
+        check = check_session(db.session, session_id, utcnow(), idle=idle)
+        if check.wrote:
+            # Safe to commit: the user is loaded before any view runs (below).
+            db.session.commit()
+        if check.timed_out:
+            session.pop("_user_id", None)
+            session[TIMED_OUT] = True
+        return check.user
+
+    @app.before_request
+    def _load_user_first() -> None:
+        # Load the signed-in user before any view or other hook, so that recording the
+        # session's last-seen time commits nothing but that. The API authenticates by
+        # token only, and static files need no user.
+        if "_user_id" in session and request.blueprint != "api" and request.endpoint != "static":
+            current_user._get_current_object()
+
+    @login_manager.unauthorized_handler
+    def _to_login() -> Any:
+        if not session.get(TIMED_OUT):  # the login page explains that one itself
+            flash(str(login_manager.login_message), login_manager.login_message_category)
+        return redirect(login_url("accounts.login", next_url=request.url))
 
 
 def protect(bp: Blueprint, *, allow: tuple[str, ...] = ()) -> None:

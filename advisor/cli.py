@@ -15,6 +15,7 @@ from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
+from advisor.db import utcnow
 from advisor.errors import AppError
 from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
@@ -81,14 +82,24 @@ def demo_generate(scale: str, seed: int, if_empty: bool) -> None:
 @tokens_cli.command("create")
 @click.argument("email")
 @click.option("--name", default="cli", help="A label to recognise the token by.")
-def tokens_create(email: str, name: str) -> None:
+@click.option(
+    "--days",
+    type=click.IntRange(1, accounts.TOKEN_DAYS_MAX),
+    default=accounts.TOKEN_DAYS,
+    show_default=True,
+    help="How many days the token works.",
+)
+def tokens_create(email: str, name: str, days: int) -> None:
     """Create an API token for EMAIL; the token is printed once, on the last line."""
     user = accounts.get_user_by_email(db.session, email)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active account {email}.")
-    _token, clear = accounts.create_token(db.session, user, name)
+    token, clear = accounts.create_token(db.session, user, name, days=days, now=utcnow())
     db.session.commit()
-    click.echo(f"Token for {user.email} ({user.role}); it is shown only now:")
+    click.echo(
+        f"Token for {user.email} ({user.role}), valid until {token.expires_at:%Y-%m-%d %H:%M} UTC;"
+        " it is shown only now:"
+    )
     click.echo(clear)
 
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from advisor.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from advisor.accounts.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_DAYS, TOKEN_DAYS_CHOICES
 
 ROLE_CHOICES = [
     ("school", _l("School staff")),
@@ -44,6 +44,14 @@ class ResetPasswordForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)])
+    days = SelectField(
+        _l("Valid for"),
+        choices=[(n, _l("%(n)d days", n=n)) for n in TOKEN_DAYS_CHOICES],
+        coerce=int,
+        default=TOKEN_DAYS,
+        validate_choice=True,
+    )
+    password = PasswordField(_l("Your password"), validators=[_required, Length(max=PASSWORD_MAX)])
 
 
 class UserForm(FlaskForm):

@@ -89,7 +89,9 @@ class User(Base):
 
 class LoginSession(Base):
     """One browser sign-in. Its random id is what the session cookie carries, so a
-    new id is issued at every login and revoking the row ends that browser's session."""
+    new id is issued at every login and revoking the row ends that browser's session.
+    It ends at ``expires_at`` however busy, and sooner when unused for the idle limit;
+    ``last_seen_at`` is recorded at most once a minute."""
 
     __tablename__ = "login_session"
 
@@ -97,6 +99,7 @@ class LoginSession(Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(sa.String(45))
 
@@ -104,7 +107,10 @@ class LoginSession(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for the JSON API. Only the SHA-256 of the token is kept."""
+    """A bearer token for the JSON API. Only the SHA-256 of the token is kept. It works
+    until ``expires_at`` unless revoked: by its owner, or with every token of the user
+    when the password changes or the account is deactivated or reactivated.
+    ``last_used_at`` is recorded at most once a minute."""
 
     __tablename__ = "api_token"
 
@@ -114,6 +120,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = orm.relationship(back_populates="tokens")

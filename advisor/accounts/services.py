@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,12 +18,20 @@ from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Notification, Role, User
+from advisor.db import utcnow
 from advisor.errors import Conflict, NotFound, TooManyRequests, ValidationError
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 SESSION_LIFETIME = timedelta(hours=12)
+SESSION_IDLE = timedelta(hours=2)
+# A session's last-seen and a token's last-used time are written at most this often,
+# so that a busy page or script does not write on every request.
+USE_RECORDED_EVERY = timedelta(minutes=1)
 TOKEN_PREFIX = "adv_"
+TOKEN_DAYS = 90
+TOKEN_DAYS_CHOICES = (30, 90, 180, 365)
+TOKEN_DAYS_MAX = 365
 
 # A constant hash to compare against when the account does not exist, so that a
 # wrong e-mail and a wrong password take the same time.
@@ -149,17 +158,44 @@ def start_session(session: orm.Session, user: User, *, ip: str | None, now: date
     """Open a new browser session for ``user`` and return its fresh random id."""
     sid = secrets.token_urlsafe(32)
     session.add(
-        LoginSession(id=sid, user=user, created_at=now, expires_at=now + SESSION_LIFETIME, ip=ip)
+        LoginSession(
+            id=sid,
+            user=user,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+            last_seen_at=now,
+            ip=ip,
+        )
     )
     session.flush()
     user.login_session_id = sid
     return sid
 
 
-def user_for_session(session: orm.Session, sid: str, now: datetime) -> User | None:
-    """The active user of a live session, or None if it ended, expired or was revoked."""
+@dataclass(frozen=True, slots=True)
+class SessionCheck:
+    """What a request's session cookie came to: its user, or why there is none."""
+
+    user: User | None
+    # The session was live but unused for longer than the idle limit, and has now ended.
+    timed_out: bool = False
+    # Something was written (last-seen time or the ending); the caller commits.
+    wrote: bool = False
+
+
+def check_session(
+    session: orm.Session, sid: str, now: datetime, *, idle: timedelta = SESSION_IDLE
+) -> SessionCheck:
+    """The active user of a live session, recording that it was seen.
+
+    A session is live until its 12 hours are over, it is revoked or its user is
+    deactivated, and while it has been seen within ``idle``; one unused for longer is
+    ended now (``timed_out``). Because the last-seen time is written at most once a
+    minute, a session may end up to a minute before ``idle`` has passed since its very
+    last request, never after. Writes flush; ``wrote`` tells the caller to commit.
+    """
     row = session.execute(
-        sa.select(User, LoginSession.id)
+        sa.select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             LoginSession.id == sid,
@@ -169,10 +205,18 @@ def user_for_session(session: orm.Session, sid: str, now: datetime) -> User | No
         )
     ).first()
     if row is None:
-        return None
+        return SessionCheck(None)
     user, found = row
-    user.login_session_id = found
-    return user
+    if now - found.last_seen_at > idle:
+        found.revoked_at = now
+        session.flush()
+        return SessionCheck(None, timed_out=True, wrote=True)
+    wrote = now - found.last_seen_at >= USE_RECORDED_EVERY
+    if wrote:
+        found.last_seen_at = now
+        session.flush()
+    user.login_session_id = found.id
+    return SessionCheck(user, wrote=wrote)
 
 
 def end_session(session: orm.Session, sid: str, now: datetime) -> None:
@@ -294,10 +338,12 @@ def update_user(
 
 
 def set_password(session: orm.Session, user: User, password: str, now: datetime) -> None:
-    """Set a new password and end every session of the user."""
+    """Set a new password, end every session of the user and revoke their API tokens
+    (whoever held the old password may have made one)."""
     user.password_hash = hash_password(password)
     user.password_changed_at = now
     end_all_sessions(session, user, now)
+    revoke_all_tokens(session, user, now)
     session.flush()
 
 
@@ -315,12 +361,15 @@ def change_own_password(
 def set_active(
     session: orm.Session, user: User, active: bool, *, actor: User, now: datetime
 ) -> None:
-    """Activate or deactivate; deactivation ends the user's sessions and API access."""
+    """Activate or deactivate. Either way the user's API tokens are revoked, so a
+    reactivated account starts without the tokens it had; deactivation also ends its
+    sessions."""
     if not active and user.id == actor.id:
         raise Conflict(_l("You cannot deactivate your own account."))
     user.is_active = active
     if not active:
         end_all_sessions(session, user, now)
+    revoke_all_tokens(session, user, now)
     session.flush()
 
 
@@ -362,18 +411,51 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: orm.Session, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the clear text is returned once and never stored."""
+def create_token(
+    session: orm.Session,
+    user: User,
+    name: str,
+    *,
+    days: int = TOKEN_DAYS,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token that works for ``days`` (1 to 365) from ``now``; the clear text
+    is returned once and never stored. Raises ValidationError on another number of days.
+
+    ``now`` defaults to the clock for the operator's command and test set-ups.
+    """
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValidationError(
+            _l("A token lasts 1 to %(n)d days.", n=TOKEN_DAYS_MAX),
+            fields={"days": _l("Between 1 and %(n)d days.", n=TOKEN_DAYS_MAX)},
+        )
+    now = now or utcnow()
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=(name.strip() or "API")[:100],
         token_hash=_token_hash(clear),
         prefix=clear[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     session.add(token)
     session.flush()
     return token, clear
+
+
+def create_own_token(
+    session: orm.Session, user: User, *, password: str, name: str, days: int, now: datetime
+) -> tuple[ApiToken, str]:
+    """A user creates a token for themself, confirming with their password, so that a
+    browser left signed in cannot be turned into lasting API access. Raises
+    ValidationError on a wrong password (and makes no token)."""
+    if not check_password_hash(user.password_hash, password):
+        raise ValidationError(
+            _l("The password is wrong; no token was created."),
+            fields={"password": _l("The password is wrong; no token was created.")},
+        )
+    return create_token(session, user, name, days=days, now=now)
 
 
 def revoke_token(session: orm.Session, user: User, token_id: int, now: datetime) -> None:
@@ -388,25 +470,42 @@ def revoke_token(session: orm.Session, user: User, token_id: int, now: datetime)
     session.flush()
 
 
+def revoke_all_tokens(session: orm.Session, user: User, now: datetime) -> None:
+    session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 def list_tokens(session: orm.Session, user: User) -> Sequence[ApiToken]:
     return session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     ).all()
 
 
-def user_for_token(session: orm.Session, clear: str) -> User | None:
-    """The active owner of a live token, or None."""
+def find_token(session: orm.Session, clear: str) -> ApiToken | None:
+    """The token with this clear text, live or not, with its user loaded."""
     if not clear.startswith(TOKEN_PREFIX) or len(clear) > 100:
         return None
     return session.scalar(
-        sa.select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == _token_hash(clear),
-            ApiToken.revoked_at.is_(None),
-            User.is_active.is_(True),
-        )
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == _token_hash(clear))
+        .options(orm.joinedload(ApiToken.user))
     )
+
+
+def is_token_live(token: ApiToken, now: datetime) -> bool:
+    return token.revoked_at is None and now < token.expires_at and token.user.is_active
+
+
+def record_token_use(session: orm.Session, token: ApiToken, now: datetime) -> bool:
+    """Note that the token was used, at most once a minute; True if that wrote."""
+    if token.last_used_at is not None and now - token.last_used_at < USE_RECORDED_EVERY:
+        return False
+    token.last_used_at = now
+    session.flush()
+    return True
 
 
 # --- notifications -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from flask_login import current_user, login_user, logout_user
 
 from advisor.accounts import services
 from advisor.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
-from advisor.auth import protect, user
+from advisor.auth import TIMED_OUT, protect, user
 from advisor.db import paginate, utcnow
 from advisor.errors import TooManyRequests, ValidationError
 from advisor.extensions import db
@@ -47,6 +47,15 @@ def login() -> Any:
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
+    if session.pop(TIMED_OUT, False):
+        flash(
+            _(
+                "You were signed out after %(minutes)d minutes without activity."
+                " Please sign in again.",
+                minutes=current_app.config["ADVISOR"].session_idle_minutes,
+            ),
+            "warning",
+        )
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -118,6 +127,7 @@ def _account_page(**forms: Any) -> Any:
         password_form=forms.get("password_form") or ChangePasswordForm(prefix="pw"),
         token_form=forms.get("token_form") or TokenForm(prefix="tk"),
         new_token=forms.get("new_token"),
+        now=utcnow(),
     )
 
 
@@ -149,18 +159,37 @@ def change_password() -> Any:
             services.start_session(db.session, me, ip=request.remote_addr, now=now)
             db.session.commit()
             login_user(me)
-            flash(_("Password changed. Other sessions have been signed out."), "success")
+            flash(
+                _(
+                    "Password changed. Other sessions have been signed out"
+                    " and your API tokens revoked."
+                ),
+                "success",
+            )
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form), 422
 
 
 @bp.post("/account/tokens")
 def create_token() -> Any:
-    """Create an API token; its clear text is shown on this page once."""
+    """Create an API token after the password is typed again; its clear text is shown
+    on this page once."""
     form = TokenForm(prefix="tk")
     if not form.validate_on_submit():
         return _account_page(token_form=form), 422
-    _token, clear = services.create_token(db.session, user(), form.name.data or "")
+    try:
+        _token, clear = services.create_own_token(
+            db.session,
+            user(),
+            password=form.password.data or "",
+            name=form.name.data or "",
+            days=form.days.data or services.TOKEN_DAYS,
+            now=utcnow(),
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return _account_page(token_form=form), 422
     db.session.commit()
     return _account_page(new_token=clear), 201
 

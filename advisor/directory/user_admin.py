@@ -108,7 +108,12 @@ def set_active(user_id: int) -> Any:
     active = request.form.get("active") == "1"
     services.set_active(db.session, edited, active, actor=user(), now=utcnow())
     db.session.commit()
-    flash(_("Account activated.") if active else _("Account deactivated."), "success")
+    flash(
+        _("Account activated; its earlier API tokens stay revoked.")
+        if active
+        else _("Account deactivated; its sessions ended and its API tokens were revoked."),
+        "success",
+    )
     return redirect(url_for("directory.edit_user", user_id=user_id))
 
 
@@ -121,7 +126,13 @@ def reset_password(user_id: int) -> Any:
     if form.validate_on_submit():
         services.set_password(db.session, edited, form.new_password.data or "", utcnow())
         db.session.commit()
-        flash(_("Password reset. Give the new password to its owner."), "success")
+        flash(
+            _(
+                "Password reset; the account's sessions ended and its API tokens were"
+                " revoked. Give the new password to its owner."
+            ),
+            "success",
+        )
         return redirect(url_for("directory.edit_user", user_id=user_id))
     user_form = UserForm(obj=edited)
     _fill_links(user_form)

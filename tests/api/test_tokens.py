@@ -78,7 +78,9 @@ def test_revoked_token_and_deactivated_user_are_refused(
 def test_account_page_creates_shows_once_and_revokes(
     school1: FlaskClient, session: orm.Session
 ) -> None:
-    created = school1.post("/account/tokens", data={"tk-name": "教务系统"})
+    created = school1.post(
+        "/account/tokens", data={"tk-name": "教务系统", "tk-days": "90", "tk-password": "demo12345"}
+    )
     assert created.status_code == 201
     page = created.get_data(as_text=True)
     start = page.index('data-testid="new-token">') + len('data-testid="new-token">')
