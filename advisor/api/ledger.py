@@ -18,7 +18,8 @@ from advisor.db import paginate
 from advisor.errors import Forbidden, ValidationError
 from advisor.extensions import db
 from advisor.ledger import export, queries, services
-from advisor.ledger.views import CSV, XLSX, download_response, filters_from_args
+from advisor.ledger.views import download_response, filters_from_args
+from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
 
@@ -111,11 +112,11 @@ def verify_ledger() -> Any:
 def export_ledger_csv() -> Response:
     """The filtered ledger as CSV."""
     stmt = queries.filtered(api_user(), filters_from_args())
-    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
+    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
 
 
 @bp.get("/ledger/export.xlsx")
 def export_ledger_xlsx() -> Response:
     """The filtered ledger as .xlsx in the bureau's layout."""
     stmt = queries.filtered(api_user(), filters_from_args())
-    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
+    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)

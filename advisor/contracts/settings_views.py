@@ -37,6 +37,7 @@ from advisor.db import utcnow
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, error_text, form_error_text
+from advisor.spreadsheet import CSV_CONTENT_TYPE
 from advisor.workdays import is_year_known, today_local
 
 bp = Blueprint("contracts_settings", __name__, url_prefix="/settings")
@@ -212,8 +213,8 @@ def export_csv(year: int) -> Response:
 
 
 def _download(data: bytes, name: str, kind: str) -> Response:
-    mimetype = "application/json" if kind == "json" else "text/csv; charset=utf-8"
-    response = Response(data, mimetype=mimetype)
+    content_type = "application/json" if kind == "json" else CSV_CONTENT_TYPE
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 

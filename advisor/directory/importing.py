@@ -17,7 +17,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
@@ -25,6 +24,7 @@ from advisor.directory import services
 from advisor.directory.labels import LEVEL_ALIASES
 from advisor.directory.models import Advisor, AssignmentKind, LawFirm, School
 from advisor.directory.queries import open_assignment
+from advisor.spreadsheet import BOLD, append
 
 MAX_ROWS = 5000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -90,10 +90,8 @@ def template(kind: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "schools" if kind == "schools" else "advisors"
-    sheet.append([c.header + ("*" if c.required else "") for c in columns])
-    sheet.append([c.example for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    append(sheet, [c.header + ("*" if c.required else "") for c in columns], font=BOLD)
+    append(sheet, [c.example for c in columns])
     for i, c in enumerate(columns):
         sheet.column_dimensions[chr(ord("A") + i)].width = max(14, len(c.header) * 2 + 4)
         if c.key.endswith("licence") or c.key in ("licence_no", "code", "contact_phone", "phone"):

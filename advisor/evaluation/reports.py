@@ -12,12 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import orm
 
 from advisor.directory.models import Advisor, LawFirm
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import RuleSet
+from advisor.spreadsheet import BOLD, append
 
 CENT = Decimal("0.01")
 KIND = {"points": "调整分值", "measure": "录入指标", "veto": "一票否决"}
@@ -90,18 +90,20 @@ def workbook(
     """The evaluation as an .xlsx file: 排名 (every item's points), 律所汇总, 调整记录, 异议."""
     who = people(session, results)
     book = Workbook()
-    bold = Font(bold=True)
 
     ranking = book.active
     ranking.title = "排名"
     items = [item for _, item in rules.items()]
-    ranking.append(
+    append(
+        ranking,
         ["名次", "法律顾问", "律师事务所", "总分", "等次", "一票否决"]
-        + [f"{item.label_zh}（{item.max_points}）" for item in items]
+        + [f"{item.label_zh}（{item.max_points}）" for item in items],
+        font=BOLD,
     )
     for result in results:
         points = {i["item"]: i["points"] for i in result.items}
-        ranking.append(
+        append(
+            ranking,
             [
                 result.rank,
                 who[result.advisor_id].name,
@@ -113,34 +115,37 @@ def workbook(
             + [
                 Decimal(p) if p is not None else "不适用"
                 for p in (points.get(i.key) for i in items)
-            ]
+            ],
         )
 
     firms = book.create_sheet("律所汇总")
     names = grade_names(rules)
-    firms.append(["律师事务所", "考核人数", "平均分", *names])
+    append(firms, ["律师事务所", "考核人数", "平均分", *names], font=BOLD)
     for summary in by_firm(rules, results, who):
-        firms.append(
+        append(
+            firms,
             [summary.firm, summary.advisors, summary.average]
-            + [summary.grades[name] for name in names]
+            + [summary.grades[name] for name in names],
         )
     firms.append([])
-    firms.append(["等次分布", "人数"])
+    append(firms, ["等次分布", "人数"])
     for name, count in grade_distribution(rules, results):
-        firms.append([name, count])
+        append(firms, [name, count])
 
     changes = book.create_sheet("调整记录")
-    changes.append(["法律顾问", "类型", "项目", "调整为", "理由", "时间"])
+    append(changes, ["法律顾问", "类型", "项目", "调整为", "理由", "时间"], font=BOLD)
     objections = book.create_sheet("异议")
-    objections.append(["法律顾问", "异议内容", "提出时间", "状态", "答复", "答复时间"])
+    append(objections, ["法律顾问", "异议内容", "提出时间", "状态", "答复", "答复时间"], font=BOLD)
     for result in results:
         name = who[result.advisor_id].name
         for a in result.adjustments:
-            changes.append(
-                [name, KIND[a.kind], a.target, a.value or "", a.reason, a.created_at.isoformat()]
+            append(
+                changes,
+                [name, KIND[a.kind], a.target, a.value or "", a.reason, a.created_at.isoformat()],
             )
         for o in result.objections:
-            objections.append(
+            append(
+                objections,
                 [
                     name,
                     o.text,
@@ -148,15 +153,12 @@ def workbook(
                     "已答复" if o.status == "answered" else "待答复",
                     o.answer or "",
                     o.answered_at.isoformat() if o.answered_at else "",
-                ]
+                ],
             )
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = bold
     sheet_info = book.create_sheet("说明")
-    sheet_info.append(["考核期间", evaluation.period])
-    sheet_info.append(["状态", "已发布" if evaluation.status == "published" else "草稿"])
-    sheet_info.append(["考核细则", f"{rules.name} 第{rules.version}版"])
+    append(sheet_info, ["考核期间", evaluation.period])
+    append(sheet_info, ["状态", "已发布" if evaluation.status == "published" else "草稿"])
+    append(sheet_info, ["考核细则", f"{rules.name} 第{rules.version}版"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

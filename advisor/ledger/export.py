@@ -3,6 +3,7 @@
 Rows are read in batches and written as they come: CSV goes straight out (UTF-8
 with a BOM so Excel reads Chinese), XLSX through openpyxl's write-only mode into a
 temporary file that is then sent in chunks. Memory stays flat for any row count.
+Cells go through ``advisor.spreadsheet``: user text is never a formula.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import orm
 
 from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.ledger.models import LedgerEntry
 from advisor.reviews.models import Closing, Feedback, Review
+from advisor.spreadsheet import BOLD, csv_row, xlsx_row
 
 HEADERS = (
     "序号",
@@ -135,7 +135,7 @@ def csv_stream(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[b
     yield "\ufeff".encode()
     writer.writerow(HEADERS)
     for count, row in enumerate(_rows(session, stmt), start=1):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         if count % 500 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -149,15 +149,9 @@ def xlsx_stream(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[
     for i, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, HEADERS, font=BOLD))
     for row in _rows(session, stmt):
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))
     with tempfile.TemporaryFile() as handle:
         book.save(handle)
         handle.seek(0)

@@ -29,13 +29,11 @@ from advisor.ledger import completeness, export, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
 from advisor.ledger.models import LedgerEntry, LedgerHead
+from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 protect(bp)
-
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _date_arg(name: str) -> date | None:
@@ -188,9 +186,10 @@ def verify() -> Any:
     return render_template("ledger/verify.html", result=result, head=head, bad=bad)
 
 
-def download_response(chunks: Any, name: str, mimetype: str) -> Response:
-    """A streamed attachment; the request context lives until the last chunk is sent."""
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+def download_response(chunks: Any, name: str, content_type: str) -> Response:
+    """A streamed attachment; the request context lives until the last chunk is sent.
+    ``content_type`` is sent as given (a mimetype would get a second charset)."""
+    response = Response(stream_with_context(chunks), content_type=content_type)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
@@ -199,14 +198,14 @@ def download_response(chunks: Any, name: str, mimetype: str) -> Response:
 def export_csv() -> Response:
     """The filtered ledger as CSV (UTF-8 with BOM, opens in Excel)."""
     stmt = queries.filtered(user(), filters_from_args())
-    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV)
+    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
 
 
 @bp.get("/export.xlsx")
 def export_xlsx() -> Response:
     """The filtered ledger in the bureau's spreadsheet layout."""
     stmt = queries.filtered(user(), filters_from_args())
-    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX)
+    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)
 
 
 @bp.get("/completeness")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from typing import Any, cast
 from urllib.parse import quote
@@ -10,8 +9,6 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from advisor.accounts.models import Role
 from advisor.auth import protect, require
@@ -26,14 +23,15 @@ from advisor.forms import page_args
 from advisor.precheck.labels import rule_title
 from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
-from advisor.reports.figures import YearFigures, year_figures
+from advisor.reports.figures import year_figures
+from advisor.reports.workbook import year_workbook
 from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
+from advisor.spreadsheet import XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TURNAROUND_TAIL = 20  # working days; longer turnarounds share one bar
 FIRST_YEAR = 2000
 
@@ -59,58 +57,12 @@ def year(year: int) -> Any:
     )
 
 
-def rows(f: YearFigures) -> list[tuple[str, Any]]:
-    """The figures as (Chinese label, value), as the workbook lists them."""
-    kinds = {
-        "consultation": "法律咨询（次）",
-        "lecture": "法治讲座（场）",
-        "dispute_mediation": "纠纷调处（件）",
-        "document_drafting": "代拟法律文书（份）",
-        "contract_review": "合同审查台账（条）",
-        "training": "培训（次）",
-        "other": "其他（次）",
-    }
-    outcomes = {"approve": "同意签订", "approve_with_changes": "修改后签订", "reject": "不宜签订"}
-    return [
-        ("年度", f.year),
-        ("聘任法律顾问（名）", f.advisors),
-        ("律师事务所（家）", f.law_firms),
-        ("学校（所）", f.schools),
-        ("配备法律顾问的学校（所）", f.schools_covered),
-        ("覆盖率（%）", f.coverage),
-        ("提交审查的合同（份）", f.contracts_submitted),
-        ("审查完毕的合同（份）", f.contracts_reviewed),
-        ("审查合同金额（元）", f.value_reviewed),
-        ("出具法律意见书（份）", f.opinions_issued),
-        *((f"其中{label}（份）", f.opinions.get(key, 0)) for key, label in outcomes.items()),
-        ("退回补正（次）", f.returns),
-        ("发现风险点（处）", f.findings),
-        *((f"风险点·{k}", n) for k, n in sorted(f.findings_by_dimension.items())),
-        *((kinds[k], f.ledger.get(k, 0)) for k in kinds),
-        ("讲座受众（人次）", f.lecture_headcount),
-        ("学校评价（次）", f.ratings),
-        ("学校平均评分", f.average_rating if f.average_rating is not None else "—"),
-        *((f"考核等次·{grade}", n) for grade, n in f.grades.items()),
-    ]
-
-
 @bp.get("/year/<int:year>.xlsx")
 @require(Role.BUREAU)
 def year_xlsx(year: int) -> Response:
     """The year's figures as a workbook."""
-    figures = year_figures(db.session, _year(year))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{year}年度"
-    sheet.append(["指标", "数值"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for label, value in rows(figures):
-        sheet.append([label, value])
-    sheet.column_dimensions["A"].width = 28
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = Response(buffer.getvalue(), mimetype=XLSX)
+    data = year_workbook(year_figures(db.session, _year(year)))
+    response = Response(data, content_type=XLSX_CONTENT_TYPE)
     name = f"法律顾问工作年度数据-{year}.xlsx"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=figures-{year}.xlsx; filename*=UTF-8''{quote(name)}"
