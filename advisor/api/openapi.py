@@ -8,7 +8,7 @@ from advisor.evaluation.rules import MEASURES, METHODS, NO_DATA, PERIODS
 
 ERROR_CODES = {
     "400": "Malformed request",
-    "401": "No or bad token",
+    "401": "No token, or a bad, expired or revoked one",
     "403": "Role not allowed",
     "404": "Not found or outside the caller's scope",
     "409": "State conflict: already published, outside the objection period, stale",
@@ -947,7 +947,15 @@ def spec() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from the account page or `flask tokens create`;"
+                    " it expires after the days chosen (default 90) and is revoked by a"
+                    " password change or reset and by deactivating the account.",
+                }
+            },
             "schemas": SCHEMAS,
         },
         "paths": {
