@@ -127,7 +127,7 @@ class NoticeForm(FlaskForm):
 
 
 class CalendarImportForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[_required, _year], id="import-year")
+    year = IntegerField(_l("Year of the file"), validators=[_required, _year], id="import-year")
     file = FileField(
         _l("Calendar file (.json or .csv)"),
         validators=[FileRequired(_l("Choose the file."))],
