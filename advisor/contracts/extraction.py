@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from advisor.office_xml import UnsafeXml, check_parts
+
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -195,11 +197,10 @@ def read_docx(data: bytes, limits: Limits) -> Extracted:
             info.file_size > 1024 * 1024 and ratio > limits.max_zip_ratio
         ):
             raise Refused("zip_bomb", limit=limits.max_unzipped_mb)
-    for info in archive.infolist():
-        if info.filename.endswith((".xml", ".rels")):
-            head = archive.read(info)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise Refused("xml_entities")
+    try:
+        check_parts(archive)
+    except UnsafeXml as error:
+        raise Refused(error.code) from error
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

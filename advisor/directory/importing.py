@@ -24,6 +24,7 @@ from advisor.directory import services
 from advisor.directory.labels import LEVEL_ALIASES
 from advisor.directory.models import Advisor, AssignmentKind, LawFirm, School
 from advisor.directory.queries import open_assignment
+from advisor.office_xml import UnsafeXml, check_parts
 from advisor.spreadsheet import BOLD, append
 
 MAX_ROWS = 5000
@@ -143,7 +144,16 @@ def _rows(
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 return [], [Problem(0, "", str(_l("The spreadsheet is too large when unpacked.")))]
+            check_parts(archive)  # before openpyxl parses any of it
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UnsafeXml as error:
+        if error.code != "xml_entities":
+            return [], not_xlsx
+        message = _l(
+            "The spreadsheet contains XML entity declarations, which are refused for safety."
+            " Open it in Excel or WPS and save it again."
+        )
+        return [], [Problem(0, "", str(message))]
     except Exception:  # openpyxl raises many kinds of errors on damaged files
         return [], not_xlsx
     sheet = book.worksheets[0] if book.worksheets else None

@@ -4,6 +4,7 @@ PDFs, decompression and zip bombs, Word files declaring entities, zips that are 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -104,6 +105,46 @@ def billion_laughs_docx() -> bytes:
                 assert b"<!ENTITY" in data
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def _with_part(name: str, data: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    """A real Word file whose part ``name`` is ``data`` (and with the ``extra`` parts)."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info, data if info.filename == name else source.read(info))
+        for extra_name, extra_data in (extra or {}).items():
+            archive.writestr(extra_name, extra_data)
+    return buffer.getvalue()
+
+
+def _external_entity(document: bytes, encoding: str) -> bytes:
+    """``document`` (UTF-8 XML) declaring an external entity that its text uses, in
+    ``encoding``: the bytes hold no ASCII "<!DOCTYPE" unless the encoding is UTF-8."""
+    text = document.decode()
+    declaration, rest = text.split("?>", 1)
+    doctype = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    rest = rest.replace("</w:body>", "<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body>", 1)
+    declaration = re.sub(r"encoding=[\"'][^\"']*[\"']", f'encoding="{encoding}"', declaration)
+    assert encoding in declaration
+    data = (declaration + "?>" + doctype + rest).encode(encoding)
+    assert (b"<!DOCTYPE" in data) == (encoding == "UTF-8")
+    return data
+
+
+def external_entity_docx(encoding: str = "UTF-8") -> bytes:
+    """A real Word file whose document.xml, in ``encoding``, declares and uses an
+    external entity (file:///etc/passwd)."""
+    document = zipfile.ZipFile(io.BytesIO(make_docx())).read("word/document.xml")
+    return _with_part("word/document.xml", _external_entity(document, encoding))
+
+
+def external_entity_in_settings_docx() -> bytes:
+    """A real Word file whose settings part (not the document) declares an entity in
+    UTF-16: every XML part is checked, not only document.xml."""
+    settings = zipfile.ZipFile(io.BytesIO(make_docx())).read("word/settings.xml")
+    return _with_part("word/settings.xml", _external_entity(settings, "UTF-16"))
 
 
 @cache

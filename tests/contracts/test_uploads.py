@@ -24,6 +24,8 @@ from tests.contracts.samples import (
     billion_laughs_docx,
     blank_bomb_pdf,
     corpus,
+    external_entity_docx,
+    external_entity_in_settings_docx,
     half_a_pdf,
     plain_zip,
     png,
@@ -119,6 +121,26 @@ BAD = [
     ),
     Bad("zip-not-word", plain_zip, "合同.docx", 415, "not_word", says="Word"),
     Bad("billion-laughs-docx", billion_laughs_docx, "合同.docx", 422, "xml_entities", says="实体"),
+    # the entity declared in UTF-16: no ASCII "<!DOCTYPE" in the bytes, refused all the same
+    *(
+        Bad(
+            f"external-entity-{encoding.lower()}-docx",
+            lambda encoding=encoding: external_entity_docx(encoding),
+            "合同.docx",
+            422,
+            "xml_entities",
+            says="实体",
+        )
+        for encoding in ("UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE")
+    ),
+    Bad(
+        "external-entity-in-settings-docx",
+        external_entity_in_settings_docx,
+        "合同.docx",
+        422,
+        "xml_entities",
+        says="实体",
+    ),
     Bad(
         "zip-bomb-docx",
         zip_bomb_docx,

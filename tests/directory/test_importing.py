@@ -615,6 +615,47 @@ def test_a_zip_that_unpacks_too_large_is_refused(session: orm.Session) -> None:
     assert "too large" in report.problems[0].message
 
 
+def with_entity(part: str, encoding: str) -> bytes:
+    """A good schools workbook whose ``part`` declares an external entity and uses it in
+    its first element, written in ``encoding`` (no ASCII "<!DOCTYPE" in UTF-16)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx(SCHOOL_HEADER, school_row("T-XXE-1"))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                rest = re.sub(r"^<\?xml[^>]*\?>", "", data.decode())
+                root = re.match(r"\s*<([\w:]+)", rest)
+                assert root is not None
+                data = (
+                    f'<?xml version="1.0" encoding="{encoding}"?>'
+                    f'<!DOCTYPE {root.group(1)} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                    + rest.replace(">", ">&xxe;", 1)
+                ).encode(encoding)
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+ENTITY_FILES = [
+    (part, encoding)
+    for part in ("xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml")
+    for encoding in ("UTF-8", "UTF-16")
+]
+
+
+@pytest.mark.parametrize(("part", "encoding"), ENTITY_FILES)
+def test_a_workbook_declaring_an_entity_is_refused_whatever_its_encoding(
+    session: orm.Session, part: str, encoding: str
+) -> None:
+    data = with_entity(part, encoding)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
+    assert (b"<!DOCTYPE" in xml) == (encoding == "UTF-8")
+    report = import_schools(session, data)
+    assert [(p.row, p.column) for p in report.problems] == [(NOT_XLSX_ROW, "")]
+    assert "entity" in report.problems[0].message
+    assert get_school(session, "T-XXE-1") is None
+
+
 # --- through the page --------------------------------------------------------------
 
 
@@ -728,6 +769,25 @@ def test_page_refuses_a_pdf_with_one_problem(bureau: FlaskClient, session: orm.S
     ]
     session.expire_all()
     assert count(session, Advisor) == before
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16"])
+def test_page_refuses_a_workbook_declaring_an_entity(
+    bureau: FlaskClient, session: orm.Session, encoding: str
+) -> None:
+    before = count(session, School)
+    response = upload(bureau, "schools", with_entity("xl/worksheets/sheet1.xml", encoding))
+    assert response.status_code == 422
+    assert problem_table(response.get_data(as_text=True)) == [
+        (
+            "—",
+            "—",
+            "该电子表格包含 XML 实体声明，出于安全考虑不予接受。请用 Excel 或 WPS 打开后重新保存。",
+        )
+    ]
+    session.expire_all()
+    assert count(session, School) == before
+    assert get_school(session, "T-XXE-1") is None
 
 
 def test_page_without_a_file_asks_for_one(bureau: FlaskClient) -> None:
