@@ -21,11 +21,23 @@ from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
 from advisor.reminders import scheduler
-from advisor.workdays import today_local
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
 users_cli = AppGroup("users", help="Accounts.")
+
+
+class Instant(click.ParamType):  # type: ignore[type-arg]
+    name = "instant"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a time like 2026-03-02T10:30:00+08:00", param, ctx)
+        if moment.tzinfo is None:
+            self.fail("give the offset too, like +08:00", param, ctx)
+        return moment.astimezone(UTC)
 
 
 @demo_cli.command("load")
@@ -51,13 +63,16 @@ def demo_load(if_empty: bool) -> None:
     type=click.Choice(sorted(synthetic.SCALES)),
     default="city",
     show_default=True,
-    help="city: 3,000 contracts for 60 schools; province: 200,000 for 2,000 schools.",
+    help="city: 900 contracts for 60 schools; province: 30,000 for 2,000 schools.",
 )
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="The same seed, the same data."
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any contract.")
-def demo_generate(scale: str, seed: int, if_empty: bool) -> None:
+@click.option(
+    "--now", type=Instant(), help="Generate up to this time (ISO 8601 with offset); default: now."
+)
+def demo_generate(scale: str, seed: int, if_empty: bool, now: datetime | None) -> None:
     """Generate three years of work (and, in an empty database, the bureau itself)."""
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Contract)):
         click.echo("The database already has contracts; nothing was generated.")
@@ -65,7 +80,11 @@ def demo_generate(scale: str, seed: int, if_empty: bool) -> None:
     store = FileStore(current_app.config["ADVISOR"].files_dir)
     try:
         counts = synthetic.generate(
-            db.session, synthetic.SCALES[scale], seed=seed, today=today_local(), store=store
+            db.session,
+            synthetic.SCALES[scale],
+            seed=seed,
+            now=now or utcnow(),
+            store=store,
         )
     except synthetic.GenerationRefused as error:
         raise click.ClickException(str(error)) from error
@@ -160,19 +179,6 @@ def ledger_verify() -> None:
 
 reminders_cli = AppGroup("reminders", help="Reminders, run by hand.")
 scheduler_cli = AppGroup("scheduler", help="The reminder scheduler.")
-
-
-class Instant(click.ParamType):  # type: ignore[type-arg]
-    name = "instant"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a time like 2026-03-02T10:30:00+08:00", param, ctx)
-        if moment.tzinfo is None:
-            self.fail("give the offset too, like +08:00", param, ctx)
-        return moment.astimezone(UTC)
 
 
 @reminders_cli.command("plan")

@@ -2,9 +2,12 @@
 
     flask --app advisor demo generate --scale city|province [--seed 1]
 
-``province`` is 2,000 schools, 300 advisors, 200,000 contracts and 2,000,000 ledger
-entries; ``city`` is the size of the demo bureau (60 schools, 35 advisors) with 3,000
-contracts and 30,000 entries. The same seed and the same day give the same data.
+``city`` is the size of the demo bureau (60 schools, 35 advisors) with a county's volume
+of work: 900 contracts in three years (five a school a year, about 300 a year across the
+county) and 4,000 ledger entries (an advisor's few dozen a year: the reviews, consultations,
+some drafting, a lecture or two). ``province`` is 2,000 schools and 300 advisors at the
+same rates: 30,000 contracts and 60,000 entries. The same seed and the same ``now`` give
+the same data.
 
 When the database has no schools yet, the directory is generated too: law firms,
 advisors, schools in 27 districts, primary and backup assignments, and an account for
@@ -12,14 +15,20 @@ the bureau (bureau@demo.local), each advisor and each school, all with the demo
 password. When schools exist (the demo bureau), the work is generated for them and
 their current primary advisors, after whatever is already there.
 
-Contracts are submitted on working days over the three years up to today. Each follows
+Advisors differ as people do (``Habits``, drawn from the seed): a few are diligent and
+record twice the usual work, some are slack and record half of it, a couple are often
+late with their opinions, some enter their ledger weeks after the work, and schools rate
+some better than others. So an evaluation of the generated year tells them apart.
+
+Contracts are submitted on working days over the three years up to ``now``. Each follows
 the workflow as the services would: due dates in working days on the bureau's calendar,
-one in six returned for changes and resubmitted (the clock resuming), about one in ten
-opinions late, a few never taken up; what would happen after today has not happened,
-so today's pipeline (submitted, in review, returned, overdue) comes out of the same
-timeline. Issued reviews have findings and ``working_days``; half the opinions are
+one in six returned for changes and resubmitted (the clock resuming), opinions late as
+often as their advisor is, a few never taken up; what would happen after ``now`` has not
+happened, so today's pipeline (submitted, in review, returned, overdue) comes out of the
+same timeline. Issued reviews have findings and ``working_days``; half the opinions are
 rated; most reviewed contracts are closed; versions have pre-check hits. Every issued
-review has its ledger entry, and other work fills the ledger up to the total, all in
+review has its ledger entry, and other work fills the ledger up to the total, on working
+days, less in the winter and summer holidays, by advisor as diligent as each is; all in
 one hash chain continuing the existing one (``flask ledger verify`` passes).
 
 Not generated: the audit trail of each contract (its history is empty), the pages'
@@ -51,6 +60,7 @@ from advisor.db import Base
 from advisor.demo import DEMO_PASSWORD
 from advisor.directory.models import Advisor, Assignment, LawFirm, School, SchoolLevel
 from advisor.ledger.chain import entry_hash
+from advisor.ledger.completeness import LATE_AFTER_DAYS
 from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
 from advisor.precheck.engine import RULES
 from advisor.precheck.models import PrecheckHit
@@ -88,19 +98,23 @@ TITLES = {
     "other": "其他合同",
 }
 assert set(TITLES) == {t.value for t in ContractType}
+# An advisor's own work besides reviews: mostly consultations, some drafting, a lecture
+# or two a year.
 KIND_WEIGHTS = {
-    Kind.CONSULTATION: 40,
-    Kind.LECTURE: 8,
-    Kind.DISPUTE_MEDIATION: 6,
+    Kind.CONSULTATION: 50,
+    Kind.LECTURE: 3,
+    Kind.DISPUTE_MEDIATION: 4,
     Kind.DOCUMENT_DRAFTING: 12,
-    Kind.TRAINING: 6,
-    Kind.OTHER: 8,
+    Kind.TRAINING: 5,
+    Kind.OTHER: 4,
 }
+# How much of it falls in each month (January first): little in the winter holiday
+# (Spring Festival) and the summer holiday, most at the start of a term.
+SEASON = (0.8, 0.5, 1.1, 1.1, 1.1, 1.0, 0.4, 0.6, 1.2, 1.1, 1.1, 1.0)
 MODES = tuple(m.value for m in Mode)
 LEVELS = tuple(level.value for level in SchoolLevel)
 RULE_IDS = tuple(r for r in RULES if r != "no_text_layer")
 RETURN_SHARE = 1 / 6
-LATE_SHARE = 0.10
 STUCK_SHARE = 0.002  # never taken up: the long-overdue end of the list
 WITHDRAWN_SHARE = 0.02
 URGENT_SHARE = 0.05
@@ -125,9 +139,58 @@ class Scale:
 
 
 SCALES = {
-    "city": Scale(schools=60, advisors=35, contracts=3_000, entries=30_000),
-    "province": Scale(schools=2_000, advisors=300, contracts=200_000, entries=2_000_000),
+    "city": Scale(schools=60, advisors=35, contracts=900, entries=4_000),
+    "province": Scale(schools=2_000, advisors=300, contracts=30_000, entries=60_000),
 }
+
+# Shares of the advisors with each habit, at least one of each where there are advisors.
+DILIGENT_SHARE = 0.15
+SLACK_SHARE = 0.20
+OFTEN_LATE_SHARE = 0.06
+LATE_RECORDER_SHARE = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Habits:
+    """How one advisor works."""
+
+    diligence: float  # how much of their own work they do (and record): 1 is the usual
+    late_share: float  # of their opinions, the share issued after the due date
+    late_records: float  # of their own entries, the share recorded more than a week late
+    rating: float  # the mean of the ratings (1..5) schools give them
+
+
+def draw_habits(advisors: list[int], rng: random.Random) -> dict[int, Habits]:
+    """Each advisor's habits. The diligent, the slack, the often late and the late
+    recorders are each a fixed share of the advisors (at least one), chosen at random, so
+    that every seed has them; everything else varies a little from advisor to advisor."""
+
+    def count(share: float) -> int:
+        return max(1, round(share * len(advisors)))
+
+    def some(share: float) -> set[int]:
+        return set(rng.sample(advisors, min(count(share), len(advisors))))
+
+    ranked = rng.sample(advisors, len(advisors))
+    diligent = set(ranked[: count(DILIGENT_SHARE)])
+    slack = set(ranked[count(DILIGENT_SHARE) :][: count(SLACK_SHARE)])
+    often_late = some(OFTEN_LATE_SHARE)
+    late_recorders = some(LATE_RECORDER_SHARE)
+    habits = {}
+    for a in advisors:
+        if a in diligent:
+            diligence = rng.uniform(1.5, 2.0)
+        elif a in slack:
+            diligence = rng.uniform(0.35, 0.6)
+        else:
+            diligence = rng.uniform(0.8, 1.2)
+        habits[a] = Habits(
+            diligence=diligence,
+            late_share=rng.uniform(0.35, 0.5) if a in often_late else rng.uniform(0.05, 0.25),
+            late_records=rng.uniform(0.4, 0.7) if a in late_recorders else rng.uniform(0.05, 0.25),
+            rating=min(4.7, max(3.3, rng.gauss(4.0, 0.3))),
+        )
+    return habits
 
 
 class GenerationRefused(Exception):
@@ -198,9 +261,10 @@ def _next_id(connection: sa.Connection, model: type[Base]) -> int:
     return int(connection.scalar(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))) or 0) + 1
 
 
-def _directory(connection: sa.Connection, scale: Scale, rng: random.Random, start: date) -> None:
+def _directory(
+    connection: sa.Connection, scale: Scale, rng: random.Random, start: date, now: datetime
+) -> None:
     """Law firms, advisors, schools, assignments and accounts for an empty database."""
-    now = datetime.now(UTC)
     firms = max(5, scale.advisors // 10)
     insert(
         connection,
@@ -355,7 +419,6 @@ class Generator:
         connection: sa.Connection,
         scale: Scale,
         seed: int,
-        today: date,
         store: FileStore,
         calendar: BureauCalendar,
         now: datetime,
@@ -363,9 +426,9 @@ class Generator:
         self.connection = connection
         self.scale = scale
         self.rng = random.Random(seed)
-        self.today = today
+        self.today = now.astimezone(BEIJING).date()
         self.now = now
-        self.start = date(today.year - YEARS + 1, 1, 1)
+        self.start = date(self.today.year - YEARS + 1, 1, 1)
         self.store = store
         self.calendar = calendar
         self.counts: dict[str, int] = {}
@@ -377,12 +440,13 @@ class Generator:
     def run(self) -> dict[str, int]:
         connection = self.connection
         if not connection.scalar(sa.select(sa.func.count()).select_from(School)):
-            _directory(connection, self.scale, self.rng, self.start - timedelta(days=31))
+            _directory(connection, self.scale, self.rng, self.start - timedelta(days=31), self.now)
             self.counts["schools"] = self.scale.schools
             self.counts["advisors"] = self.scale.advisors
         directory = _read_directory(connection)
         if not directory.schools:
             raise GenerationRefused("no school has a primary advisor and an account")
+        self.habits = draw_habits(sorted(directory.schools_of), self.rng)
         self.days = Workdays(self.start, self.today + timedelta(days=120), self.calendar)
         sha = self.store.put(PDF)
         self._work(directory, sha)
@@ -592,7 +656,7 @@ class Generator:
                 start_from, limit = resubmitted, left
                 due = self.days.after(resubmitted, left)
                 contract["due_on"] = due
-            late = rng.random() < LATE_SHARE
+            late = rng.random() < self.habits[advisor].late_share
             k = rng.randrange(limit + 1, limit + 7) if late else rng.randrange(0, limit + 1)
             issued = self.days.after(start_from, k)
             if issued > self.today:
@@ -602,6 +666,7 @@ class Generator:
             rid = review(contract, vid, arrived, outcome, start_from, issued, due)
             contract.update(status="reviewed", outcome=outcome)
             if rng.random() < RATED_SHARE:
+                habit = self.habits[advisor]
                 rated = issued + timedelta(days=rng.randrange(0, 10))
                 if rated <= self.today:
                     feedback.append(
@@ -610,7 +675,7 @@ class Generator:
                             "review_id": rid,
                             "contract_id": cid,
                             "advisor_id": advisor,
-                            "rating": rng.choices((1, 2, 3, 4, 5), (2, 3, 15, 40, 40))[0],
+                            "rating": min(5, max(1, round(rng.gauss(habit.rating, 0.8)))),
                             "comment": "",
                             "created_by_id": contract["submitted_by_id"],
                             "created_at": self.cap(max(_utc(rated, 1200), arrived)),
@@ -660,7 +725,6 @@ class Generator:
         first_id = _next_id(c, LedgerEntry)
         rng = self.rng
         others = max(0, self.scale.entries - len(self.review_entries))
-        span = (self.today - self.start).days + 1
         by_day: dict[int, list[tuple[Any, ...]]] = {}
         for at, advisor, school, contract, review, minutes, title in self.review_entries:
             day = at.astimezone(BEIJING).date()
@@ -678,18 +742,27 @@ class Generator:
                 )
             )
         advisors = sorted(directory.schools_of)
-        activity = list(itertools.accumulate(rng.lognormvariate(0, 0.5) for _ in advisors))
+        busy = list(
+            itertools.accumulate(
+                self.habits[a].diligence * len(directory.schools_of[a]) ** 0.5 for a in advisors
+            )
+        )
+        workdays = [d for d in self.days.working if d <= self.today]
+        seasonal = list(itertools.accumulate(SEASON[d.month - 1] for d in workdays))
         kinds = [k.value for k in KIND_WEIGHTS]
         kind_weights = list(itertools.accumulate(KIND_WEIGHTS.values()))
         rand = rng.random
         for _ in range(others):
-            worked = int(rand() * span)
-            recorded = min(span - 1, worked + int(rand() * 4))
-            day = self.start + timedelta(days=worked)
-            at = self.cap(_utc(self.start + timedelta(days=recorded), 480 + int(rand() * 900)))
-            advisor = rng.choices(advisors, cum_weights=activity)[0]
+            advisor = rng.choices(advisors, cum_weights=busy)[0]
+            day = rng.choices(workdays, cum_weights=seasonal)[0]
+            if rand() < self.habits[advisor].late_records:
+                delay = LATE_AFTER_DAYS + 1 + int(rand() * 38)  # entered at the month's end
+            else:
+                delay = int(rand() * 4)
+            recorded = min(self.today, day + timedelta(days=delay))
+            at = self.cap(_utc(recorded, 480 + int(rand() * 900)))
             schools = directory.schools_of[advisor]
-            by_day.setdefault(recorded, []).append(
+            by_day.setdefault((recorded - self.start).days, []).append(
                 (
                     at,
                     day,
@@ -782,19 +855,17 @@ def generate(
     scale: Scale,
     *,
     seed: int,
-    today: date,
+    now: datetime,
     store: FileStore,
-    now: datetime | None = None,
 ) -> dict[str, int]:
-    """Generate and commit; return what was added, by kind of record. The same seed,
-    day and ``now`` (default: this moment, the latest time anything may carry) give
-    the same data."""
+    """Generate and commit; return what was added, by kind of record. ``now`` is the
+    latest moment anything may carry, and its Beijing date the last day of work; the same
+    seed and ``now`` give the same data."""
     calendar = bureau_calendar.load(session)
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MB for the load
-    moment = now or datetime.now(UTC)
-    counts = Generator(connection, scale, seed, today, store, calendar, moment).run()
+    counts = Generator(connection, scale, seed, store, calendar, now).run()
     reset_sequences(connection, SEQUENCED)
     session.commit()
     return counts

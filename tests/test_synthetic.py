@@ -3,6 +3,7 @@ its ledger chain intact, and added after the demo bureau's own records."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ def _fresh(tmp: Path, seed: int) -> tuple[Flask, dict[str, int]]:
     with app.app_context():
         alembic.upgrade()
         counts = synthetic.generate(
-            db.session, SMALL, seed=seed, today=TODAY, store=FileStore(tmp / "files"), now=NOW
+            db.session, SMALL, seed=seed, now=NOW, store=FileStore(tmp / "files")
         )
     return app, counts
 
@@ -129,7 +130,7 @@ def test_work_is_added_after_the_demo_bureau(session: orm.Session, app: Flask) -
         session,
         synthetic.Scale(schools=0, advisors=0, contracts=120, entries=500),
         seed=1,
-        today=TODAY,
+        now=NOW,
         store=FileStore(app.config["ADVISOR"].files_dir),
     )
     assert "schools" not in counts  # the demo bureau's directory is used as it is
@@ -151,9 +152,33 @@ def test_the_command_leaves_a_database_with_contracts_alone(app: Flask) -> None:
 
 
 def test_the_command_generates_the_city_for_the_demo_bureau(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["demo", "generate", "--seed", "2"])
+    result = app.test_cli_runner().invoke(
+        args=["demo", "generate", "--seed", "2", "--now", "2026-11-27T14:30:00+08:00"]
+    )
     assert result.exit_code == 0, result.output
-    assert "contracts" in result.output and "3,000" in result.output
+    assert "contracts" in result.output and "900" in result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 3_002
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 902
+        assert db.session.scalar(sa.select(sa.func.max(LedgerEntry.created_at))) <= NOW
         assert verify_chain(db.session).ok
+
+
+def test_the_command_refuses_a_time_without_its_offset(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["demo", "generate", "--now", "2026-11-27T14:30:00"])
+    assert result.exit_code == 2 and "offset" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 2
+
+
+def test_advisors_have_habits_in_fixed_shares() -> None:
+    advisors = list(range(1, 36))
+    habits = synthetic.draw_habits(advisors, random.Random(1))
+    assert habits == synthetic.draw_habits(advisors, random.Random(1))
+    assert habits != synthetic.draw_habits(advisors, random.Random(2))
+    diligence = sorted(h.diligence for h in habits.values())
+    # 15 % diligent (5 of 35) at 1.5-2 times the usual work, 20 % slack (7) at under 0.6.
+    assert sum(d >= 1.5 for d in diligence) == 5 and sum(d < 0.6 for d in diligence) == 7
+    assert sum(h.late_share >= 0.35 for h in habits.values()) == 2  # often late
+    assert sum(h.late_records >= 0.4 for h in habits.values()) == 5  # enter work weeks late
+    assert all(3.3 <= h.rating <= 4.7 for h in habits.values())
+    assert synthetic.draw_habits([7], random.Random(1))[7].diligence >= 1.5  # one: diligent

@@ -102,19 +102,19 @@ def publish(session: orm.Session, evaluation: Evaluation, today: date = PUBLISHE
 def test_scores_match_the_hand_computation(session: orm.Session) -> None:
     evaluation = run(session)
     mine = services.get_result(session, evaluation, A)
-    # on time 3/4 × 25; matters 6/12 × 15; rating (4 - 1)/4 × 30; 6 of 12 months × 10;
-    # 6 of 8 timely × 10; no complaint entered: fixed 10; lectures 2 × 2.
+    # on time 3/4 × 25; matters 6/48 × 15 = 1.875; rating (4 - 1)/4 × 30; 6 of 12 months
+    # × 10; 6 of 8 timely × 10; no complaint entered: fixed 10; lectures 2 × 2.
     assert points(mine) == {
         "on_time": "18.75",
-        "matters": "7.50",
+        "matters": "1.88",
         "rating": "22.50",
         "ledger_months": "5.00",
         "ledger_timely": "7.50",
         "discipline": "10.00",
         "lectures": "4.00",
     }
-    # 71.25 + a bonus of 4.
-    assert (mine.total, mine.grade) == ("75.25", "合格")
+    # 18.75 + 1.88 + 22.50 + 5.00 + 7.50 + 10.00 = 65.63, + a bonus of 4.
+    assert (mine.total, mine.grade) == ("69.63", "基本合格")
     basis = {item["item"]: item["basis_en"] for item in mine.items}
     assert basis["on_time"].startswith("3 of 4 reviews issued by their due date")
     assert mine.inputs["records"]["late_reviews"][0]["due_on"] == "2025-06-18"
@@ -123,11 +123,12 @@ def test_scores_match_the_hand_computation(session: orm.Session) -> None:
     ]  # fmt: skip
 
     # B has no review and no rating: both items are not applicable and the other 45
-    # points are scaled to 100. 3/12 × 15 = 3.75, 1 of 12 months = 0.0833 × 10 = 0.83,
-    # all timely 10, discipline 10: 24.58 × 100 / 45 = 54.62.
+    # points are scaled to 100. 3/48 × 15 = 0.9375 = 0.94, 1 of 12 months = 0.0833 × 10
+    # = 0.83, all timely 10, discipline 10: 21.77 × 100 / 45 = 48.3777… = 48.38.
     other = services.get_result(session, evaluation, B)
     assert points(other)["on_time"] is None and points(other)["rating"] is None
-    assert (other.total, other.grade) == ("54.62", "不合格")
+    assert (points(other)["matters"], points(other)["ledger_months"]) == ("0.94", "0.83")
+    assert (other.total, other.grade) == ("48.38", "不合格")
     assert mine.rank < other.rank
 
 
@@ -145,23 +146,23 @@ def test_adjustments_need_a_reason_and_are_all_kept(session: orm.Session) -> Non
     with pytest.raises(ValidationError):
         adjust(session, evaluation, kind="veto", target="no-such-veto", value="1")
 
-    # One valid complaint: discipline 10 - 5 = 5, total 70.25.
+    # One valid complaint: discipline 10 - 5 = 5, total 69.63 - 5 = 64.63.
     adjust(session, evaluation, kind="measure", target="valid_complaints", value="1")
     result = services.get_result(session, evaluation, A)
     assert points(result)["discipline"] == "5.00"
-    assert (result.total, result.grade) == ("70.25", "基本合格")
-    # On time raised to 25 after checking a late review was the school's delay: 76.50.
+    assert (result.total, result.grade) == ("64.63", "基本合格")
+    # On time raised to 25 after checking a late review was the school's delay: + 6.25.
     adjust(session, evaluation, kind="points", target="on_time", value="25")
-    assert (result.total, result.grade) == ("76.50", "合格")
+    assert (result.total, result.grade) == ("70.88", "基本合格")
     assert (
         "adjusted to 25.00" in next(i for i in result.items if i["item"] == "on_time")["basis_en"]
     )
     # Back to the computed points: an empty value.
     adjust(session, evaluation, kind="points", target="on_time", value="")
-    assert result.total == "70.25"
+    assert result.total == "64.63"
     # A veto gives the lowest grade whatever the total, and ranks last.
     adjust(session, evaluation, kind="veto", target="sanction", value="1")
-    assert (result.total, result.grade, result.vetoed) == ("70.25", "不合格", True)
+    assert (result.total, result.grade, result.vetoed) == ("64.63", "不合格", True)
     assert result.rank == 35
     adjust(session, evaluation, kind="veto", target="sanction", value="0")
     assert result.grade == "基本合格" and not result.vetoed
@@ -258,7 +259,7 @@ def test_objections_within_and_after_the_period(session: orm.Session) -> None:
         now=NOW,
     )
     result = services.get_result(session, evaluation, A)
-    assert result.total == "81.50"
+    assert result.total == "75.88"  # 69.63 + 25 - 18.75
     assert result.adjustments[-1].objection_id == objection.id
     assert result.adjustments[-1].reason.startswith("经核实")
     with pytest.raises(Conflict):

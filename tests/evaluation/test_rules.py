@@ -74,7 +74,7 @@ def test_the_default_rule_set_is_issue_6() -> None:
             "15",
             "matters_handled",
             "ratio_to_target",
-            {"target": {"year": "12", "quarter": "3"}},
+            {"target": {"year": "48", "quarter": "12"}},
         ),
         ("rating", "30", "average_rating", "proportional", {"rate": "rating_1_5"}),
         ("ledger_months", "10", "months_with_entries_rate", "proportional", {"rate": "fraction"}),
@@ -118,7 +118,7 @@ def test_the_default_rule_set_is_issue_6() -> None:
 def test_the_default_holds_decimals() -> None:
     rules = default_rule_set()
     matters = rules.blocks[0].items[1]
-    assert matters.params == {"target": {"year": D(12), "quarter": D(3)}}
+    assert matters.params == {"target": {"year": D(48), "quarter": D(12)}}
     assert isinstance(matters.max_points, Decimal) and isinstance(rules.total_cap, Decimal)
 
 
@@ -128,7 +128,7 @@ def test_the_default_holds_decimals() -> None:
 def test_numbers_are_written_as_decimal_strings() -> None:
     data = to_json(default_rule_set())
     assert data["total_cap"] == "100"
-    assert data["blocks"][0]["items"][1]["params"] == {"target": {"year": "12", "quarter": "3"}}
+    assert data["blocks"][0]["items"][1]["params"] == {"target": {"year": "48", "quarter": "12"}}
     assert data["grades"][0]["min_total"] == "90"
     assert data["blocks"][3]["items"][0]["no_data_points"] == "10"
 

@@ -61,7 +61,7 @@ def test_an_edit_stores_the_next_version_and_the_old_one_is_unchanged(
     duty = rules.blocks[0]
     assert [i.max_points for i in duty.items] == [20, 20]
     assert duty.items[0].label_zh == "按时出具审查意见（修订）"
-    assert duty.items[1].params["target"] == {"year": 10, "quarter": 3}
+    assert duty.items[1].params["target"] == {"year": 10, "quarter": 12}
     assert rules.version == new.data["version"] == 2
     # Everything not touched is as it was.
     assert rules.blocks[1:] == default_rule_set().blocks[1:]
@@ -253,7 +253,7 @@ def test_a_version_reads_in_words(session: orm.Session, bureau_en: FlaskClient) 
     assert "On-time review rate" in item.group(0)
     assert "Proportional</strong>: Maximum points × the rate" in item.group(0)
     assert "Not applicable: the other items are rescaled" in item.group(0)
-    assert "12 a year; 3 a quarter" in page
+    assert "48 a year; 12 a quarter" in page
     assert "Starts at 10; 5 points off per unit, not below 0" in page
     assert "2 points per unit, at most 10" in page
     assert "A fixed score of 10" in page

@@ -241,7 +241,7 @@ def test_an_unknown_method_or_a_missing_param_is_an_error() -> None:
 
 EXAMPLE = {
     "on_time_rate": D(8) / D(10),
-    "matters_handled": D(9),
+    "matters_handled": D(36),
     "average_rating": D("4.5"),
     "ratings_count": D(6),
     "months_with_entries_rate": D(11) / D(12),
@@ -251,7 +251,7 @@ EXAMPLE = {
 }
 PERFECT = {
     "on_time_rate": D(1),
-    "matters_handled": D(12),
+    "matters_handled": D(48),
     "average_rating": D(5),
     "months_with_entries_rate": D(1),
     "timely_entries_rate": D(1),
@@ -262,7 +262,7 @@ PERFECT = {
 
 def test_a_hand_computed_advisor_over_a_year() -> None:
     # on time      8 / 10 = 80%            × 25 = 20.00
-    # matters      9 / 12 = 75%            × 15 = 11.25   履职情况 31.25
+    # matters      36 / 48 = 75%           × 15 = 11.25   履职情况 31.25
     # rating       (4.5 - 1) / 4 = 87.5%   × 30 = 26.25   服务质量 26.25
     # months       11 / 12 = 91.67%        × 10 =  9.17
     # timely       90%                     × 10 =  9.00   工作规范 18.17
@@ -286,9 +286,9 @@ def test_a_hand_computed_advisor_over_a_year() -> None:
 
 
 def test_the_same_advisor_over_a_quarter_has_a_smaller_target() -> None:
-    # matters 2 / 3 × 15 = 10.00 instead of 11.25: 86.67 - 1.25 = 85.42
+    # matters 8 / 12 × 15 = 10.00 instead of 11.25: 86.67 - 1.25 = 85.42
     result = score_advisor(
-        default_rule_set(), {**EXAMPLE, "matters_handled": D(2)}, period="quarter"
+        default_rule_set(), {**EXAMPLE, "matters_handled": D(8)}, period="quarter"
     )
     assert result.items[1].points == D("10.00")
     assert result.total == D("85.42")
@@ -548,7 +548,7 @@ def test_a_custom_grade_vocabulary_is_used_as_given() -> None:
 
 
 rates = st.decimals(min_value=0, max_value=1, places=4)
-counts = st.integers(min_value=0, max_value=40).map(D)
+counts = st.integers(min_value=0, max_value=60).map(D)  # beyond the year's target of 48
 
 
 @given(
