@@ -17,6 +17,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.db import utcnow
 from advisor.errors import AppError
+from advisor.evaluation import services as evaluation
 from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
@@ -48,6 +49,7 @@ def demo_load(if_empty: bool) -> None:
         click.echo("The database already has accounts; the demo bureau was not loaded.")
         return
     report = demo.load_demo(db.session)
+    evaluation.ensure_default_rule_set(db.session)
     db.session.commit()
     click.echo(f"Demo bureau: {report.created} records added.")
     click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
@@ -88,6 +90,8 @@ def demo_generate(scale: str, seed: int, if_empty: bool, now: datetime | None) -
         )
     except synthetic.GenerationRefused as error:
         raise click.ClickException(str(error)) from error
+    evaluation.ensure_default_rule_set(db.session)
+    db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Statistics for the planner, and the visibility map that lets the covering
         # indexes answer alone (autovacuum would get there, later).
@@ -134,6 +138,8 @@ def users_create_bureau(email: str, name: str, password: str) -> None:
         )
     except AppError as error:
         raise click.ClickException(f"{error.message} {error.fields}") from error
+    # A new installation's bureau finds its evaluation rules stored from the start.
+    evaluation.ensure_default_rule_set(db.session)
     db.session.commit()
     click.echo(f"Bureau account {user.email} created.")
 
