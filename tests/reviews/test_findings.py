@@ -265,7 +265,7 @@ def test_removing_the_taken_finding_on_the_page_reopens_the_hit(
 
     removed = advisor1.post(url, data={**form, "action": f"remove-{taken_row(form, finding_id)}"})
     assert removed.status_code == 200  # the form again, without it; nothing saved yet
-    assert hit_state(session, hit) == ("taken", taken.id, True)
+    assert hit_state(session, hit) == ("taken", finding_id, True)
     saved = advisor1.post(url, data={**form_of(removed), "action": "save"})
     assert saved.status_code == 302
     assert hit_state(session, hit) == ("open", None, False)
