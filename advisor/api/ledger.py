@@ -18,6 +18,7 @@ from advisor.db import paginate
 from advisor.errors import Forbidden, ValidationError
 from advisor.extensions import db
 from advisor.ledger import export, queries, services
+from advisor.ledger.models import LedgerEntry
 from advisor.ledger.views import download_response, filters_from_args
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
@@ -86,12 +87,28 @@ def create_ledger_entry() -> Any:
     return ledger_json(entry), 201
 
 
+def _fields_of(entry: LedgerEntry) -> dict[str, Any]:
+    """An entry's writable fields as a request body gives them."""
+    return {
+        "date": entry.entry_on.isoformat(),
+        "school_id": entry.school_id,
+        "kind": entry.kind,
+        "description": entry.description,
+        "service_mode": entry.service_mode,
+        "minutes": entry.minutes,
+        "outcome": entry.outcome,
+        "audience": entry.audience,
+        "headcount": entry.headcount,
+    }
+
+
 @bp.post("/ledger/<int:entry_id>/correct")
 def correct_ledger_entry(entry_id: int) -> Any:
-    """The author corrects an entry with a new one that supersedes it."""
+    """The author corrects an entry with a new one that supersedes it. The body names the
+    fields that change (a whole entry will do); the others are the corrected entry's."""
     actor = api_user()
     original = queries.get_entry(db.session, actor, entry_id)
-    data = _entry_data(json_body(), original.advisor_id)
+    data = _entry_data({**_fields_of(original), **json_body()}, original.advisor_id)
     entry = services.correct_entry(
         db.session, actor=actor, original=original, data=data, today=today_local()
     )

@@ -16,6 +16,9 @@ ERROR_CODES = {
 }
 
 
+ERROR = "#/components/schemas/Error"
+
+
 def _error_responses(*codes: str) -> dict[str, Any]:
     return {
         code: {
@@ -583,9 +586,25 @@ def _ledger_paths() -> dict[str, Any]:
         "/ledger/{entry_id}/correct": {
             "post": {
                 "summary": "Correct an entry by a new one (its author)",
+                "description": (
+                    'The body names only the fields that change, e.g. `{"minutes": 90}`;'
+                    " every field left out is taken from the entry being corrected. A whole"
+                    " entry (as GET gives it) works too; its read-only members are ignored."
+                    " A field given as null is cleared. The new entry supersedes the old one,"
+                    " which can be corrected once."
+                ),
                 "parameters": [_id_param("entry_id")],
-                "requestBody": body,
-                "responses": created,
+                "requestBody": _json_body(ENTRY_FIELDS, []),
+                "responses": {
+                    **created,
+                    "422": {
+                        "description": (
+                            "Invalid values after the merge; `fields` names each, e.g."
+                            " `minutes` or `date`"
+                        ),
+                        "content": {"application/json": {"schema": {"$ref": ERROR}}},
+                    },
+                },
             },
         },
         "/ledger/verify": {
@@ -766,6 +785,11 @@ def _evaluation_paths() -> dict[str, Any]:
         "/rulesets": {
             "get": {
                 "summary": "Stored versions of the evaluation rules",
+                "description": (
+                    "The default rule set is stored as version 1 when an installation is set"
+                    " up (`flask users create-bureau`, `flask demo load`), so a new"
+                    " installation lists it before any evaluation is run."
+                ),
                 "responses": {
                     **_ok(
                         {
@@ -966,11 +990,24 @@ def spec() -> dict[str, Any]:
             "/reports/summary": {
                 "get": {
                     "summary": "The bureau's figures of a year, for the annual report (bureau)",
-                    "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}}],
+                    "parameters": [
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "description": "Four digits from 2000 to next year; default this year",
+                            "schema": {"type": "integer", "minimum": 2000},
+                        }
+                    ],
                     "responses": {
                         **_ok({"type": "object"}),
                         **_error_responses("401", "403"),
-                        "422": {"description": "No figures for that year"},
+                        "422": {
+                            "description": (
+                                "`year` is not a number, or no year with figures (before 2000"
+                                " or after next year); `fields.year` says which years are"
+                            ),
+                            "content": {"application/json": {"schema": {"$ref": ERROR}}},
+                        },
                     },
                 }
             },

@@ -407,6 +407,74 @@ def test_the_api_correction_by_the_author_once(session: orm.Session, client: Fla
     assert client.get("/api/v1/ledger/verify", headers=headers).status_code == 403
 
 
+WRITABLE = (
+    "date", "school_id", "kind", "description", "service_mode", "minutes", "outcome",
+    "audience", "headcount",
+)  # fmt: skip
+
+
+def test_an_api_correction_names_only_what_changes(
+    session: orm.Session, client: FlaskClient
+) -> None:
+    headers = token_headers(session, "advisor01@demo.local")
+    original = client.post("/api/v1/ledger", json=body(), headers=headers).json
+    path = f"/api/v1/ledger/{original['id']}/correct"
+
+    fixed = client.post(path, json={"minutes": 90, "headcount": 180}, headers=headers)
+
+    assert fixed.status_code == 201, fixed.json
+    entry = fixed.json
+    assert (entry["supersedes_id"], entry["advisor_id"]) == (original["id"], 1)
+    assert (entry["minutes"], entry["headcount"]) == (90, 180)
+    kept = [name for name in WRITABLE if name not in ("minutes", "headcount")]
+    assert {n: entry[n] for n in kept} == {n: original[n] for n in kept}
+    assert entry["description"] == f"{MARK}：宪法宣传周讲座"  # not blanked
+
+
+def test_an_api_correction_takes_a_whole_entry_too(
+    session: orm.Session, client: FlaskClient
+) -> None:
+    headers = token_headers(session, "advisor01@demo.local")
+    original = client.post("/api/v1/ledger", json=body(), headers=headers).json
+    path = f"/api/v1/ledger/{original['id']}/correct"
+    # What GET gave, one value changed: the read-only members (id, hash, ...) are ignored.
+    whole = {**original, "description": f"{MARK}：民法典宣传讲座", "id": 999_999}
+
+    fixed = client.post(path, json=whole, headers=headers)
+
+    assert fixed.status_code == 201, fixed.json
+    entry = fixed.json
+    assert entry["id"] != 999_999 and entry["supersedes_id"] == original["id"]
+    assert entry["description"] == f"{MARK}：民法典宣传讲座"
+    assert {n: entry[n] for n in WRITABLE if n != "description"} == {
+        n: original[n] for n in WRITABLE if n != "description"
+    }
+
+
+def test_an_api_correction_with_a_bad_value_is_refused_by_field(
+    session: orm.Session, client: FlaskClient
+) -> None:
+    headers = token_headers(session, "advisor01@demo.local")
+    original = client.post("/api/v1/ledger", json=body(), headers=headers).json
+    path = f"/api/v1/ledger/{original['id']}/correct"
+    before = head(session).seq
+
+    for change, field in (
+        ({"minutes": "ninety"}, "minutes"),
+        ({"date": "2026-13-01"}, "date"),
+        ({"kind": "gossip"}, "kind"),
+        ({"description": 42}, "description"),
+    ):
+        refused = client.post(path, json=change, headers=headers)
+        assert refused.status_code == 422, (change, refused.json)
+        error = refused.json["error"]
+        assert error["code"] == "validation_error" and error["message"]
+        assert field in error["fields"], (change, error)
+    assert head(session).seq == before  # nothing appended
+    # The entry can still be corrected properly afterwards.
+    assert client.post(path, json={"minutes": 75}, headers=headers).status_code == 201
+
+
 def test_the_list_query_count_does_not_grow_with_the_page(
     session: orm.Session, bureau: FlaskClient, count_queries: QueryCounter
 ) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import orm
+from time_machine import TimeMachineFixture
 
 from advisor.accounts import services as accounts
 from advisor.contracts.models import Contract
@@ -167,6 +168,38 @@ def test_only_the_bureau_sees_bureau_wide_figures(
     body = client.get("/api/v1/reports/summary?year=2025", headers=headers).json
     assert body["value_reviewed"] == "20500.50" and body["ledger"]["lecture"] == 1
     assert client.get("/api/v1/reports/summary?year=1900", headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["abc", "2025.0", "-2025", "２０２５", "2025a", "0x7e9", "99999", "1" * 30, "1999", "0"],
+)
+def test_a_year_that_is_none_is_refused_naming_the_field(
+    session: orm.Session, client: FlaskClient, raw: str
+) -> None:
+    headers = helpers.token_headers(session, "bureau@demo.local")
+    response = client.get("/api/v1/reports/summary", query_string={"year": raw}, headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    error = response.json["error"]
+    assert error["code"] == "validation_error" and set(error["fields"]) == {"year"}
+    assert error["message"] and error["fields"]["year"]
+
+
+def test_the_year_defaults_to_this_year_and_reaches_the_next(
+    session: orm.Session, client: FlaskClient, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(datetime(2026, 11, 16, 1, tzinfo=UTC))
+    headers = helpers.token_headers(session, "bureau@demo.local")
+    for query, year in (
+        ("", 2026),
+        ("?year=", 2026),
+        ("?year=%202025%20", 2025),
+        ("?year=2027", 2027),
+    ):
+        response = client.get(f"/api/v1/reports/summary{query}", headers=headers)
+        assert (response.status_code, response.json["year"]) == (200, year), query
+    refused = client.get("/api/v1/reports/summary?year=2028", headers=headers)
+    assert refused.status_code == 422 and "2000" in refused.json["error"]["fields"]["year"]
 
 
 @pytest.mark.usefixtures("year_2025")
