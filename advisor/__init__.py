@@ -28,6 +28,7 @@ from advisor.reminders.views import bp as reminders_bp
 from advisor.reports.views import bp as reports_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
+from advisor.security import init_security
 from config import PROJECT_ROOT, Config
 
 
@@ -76,6 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_login(app)
     init_i18n(app)
     errors.register_error_handlers(app)
+    init_security(app)
     for bp in (
         home_bp,
         accounts_bp,
