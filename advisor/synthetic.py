@@ -5,9 +5,11 @@
 ``city`` is the size of the demo bureau (60 schools, 35 advisors) with a county's volume
 of work: 900 contracts in three years (five a school a year, about 300 a year across the
 county) and 4,000 ledger entries (an advisor's few dozen a year: the reviews, consultations,
-some drafting, a lecture or two). ``province`` is 2,000 schools and 300 advisors at the
-same rates: 30,000 contracts and 60,000 entries. The same seed and the same ``now`` give
-the same data.
+some drafting, a lecture or two). ``province`` is the load a province's installation must
+carry, for measuring the pages (benchmarks.pages): 2,000 schools, 300 advisors, 200,000
+contracts and 2,000,000 ledger entries in three years, far heavier per school than a
+county on purpose, so its evaluations do not read like a real year. The same seed and the
+same ``now`` give the same data.
 
 When the database has no schools yet, the directory is generated too: law firms,
 advisors, schools in 27 districts, primary and backup assignments, and an account for
@@ -140,7 +142,8 @@ class Scale:
 
 SCALES = {
     "city": Scale(schools=60, advisors=35, contracts=900, entries=4_000),
-    "province": Scale(schools=2_000, advisors=300, contracts=30_000, entries=60_000),
+    # The mission's load, not a county's pace (see the module docstring).
+    "province": Scale(schools=2_000, advisors=300, contracts=200_000, entries=2_000_000),
 }
 
 # Shares of the advisors with each habit, at least one of each where there are advisors.
