@@ -65,7 +65,7 @@ def demo_load(if_empty: bool) -> None:
     type=click.Choice(sorted(synthetic.SCALES)),
     default="city",
     show_default=True,
-    help="city: 900 contracts for 60 schools; province: 30,000 for 2,000 schools.",
+    help="city: 900 contracts for 60 schools; province: 200,000 for 2,000 schools.",
 )
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="The same seed, the same data."
