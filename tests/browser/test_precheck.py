@@ -109,6 +109,9 @@ def test_a_review_with_a_taken_hit_is_saved_edited_and_issued(
     expect_flash(advisor, "草稿已保存。")
     expect(blank).to_contain_text("已纳入审查意见")
     expect(findings).to_have_count(1)
+    saved_id = findings.locator('input[type=hidden][name$="-id"]')
+    finding_id = saved_id.input_value()
+    assert finding_id.isdigit(), finding_id
 
     # Edited and saved again: the same finding with the advisor's words.
     problem.fill(EDITED_PROBLEM)
@@ -116,6 +119,7 @@ def test_a_review_with_a_taken_hit_is_saved_edited_and_issued(
     advisor.get_by_test_id("save-draft").click()
     expect_flash(advisor, "草稿已保存。")
     expect(findings).to_have_count(1)
+    expect(saved_id).to_have_value(finding_id)
     expect(problem).to_have_value(EDITED_PROBLEM)
     expect(blank).to_contain_text("已纳入审查意见")
 
