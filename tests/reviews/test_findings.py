@@ -378,7 +378,12 @@ def test_a_broken_constraint_in_the_api_is_a_logged_500_not_a_conflict(
     with caplog.at_level(logging.INFO, logger="advisor"):
         response = client.post(
             f"/api/v1/contracts/{found.id}/reviews",
-            json={"outcome": "approve", "summary": "同意签订。", "findings": []},
+            json={
+                "outcome": "approve",
+                "summary": "同意签订。",
+                "findings": [],
+                "lock_version": contract(session, found.id).lock_version,
+            },
             headers=headers,
         )
     assert response.status_code == 500
