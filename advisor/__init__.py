@@ -13,6 +13,7 @@ from advisor.api.views import bp as api_bp
 from advisor.auth import init_login
 from advisor.contracts.settings_views import bp as contracts_settings_bp
 from advisor.contracts.views import bp as contracts_bp
+from advisor.converters import IdConverter
 from advisor.db import configure_sqlite, include_name
 from advisor.directory.views import bp as directory_bp
 from advisor.evaluation.ruleset_views import bp as evaluation_rules_bp
@@ -77,6 +78,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_login(app)
     init_i18n(app)
     errors.register_error_handlers(app)
+    app.url_map.converters["int"] = IdConverter
     init_security(app)
     for bp in (
         home_bp,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from typing import Any
 
 from flask import Blueprint, request
@@ -9,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import protect_api
 from advisor.db import MAX_PER_PAGE
-from advisor.errors import AppError
+from advisor.errors import AppError, PayloadTooLarge, ValidationError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 protect_api(bp, allow=("api.openapi",))
@@ -32,14 +35,108 @@ def page_params() -> dict[str, int]:
     return values
 
 
+# A JSON body is small and flat: a review with its findings is a few kilobytes, two levels deep.
+JSON_MAX_BYTES = 1024 * 1024
+JSON_MAX_DEPTH = 32
+# What the database holds: ids and whole numbers are at most 64-bit signed integers.
+MAX_INT64 = 2**63 - 1
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"?')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest deeper than JSON_MAX_DEPTH, found without
+    parsing (the parser recurses once per level and would run out of stack first)."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    depth = 0
+    for char in brackets:
+        depth += _DEPTH_STEP[char]
+        if depth > JSON_MAX_DEPTH:
+            return True
+    return False
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_values(value: Any, field: str, problems: dict[str, Any]) -> None:
+    """Record in ``problems`` what no column can hold: text with a lone surrogate (it is
+    not Unicode), a whole number beyond 64 bits, a number that is not finite."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{field}-{key}" if field else str(key)
+            if not _encodable(key):
+                problems[field or "body"] = _l("Not valid Unicode text.")
+                continue
+            _check_values(item, name, problems)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_values(item, f"{field}-{i}", problems)
+    elif isinstance(value, str):
+        if not _encodable(value):
+            problems[field] = _l("Not valid Unicode text.")
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -MAX_INT64 <= value <= MAX_INT64:
+            problems[field] = _l("A number too large.")
+    elif isinstance(value, float) and not math.isfinite(value):
+        problems[field] = _l("A number too large.")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def json_body() -> dict[str, Any]:
-    """The request's JSON object (empty if none was sent); anything else is a 400."""
-    body = request.get_json(silent=True)
-    if body is None and request.content_length:
-        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
-    if body is not None and not isinstance(body, dict):
+    """The request's JSON object (empty if none was sent), read once for every endpoint:
+    larger than JSON_MAX_BYTES is a 413; not JSON, nested deeper than JSON_MAX_DEPTH or
+    not an object is a 400; a lone surrogate, a whole number beyond 64 bits or a number
+    that is not finite is a 422 naming the field."""
+    length = request.content_length
+    if length is not None and length > JSON_MAX_BYTES:
+        raise PayloadTooLarge(
+            _l("A JSON body is at most %(kb)d KB.", kb=JSON_MAX_BYTES // 1024),
+            fields={"body": _l("Too large.")},
+        )
+    if not request.is_json:
+        if length:
+            raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")})
+        return {}
+    raw = request.get_data(cache=True)
+    if len(raw) > JSON_MAX_BYTES:
+        raise PayloadTooLarge(
+            _l("A JSON body is at most %(kb)d KB.", kb=JSON_MAX_BYTES // 1024),
+            fields={"body": _l("Too large.")},
+        )
+    if not raw.strip():
+        return {}
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")}) from error
+    if _too_deep(text):
+        raise AppError(
+            _l("Send a JSON object."),
+            fields={"body": _l("Nested deeper than %(n)d levels.", n=JSON_MAX_DEPTH)},
+        )
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise AppError(_l("Send a JSON object."), fields={"body": _l("Not valid JSON.")}) from error
+    if not isinstance(body, dict):
         raise AppError(_l("Send a JSON object."), fields={"body": _l("Not a JSON object.")})
-    return body or {}
+    problems: dict[str, Any] = {}
+    _check_values(body, "", problems)
+    if problems:
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    return body
 
 
 def text_field(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:

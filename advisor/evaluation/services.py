@@ -310,6 +310,10 @@ def adjust(
     return adjustment
 
 
+# No item or manual measure comes near this; anything larger is a typing error.
+MAX_ADJUSTED_VALUE = Decimal(1_000_000)
+
+
 def _checked_value(rules: RuleSet, kind: str, target: str, value: str | None) -> str | None:
     """The value as stored, or ValidationError with the field at fault."""
     if kind not in ADJUSTMENT_KINDS:
@@ -348,7 +352,13 @@ def _checked_value(rules: RuleSet, kind: str, target: str, value: str | None) ->
         number = Decimal(value.strip())
     except InvalidOperation:
         number = Decimal("NaN")
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+    # The bound comes first: quantizing 1e308 to cents fails instead of answering.
+    if (
+        not number.is_finite()
+        or number < 0
+        or number > MAX_ADJUSTED_VALUE
+        or number != number.quantize(Decimal("0.01"))
+    ):
         raise ValidationError(
             _l("Enter a number of 0 or more with at most two decimals."),
             fields={"value": _l("Like 8 or 7.5.")},
