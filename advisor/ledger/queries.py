@@ -3,8 +3,9 @@ entries that a later correction superseded."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -90,3 +91,29 @@ def get_entry(session: orm.Session, user: User, entry_id: int) -> LedgerEntry:
 
 def correction_of(session: orm.Session, entry: LedgerEntry) -> LedgerEntry | None:
     return session.scalar(sa.select(LedgerEntry).where(LedgerEntry.supersedes_id == entry.id))
+
+
+# The evaluation domain comes after the ledger, so its table is read by name here: a
+# published evaluation fixes the work of its period.
+_EVALUATION = sa.table("evaluation", sa.column("period", sa.String), sa.column("status", sa.String))
+_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?", re.IGNORECASE)
+
+
+def period_end(period: str) -> date | None:
+    """The last day of an evaluation period, "2025" or "2025-Q3"; None for anything else."""
+    match = _PERIOD.fullmatch(period.strip())
+    if match is None:
+        return None
+    year, quarter = int(match[1]), match[2]
+    if quarter is None or quarter == "4":
+        return date(year, 12, 31)
+    return date(year, 3 * int(quarter) + 1, 1) - timedelta(days=1)
+
+
+def published_through(session: orm.Session) -> date | None:
+    """The last day of the latest published evaluation period: work up to then is closed."""
+    periods = session.scalars(
+        sa.select(_EVALUATION.c.period).where(_EVALUATION.c.status == "published").distinct()
+    )
+    ends = [end for end in map(period_end, periods) if end is not None]
+    return max(ends, default=None)

@@ -20,8 +20,9 @@ from sqlalchemy import orm
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract
 from advisor.db import utcnow
-from advisor.directory.models import Advisor, School
+from advisor.directory.models import Advisor, Assignment, School
 from advisor.errors import Conflict, Forbidden, ValidationError
+from advisor.ledger import queries
 from advisor.ledger.chain import Verification, entry_hash, verify
 from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.labels import OUTCOME_CHINESE
@@ -30,6 +31,7 @@ from advisor.reviews.signals import review_issued
 from advisor.workdays import today_local
 
 MAX_MINUTES = 60 * 24
+MAX_HEADCOUNT = 100_000
 
 # Every hashed column that a caller may leave out, with the value the row gets, so
 # the hash is computed over what is stored (column defaults apply only at flush).
@@ -83,7 +85,30 @@ def _append(session: orm.Session, values: dict[str, Any]) -> LedgerEntry:
     return entry
 
 
-def check_entry(session: orm.Session, data: EntryData, today: date) -> dict[str, Any]:
+def _served_on(session: orm.Session, advisor_id: int, school_id: int, day: date) -> bool:
+    """Whether the advisor served the school as primary or backup on ``day``."""
+    return (
+        session.scalar(
+            sa.select(Assignment.id)
+            .where(
+                Assignment.advisor_id == advisor_id,
+                Assignment.school_id == school_id,
+                Assignment.starts_on <= day,
+                sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= day),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def check_entry(
+    session: orm.Session, data: EntryData, today: date, actor: User | None = None
+) -> dict[str, Any]:
+    """What is wrong with an entry, by field: besides the values themselves, the work is
+    neither in the future nor in a published evaluation's period, and an advisor names a
+    school they served (primary or backup) on that date, as the page offers only those;
+    the bureau, recording on an advisor's behalf, may name any school, as on the page."""
     problems: dict[str, Any] = {}
     if data.kind not in {k.value for k in Kind}:
         problems["kind"] = _l("Choose the kind of work.")
@@ -95,10 +120,26 @@ def check_entry(session: orm.Session, data: EntryData, today: date) -> dict[str,
         problems["minutes"] = _l("Between 0 and %(n)d minutes.", n=MAX_MINUTES)
     if data.entry_on > today:
         problems["entry_on"] = _l("The work cannot be in the future.")
-    if data.headcount is not None and data.headcount < 0:
-        problems["headcount"] = _l("Cannot be negative.")
+    else:
+        closed = queries.published_through(session)
+        if closed is not None and data.entry_on <= closed:
+            problems["entry_on"] = _l(
+                "Work up to %(date)s is in a published evaluation; record work after that date.",
+                date=closed.isoformat(),
+            )
+    if data.headcount is not None and not 0 <= data.headcount <= MAX_HEADCOUNT:
+        problems["headcount"] = _l("Between 0 and %(n)d.", n=MAX_HEADCOUNT)
     if data.school_id is not None and session.get(School, data.school_id) is None:
         problems["school_id"] = _l("Choose a school from the list.")
+    elif (
+        data.school_id is not None
+        and actor is not None
+        and actor.role == Role.ADVISOR
+        and not _served_on(session, data.advisor_id, data.school_id, data.entry_on)
+    ):
+        problems["school_id"] = _l(
+            "The advisor did not serve this school (as primary or backup) on that date."
+        )
 
     if session.get(Advisor, data.advisor_id) is None:
         problems["advisor_id"] = _l("Choose an advisor from the list.")
@@ -119,7 +160,7 @@ def add_entry(
         raise Forbidden(_l("Advisors record their own work only."))
     if actor.role not in (Role.ADVISOR, Role.BUREAU):
         raise Forbidden(_l("Only advisors and the bureau record work."))
-    problems = check_entry(session, data, today)
+    problems = check_entry(session, data, today, actor)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     return _append(

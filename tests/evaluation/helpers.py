@@ -78,7 +78,7 @@ def entry(
             data = services.EntryData(
                 entry_on=on,
                 advisor_id=advisor_id,
-                school_id=1,
+                school_id=None,
                 kind=kind,
                 description=f"{on} 更正",
                 minutes=30,

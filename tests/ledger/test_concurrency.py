@@ -23,6 +23,7 @@ from flask import Flask
 from advisor import create_app
 from advisor.accounts import services as accounts
 from advisor.directory import services as directory
+from advisor.directory.models import AssignmentKind
 from advisor.directory.validation import credit_check_char
 from advisor.extensions import alembic, db
 from advisor.ledger import services
@@ -36,7 +37,8 @@ Request = tuple[str, dict[str, Any], str]
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
-    """An app on its own migrated database: one firm, two advisors, a school, the bureau."""
+    """An app on its own migrated database: one firm, two advisors serving a school, the
+    bureau."""
     tmp = tmp_path_factory.mktemp("ledger_concurrency")
     with separate_database(database_url, tmp, "ledger") as url:
         yield from _live_app(tmp, url)
@@ -74,6 +76,17 @@ def _live_app(tmp: Path, url: str) -> Iterator[Flask]:
                 role="advisor",
                 password="secret-pass-1",
                 advisor_id=advisor.id,
+            )
+            # The advisors serve the school (first primary, second backup): an advisor's
+            # entry names a school they serve.
+            directory.assign_advisor(
+                session,
+                school=school,
+                advisor=advisor,
+                kind=AssignmentKind.PRIMARY if n == 1 else AssignmentKind.BACKUP,
+                starts_on=date(2025, 1, 1),
+                actor=None,
+                today=date(2025, 1, 1),
             )
         accounts.create_user(
             session, email="bureau@lc.local", name="教科局", role="bureau", password="secret-pass-1"
