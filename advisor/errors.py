@@ -47,6 +47,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class PreconditionRequired(AppError):
+    """A write that must name the version it was based on (``lock_version``) did not."""
+
+    status = 428
+    code = "precondition_required"
+
+
 class Unsupported(AppError):
     status = 415
     code = "unsupported_media_type"
@@ -72,6 +79,7 @@ HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    428: "precondition_required",
     429: "too_many_requests",
     500: "internal_error",
 }

@@ -25,7 +25,7 @@ from advisor.contracts.views import (
 from advisor.contracts.workflow import Action
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
-from advisor.errors import AppError, Forbidden, NotFound, ValidationError
+from advisor.errors import AppError, Forbidden, NotFound, PreconditionRequired, ValidationError
 from advisor.extensions import db
 from advisor.forms import id_arg
 from advisor.workdays import today_local
@@ -38,9 +38,19 @@ def _reason(body: dict[str, Any]) -> str:
     return reason
 
 
-def lock_version_from(body: dict[str, Any]) -> int | None:
+def lock_version_from(body: dict[str, Any], *, required: bool = False) -> int | None:
+    """The ``lock_version`` the write is based on; without it, a ``required`` write is a
+    428 saying what to send (a write on a stale copy must not pass unnoticed)."""
     value = body.get("lock_version", request.form.get("lock_version"))
     if value in (None, ""):
+        if required:
+            raise PreconditionRequired(
+                _l(
+                    "Send the contract's lock_version as you last read it "
+                    "(GET /api/v1/contracts/{id}); a newer one means someone else changed it."
+                ),
+                fields={"lock_version": _l("Required.")},
+            )
         return None
     try:
         return int(value)

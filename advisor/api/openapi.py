@@ -12,6 +12,8 @@ ERROR_CODES = {
     "403": "Role not allowed",
     "404": "Not found or outside the caller's scope",
     "409": "State conflict: already published, outside the objection period, stale",
+    "413": "A JSON body larger than 1 MB",
+    "428": "lock_version missing: send the contract's lock_version as last read",
     "429": "Too many requests",
 }
 
@@ -257,6 +259,7 @@ def _multipart(fields: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 def _json_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A JSON object of at most 1 MB, nested at most 32 levels (400/413 otherwise)."""
     return {
         "content": {
             "application/json": {
@@ -442,10 +445,13 @@ def _review_paths() -> dict[str, Any]:
                         },
                         "summary": {"type": "string"},
                         "minutes_spent": {"type": "integer"},
-                        "lock_version": {"type": "integer"},
+                        "lock_version": {
+                            "type": "integer",
+                            "description": "The contract's lock_version as last read; required",
+                        },
                         "findings": {"type": "array", "items": FINDING},
                     },
-                    ["outcome", "summary"],
+                    ["outcome", "summary", "lock_version"],
                 ),
                 "responses": {
                     "201": {
@@ -455,6 +461,7 @@ def _review_paths() -> dict[str, Any]:
                         },
                     },
                     **refused,
+                    **_error_responses("428"),
                 },
             },
         },

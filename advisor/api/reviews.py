@@ -78,7 +78,7 @@ def create_review(contract_id: int) -> Any:
         data=_review_data(body),
         today=today_local(),
         now=utcnow(),
-        lock_version=lock_version_from(body),
+        lock_version=lock_version_from(body, required=True),
     )
     db.session.commit()
     return review_json(review), 201

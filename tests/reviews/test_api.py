@@ -229,8 +229,10 @@ def test_no_token_is_401(client: FlaskClient, session: orm.Session) -> None:
 def test_bad_reviews_are_422_with_fields(
     client: FlaskClient, session: orm.Session, changes: dict[str, Any], fields: set[str]
 ) -> None:
-    started(session)
-    response = post_review(client, token_headers(session, "advisor01@demo.local"), **changes)
+    lock = started(session)
+    response = post_review(
+        client, token_headers(session, "advisor01@demo.local"), lock_version=lock, **changes
+    )
     error = assert_error(response, 422, "validation_error")
     assert set(error["fields"]) == fields
     assert contract(session).status == Status.IN_REVIEW
