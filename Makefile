@@ -62,5 +62,11 @@ lint: install-dev
 precheck-report: install
 	$(BIN)/python -m advisor.precheck.report
 
+# The API fuzzed from its own served OpenAPI with schemathesis (issue 15, item 4), bounded:
+# FUZZ_EXAMPLES (default 8) examples per operation, each sent as bureau, advisor and school.
+.PHONY: fuzz-api
+fuzz-api: install-dev
+	FUZZ_API=1 $(BIN)/pytest tests/fuzz -q -s -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
