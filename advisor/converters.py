@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, Map
 
-# Ids are at most 64-bit signed integers; a longer number in a path is no record's id.
-MAX_ID = 2**63 - 1
+# Ids are Integer columns: 32-bit on PostgreSQL, which refuses a larger number in the
+# query itself; a larger number in a path is no record's id.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` limited to 1..2**63-1: beyond that the URL is a 404 (the API's JSON
+    """``<int:...>`` limited to 1..2**31-1: beyond that the URL is a 404 (the API's JSON
     404), never an overflow in the database driver."""
 
     def __init__(

@@ -38,8 +38,9 @@ def page_params() -> dict[str, int]:
 # A JSON body is small and flat: a review with its findings is a few kilobytes, two levels deep.
 JSON_MAX_BYTES = 1024 * 1024
 JSON_MAX_DEPTH = 32
-# What the database holds: ids and whole numbers are at most 64-bit signed integers.
-MAX_INT64 = 2**63 - 1
+# What the database holds: ids and whole numbers are Integer columns, 32-bit on PostgreSQL,
+# which refuses a larger number even in a lookup.
+MAX_INT = 2**31 - 1
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"?')
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -63,7 +64,7 @@ def _no_constant(name: str) -> Any:
 
 def _check_values(value: Any, field: str, problems: dict[str, Any]) -> None:
     """Record in ``problems`` what no column can hold: text with a lone surrogate (it is
-    not Unicode), a whole number beyond 64 bits, a number that is not finite."""
+    not Unicode), a whole number beyond 32 bits, a number that is not finite."""
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{field}-{key}" if field else str(key)
@@ -80,7 +81,7 @@ def _check_values(value: Any, field: str, problems: dict[str, Any]) -> None:
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
-        if not -MAX_INT64 <= value <= MAX_INT64:
+        if not -MAX_INT <= value <= MAX_INT:
             problems[field] = _l("A number too large.")
     elif isinstance(value, float) and not math.isfinite(value):
         problems[field] = _l("A number too large.")
@@ -97,7 +98,7 @@ def _encodable(text: str) -> bool:
 def json_body() -> dict[str, Any]:
     """The request's JSON object (empty if none was sent), read once for every endpoint:
     larger than JSON_MAX_BYTES is a 413; not JSON, nested deeper than JSON_MAX_DEPTH or
-    not an object is a 400; a lone surrogate, a whole number beyond 64 bits or a number
+    not an object is a 400; a lone surrogate, a whole number beyond 32 bits or a number
     that is not finite is a 422 naming the field."""
     length = request.content_length
     if length is not None and length > JSON_MAX_BYTES:
