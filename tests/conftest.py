@@ -32,6 +32,9 @@ from tests.documents import make_pdf
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
+# The API fuzz is a CI stage of its own (make fuzz-api), not part of the ordinary suite.
+collect_ignore = [] if os.environ.get("FUZZ_API") == "1" else ["fuzz"]
+
 # The suite's "now": a Monday, a working day of a year the national calendar knows.
 # Every test runs on this clock, never the machine's; a test that needs another moment
 # moves it with the time_machine fixture or passes ``now`` to the code it calls.
