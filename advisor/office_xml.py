@@ -62,6 +62,19 @@ def xml_parts(archive: zipfile.ZipFile) -> list[str]:
     ]
 
 
+# What reading a damaged part raises. RuntimeError: an encrypted member;
+# NotImplementedError (a RuntimeError): an unknown compression method.
+DAMAGED = (
+    ParseError,
+    ValueError,
+    LookupError,
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+)
+
+
 def _parse_whole(archive: zipfile.ZipFile, name: str) -> Any:
     try:
         with archive.open(name) as handle:
@@ -71,15 +84,7 @@ def _parse_whole(archive: zipfile.ZipFile, name: str) -> Any:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:
         raise UnsafeXml("xml_entities", name) from error
-    except (
-        ParseError,
-        ValueError,
-        LookupError,
-        zipfile.BadZipFile,
-        OSError,
-        EOFError,
-        RuntimeError,
-    ) as error:
+    except DAMAGED as error:
         raise UnsafeXml("corrupt", name) from error
 
 
@@ -91,15 +96,5 @@ def _parse_head(archive: zipfile.ZipFile, name: str) -> None:
         raise UnsafeXml("corrupt", name)  # no element at all
     except DefusedXmlException as error:
         raise UnsafeXml("xml_entities", name) from error
-    except (
-        ParseError,
-        ValueError,
-        LookupError,
-        zipfile.BadZipFile,
-        OSError,
-        EOFError,
-        RuntimeError,
-    ) as error:
-        # RuntimeError: an encrypted member; NotImplementedError (a RuntimeError): an
-        # unknown compression method
+    except DAMAGED as error:
         raise UnsafeXml("corrupt", name) from error

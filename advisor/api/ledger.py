@@ -87,19 +87,24 @@ def create_ledger_entry() -> Any:
     return ledger_json(entry), 201
 
 
+# What a request body may set; the rest of ledger_json is the record's own.
+WRITABLE = (
+    "date",
+    "school_id",
+    "kind",
+    "description",
+    "service_mode",
+    "minutes",
+    "outcome",
+    "audience",
+    "headcount",
+)
+
+
 def _fields_of(entry: LedgerEntry) -> dict[str, Any]:
     """An entry's writable fields as a request body gives them."""
-    return {
-        "date": entry.entry_on.isoformat(),
-        "school_id": entry.school_id,
-        "kind": entry.kind,
-        "description": entry.description,
-        "service_mode": entry.service_mode,
-        "minutes": entry.minutes,
-        "outcome": entry.outcome,
-        "audience": entry.audience,
-        "headcount": entry.headcount,
-    }
+    shown = ledger_json(entry)
+    return {name: shown[name] for name in WRITABLE}
 
 
 @bp.post("/ledger/<int:entry_id>/correct")
