@@ -21,7 +21,6 @@ from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding, Review
 from tests.conftest import QueryCounter
 from tests.evaluation.helpers import entry, rate, review, utc
-from tests.ledger.helpers import advisor_user
 from tests.reviews import helpers
 
 A, B = 11, 12
@@ -60,9 +59,11 @@ def year_2025(session: orm.Session) -> None:
     entry(session, A, date(2025, 2, 1), "consultation", utc(2025, 2, 1, 2))
     wrong = entry(session, A, date(2025, 2, 2), "consultation", utc(2025, 2, 2, 2))
     entry(session, A, date(2025, 2, 3), "dispute_mediation", utc(2025, 2, 3, 2), supersedes=wrong)
-    ledger.add_entry(
+    bureau = accounts.get_user_by_email(session, "bureau@demo.local")
+    assert bureau is not None
+    ledger.add_entry(  # recorded by the bureau: B does not serve school 2, the bureau may
         session,
-        actor=advisor_user(session, B),
+        actor=bureau,
         data=ledger.EntryData(
             entry_on=date(2025, 5, 4),
             advisor_id=B,
@@ -77,8 +78,6 @@ def year_2025(session: orm.Session) -> None:
     )
     entry(session, B, date(2025, 9, 9), "document_drafting", utc(2025, 9, 9, 2))
     entry(session, B, date(2026, 1, 2), "consultation", utc(2026, 1, 2, 2))  # 2026
-    bureau = accounts.get_user_by_email(session, "bureau@demo.local")
-    assert bureau is not None
     run = evaluation.run_evaluation(
         session,
         actor=bureau,
