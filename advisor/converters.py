@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 # Ids are Integer columns: 32-bit on PostgreSQL, which refuses a larger number in the
 # query itself; a larger number in a path is no record's id.
@@ -10,15 +10,11 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` limited to 1..2**31-1: beyond that the URL is a 404 (the API's JSON
-    404), never an overflow in the database driver."""
+    """``<int:...>`` whose number beyond 1..2**31-1 becomes 0, the id of no record, so the
+    view answers its own 404 (the API's JSON 404), never an overflow in the database
+    driver. (Refusing the match instead makes Werkzeug answer 405 where another method's
+    rule has the same path.)"""
 
-    def __init__(
-        self,
-        map: Map,
-        fixed_digits: int = 0,
-        min: int | None = 1,
-        max: int | None = MAX_ID,
-        signed: bool = False,
-    ) -> None:
-        super().__init__(map, fixed_digits, min, max, signed)
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if 1 <= number <= MAX_ID else 0

@@ -79,10 +79,23 @@ def test_the_largest_id_is_still_looked_up(client: FlaskClient, session: orm.Ses
     "path", ["/contracts/{}", "/ledger/{}", "/schools/{}", "/evaluations/{}/advisors/1"]
 )
 def test_an_id_out_of_range_is_a_404_page(app: Flask, role: str, path: str) -> None:
+    """No record has such an id; a role the page is closed to is refused first (403)."""
     client = login(app.test_client(), EMAILS[role])
     response = client.get(path.format(HUGE))
-    assert response.status_code == 404
+    closed = role == "school" and path.startswith("/evaluations")
+    assert response.status_code == (403 if closed else 404)
     assert response.mimetype == "text/html"
+
+
+def test_an_id_out_of_range_is_a_404_whatever_the_method(
+    client: FlaskClient, session: orm.Session
+) -> None:
+    """A POST to a path whose GET twin exists is a 404, not Werkzeug's 405."""
+    headers = token_headers(session, EMAILS["advisor"])
+    response = client.post(
+        f"/api/v1/evaluations/{HUGE}/objections", json={"text": "异议"}, headers=headers
+    )
+    assert error_of(response, 404)["code"] == "not_found"
 
 
 # --- JSON bodies -----------------------------------------------------------------------------
