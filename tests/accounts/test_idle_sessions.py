@@ -4,7 +4,7 @@ is written at most once a minute (issue 15, item 12)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from flask import Flask
@@ -13,10 +13,11 @@ from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import LoginSession
-from advisor.db import utcnow
 from config import Config
 from tests.conftest import QueryCounter, login
 
+# Sessions start at a fixed moment (the suite's, in UTC), never at the clock's reading.
+START = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
 IDLE = timedelta(hours=2)
 SECOND = timedelta(seconds=1)
 
@@ -36,7 +37,7 @@ def _sid(client: FlaskClient) -> str:
 
 
 def test_a_session_lives_until_just_after_the_idle_limit(session: orm.Session) -> None:
-    start = utcnow()
+    start = START
     sid = _start(session, start)
     before = accounts.check_session(session, sid, start + IDLE - SECOND, idle=IDLE)
     assert before.user is not None and not before.timed_out
@@ -52,7 +53,7 @@ def test_a_session_lives_until_just_after_the_idle_limit(session: orm.Session) -
 
 
 def test_use_moves_the_idle_limit_on(session: orm.Session) -> None:
-    start = utcnow()
+    start = START
     sid = _start(session, start)
     assert accounts.check_session(session, sid, start + timedelta(hours=1), idle=IDLE).wrote
     later = accounts.check_session(session, sid, start + IDLE + timedelta(minutes=30), idle=IDLE)
@@ -60,7 +61,7 @@ def test_use_moves_the_idle_limit_on(session: orm.Session) -> None:
 
 
 def test_the_last_seen_time_is_written_at_most_once_a_minute(session: orm.Session) -> None:
-    start = utcnow()
+    start = START
     sid = _start(session, start)
     assert not accounts.check_session(session, sid, start + 59 * SECOND, idle=IDLE).wrote
     row = session.get(LoginSession, sid)
@@ -70,7 +71,7 @@ def test_the_last_seen_time_is_written_at_most_once_a_minute(session: orm.Sessio
 
 
 def test_the_twelve_hours_still_hold_for_a_busy_session(session: orm.Session) -> None:
-    start = utcnow()
+    start = START
     sid = _start(session, start)
     for minutes in range(30, 12 * 60, 30):
         moment = start + timedelta(minutes=minutes)
@@ -91,7 +92,8 @@ def test_the_idle_limit_is_a_setting() -> None:
 def test_an_idle_browser_is_sent_to_sign_in_with_the_reason(
     app: Flask, time_machine: time_machine.TimeMachineFixture
 ) -> None:
-    start = utcnow()
+    start = START
+    time_machine.move_to(start, tick=False)
     browser = login(app.test_client(), "school03@demo.local")
     time_machine.move_to(start + IDLE - timedelta(seconds=5), tick=False)
     assert browser.get("/account").status_code == 200
@@ -112,7 +114,8 @@ def test_an_idle_browser_is_sent_to_sign_in_with_the_reason(
 def test_the_reason_is_given_on_the_front_door_too(
     app: Flask, time_machine: time_machine.TimeMachineFixture
 ) -> None:
-    start = utcnow()
+    start = START
+    time_machine.move_to(start, tick=False)
     browser = login(app.test_client(), "school03@demo.local")
     time_machine.move_to(start + IDLE + timedelta(minutes=1), tick=False)
     response = browser.get("/")
@@ -124,7 +127,8 @@ def test_the_setting_is_obeyed(
     app: Flask, make_app: Callable[..., Flask], time_machine: time_machine.TimeMachineFixture
 ) -> None:
     other = make_app(session_idle_minutes=30)
-    start = utcnow()
+    start = START
+    time_machine.move_to(start, tick=False)
     browser = login(other.test_client(), "school03@demo.local")
     time_machine.move_to(start + timedelta(minutes=29), tick=False)
     assert browser.get("/account").status_code == 200
@@ -135,7 +139,8 @@ def test_the_setting_is_obeyed(
 def test_a_busy_page_does_not_write_on_every_request(
     app: Flask, count_queries: QueryCounter, time_machine: time_machine.TimeMachineFixture
 ) -> None:
-    start = utcnow()
+    start = START
+    time_machine.move_to(start, tick=False)
     browser = login(app.test_client(), "school03@demo.local")
     time_machine.move_to(start + timedelta(seconds=10), tick=False)
     before = count_queries.count
@@ -155,7 +160,8 @@ def test_a_busy_page_does_not_write_on_every_request(
 def test_a_copied_cookie_ages_like_the_original(
     app: Flask, session: orm.Session, time_machine: time_machine.TimeMachineFixture
 ) -> None:
-    start = utcnow()
+    start = START
+    time_machine.move_to(start, tick=False)
     browser = login(app.test_client(), "school03@demo.local")
     sid = _sid(browser)
     time_machine.move_to(start + IDLE + timedelta(minutes=1), tick=False)
