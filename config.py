@@ -17,6 +17,14 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _words(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma- or space-separated list; unset keeps ``default``, an empty value none."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return tuple(word for word in raw.replace(",", " ").split() if word)
+
+
 def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw in (None, ""):
@@ -48,8 +56,20 @@ class Config:
     session_cookie_secure: bool = False
     default_locale: str = "zh"
     timezone: str = "Asia/Shanghai"
+    # Sign-in lock-out: this many failures on one account within the window pause it;
+    # one address (a school's NAT) is paused only after many more, across accounts.
     login_max_failures: int = 5
+    login_address_max_failures: int = 50
     login_window_minutes: int = 15
+    # Redis (e.g. redis://127.0.0.1:6379/0): shared rate-limit counters across workers.
+    # Unset: each process counts in memory.
+    redis_url: str = ""
+    # API rate limits (Flask-Limiter notation), per token and per client address.
+    api_rate_limit_token: str = "600 per minute"
+    api_rate_limit_address: str = "1200 per minute"
+    # Hosts a group-robot webhook may point to (https only); on-premise WeCom or DingTalk
+    # gateways are added here.
+    webhook_hosts: tuple[str, ...] = ("qyapi.weixin.qq.com", "oapi.dingtalk.com")
     # A signed-in session unused this long ends (beside the 12 hours it lasts at most).
     session_idle_minutes: int = 120
     objection_working_days: int = 5
@@ -87,7 +107,14 @@ class Config:
             instance_path=instance,
             session_cookie_secure=_bool(env, "SESSION_COOKIE_SECURE", False),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
+            login_address_max_failures=_int(env, "LOGIN_ADDRESS_MAX_FAILURES", 50),
             login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
+            redis_url=env.get("REDIS_URL", ""),
+            api_rate_limit_token=env.get("API_RATE_LIMIT_TOKEN") or "600 per minute",
+            api_rate_limit_address=env.get("API_RATE_LIMIT_ADDRESS") or "1200 per minute",
+            webhook_hosts=_words(
+                env, "WEBHOOK_HOSTS", ("qyapi.weixin.qq.com", "oapi.dingtalk.com")
+            ),
             session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 120),
             objection_working_days=_int(env, "OBJECTION_WORKING_DAYS", 5),
             max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 20) * 1024 * 1024,
