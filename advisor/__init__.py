@@ -23,6 +23,7 @@ from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
 from advisor.precheck.views import bp as precheck_settings_bp
+from advisor.ratelimits import init_rate_limits
 from advisor.reminders import scheduler
 from advisor.reminders.kinds import subject_text
 from advisor.reminders.views import bp as reminders_bp
@@ -80,6 +81,7 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register_error_handlers(app)
     app.url_map.converters["int"] = IdConverter
     init_security(app)
+    init_rate_limits(app, api_bp)
     for bp in (
         home_bp,
         accounts_bp,

@@ -106,20 +106,36 @@ def check_login_allowed(
     now: datetime,
     limit: int,
     window: timedelta,
+    address_limit: int | None = None,
 ) -> None:
-    """Raise TooManyRequests while the account or the address is locked out."""
+    """Raise TooManyRequests while the account or the address is locked out.
+
+    An account is paused after ``limit`` failures within ``window``, from wherever they
+    came. An address is paused only after ``address_limit`` failures across accounts
+    (default: ten times ``limit``): a whole school signs in from one NAT address, and
+    five typing mistakes by five clerks must not lock out the sixth.
+    """
     since = now - 2 * window
     email = normalise_email(email)
-    for by_email, value in ((True, email), (False, ip)):
-        failures = _recent_failures(session, by_email=by_email, value=value, since=since)
-        if locked_until(failures, now, limit=limit, window=window):
-            raise TooManyRequests(
-                _l(
-                    "Too many failed sign-ins. Sign-in is paused for %(minutes)d minutes;"
-                    " try again later or ask the bureau to reset your password.",
-                    minutes=int(window.total_seconds() // 60),
-                )
+    minutes = int(window.total_seconds() // 60)
+    account_failures = _recent_failures(session, by_email=True, value=email, since=since)
+    if locked_until(account_failures, now, limit=limit, window=window):
+        raise TooManyRequests(
+            _l(
+                "Too many failed sign-ins. Sign-in is paused for %(minutes)d minutes;"
+                " try again later or ask the bureau to reset your password.",
+                minutes=minutes,
             )
+        )
+    address_failures = _recent_failures(session, by_email=False, value=ip, since=since)
+    if locked_until(address_failures, now, limit=address_limit or 10 * limit, window=window):
+        raise TooManyRequests(
+            _l(
+                "Too many failed sign-ins from this network address. Sign-in from here is"
+                " paused for %(minutes)d minutes; ask the bureau if this keeps happening.",
+                minutes=minutes,
+            )
+        )
 
 
 def authenticate(
@@ -131,6 +147,7 @@ def authenticate(
     now: datetime,
     limit: int = 5,
     window: timedelta = timedelta(minutes=15),
+    address_limit: int | None = None,
 ) -> User | None:
     """Check the credentials and record the attempt.
 
@@ -139,7 +156,15 @@ def authenticate(
     TooManyRequests while locked out; a locked-out attempt is not recorded.
     """
     email = normalise_email(email)
-    check_login_allowed(session, email=email, ip=ip, now=now, limit=limit, window=window)
+    check_login_allowed(
+        session,
+        email=email,
+        ip=ip,
+        now=now,
+        limit=limit,
+        window=window,
+        address_limit=address_limit,
+    )
     user = session.scalar(sa.select(User).where(User.email == email))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)

@@ -70,6 +70,7 @@ def login() -> Any:
                 now=now,
                 limit=config.login_max_failures,
                 window=timedelta(minutes=config.login_window_minutes),
+                address_limit=config.login_address_max_failures,
             )
         except TooManyRequests as error:
             db.session.rollback()

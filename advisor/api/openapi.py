@@ -970,9 +970,29 @@ def _evaluation_paths() -> dict[str, Any]:
     }
 
 
+RATE_LIMITED = {
+    "description": "Over the per-token or per-address rate limit; retry after the seconds given",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request",
+            "schema": {"type": "integer"},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": ERROR}}},
+}
+
+
+def _with_rate_limit(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may answer 429: the limits cover the whole API (advisor.ratelimits)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"].setdefault("429", RATE_LIMITED)
+    return paths
+
+
 def spec() -> dict[str, Any]:
     ref = "#/components/schemas/"
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "Advisor API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
@@ -1077,3 +1097,5 @@ def spec() -> dict[str, Any]:
             },
         },
     }
+    _with_rate_limit(document["paths"])
+    return document
