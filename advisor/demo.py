@@ -18,7 +18,8 @@ from advisor.directory import services as directory
 from advisor.directory.models import Advisor, AssignmentKind, LawFirm, School, SchoolLevel
 from advisor.directory.validation import credit_check_char
 
-DEMO_PASSWORD = "demo12345"
+# The demo accounts' password, published in the README; no real account has it.
+DEMO_PASSWORD = "demo12345"  # nosec B105
 BUREAU_EMAIL = "bureau@demo.local"
 DISTRICT = "乌苏市"
 APPOINTED = date(2025, 1, 1)
@@ -135,7 +136,8 @@ SCHOOLS: tuple[tuple[str, SchoolLevel, str], ...] = (
     ("乌苏市红旗小学", SchoolLevel.PRIMARY, DISTRICT),
 )
 
-assert len(SCHOOLS) == 60 and len(ADVISOR_NAMES) == 35 and len({s[0] for s in SCHOOLS}) == 60
+# The demo bureau's shape, checked when the module loads (not a security check).
+assert len(SCHOOLS) == 60 and len(ADVISOR_NAMES) == 35 and len({s[0] for s in SCHOOLS}) == 60  # nosec B101
 
 
 def credit_code(n: int) -> str:

@@ -40,7 +40,7 @@ def index() -> Any:
             statuses=STATUS_LABELS,
             types=TYPE_LABELS,
         )
-    assert me.school_id is not None  # likewise a school account its school
+    assert me.school_id is not None  # likewise a school account its school (for mypy)  # nosec B101
     return render_template(
         "home/school.html",
         home=homes.school_home(db.session, me.school_id),

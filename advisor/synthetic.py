@@ -99,7 +99,7 @@ TITLES = {
     "donation": "捐赠协议",
     "other": "其他合同",
 }
-assert set(TITLES) == {t.value for t in ContractType}
+assert set(TITLES) == {t.value for t in ContractType}  # checked at import  # nosec B101
 # An advisor's own work besides reviews: mostly consultations, some drafting, a lecture
 # or two a year.
 KIND_WEIGHTS = {
@@ -428,7 +428,7 @@ class Generator:
     ) -> None:
         self.connection = connection
         self.scale = scale
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # repeatable synthetic data, no secrets  # nosec B311
         self.today = now.astimezone(BEIJING).date()
         self.now = now
         self.start = date(self.today.year - YEARS + 1, 1, 1)
@@ -847,8 +847,9 @@ def reset_sequences(connection: sa.Connection, models: Iterable[type[Base]]) -> 
         return
     for model in models:
         table = model.__tablename__
+        # The table names are our own models', not input.
         connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"  # nosec B608
             f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
         )
 

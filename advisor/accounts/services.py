@@ -28,7 +28,7 @@ SESSION_IDLE = timedelta(hours=2)
 # A session's last-seen and a token's last-used time are written at most this often,
 # so that a busy page or script does not write on every request.
 USE_RECORDED_EVERY = timedelta(minutes=1)
-TOKEN_PREFIX = "adv_"
+TOKEN_PREFIX = "adv_"  # the public prefix every token shows, not a secret  # nosec B105
 TOKEN_DAYS = 90
 TOKEN_DAYS_CHOICES = (30, 90, 180, 365)
 TOKEN_DAYS_MAX = 365

@@ -133,8 +133,7 @@ def route(session: orm.Session, school: School, counterparty: str, today: date) 
         assignment = open_assignment(session, school.id, kind)
         if assignment is None:
             continue
-        advisor = session.get(Advisor, assignment.advisor_id)
-        assert advisor is not None
+        advisor = session.get_one(Advisor, assignment.advisor_id)
         if not advisor.is_active or is_absent(session, advisor.id, today):
             reason = reason or "absent"
             continue
@@ -344,8 +343,7 @@ def submit_contract(
     problems = check_contract_data(data)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
-    school = session.get(School, actor.school_id)
-    assert school is not None
+    school = session.get_one(School, actor.school_id)
     routed = route(session, school, data.counterparty, today)
     days = bureau_calendar.working_days_for(session, data.contract_type, data.is_urgent)
     contract = Contract(

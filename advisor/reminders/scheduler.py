@@ -81,8 +81,7 @@ def _run_job(name: str, *, now: datetime | None) -> str:
         session.rollback()
         result = f"error: {error}"[:200]
         log.exception("scheduler job %s failed", name)
-    row = session.get(JobRun, name)
-    assert row is not None
+    row = session.get_one(JobRun, name)
     row.finished_at = datetime.now(UTC)
     row.result = result[:200]
     session.commit()

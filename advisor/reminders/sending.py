@@ -139,8 +139,7 @@ def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deli
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             outcome.skipped += 1
             continue
-        reminder = session.get(Reminder, reminder_id)
-        assert reminder is not None
+        reminder = session.get_one(Reminder, reminder_id)
         session.refresh(reminder)
         try:
             deliver(session, reminder, config, now)

@@ -53,7 +53,7 @@ class AdvisorHome:
 
 def advisor_home(session: orm.Session, user: User, today: date) -> AdvisorHome:
     """The advisor's open contracts, due first, and their figures of this year so far."""
-    assert user.advisor_id is not None, "an advisor's account names its advisor"
+    assert user.advisor_id is not None, "an advisor's account names its advisor"  # nosec B101
     advisor_id = user.advisor_id
     dialect = session.get_bind().dialect.name
     found = AdvisorHome()

@@ -51,7 +51,7 @@ def year_workbook(f: YearFigures) -> bytes:
     """The figures of one year as an .xlsx file (sheet "<year>年度")."""
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    assert sheet is not None  # a new workbook has its sheet; for mypy  # nosec B101
     sheet.title = f"{f.year}年度"
     append(sheet, ["指标", "数值"], font=BOLD)
     for label, value in rows(f):

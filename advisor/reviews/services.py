@@ -139,7 +139,7 @@ def _latest_version(session: orm.Session, contract: Contract) -> ContractVersion
         .order_by(ContractVersion.number.desc())
         .limit(1)
     )
-    assert version is not None, "a contract always has a first version"
+    assert version is not None, "a contract always has a first version"  # nosec B101
     return version
 
 

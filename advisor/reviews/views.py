@@ -314,10 +314,9 @@ def _letter_review(contract: Contract) -> Review:
 
 
 def letter_facts(contract: Contract, found: Review) -> LetterFacts:
-    version = db.session.get(ContractVersion, found.version_id)
-    school = db.session.get(School, contract.school_id)
-    advisor = db.session.get(Advisor, found.advisor_id)
-    assert version is not None and school is not None and advisor is not None
+    version = db.session.get_one(ContractVersion, found.version_id)
+    school = db.session.get_one(School, contract.school_id)
+    advisor = db.session.get_one(Advisor, found.advisor_id)
     return LetterFacts(
         review=found, contract=contract, version=version, school=school, advisor=advisor
     )
