@@ -10,6 +10,7 @@ stylesheet draws its select arrows and check marks as ``data:`` SVG images.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.serving import WSGIRequestHandler
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -36,9 +37,8 @@ def secure_headers(response: Response) -> Response:
     """Add the policy headers; pages, API answers and exports are never stored by a cache.
 
     Static assets keep Flask's revalidated caching: they hold nobody's data. A ``Server``
-    header set by the application is dropped; the one a WSGI server writes itself after
-    the application has answered (Werkzeug's development server: its version) is that
-    server's setting, and the reverse proxy in front decides what leaves the machine.
+    header set by the application is dropped; the one a WSGI server writes itself is
+    that server's (see ``plain_server_name``).
     """
     response.headers.update(HEADERS)
     if request.endpoint != "static":
@@ -50,6 +50,22 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
+SERVER_NAME = "Advisor"
+
+
+def _server_name(handler: object) -> str:
+    return SERVER_NAME
+
+
+def plain_server_name() -> None:
+    """Werkzeug's development server (``make run``) writes ``Server: Werkzeug/3.1.3
+    Python/3.11.7`` itself, after the application has answered: a version an attacker
+    can look up. Make it name no version. Gunicorn writes ``Server: gunicorn`` without
+    one; a reverse proxy in front should say as little."""
+    WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign,assignment]
+
+
 def init_security(app: Flask) -> None:
     """Register the hook; it runs for every response, error pages and static files included."""
     app.after_request(secure_headers)
+    plain_server_name()

@@ -5,11 +5,14 @@ may be stored by a cache; the templates hold nothing the policy would refuse."""
 from __future__ import annotations
 
 import re
+import threading
+import urllib.request
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from advisor.accounts import services as accounts
@@ -151,3 +154,20 @@ def test_no_template_holds_inline_styles_or_scripts() -> None:
     }
     assert found == {}
     assert inline_code(FALLBACK_PAGE) == []
+
+
+@pytest.mark.usefixtures("app")  # the test's transaction, for make_app
+def test_the_development_server_names_no_version(make_app: Callable[..., Flask]) -> None:
+    """``make run`` serves with Werkzeug's server, which wrote ``Werkzeug/x Python/y``."""
+    app = make_app()
+    app.add_url_rule("/ping", "ping", lambda: ("", 204))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/ping") as response:
+            assert response.status == 204
+            assert response.headers["Server"] == "Advisor"
+    finally:
+        server.shutdown()
+        thread.join()
