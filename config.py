@@ -93,6 +93,10 @@ class Config:
     scheduler_in_process: bool = False
     # How long a web process reuses the dashboard's figures for the same filters (0: never).
     dashboard_cache_seconds: int = 60
+    # The scheduler's daily backup goes to <backup_path>/<UTC time> when set; the newest
+    # backup_keep backups there are kept, older ones removed.
+    backup_path: Path | None = None
+    backup_keep: int = 7
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -133,6 +137,8 @@ class Config:
             smtp_security=env.get("SMTP_SECURITY") or "none",
             dashboard_cache_seconds=_int(env, "DASHBOARD_CACHE_SECONDS", 60),
             scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
+            backup_path=Path(env["BACKUP_PATH"]) if env.get("BACKUP_PATH") else None,
+            backup_keep=_int(env, "BACKUP_KEEP", 7),
         )
 
     @property

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ from flask.cli import AppGroup
 from advisor import demo, synthetic
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
+from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.db import utcnow
@@ -147,19 +149,57 @@ def users_create_bureau(email: str, name: str, password: str) -> None:
 files_cli = AppGroup("files", help="Uploaded files.")
 
 
+def _referenced_files() -> list[str]:
+    return list(db.session.scalars(sa.select(ContractVersion.sha256).distinct()))
+
+
 @files_cli.command("check")
 def files_check() -> None:
-    """List stored files no version refers to (orphans) and versions whose file is missing."""
+    """List stored files no version refers to (orphans) and versions whose file is missing;
+    exit 1 if there is either (`flask files prune` removes old orphans)."""
     store = FileStore(current_app.config["ADVISOR"].files_dir)
-    referenced = db.session.scalars(sa.select(ContractVersion.sha256).distinct())
-    orphans, missing = store.check(referenced)
+    orphans, missing = store.check(_referenced_files())
     for digest in orphans:
         click.echo(f"orphan  {store.path(digest)}")
     for digest in missing:
         click.echo(f"missing {digest}")
     click.echo(f"{len(orphans)} orphaned, {len(missing)} missing.")
-    if missing:
+    if orphans or missing:
         raise SystemExit(1)
+
+
+_DURATION = re.compile(r"^(\d{1,6})([mhd])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def _duration(_ctx: Any, _param: Any, value: str) -> timedelta:
+    match = _DURATION.match(value.strip())
+    if not match:
+        raise click.BadParameter("a number and m, h or d, e.g. 30m, 1h, 2d")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@files_cli.command("prune")
+@click.option(
+    "--older-than",
+    default="1h",
+    show_default=True,
+    callback=_duration,
+    help="Grace period: an orphan younger than this may be an upload about to commit.",
+)
+def files_prune(older_than: timedelta) -> None:
+    """Remove orphaned files (no version refers to them) written before the grace period,
+    and temporary files of interrupted writes; a referenced file is never removed."""
+    store = FileStore(current_app.config["ADVISOR"].files_dir)
+    removed = store.prune(
+        _referenced_files(),
+        still_referenced=lambda digest: contracts.is_file_referenced(db.session, digest),
+        older_than=older_than,
+        now=utcnow(),
+    )
+    for path in removed:
+        click.echo(f"removed {path}")
+    click.echo(f"{len(removed)} removed.")
 
 
 ledger_cli = AppGroup("ledger", help="The work ledger.")

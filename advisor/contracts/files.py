@@ -12,10 +12,12 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -51,7 +53,12 @@ class FileStore:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
         created = False
-        if not target.is_file():
+        if target.is_file():
+            # Fresh again: prune() leaves young files alone, and this one is about to be
+            # referenced by the upload that stores it.
+            now = time.time()
+            os.utime(target, (now, now))
+        else:
             self._write(target, data)
             created = True
         puts = _puts.get()
@@ -122,3 +129,41 @@ class FileStore:
         wanted = set(referenced)
         present = set(self.stored())
         return sorted(present - wanted), sorted(wanted - present)
+
+    def prune(
+        self,
+        referenced: Iterable[str],
+        *,
+        still_referenced: Callable[[str], bool],
+        older_than: timedelta,
+        now: datetime,
+    ) -> list[Path]:
+        """Remove orphaned files (and temporary files of interrupted writes) last written
+        before ``now - older_than``; return what was removed.
+
+        An upload stores its file before its row commits, so a young orphan may be a file
+        about to be referenced: the grace period leaves it alone (``put`` refreshes the
+        time of a file it finds already stored, for the same reason). Each old orphan is
+        asked about once more (``still_referenced``) just before it goes.
+        """
+        cutoff = (now - older_than).timestamp()
+        orphans, _ = self.check(referenced)
+        removed: list[Path] = []
+        for digest in orphans:
+            path = self.path(digest)
+            if _older(path, cutoff) and not still_referenced(digest):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        if self.root.is_dir():
+            for leftover in sorted(self.root.glob("*/.upload-*")):
+                if _older(leftover, cutoff):
+                    leftover.unlink(missing_ok=True)
+                    removed.append(leftover)
+        return removed
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
