@@ -4,15 +4,17 @@ and missing check and its command, and a failed commit that must leave no file."
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from sqlalchemy import orm
 
@@ -46,9 +48,9 @@ def test_put_is_content_addressed_and_idempotent(tmp_path: Path) -> None:
     assert digest == hashlib.sha256(data).hexdigest()
     path = tmp_path / digest[:2] / digest
     assert path.read_bytes() == data and store.read(digest) == data
-    modified = path.stat().st_mtime_ns
+    inode = path.stat().st_ino
     assert store.put(data) == digest
-    assert path.stat().st_mtime_ns == modified
+    assert path.stat().st_ino == inode, "not written again (only its time refreshed)"
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [path]
     assert store.put(b"other") != digest
     assert list(store.stored()) == sorted([digest, hashlib.sha256(b"other").hexdigest()])
@@ -136,7 +138,7 @@ def test_files_check_command_lists_an_orphan(app: Flask) -> None:
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"left behind")
     result = app.test_cli_runner().invoke(args=["files", "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, "an orphan is a finding, not a pass"
     assert f"orphan  {orphan}" in result.output.splitlines()
     assert result.output.strip().endswith(" 0 missing.")
 
@@ -162,6 +164,80 @@ def test_files_check_command_fails_on_a_missing_file(app: Flask, session: orm.Se
     assert result.exit_code == 1
     assert f"missing {gone}" in result.output.splitlines()
     assert "1 missing." in result.output
+
+
+# --- pruning orphans ----------------------------------------------------------------
+
+NOW = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)
+
+
+def _aged(path: Path, minutes: int) -> Path:
+    """Set ``path``'s last write to ``minutes`` before NOW."""
+    moment = NOW.timestamp() - minutes * 60
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_prune_removes_old_orphans_and_leftovers_only(tmp_path: Path) -> None:
+    store = FileStore(tmp_path)
+    kept = store.put(b"referenced by a version")
+    old_orphan = store.put(b"an upload that never committed")
+    young_orphan = store.put(b"an upload committing right now")
+    asked_late = store.put(b"referenced by a row committed after the list was read")
+    _aged(store.path(kept), 600)
+    _aged(store.path(old_orphan), 61)
+    _aged(store.path(young_orphan), 59)
+    _aged(store.path(asked_late), 600)
+    leftover = tmp_path / kept[:2] / ".upload-abc"
+    leftover.write_bytes(b"half")
+    _aged(leftover, 120)
+    removed = store.prune(
+        [kept],
+        still_referenced=lambda digest: digest == asked_late,
+        older_than=timedelta(hours=1),
+        now=NOW,
+    )
+    assert sorted(removed) == sorted([store.path(old_orphan), leftover])
+    assert store.exists(kept) and store.exists(young_orphan) and store.exists(asked_late)
+    assert not store.exists(old_orphan) and not leftover.exists()
+
+
+def test_storing_a_file_again_makes_it_young(tmp_path: Path) -> None:
+    """An upload of content an old orphan already holds: the file must survive a prune
+    that runs before the upload's row commits."""
+    store = FileStore(tmp_path)
+    digest = store.put(b"same content")
+    _aged(store.path(digest), 600)
+    with time_machine.travel(NOW, tick=False):
+        store.put(b"same content")
+        removed = store.prune(
+            [], still_referenced=lambda _: False, older_than=timedelta(hours=1), now=NOW
+        )
+    assert removed == [] and store.exists(digest)
+
+
+def test_prune_command_never_removes_a_referenced_file(app: Flask, session: orm.Session) -> None:
+    store = FileStore(files_dir(app))
+    orphan = store.put(f"orphan {time.perf_counter_ns()}".encode())
+    _aged(store.path(orphan), 24 * 60)
+    referenced = session.scalars(sa.select(ContractVersion.sha256)).all()
+    for digest in referenced:
+        if store.exists(digest):
+            _aged(store.path(digest), 24 * 60)
+    with time_machine.travel(NOW, tick=False):
+        result = app.test_cli_runner().invoke(args=["files", "prune", "--older-than", "2h"])
+    assert result.exit_code == 0, result.output
+    assert f"removed {store.path(orphan)}" in result.output.splitlines()
+    assert all(store.exists(d) for d in referenced if d)
+    assert not store.exists(orphan)
+    check = app.test_cli_runner().invoke(args=["files", "check"])
+    assert "0 orphaned" in check.output
+
+
+def test_prune_command_refuses_a_bad_grace_period(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["files", "prune", "--older-than", "soon"])
+    assert result.exit_code == 2
+    assert "30m, 1h, 2d" in result.output
 
 
 # --- a failed commit leaves no file -------------------------------------------------
