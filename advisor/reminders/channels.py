@@ -10,7 +10,8 @@ Formats
     alternative when the message has HTML.
     WeCom (企业微信群机器人) and DingTalk (钉钉自定义机器人): an HTTP POST of UTF-8 JSON
     ``{"msgtype": "text", "text": {"content": subject + "\\n" + text}}`` to the robot's
-    webhook URL; the robot answers HTTP 200 with ``{"errcode": 0, "errmsg": "ok"}``.
+    webhook URL, over https only, to the hosts the caller allows (the ``WEBHOOK_HOSTS``
+    setting); the robot answers HTTP 200 with ``{"errcode": 0, "errmsg": "ok"}``.
 
 Error mapping
     ``DeliveryError.permanent`` means this message to this recipient can never go out, so
@@ -24,8 +25,12 @@ Error mapping
     sender and any other SMTP reply are temporary. A recipient that cannot be put in a
     header at all is permanent.
 
-    Robots: connection errors, timeouts, HTTP 5xx, 408 and 429, and a 200 answer that is
-    not the robot's JSON are temporary; any other HTTP 4xx is permanent. A non-zero
+    Robots: a webhook URL or address that :mod:`advisor.reminders.webhooks` refuses is
+    permanent and logged, and nothing is sent; so is a redirect, which is never followed
+    (the message would not reach another host, and a POST redirected loses its body
+    anyway). Connection errors, timeouts, a failed name lookup, HTTP 5xx, 408 and 429,
+    and a 200 answer that is not the robot's JSON are temporary; any other HTTP 4xx is
+    permanent. A non-zero
     ``errcode`` is permanent when the code says the webhook or the message itself is bad
     (see ``WECOM_PERMANENT_ERRCODES`` and ``DINGTALK_PERMANENT_ERRCODES``) and temporary
     otherwise, rate limits (WeCom 45009, DingTalk 130101 / 410100) and "system busy" (-1)
@@ -38,18 +43,23 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import smtplib
+import socket
 import ssl
-import urllib.error
-import urllib.request
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
-from http.client import HTTPException
-from typing import Literal
+from http.client import HTTPException, HTTPSConnection
+from typing import Any, Literal
 from urllib.parse import quote, urlsplit
+
+from advisor.reminders.webhooks import WebhookRefused, check_addresses, check_webhook_url
+
+log = logging.getLogger(__name__)
 
 # WeCom: 93000 invalid webhook URL (wrong key, robot removed), 40008 invalid message
 # type, 44004 empty content.
@@ -131,25 +141,30 @@ def send_email(settings: SmtpSettings, to: str, message: Message) -> None:
         raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {exc!r}") from exc
 
 
-def send_wecom(url: str, message: Message, *, timeout: float = 10.0) -> None:
-    """Post ``message`` as a text message to a WeCom group robot's webhook ``url``.
+def send_wecom(
+    url: str, message: Message, *, allowed_hosts: Collection[str], timeout: float = 10.0
+) -> None:
+    """Post ``message`` as a text message to a WeCom group robot's webhook ``url``, which
+    must point to one of ``allowed_hosts`` (see :mod:`advisor.reminders.webhooks`).
 
     Content longer than WeCom's limit is cut at the limit, ending in "…".
     Raises DeliveryError as the module docstring maps HTTP answers and errcodes.
     """
     content = _clip(f"{message.subject}\n{message.text}", WECOM_CONTENT_LIMIT)
-    _post_robot("WeCom", url, content, WECOM_PERMANENT_ERRCODES, timeout)
+    _post_robot("WeCom", url, content, WECOM_PERMANENT_ERRCODES, allowed_hosts, timeout)
 
 
 def send_dingtalk(
     url: str,
     message: Message,
     *,
+    allowed_hosts: Collection[str],
     secret: str = "",
     now: datetime | None = None,
     timeout: float = 10.0,
 ) -> None:
-    """Post ``message`` as a text message to a DingTalk custom robot's webhook ``url``.
+    """Post ``message`` as a text message to a DingTalk custom robot's webhook ``url``,
+    which must point to one of ``allowed_hosts`` (see :mod:`advisor.reminders.webhooks`).
 
     With a ``secret`` (the robot's 加签 security setting) the URL is signed for ``now``
     (an aware datetime, the current time by default); DingTalk refuses a timestamp more
@@ -159,7 +174,7 @@ def send_dingtalk(
     if secret:
         url = dingtalk_signed_url(url, secret, now or datetime.now(UTC))
     content = f"{message.subject}\n{message.text}"
-    _post_robot("DingTalk", url, content, DINGTALK_PERMANENT_ERRCODES, timeout)
+    _post_robot("DingTalk", url, content, DINGTALK_PERMANENT_ERRCODES, allowed_hosts, timeout)
 
 
 def dingtalk_signed_url(url: str, secret: str, now: datetime) -> str:
@@ -220,29 +235,54 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
 
 
 def _post_robot(
-    channel: str, url: str, content: str, permanent_errcodes: frozenset[int], timeout: float
+    channel: str,
+    url: str,
+    content: str,
+    permanent_errcodes: frozenset[int],
+    allowed_hosts: Collection[str],
+    timeout: float,
 ) -> None:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise DeliveryError(f"{channel}: not an HTTP webhook URL", permanent=True)
-    payload = {"msgtype": "text", "text": {"content": content}}
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        permanent = 400 <= exc.code < 500 and exc.code not in _TEMPORARY_HTTP
-        raise DeliveryError(
-            f"{channel}: HTTP {exc.code} {exc.reason}", permanent=permanent
-        ) from exc
+        check_webhook_url(url, allowed_hosts)
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or 443
+        try:
+            addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:  # the resolver failed or does not know the name (yet)
+            raise DeliveryError(f"{channel}: looking up {host}: {exc!r}") from exc
+        check_addresses(host, [str(sockaddr[0]) for *_, sockaddr in addresses])
+    except WebhookRefused as exc:
+        log.warning("%s webhook refused, nothing sent: %s", channel, exc)
+        raise DeliveryError(f"{channel}: webhook refused: {exc}", permanent=True) from exc
+    payload = {"msgtype": "text", "text": {"content": content}}
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = _VettedHTTPSConnection(host, port, addresses, timeout=timeout)
+    try:
+        connection.request(
+            "POST",
+            target,
+            body=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
+        response = connection.getresponse()
+        status, reason, location = response.status, response.reason, response.getheader("Location")
+        body = response.read()
     except (OSError, HTTPException) as exc:
-        # URLError, refused connections and timeouts are OSErrors; a malformed answer
+        # Refused connections, timeouts and TLS failures are OSErrors; a malformed answer
         # raises an HTTPException.
         raise DeliveryError(f"{channel}: {exc!r}") from exc
+    finally:
+        connection.close()
+    if 300 <= status < 400:
+        # The Location may carry another robot's key: only its host goes to the log.
+        elsewhere = urlsplit(location or "").hostname or host
+        log.warning("%s webhook redirected to %s, not followed", channel, elsewhere)
+        raise DeliveryError(
+            f"{channel}: HTTP {status} redirect to {elsewhere} not followed", permanent=True
+        )
+    if not 200 <= status < 300:
+        permanent = 400 <= status < 500 and status not in _TEMPORARY_HTTP
+        raise DeliveryError(f"{channel}: HTTP {status} {reason}", permanent=permanent)
     try:
         answer = json.loads(body)
         errcode = int(answer["errcode"])
@@ -253,6 +293,36 @@ def _post_robot(
             f"{channel}: errcode {errcode} {answer.get('errmsg', '')}",
             permanent=errcode in permanent_errcodes,
         )
+
+
+class _VettedHTTPSConnection(HTTPSConnection):
+    """An HTTPS connection to ``host`` made only to the addresses already looked up and
+    checked, so the name is not resolved a second time (to another address) on connect.
+    The certificate is verified for ``host`` against the system's trusted authorities
+    (``SSL_CERT_FILE`` may name another bundle, e.g. with an on-premise gateway's CA)."""
+
+    def __init__(
+        self, host: str, port: int, addresses: Sequence[tuple[Any, ...]], *, timeout: float
+    ) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
+        self._addresses = addresses
+        self._connect_timeout = timeout
+
+    def connect(self) -> None:
+        error: OSError = OSError(f"no address for {self.host}")
+        for family, kind, proto, _, sockaddr in self._addresses:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(self._connect_timeout)
+                sock.connect(sockaddr)
+                self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+            except OSError as exc:
+                sock.close()
+                error = exc
+                continue
+            return
+        raise error
 
 
 def _clip(content: str, limit: int) -> str:

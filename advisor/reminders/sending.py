@@ -94,10 +94,13 @@ def deliver(session: orm.Session, reminder: Reminder, config: Any, now: datetime
     if robot is None or not robot.is_active:
         raise DeliveryError("the group robot was removed or switched off", permanent=True)
     message = message_for(reminder, "zh")
+    hosts = config.webhook_hosts
     if robot.kind == "wecom":
-        channels.send_wecom(robot.url, message)
+        channels.send_wecom(robot.url, message, allowed_hosts=hosts)
     else:
-        channels.send_dingtalk(robot.url, message, secret=robot.secret, now=now)
+        channels.send_dingtalk(
+            robot.url, message, allowed_hosts=hosts, secret=robot.secret, now=now
+        )
 
 
 Deliver = Callable[[orm.Session, Reminder, Any, datetime], None]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +19,7 @@ from advisor.extensions import db
 from advisor.forms import act, page_args
 from advisor.reminders import kinds, sending
 from advisor.reminders.models import STATUSES, Reminder, Webhook
+from advisor.reminders.webhooks import WebhookRefused, allowed_host_names, check_webhook_url
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 protect(bp)
@@ -87,8 +88,43 @@ def robots() -> Any:
     schools = db.session.execute(
         sa.select(School.id, School.name).where(School.is_active.is_(True)).order_by(School.code)
     ).all()
+    # Robots entered before the address rule, or whose host left WEBHOOK_HOSTS: their
+    # reminders fail, so the page says so.
+    hosts = _webhook_hosts()
+    refused = {r.id for r in rows if not _accepted(r.url, hosts)}
     return render_template(
-        "reminders/robots.html", robots=rows, schools=schools, names=dict(schools), form={}
+        "reminders/robots.html",
+        robots=rows,
+        schools=schools,
+        names=dict(schools),
+        form={},
+        refused=refused,
+        url_rule=_url_rule(hosts),
+    )
+
+
+def _webhook_hosts() -> tuple[str, ...]:
+    hosts: tuple[str, ...] = current_app.config["ADVISOR"].webhook_hosts
+    return hosts
+
+
+def _accepted(url: str, hosts: tuple[str, ...]) -> bool:
+    try:
+        check_webhook_url(url, hosts)
+    except WebhookRefused:
+        return False
+    return True
+
+
+def _url_rule(hosts: tuple[str, ...]) -> str:
+    names = allowed_host_names(hosts)
+    return str(
+        _(
+            "Only https:// addresses on these hosts are accepted: %(hosts)s"
+            " (no user name or password in the address, port 443 unless the host is listed"
+            " with another port).",
+            hosts="、".join(names) if names else _("none (WEBHOOK_HOSTS is empty)"),
+        )
     )
 
 
@@ -101,8 +137,13 @@ def _robot_from(form: Any) -> Webhook:
         problems["name"] = _l("Required.")
     if kind not in ("wecom", "dingtalk"):
         problems["kind"] = _l("Choose WeCom or DingTalk.")
-    if not url.startswith(("https://", "http://")) or len(url) > 500:
+    hosts = _webhook_hosts()
+    if not url:
         problems["url"] = _l("The robot's webhook address, starting with https://.")
+    elif len(url) > 500:
+        problems["url"] = _l("At most %(n)d characters.", n=500)
+    elif not _accepted(url, hosts):
+        problems["url"] = _url_rule(hosts)
     school_id = form.get("school_id", type=int)
     if school_id is not None and db.session.get(School, school_id) is None:
         problems["school_id"] = _l("No such school.")

@@ -1,5 +1,5 @@
-"""The local SMTP server and robot of test_channels, for every reminder test."""
+"""The local SMTP server and HTTPS robots of test_channels, for every reminder test."""
 
-from tests.reminders.test_channels import robot, smtp_server
+from tests.reminders.test_channels import authority, robot, robots, smtp_server
 
-__all__ = ["robot", "smtp_server"]
+__all__ = ["authority", "robot", "robots", "smtp_server"]

@@ -1,4 +1,5 @@
-"""Reminder delivery channels against a real local SMTP server and a local HTTP robot."""
+"""Reminder delivery channels against a real local SMTP server and a local HTTPS robot
+(a certificate for ``localhost`` from a throw-away authority the test trusts)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import email.policy
 import hashlib
 import hmac
 import json
+import logging
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -16,6 +20,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -263,14 +268,56 @@ def test_email_refuses_a_recipient_smuggling_headers(smtp_server: Callable[..., 
 # --- robots ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Authority:
+    """A throw-away certificate authority and the ``localhost`` certificate it issued."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+
+@pytest.fixture(scope="session")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
+    """Made once per run with the openssl command (the standard library cannot issue)."""
+    folder = tmp_path_factory.mktemp("tls")
+    ca, ca_key = folder / "ca.pem", folder / "ca.key"
+    cert, key, request = folder / "localhost.pem", folder / "localhost.key", folder / "req.pem"
+    extensions = folder / "ext.cnf"
+    extensions.write_text(
+        "subjectAltName = DNS:localhost\n"
+        "basicConstraints = critical, CA:FALSE\n"
+        "keyUsage = critical, digitalSignature\n"
+        "extendedKeyUsage = serverAuth\n"
+        "subjectKeyIdentifier = hash\n"
+        "authorityKeyIdentifier = keyid:always\n"
+    )
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    days = ["-days", "36500"]
+    make_ca = ["req", "-x509", *ec, *days, "-keyout", ca_key, "-out", ca, "-subj", "/CN=CA"]
+    make_ca += ["-addext", "basicConstraints=critical,CA:TRUE"]
+    make_ca += ["-addext", "keyUsage=critical,keyCertSign"]
+    issuer = ["-CA", ca, "-CAkey", ca_key, "-CAcreateserial"]
+    for command in (
+        make_ca,
+        ["req", *ec, "-keyout", key, "-out", request, "-subj", "/CN=localhost"],
+        ["x509", "-req", "-in", request, *issuer, *days, "-out", cert, "-extfile", extensions],
+    ):
+        subprocess.run(["openssl", *map(str, command)], check=True, capture_output=True)
+    return Authority(ca=ca, cert=cert, key=key)
+
+
 @dataclass
 class Robot:
-    """A local stand-in for a robot webhook: records requests, answers ``status`` / ``body``."""
+    """A local stand-in for a robot webhook: records requests, answers ``status`` / ``body``
+    (and ``location``, for a redirect). ``hosts`` is the allow-list that reaches it."""
 
     url: str
+    hosts: tuple[str, ...]
     requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     status: int = 200
     body: bytes = b'{"errcode": 0, "errmsg": "ok"}'
+    location: str = ""
 
     def answer(self, status: int = 200, **body: Any) -> None:
         self.status = status
@@ -286,35 +333,65 @@ class Robot:
 
 
 @pytest.fixture
-def robot() -> Iterator[Robot]:
-    """An HTTP server on 127.0.0.1 in a thread, shut down after the test."""
-    robot: Robot
+def robots(authority: Authority, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], Robot]]:
+    """Start HTTPS servers on 127.0.0.1 in threads, reached as https://localhost:<port>;
+    the client trusts the test authority through ``SSL_CERT_FILE``, as an operator would
+    trust an on-premise gateway's own authority."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority.ca))
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(authority.cert, authority.key)
+    running: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            robot.requests.append((self.path, dict(self.headers), body))
-            self.send_response(robot.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(robot.body)))
-            self.end_headers()
-            self.wfile.write(robot.body)
+    def start() -> Robot:
+        robot: Robot
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                self.reply(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    robot = Robot(url=f"http://127.0.0.1:{server.server_address[1]}/send?access_token=abc123")
-    yield robot
-    server.shutdown()
-    server.server_close()
-    thread.join()
+            def do_GET(self) -> None:  # what a client following a 302 would send
+                self.reply(b"")
+
+            def reply(self, body: bytes) -> None:
+                robot.requests.append((self.path, dict(self.headers), body))
+                self.send_response(robot.status)
+                if robot.location:
+                    self.send_header("Location", robot.location)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(robot.body)))
+                self.end_headers()
+                self.wfile.write(robot.body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
+        thread.start()
+        running.append((server, thread))
+        port = server.server_address[1]
+        robot = Robot(
+            url=f"https://localhost:{port}/send?access_token=abc123", hosts=(f"localhost:{port}",)
+        )
+        return robot
+
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def robot(robots: Callable[[], Robot]) -> Robot:
+    """One local HTTPS robot."""
+    return robots()
 
 
 def test_wecom_posts_the_text_message_as_utf8_json(robot: Robot) -> None:
-    send_wecom(robot.url, Message(SUBJECT, TEXT, HTML))
+    send_wecom(robot.url, Message(SUBJECT, TEXT, HTML), allowed_hosts=robot.hosts)
 
     (path, headers, body) = robot.requests[0]
     assert path == "/send?access_token=abc123"
@@ -324,7 +401,7 @@ def test_wecom_posts_the_text_message_as_utf8_json(robot: Robot) -> None:
 
 
 def test_wecom_clips_content_to_its_byte_limit(robot: Robot) -> None:
-    send_wecom(robot.url, Message(SUBJECT, "逾期合同" * 1000))
+    send_wecom(robot.url, Message(SUBJECT, "逾期合同" * 1000), allowed_hosts=robot.hosts)
 
     content = robot.payload()["text"]["content"]
     assert len(content.encode("utf-8")) <= WECOM_CONTENT_LIMIT
@@ -334,7 +411,7 @@ def test_wecom_clips_content_to_its_byte_limit(robot: Robot) -> None:
 
 
 def test_dingtalk_without_secret_posts_to_the_url_as_given(robot: Robot) -> None:
-    send_dingtalk(robot.url, Message(SUBJECT, TEXT))
+    send_dingtalk(robot.url, Message(SUBJECT, TEXT), allowed_hosts=robot.hosts)
 
     assert robot.requests[0][0] == "/send?access_token=abc123"
     assert robot.payload() == {"msgtype": "text", "text": {"content": f"{SUBJECT}\n{TEXT}"}}
@@ -344,7 +421,9 @@ def test_dingtalk_with_secret_signs_the_url(robot: Robot) -> None:
     secret = "SEC1a2b3c4d5e6f"
     now = datetime(2025, 3, 3, 1, 30, 0, 123456, tzinfo=UTC)
 
-    send_dingtalk(robot.url, Message(SUBJECT, TEXT), secret=secret, now=now)
+    send_dingtalk(
+        robot.url, Message(SUBJECT, TEXT), allowed_hosts=robot.hosts, secret=secret, now=now
+    )
 
     query = robot.query()
     assert query["access_token"] == ["abc123"]
@@ -397,7 +476,7 @@ def test_robot_errcode_is_a_failure(
     robot.answer(errcode=errcode, errmsg="失败")
 
     with pytest.raises(DeliveryError) as caught:
-        SENDERS[channel](robot.url, Message(SUBJECT, TEXT))
+        SENDERS[channel](robot.url, Message(SUBJECT, TEXT), allowed_hosts=robot.hosts)
 
     assert caught.value.permanent is permanent
     assert f"errcode {errcode} 失败" in str(caught.value)
@@ -411,7 +490,7 @@ def test_robot_http_error_status(robot: Robot, channel: str, status: int, perman
     robot.answer(status, errcode=0)
 
     with pytest.raises(DeliveryError) as caught:
-        SENDERS[channel](robot.url, Message(SUBJECT, TEXT))
+        SENDERS[channel](robot.url, Message(SUBJECT, TEXT), allowed_hosts=robot.hosts)
 
     assert caught.value.permanent is permanent
     assert f"HTTP {status}" in str(caught.value)
@@ -422,24 +501,34 @@ def test_robot_answer_that_is_not_its_json_is_temporary(robot: Robot, channel: s
     robot.body = b"<html>portal login</html>"
 
     with pytest.raises(DeliveryError) as caught:
-        SENDERS[channel](robot.url, Message(SUBJECT, TEXT))
+        SENDERS[channel](robot.url, Message(SUBJECT, TEXT), allowed_hosts=robot.hosts)
 
     assert not caught.value.permanent
 
 
 @pytest.mark.parametrize("channel", SENDERS)
 def test_robot_unreachable_is_temporary(channel: str) -> None:
+    port = free_port()
+
     with pytest.raises(DeliveryError) as caught:
-        SENDERS[channel](f"http://127.0.0.1:{free_port()}/send?key=k", Message(SUBJECT, TEXT))
+        SENDERS[channel](
+            f"https://localhost:{port}/send?key=k",
+            Message(SUBJECT, TEXT),
+            allowed_hosts=[f"localhost:{port}"],
+        )
 
     assert not caught.value.permanent
+    assert "ConnectionRefusedError" in str(caught.value)
 
 
 @pytest.mark.parametrize("channel", SENDERS)
 def test_robot_silent_is_a_temporary_timeout(silent_port: int, channel: str) -> None:
     with pytest.raises(DeliveryError) as caught:
         SENDERS[channel](
-            f"http://127.0.0.1:{silent_port}/send?key=k", Message(SUBJECT, TEXT), timeout=0.2
+            f"https://localhost:{silent_port}/send?key=k",
+            Message(SUBJECT, TEXT),
+            allowed_hosts=[f"localhost:{silent_port}"],
+            timeout=0.2,
         )
 
     assert not caught.value.permanent
@@ -447,8 +536,93 @@ def test_robot_silent_is_a_temporary_timeout(silent_port: int, channel: str) -> 
 
 
 @pytest.mark.parametrize("channel", SENDERS)
-def test_robot_refuses_a_url_that_is_not_http(channel: str) -> None:
+def test_robot_with_a_certificate_for_another_name_is_not_trusted(
+    robot: Robot, channel: str
+) -> None:
+    port = robot.hosts[0].rpartition(":")[2]  # the same server, reached by its address
+
     with pytest.raises(DeliveryError) as caught:
-        SENDERS[channel]("file:///etc/passwd", Message(SUBJECT, TEXT))
+        SENDERS[channel](
+            f"https://127.0.0.1:{port}/send?key=k",
+            Message(SUBJECT, TEXT),
+            allowed_hosts=[f"127.0.0.1:{port}"],
+        )
+
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+    assert robot.requests == []
+
+
+# --- where a robot may be --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", SENDERS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://localhost:{port}/send?key=k",
+        "https://127.0.0.1:{port}/send?key=k",
+        "https://user:pass@localhost:{port}/send?key=k",
+        "https://localhost/send?key=k",
+    ],
+    ids=["file", "http", "ip-not-listed", "userinfo", "other-port"],
+)
+def test_robot_refuses_a_url_off_the_allow_list_without_a_request(
+    robot: Robot, channel: str, url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = robot.hosts[0].rpartition(":")[2]
+
+    with (
+        caplog.at_level(logging.WARNING, "advisor.reminders.channels"),
+        pytest.raises(DeliveryError) as caught,
+    ):
+        SENDERS[channel](url.format(port=port), Message(SUBJECT, TEXT), allowed_hosts=robot.hosts)
 
     assert caught.value.permanent
+    assert "webhook refused" in str(caught.value)
+    assert robot.requests == []
+    assert [r.getMessage() for r in caplog.records if "nothing sent" in r.getMessage()]
+
+
+@pytest.mark.parametrize("channel", SENDERS)
+@pytest.mark.parametrize("status", [302, 307])
+def test_robot_redirect_to_another_host_is_not_followed(
+    robots: Callable[[], Robot], channel: str, status: int
+) -> None:
+    robot, elsewhere = robots(), robots()
+    robot.status, robot.location = status, elsewhere.url
+    both = robot.hosts + elsewhere.hosts  # even a host that is allowed is not followed to
+
+    with pytest.raises(DeliveryError) as caught:
+        SENDERS[channel](robot.url, Message(SUBJECT, TEXT), allowed_hosts=both)
+
+    assert caught.value.permanent
+    assert f"HTTP {status} redirect to localhost not followed" in str(caught.value)
+    assert "access_token" not in str(caught.value)  # the other robot's key stays out
+    assert len(robot.requests) == 1 and elsewhere.requests == []
+
+
+@pytest.mark.parametrize("channel", SENDERS)
+def test_a_public_robot_host_resolving_inside_is_refused(
+    robot: Robot, channel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poisoned resolver sends qyapi.weixin.qq.com to this machine: nothing is posted."""
+    port = int(robot.hosts[0].rpartition(":")[2])
+    lookups: list[str] = []
+
+    def poisoned(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", poisoned)
+
+    with pytest.raises(DeliveryError) as caught:
+        SENDERS[channel](
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            Message(SUBJECT, TEXT),
+            allowed_hosts=["qyapi.weixin.qq.com"],
+        )
+
+    assert caught.value.permanent
+    assert "internal address 127.0.0.1" in str(caught.value)
+    assert lookups == ["qyapi.weixin.qq.com"] and robot.requests == []

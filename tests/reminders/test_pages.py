@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
 from advisor.reminders.models import Reminder, Webhook
+from tests.conftest import login
 
 WHEN = datetime(2026, 4, 29, 2, 30, tzinfo=UTC)
 
@@ -78,6 +83,75 @@ def test_robots_are_checked_added_and_switched_off(
     bureau.post(f"/reminders/robots/{robot.id}/switch")
     session.refresh(robot)
     assert robot.is_active is False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        "https://127.0.0.1:8080/send",
+        "https://127.0.0.1/cgi-bin/webhook/send?key=k",
+        "https://10.0.0.5/cgi-bin/webhook/send?key=k",
+        "https://169.254.169.254/latest/meta-data",
+        "https://evil.example.com/cgi-bin/webhook/send?key=k",
+        "https://qyapi.weixin.qq.com.evil.com/cgi-bin/webhook/send?key=k",
+        "https://user:pass@qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        "https://qyapi.weixin.qq.com@evil.com/cgi-bin/webhook/send?key=k",
+        "https://qyapi.weixin.qq.com:8080/cgi-bin/webhook/send?key=k",
+    ],
+)
+def test_robot_addresses_off_the_public_hosts_are_refused(
+    session: orm.Session, bureau: FlaskClient, url: str
+) -> None:
+    answer = bureau.post("/reminders/robots", data={"name": "局群", "kind": "wecom", "url": url})
+    page = bureau.get("/reminders/robots").get_data(as_text=True)
+    refusal = re.search(r'class="alert alert-danger"[^>]*>([^<]*)<', page)
+    assert answer.status_code == 302 and refusal is not None
+    assert (
+        "只接受 https:// 开头、主机为以下之一的地址：qyapi.weixin.qq.com、oapi.dingtalk.com（"
+        in (refusal.group(1))
+    )
+    assert session.scalar(sa.select(sa.func.count(Webhook.id))) == 0
+
+
+def test_the_allow_list_setting_admits_an_on_premise_robot(
+    session: orm.Session, make_app: Callable[..., Flask]
+) -> None:
+    app = make_app(webhook_hosts=("robot.bureau.local", "gateway.bureau.local:8443"))
+    bureau = login(app.test_client(), "bureau@demo.local")
+    for name, url in [
+        ("内网群", "https://robot.bureau.local/cgi-bin/webhook/send?key=k"),
+        ("网关群", "https://Gateway.Bureau.local:8443/robot/send?access_token=t"),
+        ("公网群", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"),
+        ("错端口", "https://gateway.bureau.local/robot/send?access_token=t"),
+    ]:
+        bureau.post("/reminders/robots", data={"name": name, "kind": "wecom", "url": url})
+    page = bureau.get("/reminders/robots").get_data(as_text=True)
+    assert list(session.scalars(sa.select(Webhook.name).order_by(Webhook.id))) == [
+        "内网群",
+        "网关群",
+    ]
+    refusals = re.findall(r'class="alert alert-danger"[^>]*>([^<]*)<', page)
+    assert len(refusals) == 2
+    assert all(
+        "主机为以下之一的地址：robot.bureau.local、gateway.bureau.local:8443" in r for r in refusals
+    )
+
+
+def test_a_robot_stored_before_the_address_rule_is_flagged(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    session.add_all(
+        [
+            Webhook(name="旧局群<b>", kind="wecom", url="http://127.0.0.1:9/send?key=k"),
+            Webhook(name="新局群", kind="wecom", url="https://qyapi.weixin.qq.com/x?key=k"),
+        ]
+    )
+    session.commit()
+    page = bureau.get("/reminders/robots").get_data(as_text=True)
+    assert "发往它们的提醒将发送失败：旧局群&lt;b&gt;。" in page
+    assert page.count("地址不被接受") == 1
+    assert "127.0.0.1" not in page  # the stored address (and its key) is not shown
 
 
 def test_each_user_chooses_reminders_by_email(session: orm.Session, advisor1: FlaskClient) -> None:

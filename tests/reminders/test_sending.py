@@ -149,14 +149,51 @@ def test_robots_receive_the_bureaus_digest(
     session.add(Webhook(name="局群", kind="wecom", url=robot.url))
     session.add(Webhook(name="局钉钉", kind="dingtalk", url=robot.url, secret="SECabc"))
     session.flush()
-    overdue(session, base)
+    config = base.but(webhook_hosts=robot.hosts)
+    overdue(session, config)
     with app.app_context():
-        sending.send_due(session, now=OFFICE, config=base)
+        sending.send_due(session, now=OFFICE, config=config)
     contents = [payload for payload in (_json(r) for r in robot.requests)]
     assert len(contents) == 2
     assert all("1 件审查已超期" in c["text"]["content"] for c in contents)
     signed = [path for path, _, _ in robot.requests if "sign=" in path]
     assert len(signed) == 1 and "timestamp=" in signed[0]
+
+
+def test_robots_stored_before_the_address_rule_fail_for_good_unsent(
+    app: Flask,
+    session: orm.Session,
+    base: Config,
+    robot: Robot,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Addresses the entry form once took (plain http, an IP literal) are refused when
+    sending too, even with the robot's own host allowed: nothing reaches it."""
+    port = robot.hosts[0].rpartition(":")[2]
+    stored = [
+        f"http://localhost:{port}/send?access_token=abc123",
+        f"https://127.0.0.1:{port}/send?access_token=abc123",
+        f"https://localhost:{port}@127.0.0.1:{port}/send?access_token=abc123",
+    ]
+    session.execute(
+        sa.insert(Webhook),
+        [{"name": f"旧群{n}", "kind": "wecom", "url": url} for n, url in enumerate(stored)],
+    )
+    config = base.but(webhook_hosts=robot.hosts)
+    overdue(session, config)
+    with app.app_context(), caplog.at_level("WARNING", "advisor.reminders.channels"):
+        outcome = sending.send_due(session, now=OFFICE, config=config)
+    rows = session.scalars(
+        sa.select(Reminder).where(Reminder.webhook_id.is_not(None)).order_by(Reminder.webhook_id)
+    ).all()
+    assert robot.requests == []
+    assert outcome.failed == 3 and outcome.retrying == 0
+    assert [(r.status, r.attempts) for r in rows] == [("failed", 1)] * 3
+    errors = [r.last_error or "" for r in rows]
+    assert "webhook refused: scheme 'http', only https" in errors[0]
+    assert "'127.0.0.1' is not in the allowed webhook hosts" in errors[1]
+    assert "user name or password" in errors[2]
+    assert len([r for r in caplog.records if "nothing sent" in r.getMessage()]) == 3
 
 
 def _json(request: tuple[str, dict[str, str], bytes]) -> Any:
