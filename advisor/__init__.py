@@ -31,6 +31,8 @@ from advisor.reports.views import bp as reports_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
 from advisor.security import init_security
+from advisor.security_log.edge import init_security_log
+from advisor.security_log.views import bp as security_log_bp
 from config import PROJECT_ROOT, Config
 
 
@@ -81,6 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register_error_handlers(app)
     app.url_map.converters["int"] = IdConverter
     init_security(app)
+    init_security_log(app)
     init_rate_limits(app, api_bp)
     for bp in (
         home_bp,
@@ -96,6 +99,7 @@ def create_app(config: Config | None = None) -> Flask:
         reminders_bp,
         precheck_settings_bp,
         reports_bp,
+        security_log_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

@@ -24,6 +24,8 @@ from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
 from advisor.reminders import scheduler
+from advisor.security_log.models import EventKind, Outcome
+from advisor.security_log.services import Origin, record
 
 demo_cli = AppGroup("demo", help="The demo bureau.")
 tokens_cli = AppGroup("tokens", help="API tokens.")
@@ -119,7 +121,19 @@ def tokens_create(email: str, name: str, days: int) -> None:
     user = accounts.get_user_by_email(db.session, email)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active account {email}.")
-    token, clear = accounts.create_token(db.session, user, name, days=days, now=utcnow())
+    now = utcnow()
+    token, clear = accounts.create_token(db.session, user, name, days=days, now=now)
+    # No one is signed in at the console: the account the token is for is named instead.
+    record(
+        db.session,
+        EventKind.TOKEN_CREATE,
+        outcome=Outcome.SUCCESS,
+        account=user.email,
+        subject=f"token:{token.id}",
+        detail={"name": token.name, "expires": token.expires_at.date().isoformat()},
+        now=now,
+        origin=Origin(method="CLI", path="flask tokens create"),
+    )
     db.session.commit()
     click.echo(
         f"Token for {user.email} ({user.role}), valid until {token.expires_at:%Y-%m-%d %H:%M} UTC;"

@@ -197,6 +197,13 @@ PAGES = [
         "evaluation_rules.import_file", "POST", "/evaluations/rules/import", (LOGIN, 403, 403, 422)
     ),
     Case("precheck_settings.index", "GET", "/settings/precheck", (LOGIN, 403, 403, 200)),
+    Case("security_log.index", "GET", "/settings/security-events", (LOGIN, 403, 403, 200)),
+    Case(
+        "security_log.index",
+        "GET",
+        "/settings/security-events?kind=login&outcome=failure&who=a%25_&address=10.&from=2026-01-01&to=9999-12-31&per_page=999",
+        (LOGIN, 403, 403, 200),
+    ),
     Case(
         "precheck_settings.switch",
         "POST",

@@ -27,6 +27,9 @@ from advisor.errors import TooManyRequests, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, page_args
 from advisor.i18n import LOCALES
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind, Outcome
+from advisor.security_log.services import record
 
 bp = Blueprint("accounts", __name__)
 protect(bp, allow=("accounts.login", "accounts.set_language"))
@@ -61,6 +64,7 @@ def login() -> Any:
     if form.validate_on_submit():
         config = current_app.config["ADVISOR"]
         now = utcnow()
+        typed = services.normalise_email(form.email.data or "")
         try:
             found = services.authenticate(
                 db.session,
@@ -74,9 +78,11 @@ def login() -> Any:
             )
         except TooManyRequests as error:
             db.session.rollback()
+            note(EventKind.LOCKOUT, outcome=Outcome.DENIED, account=typed)
             flash(str(error.message), "danger")
             return render_template("accounts/login.html", form=form), 429
         if found is None:
+            record(db.session, EventKind.LOGIN, outcome=Outcome.FAILURE, account=typed, now=now)
             db.session.commit()
             flash(_("Wrong e-mail or password."), "danger")
             status = 401
@@ -87,6 +93,7 @@ def login() -> Any:
             services.start_session(db.session, found, ip=request.remote_addr, now=now)
             if locale and not found.locale:
                 services.set_locale(db.session, found, locale)
+            record(db.session, EventKind.LOGIN, outcome=Outcome.SUCCESS, user=found, now=now)
             db.session.commit()
             login_user(found)
             return redirect(next_url or url_for("home.index"))
@@ -100,7 +107,9 @@ def logout() -> Any:
     """Sign out: the session row is ended, so the old cookie no longer works."""
     sid = user().login_session_id
     if sid:
-        services.end_session(db.session, sid, utcnow())
+        now = utcnow()
+        services.end_session(db.session, sid, now)
+        record(db.session, EventKind.LOGOUT, outcome=Outcome.SUCCESS, user=user(), now=now)
         db.session.commit()
     logout_user()
     session.clear()
@@ -154,10 +163,17 @@ def change_password() -> Any:
             )
         except ValidationError as error:
             db.session.rollback()
+            note(
+                EventKind.PASSWORD_CHANGE,
+                outcome=Outcome.FAILURE,
+                user=me,
+                detail={"fields": ",".join(error.fields)},
+            )
             apply_errors(form, error)
         else:
             session.clear()
             services.start_session(db.session, me, ip=request.remote_addr, now=now)
+            record(db.session, EventKind.PASSWORD_CHANGE, outcome=Outcome.SUCCESS, user=me, now=now)
             db.session.commit()
             login_user(me)
             flash(
@@ -178,19 +194,35 @@ def create_token() -> Any:
     form = TokenForm(prefix="tk")
     if not form.validate_on_submit():
         return _account_page(token_form=form), 422
+    me, now = user(), utcnow()
     try:
-        _token, clear = services.create_own_token(
+        token, clear = services.create_own_token(
             db.session,
-            user(),
+            me,
             password=form.password.data or "",
             name=form.name.data or "",
             days=form.days.data or services.TOKEN_DAYS,
-            now=utcnow(),
+            now=now,
         )
     except ValidationError as error:
         db.session.rollback()
+        note(
+            EventKind.TOKEN_CREATE,
+            outcome=Outcome.FAILURE,
+            user=me,
+            detail={"fields": ",".join(error.fields)},
+        )
         apply_errors(form, error)
         return _account_page(token_form=form), 422
+    record(
+        db.session,
+        EventKind.TOKEN_CREATE,
+        outcome=Outcome.SUCCESS,
+        user=me,
+        subject=f"token:{token.id}",
+        detail={"name": token.name, "expires": token.expires_at.date().isoformat()},
+        now=now,
+    )
     db.session.commit()
     return _account_page(new_token=clear), 201
 
@@ -198,7 +230,16 @@ def create_token() -> Any:
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int) -> Any:
     """Revoke one of one's own tokens."""
-    services.revoke_token(db.session, user(), token_id, utcnow())
+    now = utcnow()
+    services.revoke_token(db.session, user(), token_id, now)
+    record(
+        db.session,
+        EventKind.TOKEN_REVOKE,
+        outcome=Outcome.SUCCESS,
+        user=user(),
+        subject=f"token:{token_id}",
+        now=now,
+    )
     db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("accounts.account"))

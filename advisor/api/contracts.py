@@ -28,6 +28,8 @@ from advisor.directory.models import Advisor
 from advisor.errors import AppError, Forbidden, NotFound, PreconditionRequired, ValidationError
 from advisor.extensions import db
 from advisor.forms import id_arg
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
 
 
@@ -181,6 +183,11 @@ def version_file(contract_id: int, number: int) -> Any:
         db.session, actor=actor, contract=contract, version=version, now=utcnow()
     )
     db.session.commit()
+    note(
+        EventKind.CONTRACT_DOWNLOAD,
+        subject=f"contract:{contract.id}/v{version.number}",
+        detail={"file": version.file_name},
+    )
     return file_response(store.read(version.sha256), version.file_name, version.media_type)
 
 

@@ -19,7 +19,7 @@ from advisor.errors import Forbidden, ValidationError
 from advisor.extensions import db
 from advisor.ledger import export, queries, services
 from advisor.ledger.models import LedgerEntry
-from advisor.ledger.views import download_response, filters_from_args
+from advisor.ledger.views import download_response, filters_from_args, note_export
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
@@ -134,6 +134,7 @@ def verify_ledger() -> Any:
 def export_ledger_csv() -> Response:
     """The filtered ledger as CSV."""
     stmt = queries.filtered(api_user(), filters_from_args())
+    note_export("csv")
     return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
 
 
@@ -141,4 +142,5 @@ def export_ledger_csv() -> Response:
 def export_ledger_xlsx() -> Response:
     """The filtered ledger as .xlsx in the bureau's layout."""
     stmt = queries.filtered(api_user(), filters_from_args())
+    note_export("xlsx")
     return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)

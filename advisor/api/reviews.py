@@ -20,7 +20,7 @@ from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
 from advisor.reviews import services
 from advisor.reviews.opinion import build_letter
-from advisor.reviews.views import letter_facts
+from advisor.reviews.views import letter_facts, note_opinion_download
 from advisor.workdays import today_local
 
 
@@ -92,7 +92,9 @@ def opinion_docx(contract_id: int) -> Any:
     if found is None:
         raise NotFound(_l("No opinion has been issued for this contract yet."))
     name = f"法律意见书-{contract.title}-{found.number}.docx"
-    return file_response(build_letter(letter_facts(contract, found)), name, "docx")
+    data = build_letter(letter_facts(contract, found))
+    note_opinion_download(contract.id, found.number)
+    return file_response(data, name, "docx")
 
 
 @bp.post("/contracts/<int:contract_id>/feedback")

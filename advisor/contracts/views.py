@@ -48,6 +48,8 @@ from advisor.forms import (
     small_int,
 )
 from advisor.i18n import fmt_date
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
 
 bp = Blueprint("contracts", __name__)
@@ -274,6 +276,11 @@ def download(contract_id: int, number: int) -> Response:
         db.session, actor=user(), contract=contract, version=version, now=utcnow()
     )
     db.session.commit()
+    note(
+        EventKind.CONTRACT_DOWNLOAD,
+        subject=f"contract:{contract.id}/v{version.number}",
+        detail={"file": version.file_name},
+    )
     return file_response(store.read(version.sha256), version.file_name, version.media_type)
 
 

@@ -17,6 +17,8 @@ from advisor.directory.queries import advisor_choices, school_choices
 from advisor.errors import ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, page_args
+from advisor.security_log.models import EventKind, Outcome
+from advisor.security_log.services import record
 
 
 def _fill_links(form: UserForm) -> None:
@@ -54,11 +56,35 @@ def new_user() -> Any:
             db.session.rollback()
             apply_errors(form, error)
         else:
+            record(
+                db.session,
+                EventKind.USER_CREATE,
+                outcome=Outcome.SUCCESS,
+                user=user(),
+                subject=f"user:{created.id}",
+                detail={"email": created.email, "role": created.role},
+            )
             db.session.commit()
             flash(_("Account %(email)s created.", email=created.email), "success")
             return redirect(url_for("directory.users"))
     status = 422 if form.errors else 200
     return render_template("accounts/user_form.html", form=form, edited=None), status
+
+
+def _account_facts(account: User) -> dict[str, object]:
+    return {
+        "email": account.email,
+        "name": account.name,
+        "role": account.role,
+        "school_id": account.school_id,
+        "advisor_id": account.advisor_id,
+    }
+
+
+def _changes(before: dict[str, object], after: dict[str, object]) -> str:
+    """What an edit changed, for the security log: ``role=school→bureau``."""
+    changed = [f"{k}={before[k] or '—'}→{after[k] or '—'}" for k in after if before[k] != after[k]]
+    return " ".join(changed) or "unchanged"
 
 
 def _load_user(user_id: int) -> User:
@@ -76,6 +102,7 @@ def edit_user(user_id: int) -> Any:
         form.school_id.data = edited.school_id or 0
         form.advisor_id.data = edited.advisor_id or 0
     if form.validate_on_submit():
+        before = _account_facts(edited)
         try:
             services.update_user(
                 db.session,
@@ -91,6 +118,14 @@ def edit_user(user_id: int) -> Any:
             db.session.rollback()
             apply_errors(form, error)
         else:
+            record(
+                db.session,
+                EventKind.USER_UPDATE,
+                outcome=Outcome.SUCCESS,
+                user=user(),
+                subject=f"user:{edited.id}",
+                detail=_changes(before, _account_facts(edited)),
+            )
             db.session.commit()
             flash(_("Account saved."), "success")
             return redirect(url_for("directory.users"))
@@ -107,6 +142,14 @@ def set_active(user_id: int) -> Any:
     edited = _load_user(user_id)
     active = request.form.get("active") == "1"
     services.set_active(db.session, edited, active, actor=user(), now=utcnow())
+    record(
+        db.session,
+        EventKind.USER_ACTIVATE if active else EventKind.USER_DEACTIVATE,
+        outcome=Outcome.SUCCESS,
+        user=user(),
+        subject=f"user:{edited.id}",
+        detail={"email": edited.email},
+    )
     db.session.commit()
     flash(
         _("Account activated; its earlier API tokens stay revoked.")
@@ -125,6 +168,14 @@ def reset_password(user_id: int) -> Any:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(db.session, edited, form.new_password.data or "", utcnow())
+        record(
+            db.session,
+            EventKind.PASSWORD_RESET,
+            outcome=Outcome.SUCCESS,
+            user=user(),
+            subject=f"user:{edited.id}",
+            detail={"email": edited.email},
+        )
         db.session.commit()
         flash(
             _(

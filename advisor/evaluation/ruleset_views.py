@@ -29,6 +29,8 @@ from advisor.evaluation.models import RuleSetVersion
 from advisor.evaluation.problems import where
 from advisor.evaluation.rulefile import from_json, to_json
 from advisor.extensions import db
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 
 bp = Blueprint("evaluation_rules", __name__, url_prefix="/evaluations/rules")
 protect(bp)
@@ -86,7 +88,9 @@ def detail(rule_set_id: int) -> Any:
 def export(rule_set_id: int) -> Any:
     """Download one version as a .json file that can be imported again."""
     row = services.get_rule_set(db.session, rule_set_id)
-    return file_response(editing.export_rule_set(row), editing.export_name(row), "json")
+    data, name = editing.export_rule_set(row), editing.export_name(row)
+    note(EventKind.RULESET_EXPORT, subject=f"ruleset:{row.id}", detail={"file": name})
+    return file_response(data, name, "json")
 
 
 @bp.post("/import")

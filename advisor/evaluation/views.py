@@ -30,6 +30,8 @@ from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import MANUAL_MEASURES
 from advisor.extensions import db
 from advisor.forms import error_text
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
@@ -291,6 +293,11 @@ def export(evaluation_id: int) -> Response:
         services.visible_results(me, evaluation),
     )
     name = f"考核结果-{evaluation.period}.xlsx"
+    note(
+        EventKind.EVALUATION_EXPORT,
+        subject=f"evaluation:{evaluation.id}",
+        detail={"period": evaluation.period},
+    )
     response = Response(data, mimetype=XLSX)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=evaluation-{evaluation.period}.xlsx; filename*=UTF-8''{quote(name)}"

@@ -29,6 +29,8 @@ from advisor.ledger import completeness, export, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
 from advisor.ledger.models import LedgerEntry, LedgerHead
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
@@ -194,10 +196,20 @@ def download_response(chunks: Any, name: str, content_type: str) -> Response:
     return response
 
 
+def note_export(file_format: str) -> None:
+    """Record a ledger export, with the filters it was asked with, in the security log."""
+    note(
+        EventKind.LEDGER_EXPORT,
+        subject="ledger",
+        detail={"format": file_format, "filters": request.query_string.decode()[:300]},
+    )
+
+
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """The filtered ledger as CSV (UTF-8 with BOM, opens in Excel)."""
     stmt = queries.filtered(user(), filters_from_args())
+    note_export("csv")
     return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
 
 
@@ -205,6 +217,7 @@ def export_csv() -> Response:
 def export_xlsx() -> Response:
     """The filtered ledger in the bureau's spreadsheet layout."""
     stmt = queries.filtered(user(), filters_from_args())
+    note_export("xlsx")
     return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)
 
 

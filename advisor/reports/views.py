@@ -26,6 +26,8 @@ from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
 from advisor.reports.workbook import year_workbook
 from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.spreadsheet import XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
@@ -62,6 +64,7 @@ def year(year: int) -> Any:
 def year_xlsx(year: int) -> Response:
     """The year's figures as a workbook."""
     data = year_workbook(year_figures(db.session, _year(year)))
+    note(EventKind.FIGURES_EXPORT, subject=f"figures:{year}")
     response = Response(data, content_type=XLSX_CONTENT_TYPE)
     name = f"法律顾问工作年度数据-{year}.xlsx"
     response.headers["Content-Disposition"] = (

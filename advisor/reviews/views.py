@@ -37,6 +37,8 @@ from advisor.reviews.labels import (
 )
 from advisor.reviews.models import Review
 from advisor.reviews.opinion import DECLARATIONS, LetterFacts, build_letter
+from advisor.security_log.edge import note
+from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
 
 bp = Blueprint("reviews", __name__)
@@ -337,13 +339,20 @@ def opinion(contract_id: int) -> Any:
     )
 
 
+def note_opinion_download(contract_id: int, number: str | None) -> None:
+    """Record an opinion letter's download in the security log, as a contract file's is."""
+    note(EventKind.OPINION_DOWNLOAD, subject=f"contract:{contract_id}", detail={"letter": number})
+
+
 @bp.get("/contracts/<int:contract_id>/opinion.docx")
 def opinion_docx(contract_id: int) -> Response:
     """The opinion letter as a Word document."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
     found = _letter_review(contract)
     name = f"法律意见书-{contract.title}-{found.number}.docx"
-    return file_response(build_letter(letter_facts(contract, found)), name, DOCX)
+    data = build_letter(letter_facts(contract, found))
+    note_opinion_download(contract.id, found.number)
+    return file_response(data, name, DOCX)
 
 
 @bp.post("/contracts/<int:contract_id>/feedback")
