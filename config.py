@@ -97,6 +97,9 @@ class Config:
     # backup_keep backups there are kept, older ones removed.
     backup_path: Path | None = None
     backup_keep: int = 7
+    # The ledger's anchor log: one line per anchor (time, sequence, hash), kept outside
+    # the database so that removing or rewriting entries after an anchor is found.
+    anchor_path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -139,7 +142,13 @@ class Config:
             scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
             backup_path=Path(env["BACKUP_PATH"]) if env.get("BACKUP_PATH") else None,
             backup_keep=_int(env, "BACKUP_KEEP", 7),
+            anchor_path=Path(env["ANCHOR_PATH"]) if env.get("ANCHOR_PATH") else None,
         )
+
+    @property
+    def anchor_file(self) -> Path:
+        """Where ledger anchors are appended: ANCHOR_PATH, else beside the instance data."""
+        return self.anchor_path or self.instance_path / "ledger-anchors.log"
 
     @property
     def files_dir(self) -> Path:

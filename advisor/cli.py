@@ -21,6 +21,7 @@ from advisor.db import utcnow
 from advisor.errors import AppError
 from advisor.evaluation import services as evaluation
 from advisor.extensions import db
+from advisor.ledger import anchors
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
 from advisor.reminders import scheduler
@@ -219,22 +220,64 @@ def files_prune(older_than: timedelta) -> None:
 ledger_cli = AppGroup("ledger", help="The work ledger.")
 
 
+def _expectation(_ctx: Any, _param: Any, value: str | None) -> anchors.Anchor | None:
+    if value is None:
+        return None
+    try:
+        return anchors.parse_expectation(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
 @ledger_cli.command("verify")
-def ledger_verify() -> None:
-    """Recompute the ledger's hash chain; exit 1 and name the first bad entry if it broke."""
+@click.option(
+    "--expect",
+    metavar="SEQ:HASH",
+    callback=_expectation,
+    help="Also require this entry with this hash (an anchor kept elsewhere).",
+)
+def ledger_verify(expect: anchors.Anchor | None) -> None:
+    """Recompute the ledger's hash chain and check it against the latest anchor in the
+    anchor log (and --expect); exit 1 and say what broke if anything did."""
     result = verify_chain(db.session)
     head = db.session.get(LedgerHead, 1)
-    if result.ok:
-        click.echo(f"Ledger intact: {result.checked} entries checked.")
-        if head is not None:
-            click.echo(
-                f"Latest hash (keep it to detect a rewrite of the whole chain): {head.last_hash}"
-            )
+    if not result.ok:
+        bad = db.session.get(LedgerEntry, result.first_bad_id) if result.first_bad_id else None
+        where = f"entry {bad.id} (seq {bad.seq})" if bad else "the end of the chain"
+        click.echo(f"Ledger BROKEN at {where} ({result.reason}); {result.checked} entries checked.")
+        raise SystemExit(1)
+    click.echo(f"Ledger intact: {result.checked} entries checked.")
+    path = current_app.config["ADVISOR"].anchor_file
+    found, damaged = anchors.read_anchors(path)
+    problems = [f"{damaged} lines of {path} are not anchors"] if damaged else []
+    checks = ([found[-1]] if found else []) + ([expect] if expect else [])
+    for anchor in checks:
+        problem = anchors.check_anchor(db.session, anchor)
+        if problem:
+            problems.append(problem)
+    if not found:
+        click.echo(f"No anchor in {path} yet: `flask ledger anchor` writes one.")
+    if problems:
+        for problem in problems:
+            click.echo(f"Ledger BROKEN: {problem}.")
+        raise SystemExit(1)
+    if found:
+        click.echo(f"Holds the latest anchor ({found[-1].line()}).")
+    if head is not None:
+        click.echo(
+            f"Latest hash (keep it to detect a rewrite of the whole chain): {head.last_hash}"
+        )
+
+
+@ledger_cli.command("anchor")
+def ledger_anchor() -> None:
+    """Append the ledger's head (time, sequence, hash) to the anchor log (ANCHOR_PATH)."""
+    path = current_app.config["ADVISOR"].anchor_file
+    anchor = anchors.append_anchor(db.session, path, utcnow())
+    if anchor is None:
+        click.echo("The ledger is empty: nothing to anchor.")
         return
-    bad = db.session.get(LedgerEntry, result.first_bad_id) if result.first_bad_id else None
-    where = f"entry {bad.id} (seq {bad.seq})" if bad else "the end of the chain"
-    click.echo(f"Ledger BROKEN at {where} ({result.reason}); {result.checked} entries checked.")
-    raise SystemExit(1)
+    click.echo(f"{path}: {anchor.line()}")
 
 
 reminders_cli = AppGroup("reminders", help="Reminders, run by hand.")

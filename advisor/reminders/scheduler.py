@@ -1,6 +1,7 @@
 """The scheduler: a few module-level jobs that read and update the reminder rows.
 
 - ``plan`` (every 10 minutes): plan what the data calls for (reminders.planning);
+- ``anchor`` (daily): the ledger's head appended to the anchor log (ledger.anchors);
 - ``send_due`` (every minute): send what is due (reminders.sending).
 
 The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
@@ -29,6 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import orm
 
 from advisor.db import immediate_writes
+from advisor.ledger import anchors
 from advisor.reminders import planning, sending
 from advisor.reminders.models import JobRun
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 JOBS = {
     "plan": {"minutes": 10},
     "send_due": {"minutes": 1},
+    "anchor": {"days": 1},
 }
 GRACE_SECONDS = 6 * 3600
 _app: Flask | None = None
@@ -52,9 +55,16 @@ def run_send_due(session: orm.Session, now: datetime, config: Any) -> str:
     return str(sending.send_due(session, now=now, config=config))
 
 
+def run_anchor(session: orm.Session, now: datetime, config: Any) -> str:
+    """Copy the ledger's head to the anchor log (advisor.ledger.anchors), daily."""
+    anchor = anchors.append_anchor(session, config.anchor_file, now)
+    return anchor.line() if anchor else "ledger empty"
+
+
 WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
     "plan": run_plan,
     "send_due": run_send_due,
+    "anchor": run_anchor,
 }
 
 

@@ -64,7 +64,7 @@ def world(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, str]]:
             db.engine.dispose()
 
 
-def run_scheduler_until_both_jobs_ran(tmp: Path, url: str) -> list[str]:
+def run_scheduler_until_every_job_ran(tmp: Path, url: str) -> list[str]:
     """Start ``flask scheduler run`` on the suite's clock, read its output until each job
     has reported once, then stop it. Returns the job lines."""
     env = {
@@ -91,7 +91,7 @@ def run_scheduler_until_both_jobs_ran(tmp: Path, url: str) -> list[str]:
     reader.start()
     seen: list[str] = []
     try:
-        while not {"plan", "send_due"} <= {
+        while not {"anchor", "plan", "send_due"} <= {
             line.split(":")[0].removeprefix("job ") for line in seen
         }:
             seen.append(lines.get(timeout=WAIT_SECONDS).strip())
@@ -105,23 +105,24 @@ def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
     world: tuple[Flask, str], tmp_path: Path
 ) -> None:
     app, url = world
-    first = run_scheduler_until_both_jobs_ran(tmp_path, url)
+    first = run_scheduler_until_every_job_ran(tmp_path, url)
     assert any(line.startswith("job send_due: sent 1") for line in first), first
     with app.app_context():
         assert db.session.scalar(sa.select(Reminder.status)) == "sent"
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
         jobs = db.session.execute(sa.text("SELECT id FROM apscheduler_jobs ORDER BY id")).all()
-        assert [j[0] for j in jobs] == ["plan", "send_due"]
+        assert [j[0] for j in jobs] == ["anchor", "plan", "send_due"]
         runs = {r.job: r for r in db.session.scalars(sa.select(JobRun))}
-        assert set(runs) == {"plan", "send_due"} and runs["send_due"].finished_at is not None
+        assert set(runs) == {"anchor", "plan", "send_due"}
+        assert runs["send_due"].finished_at is not None
 
-    second = run_scheduler_until_both_jobs_ran(tmp_path, url)
+    second = run_scheduler_until_every_job_ran(tmp_path, url)
     assert any(line.startswith("job send_due: sent 0") for line in second), second
     with app.app_context():
         db.session.expire_all()
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
         jobs = db.session.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar()
-        assert jobs == 2  # the stored schedule was replaced, not doubled
+        assert jobs == 3  # the stored schedule was replaced, not doubled
 
 
 def test_the_commands_run_the_jobs_as_of_a_given_time(world: tuple[Flask, str]) -> None:
