@@ -2,13 +2,85 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import wtforms
 from flask import flash, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length
 
 from advisor.errors import AppError
 from advisor.extensions import db
+from advisor.text import LINE, TEXT, clean_line, clean_text
+
+
+def _cleaned(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _cleaned_line(value: object) -> object:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def text_limit(max_chars: int) -> Length:
+    """A text field's length limit, with the message every form shows for it."""
+    return Length(max=max_chars, message=_l("At most %(max)s characters."))
+
+
+def _has_limit(validators: list[Any]) -> bool:
+    return any(isinstance(v, Length) and v.max is not None and v.max >= 0 for v in validators)
+
+
+class CleanTextMeta:
+    """Binds every text field with the text hygiene of advisor.text: ``clean_text`` as its
+    first filter (``clean_line`` for a single-line field) and a length limit when the form
+    gives none (``TEXT`` for a text area, ``LINE`` otherwise). Password fields are not
+    cleaned (see advisor.text) but get the same default limit; the CSRF token is left as
+    it is. Validators and filters must be given by keyword, so they can be extended."""
+
+    def bind_field(
+        self, form: wtforms.Form, unbound_field: UnboundField, options: Mapping[str, Any]
+    ) -> Field:
+        field_class = unbound_field.field_class
+        if not issubclass(field_class, StringField) or issubclass(field_class, CSRFTokenField):
+            return unbound_field.bind(form=form, **options)
+        if len(unbound_field.args) > 1:
+            raise TypeError(f"{field_class.__name__}: give validators and filters by keyword")
+        extra: dict[str, Any] = {}
+        validators = list(unbound_field.kwargs.get("validators") or ())
+        if not _has_limit(validators):
+            limit = TEXT if issubclass(field_class, TextAreaField) else LINE
+            extra["validators"] = [*validators, text_limit(limit)]
+        if not issubclass(field_class, PasswordField):
+            clean = _cleaned if issubclass(field_class, TextAreaField) else _cleaned_line
+            extra["filters"] = [clean, *(unbound_field.kwargs.get("filters") or ())]
+        return unbound_field.bind(form=form, **options, **extra)
+
+
+class AppForm(FlaskForm):
+    """The base of every page's form: CSRF protection (FlaskForm) and clean, bounded text."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+class AppSubform(wtforms.Form):
+    """The base of a form repeated inside another (FormField rows): clean, bounded text."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+def posted() -> dict[str, str]:
+    """The posted form's values (the first of each name), each cleaned with
+    ``clean_text``: for pages that read a few fields without a form class. Never for a
+    password, which is not cleaned (see advisor.text); each service holds the limits."""
+    return {name: clean_text(value) for name, value in request.form.items()}
 
 
 def apply_errors(form: FlaskForm, error: AppError) -> None:

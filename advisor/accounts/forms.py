@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from advisor.accounts.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_DAYS, TOKEN_DAYS_CHOICES
+from advisor.forms import AppForm
 
 ROLE_CHOICES = [
     ("school", _l("School staff")),
@@ -24,12 +24,12 @@ _required = DataRequired(message=_l("Required."))
 _email = Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = StringField(_l("E-mail"), validators=[_required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[_required, Length(max=PASSWORD_MAX)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[_required])
     new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
     confirm = PasswordField(
@@ -38,11 +38,11 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     name = StringField(_l("Token name"), validators=[Optional(), Length(max=100)])
     days = SelectField(
         _l("Valid for"),
@@ -54,7 +54,7 @@ class TokenForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[_required, Length(max=PASSWORD_MAX)])
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[_required, _email, Length(max=254)])
     name = StringField(_l("Name"), validators=[_required, Length(max=100)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[_required])

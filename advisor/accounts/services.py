@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Notification, Role, User
 from advisor.db import utcnow
 from advisor.errors import Conflict, NotFound, TooManyRequests, ValidationError
+from advisor.text import has_controls
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -43,7 +44,14 @@ def normalise_email(email: str) -> str:
 
 
 def check_password_rules(password: str) -> None:
-    """Raise ValidationError unless the password is 8 to 128 characters long."""
+    """Raise ValidationError unless the password is 8 to 128 characters long and holds
+    no control character or bidirectional override (refused, never removed: see
+    advisor.text)."""
+    if has_controls(password):
+        raise ValidationError(
+            _l("Password not accepted."),
+            fields={"password": _l("No control characters (such as a tab) in a password.")},
+        )
     if len(password) < PASSWORD_MIN:
         raise ValidationError(
             _l("Password too short."),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from advisor.api.auth import protect_api
 from advisor.db import MAX_PER_PAGE
 from advisor.errors import AppError, PayloadTooLarge, ValidationError
+from advisor.text import LONGEST, clean_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 protect_api(bp, allow=("api.openapi",))
@@ -62,29 +63,38 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_values(value: Any, field: str, problems: dict[str, Any]) -> None:
-    """Record in ``problems`` what no column can hold: text with a lone surrogate (it is
-    not Unicode), a whole number beyond 32 bits, a number that is not finite."""
+def _checked(value: Any, field: str, problems: dict[str, Any]) -> Any:
+    """``value`` with every text cleaned (advisor.text.clean_text); recorded in
+    ``problems`` is what no column can hold: text with a lone surrogate (it is not
+    Unicode), text longer than any field takes (advisor.text.LONGEST), a whole number
+    beyond 32 bits, a number that is not finite."""
     if isinstance(value, dict):
+        items: dict[str, Any] = {}
         for key, item in value.items():
             name = f"{field}-{key}" if field else str(key)
             if not _encodable(key):
                 problems[field or "body"] = _l("Not valid Unicode text.")
                 continue
-            _check_values(item, name, problems)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_values(item, f"{field}-{i}", problems)
-    elif isinstance(value, str):
+            items[key] = _checked(item, name, problems)
+        return items
+    if isinstance(value, list):
+        return [_checked(item, f"{field}-{i}", problems) for i, item in enumerate(value)]
+    if isinstance(value, str):
         if not _encodable(value):
             problems[field] = _l("Not valid Unicode text.")
-    elif isinstance(value, bool):
-        return
-    elif isinstance(value, int):
+            return value
+        text = clean_text(value)
+        if len(text) > LONGEST:
+            problems[field] = _l("At most %(n)d characters.", n=LONGEST)
+        return text
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
         if not -MAX_INT <= value <= MAX_INT:
             problems[field] = _l("A number too large.")
     elif isinstance(value, float) and not math.isfinite(value):
         problems[field] = _l("A number too large.")
+    return value
 
 
 def _encodable(text: str) -> bool:
@@ -98,8 +108,11 @@ def _encodable(text: str) -> bool:
 def json_body() -> dict[str, Any]:
     """The request's JSON object (empty if none was sent), read once for every endpoint:
     larger than JSON_MAX_BYTES is a 413; not JSON, nested deeper than JSON_MAX_DEPTH or
-    not an object is a 400; a lone surrogate, a whole number beyond 32 bits or a number
-    that is not finite is a 422 naming the field."""
+    not an object is a 400; a lone surrogate, text longer than advisor.text.LONGEST, a
+    whole number beyond 32 bits or a number that is not finite is a 422 naming the field.
+    Every text in it comes back cleaned (advisor.text.clean_text): control characters
+    but newline and tab, and bidirectional overrides, are removed. Each endpoint's
+    service holds the tighter limit of each of its fields."""
     length = request.content_length
     if length is not None and length > JSON_MAX_BYTES:
         raise PayloadTooLarge(
@@ -134,10 +147,10 @@ def json_body() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise AppError(_l("Send a JSON object."), fields={"body": _l("Not a JSON object.")})
     problems: dict[str, Any] = {}
-    _check_values(body, "", problems)
+    cleaned: dict[str, Any] = _checked(body, "", problems)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
-    return body
+    return cleaned
 
 
 def text_field(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:

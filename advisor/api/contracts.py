@@ -30,6 +30,7 @@ from advisor.extensions import db
 from advisor.forms import id_arg
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
+from advisor.text import clean_line, clean_text
 from advisor.workdays import today_local
 
 
@@ -84,14 +85,14 @@ def _contract_data() -> services.ContractData:
     if urgent not in ("true", "false", "1", "0", ""):
         problems["urgent"] = _l("true or false.")
     data = services.ContractData(
-        title=form.get("title", ""),
-        counterparty=form.get("counterparty", ""),
+        title=clean_line(form.get("title", "")),
+        counterparty=clean_line(form.get("counterparty", "")),
         contract_type=form.get("contract_type", ""),
         amount=amount or 0,  # type: ignore[arg-type]
         start_on=start or date.min,
         end_on=end or date.max,
         is_urgent=urgent in ("true", "1"),
-        note=form.get("note", ""),
+        note=clean_text(form.get("note", "")),
     )
     checked = services.check_contract_data(data)
     if start is None or end is None:
@@ -160,7 +161,7 @@ def add_version(contract_id: int) -> Any:
             actor=actor,
             contract=contract,
             upload=upload,
-            note=request.form.get("note", ""),
+            note=clean_text(request.form.get("note", "")),
             store=store,
             today=today_local(),
             now=utcnow(),

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.contracts.services import REASON_MAX
+from advisor.contracts.services import TEXT_LIMITS as CONTRACT_LIMITS
+from advisor.evaluation.responses import MAX_TEXT as OBJECTION_MAX
 from advisor.evaluation.rules import MEASURES, METHODS, NO_DATA, PERIODS
+from advisor.ledger.services import TEXT_LIMITS as LEDGER_LIMITS
+from advisor.reviews.services import FINDING_LIMITS, NOTE_MAX, SUMMARY_MAX
+from advisor.text import NOTE
+
+
+def _text(limit: int) -> dict[str, Any]:
+    """A text member of a request body: the most characters it takes (advisor.text)."""
+    return {"type": "string", "maxLength": limit}
+
 
 ERROR_CODES = {
     "400": "Malformed request",
@@ -235,14 +247,14 @@ SCHEMAS["Contract"] = {
 }
 
 _UPLOAD_FIELDS = {
-    "title": {"type": "string"},
-    "counterparty": {"type": "string"},
+    "title": _text(CONTRACT_LIMITS["title"]),
+    "counterparty": _text(CONTRACT_LIMITS["counterparty"]),
     "contract_type": {"enum": CONTRACT_TYPES},
     "amount": {"type": "string", "examples": ["12000", "12,000.00"]},
     "start_date": {"type": "string", "format": "date"},
     "end_date": {"type": "string", "format": "date"},
     "urgent": {"enum": ["true", "false"]},
-    "note": {"type": "string"},
+    "note": _text(CONTRACT_LIMITS["note"]),
     "file": {"type": "string", "format": "binary"},
 }
 
@@ -331,7 +343,7 @@ def _contract_paths() -> dict[str, Any]:
                 "requestBody": _multipart(
                     {
                         "file": _UPLOAD_FIELDS["file"],
-                        "note": {"type": "string"},
+                        "note": _UPLOAD_FIELDS["note"],
                         "lock_version": {"type": "integer"},
                     },
                     ["file"],
@@ -375,7 +387,7 @@ def _contract_paths() -> dict[str, Any]:
                 "summary": "Withdraw (school, before an opinion)",
                 "parameters": [cid],
                 "requestBody": _json_body(
-                    {"reason": {"type": "string"}, "lock_version": {"type": "integer"}}, ["reason"]
+                    {"reason": _text(REASON_MAX), "lock_version": {"type": "integer"}}, ["reason"]
                 ),
                 "responses": changed,
             },
@@ -385,7 +397,7 @@ def _contract_paths() -> dict[str, Any]:
                 "summary": "Reassign to another advisor (bureau)",
                 "parameters": [cid],
                 "requestBody": _json_body(
-                    {"advisor_id": {"type": "integer"}, "reason": {"type": "string"}},
+                    {"advisor_id": {"type": "integer"}, "reason": _text(REASON_MAX)},
                     ["advisor_id", "reason"],
                 ),
                 "responses": changed,
@@ -406,10 +418,7 @@ FINDING = {
         },
         "dimension": {"enum": ["legality", "clarity", "operability"]},
         "severity": {"enum": ["low", "medium", "high"]},
-        "clause": {"type": "string"},
-        "problem": {"type": "string"},
-        "suggestion": {"type": "string"},
-        "legal_basis": {"type": "string"},
+        **{name: _text(limit) for name, limit in FINDING_LIMITS.items()},
     },
 }
 SCHEMAS["Review"] = {
@@ -443,7 +452,7 @@ def _review_paths() -> dict[str, Any]:
                         "outcome": {
                             "enum": ["approve", "approve_with_changes", "reject", "return"]
                         },
-                        "summary": {"type": "string"},
+                        "summary": _text(SUMMARY_MAX),
                         "minutes_spent": {"type": "integer"},
                         "lock_version": {
                             "type": "integer",
@@ -482,7 +491,7 @@ def _review_paths() -> dict[str, Any]:
                 "requestBody": _json_body(
                     {
                         "rating": {"type": "integer", "minimum": 1, "maximum": 5},
-                        "comment": {"type": "string"},
+                        "comment": _text(NOTE_MAX),
                     },
                     ["rating"],
                 ),
@@ -497,7 +506,7 @@ def _review_paths() -> dict[str, Any]:
                     {
                         "result": {"enum": ["signed", "abandoned"]},
                         "adoption": {"enum": ["fully", "partly", "not"]},
-                        "note": {"type": "string"},
+                        "note": _text(NOTE_MAX),
                         "lock_version": {"type": "integer"},
                     },
                     ["result"],
@@ -529,11 +538,11 @@ ENTRY_FIELDS = {
     "advisor_id": {"type": "integer"},
     "school_id": {"type": ["integer", "null"]},
     "kind": {"enum": KINDS},
-    "description": {"type": "string"},
+    "description": _text(LEDGER_LIMITS["description"]),
     "service_mode": {"enum": [None, "on_site", "phone", "online", "written"]},
     "minutes": {"type": "integer"},
-    "outcome": {"type": "string"},
-    "audience": {"type": "string"},
+    "outcome": _text(LEDGER_LIMITS["outcome"]),
+    "audience": _text(LEDGER_LIMITS["audience"]),
     "headcount": {"type": ["integer", "null"]},
 }
 SCHEMAS["LedgerEntry"] = {
@@ -894,7 +903,7 @@ def _evaluation_paths() -> dict[str, Any]:
                         "value": {"type": ["string", "number"]},
                         "veto": {"type": "string"},
                         "set": {"type": "boolean"},
-                        "reason": {"type": "string"},
+                        "reason": _text(NOTE),
                     },
                     ["advisor_id", "reason"],
                 ),
@@ -937,7 +946,7 @@ def _evaluation_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Object to one's published result within the objection period",
                 "parameters": [_id_param("evaluation_id")],
-                "requestBody": _json_body({"text": {"type": "string"}}, ["text"]),
+                "requestBody": _json_body({"text": _text(OBJECTION_MAX)}, ["text"]),
                 "responses": {
                     "201": {
                         "description": "The objection",
@@ -954,7 +963,7 @@ def _evaluation_paths() -> dict[str, Any]:
                 "parameters": [_id_param("evaluation_id"), _id_param("objection_id")],
                 "requestBody": _json_body(
                     {
-                        "answer": {"type": "string"},
+                        "answer": _text(OBJECTION_MAX),
                         "item": {"type": "string"},
                         "points": {"type": ["string", "number", "null"]},
                     },

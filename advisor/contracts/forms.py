@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Stop
 from advisor.contracts.amounts import AmountError, parse_amount
 from advisor.contracts.holiday_notice import MAX_TEXT
 from advisor.contracts.labels import TYPE_LABELS
+from advisor.forms import AppForm
 
 _required = DataRequired(message=_l("Required."))
 
@@ -43,7 +43,7 @@ def amount_problem(text: str) -> Any:
     return None
 
 
-class ContractForm(FlaskForm):
+class ContractForm(AppForm):
     title = StringField(_l("Contract title"), validators=[_required, Length(max=200)])
     counterparty = StringField(_l("Counterparty"), validators=[_required, Length(max=200)])
     contract_type = SelectField(
@@ -74,7 +74,7 @@ class ContractForm(FlaskForm):
     )
 
 
-class RevisionForm(FlaskForm):
+class RevisionForm(AppForm):
     file = FileField(
         _l("Revised file (PDF or Word .docx)"),
         validators=[FileRequired(_l("Choose the contract file."))],
@@ -82,16 +82,16 @@ class RevisionForm(FlaskForm):
     note = TextAreaField(_l("What changed"), validators=[Optional(), Length(max=2000)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(AppForm):
     reason = StringField(_l("Reason for withdrawing"), validators=[_required, Length(max=500)])
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(AppForm):
     advisor_id = SelectField(_l("Reassign to"), coerce=int, validators=[_required])
     reason = StringField(_l("Reason"), validators=[_required, Length(max=500)])
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(AppForm):
     day = DateField(_l("Date"), validators=[_required], format="%Y-%m-%d")
     kind = SelectField(
         _l("Kind"), choices=[("rest", _l("Extra rest day")), ("work", _l("Extra working day"))]
@@ -107,7 +107,7 @@ NOTICE_SCOPES = [
 ]
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(AppForm):
     """A pasted holiday notice: previewed first, saved on confirmation."""
 
     # Ids of their own: the page also holds the single-day and import forms.
@@ -126,7 +126,7 @@ class NoticeForm(FlaskForm):
     )
 
 
-class CalendarImportForm(FlaskForm):
+class CalendarImportForm(AppForm):
     year = IntegerField(_l("Year of the file"), validators=[_required, _year], id="import-year")
     file = FileField(
         _l("Calendar file (.json or .csv)"),

@@ -41,6 +41,7 @@ from advisor.directory.models import (
 )
 from advisor.directory.queries import open_assignment
 from advisor.errors import Conflict, Forbidden, ValidationError
+from advisor.text import LINE, NOTE, too_long
 from advisor.workdays import add_working_days, working_days_between
 
 
@@ -65,26 +66,32 @@ class Upload:
     extracted: Extracted
 
 
+# Typed text, in characters (advisor.text): title and counterparty are String(200) columns;
+# a withdrawal's or reassignment's reason is kept in the contract's history.
+TEXT_LIMITS = {"title": LINE, "counterparty": LINE, "note": NOTE}
+REASON_MAX = 500
+
+
+def _check_reason(reason: str) -> None:
+    if problems := too_long({"reason": reason.strip()}, {"reason": REASON_MAX}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+
+
 def check_contract_data(data: ContractData) -> dict[str, Any]:
     """Problems with the submitted values, by field (empty when valid)."""
     problems: dict[str, Any] = {}
     if not data.title.strip():
         problems["title"] = _l("Enter the contract's title.")
-    elif len(data.title) > 200:
-        problems["title"] = _l("At most %(n)d characters.", n=200)
     if not data.counterparty.strip():
         problems["counterparty"] = _l("Enter the other party of the contract.")
-    elif len(data.counterparty) > 200:
-        problems["counterparty"] = _l("At most %(n)d characters.", n=200)
     if data.contract_type not in {t.value for t in ContractType}:
         problems["contract_type"] = _l("Choose a contract type from the list.")
     if data.amount < 0:
         problems["amount"] = _l("The amount cannot be negative.")
     if data.end_on < data.start_on:
         problems["end_date"] = _l("The end date is before the start date.")
-    if len(data.note) > 2000:
-        problems["note"] = _l("At most %(n)d characters.", n=2000)
-    return problems
+    texts = {"title": data.title, "counterparty": data.counterparty, "note": data.note}
+    return too_long(texts, TEXT_LIMITS) | problems
 
 
 # --- routing and due dates -----------------------------------------------------------
@@ -422,8 +429,11 @@ def submit_revision(
     """The school uploads a revised version of a returned or reviewed contract.
 
     After a return the working days the advisor had left continue; after an opinion
-    a fresh period starts. The contract goes back to ``submitted``.
+    a fresh period starts. The contract goes back to ``submitted``. A note longer than
+    a contract's note may be is a ValidationError.
     """
+    if problems := too_long({"note": note}, {"note": TEXT_LIMITS["note"]}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
     was = contract.status
     transition(
         session,
@@ -500,6 +510,7 @@ def withdraw(
         raise ValidationError(
             _l("Say why the contract is withdrawn."), fields={"reason": _l("Required.")}
         )
+    _check_reason(reason)
     transition(
         session,
         actor=actor,
@@ -507,7 +518,7 @@ def withdraw(
         action=Action.WITHDRAW,
         now=now,
         lock_version=lock_version,
-        reason=reason.strip()[:500],
+        reason=reason.strip(),
     )
     accounts.notify(
         session,
@@ -536,6 +547,7 @@ def reassign(
         raise ValidationError(
             _l("Say why the contract is reassigned."), fields={"reason": _l("Required.")}
         )
+    _check_reason(reason)
     if not advisor.is_active:
         raise ValidationError(
             _l("This advisor is inactive."), fields={"advisor_id": _l("Choose an active advisor.")}
@@ -555,7 +567,7 @@ def reassign(
         now=now,
         from_advisor_id=previous,
         to_advisor_id=advisor.id,
-        reason=reason.strip()[:500],
+        reason=reason.strip(),
     )
     link = f"/contracts/{contract.id}"
     accounts.notify(

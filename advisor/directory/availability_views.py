@@ -15,7 +15,7 @@ from advisor.directory.blueprint import bp
 from advisor.directory.models import Advisor
 from advisor.errors import AppError, Forbidden, ValidationError
 from advisor.extensions import db
-from advisor.forms import error_text
+from advisor.forms import error_text, posted
 
 
 def _date(name: str) -> date:
@@ -51,7 +51,7 @@ def add_absence(advisor_id: int) -> Any:
             advisor=advisor,
             starts_on=_date("starts_on"),
             ends_on=_date("ends_on"),
-            reason=request.form.get("reason", ""),
+            reason=posted().get("reason", ""),
         )
         db.session.commit()
     except AppError as error:
@@ -81,8 +81,8 @@ def declare_conflict(advisor_id: int) -> Any:
             db.session,
             actor=user(),
             advisor=advisor,
-            organisation=request.form.get("organisation", ""),
-            note=request.form.get("note", ""),
+            organisation=posted().get("organisation", ""),
+            note=posted().get("note", ""),
         )
         db.session.commit()
     except AppError as error:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from advisor.directory.labels import KIND_LABELS, LEVEL_LABELS
+from advisor.forms import AppForm
 
 _required = DataRequired(message=_l("Required."))
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(AppForm):
     code = StringField(_l("School code"), validators=[_required, Length(max=32)])
     name = StringField(_l("School name"), validators=[_required, Length(max=100)])
     district = StringField(_l("District"), validators=[Optional(), Length(max=50)])
@@ -24,7 +24,7 @@ class SchoolForm(FlaskForm):
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class LawFirmForm(FlaskForm):
+class LawFirmForm(AppForm):
     name = StringField(_l("Law firm name"), validators=[_required, Length(max=100)])
     credit_code = StringField(
         _l("Unified social credit code"),
@@ -35,7 +35,7 @@ class LawFirmForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
 
 
-class AdvisorForm(FlaskForm):
+class AdvisorForm(AppForm):
     name = StringField(_l("Name"), validators=[_required, Length(max=50)])
     law_firm_id = SelectField(_l("Law firm"), coerce=int, validators=[_required])
     licence_no = StringField(
@@ -58,15 +58,15 @@ class AdvisorForm(FlaskForm):
     is_active = BooleanField(_l("Active"), default=True)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     kind = SelectField(_l("Assignment"), choices=list(KIND_LABELS.items()), validators=[_required])
     advisor_id = SelectField(_l("Advisor"), coerce=int, validators=[_required])
     starts_on = DateField(_l("From"), validators=[_required], format="%Y-%m-%d")
 
 
-class EndBackupForm(FlaskForm):
+class EndBackupForm(AppForm):
     ends_on = DateField(_l("Last day"), validators=[_required], format="%Y-%m-%d")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired(_l("Choose a file."))])

@@ -28,6 +28,7 @@ from advisor.directory.models import (
 from advisor.directory.queries import open_assignment
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
+from advisor.text import LINE, too_long
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,11 +324,13 @@ def add_absence(
             _l("The absence cannot end before it starts."),
             fields={"ends_on": _l("On or after the first day.")},
         )
+    if problems := too_long({"reason": reason.strip()}, {"reason": LINE}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
     absence = Absence(
         advisor_id=advisor.id,
         starts_on=starts_on,
         ends_on=ends_on,
-        reason=reason.strip()[:200],
+        reason=reason.strip(),
         created_by_id=actor.id,
     )
     session.add(absence)
@@ -356,9 +359,10 @@ def declare_conflict(
         raise ValidationError(
             _l("Enter the organisation's name."), fields={"organisation": _l("Required.")}
         )
-    row = ConflictDeclaration(
-        advisor_id=advisor.id, organisation=name[:200], note=note.strip()[:200]
-    )
+    texts = {"organisation": name, "note": note.strip()}
+    if problems := too_long(texts, {"organisation": LINE, "note": LINE}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    row = ConflictDeclaration(advisor_id=advisor.id, organisation=name, note=note.strip())
     session.add(row)
     session.flush()
     return row

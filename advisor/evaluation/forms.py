@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -39,6 +38,7 @@ from advisor.evaluation.labels import (
 )
 from advisor.evaluation.problems import steps
 from advisor.evaluation.rules import METHOD_PARAMS, PERIODS
+from advisor.forms import AppForm, AppSubform
 
 NUMBER_PARAMS = ("per_unit", "cap", "start")
 
@@ -58,7 +58,7 @@ def _select(name: str, labels: Mapping[str, Any], default: str) -> SelectField:
     )
 
 
-class ItemForm(Form):
+class ItemForm(AppSubform):
     key = _text("key")
     label_zh = _text("label_zh")
     label_en = _text("label_en")
@@ -77,7 +77,7 @@ class ItemForm(Form):
     manual = BooleanField(FIELD_LABELS["manual"])
 
 
-class BlockForm(Form):
+class BlockForm(AppSubform):
     key = _text("key")
     label_zh = _text("label_zh")
     label_en = _text("label_en")
@@ -86,26 +86,26 @@ class BlockForm(Form):
     items = FieldList(FormField(ItemForm), max_entries=MAX_ROWS["items"])
 
 
-class GradeForm(Form):
+class GradeForm(AppSubform):
     name_zh = _text("name_zh")
     name_en = _text("name_en")
     min_total = _text("min_total")
 
 
-class VetoForm(Form):
+class VetoForm(AppSubform):
     key = _text("key")
     label_zh = _text("label_zh")
     label_en = _text("label_en")
 
 
-class EventForm(Form):
+class EventForm(AppSubform):
     key = _text("key")
     label_zh = _text("label_zh")
     label_en = _text("label_en")
     when = _text("when", render_kw={"placeholder": "period_end-10d"})
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(AppForm):
     name = _text("name")
     total_cap = _text("total_cap")
     bonus_cap = _text("bonus_cap")

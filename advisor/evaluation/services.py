@@ -38,6 +38,7 @@ from advisor.evaluation.rulefile import from_json, to_json
 from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
 from advisor.evaluation.scoring import score_advisor
 from advisor.i18n import LOCALES
+from advisor.text import NOTE, too_long
 from advisor.workdays import BureauCalendar, add_working_days
 
 
@@ -288,6 +289,8 @@ def adjust(
             _l("Write the reason for the adjustment."),
             fields={"reason": _l("Required: say why the score changes.")},
         )
+    if problems := too_long({"reason": reason}, {"reason": NOTE}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
     rules = rules_of(evaluation)
     stored = _checked_value(rules, kind, target, value)
     adjustment = Adjustment(

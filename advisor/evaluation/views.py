@@ -29,7 +29,7 @@ from advisor.evaluation.measures import parse_period
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import MANUAL_MEASURES
 from advisor.extensions import db
-from advisor.forms import error_text
+from advisor.forms import error_text, posted
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
@@ -185,7 +185,7 @@ def _post_on_result(
 @require(Role.BUREAU)
 def adjust(evaluation_id: int, advisor_id: int) -> Any:
     """Enter a manual measure, change an item's points or set a veto, with a reason."""
-    form = request.form
+    form = posted()
     kind = form.get("kind", "")
     target = form.get(f"target_{kind}", "")
     return _post_on_result(
@@ -217,7 +217,7 @@ def object_to(evaluation_id: int, advisor_id: int) -> Any:
             db.session,
             actor=user(),
             evaluation=evaluation,
-            text=request.form.get("text", ""),
+            text=posted().get("text", ""),
             today=today_local(),
             now=utcnow(),
         ),
@@ -231,7 +231,7 @@ def answer(evaluation_id: int, objection_id: int) -> Any:
     """The bureau answers an objection, optionally changing an item's points."""
     evaluation = services.get_evaluation(db.session, user(), evaluation_id)
     objection = responses.get_objection(db.session, evaluation, objection_id)
-    form = request.form
+    form = posted()
     return _post_on_result(
         evaluation_id,
         objection.result.advisor_id,
@@ -316,7 +316,7 @@ def self_evaluation() -> Any:
     form: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        form = request.form.to_dict()
+        form = posted()
         try:
             responses.save_self_evaluation(
                 db.session,

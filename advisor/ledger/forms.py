@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
+from advisor.forms import AppForm, text_limit
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
-from advisor.ledger.services import MAX_MINUTES
+from advisor.ledger.services import MAX_MINUTES, TEXT_LIMITS
 
 _required = DataRequired(message=_l("Required."))
 
 
-class EntryForm(FlaskForm):
+class EntryForm(AppForm):
     advisor_id = SelectField(_l("Advisor"), coerce=int, validators=[Optional()])
     entry_on = DateField(_l("Date of the work"), validators=[_required], format="%Y-%m-%d")
     school_id = SelectField(_l("School"), coerce=int, validators=[Optional()])
@@ -24,7 +24,7 @@ class EntryForm(FlaskForm):
     # The cursor starts here: date and school are usually right (today, the last school).
     description = TextAreaField(
         _l("What was done"),
-        validators=[_required, Length(max=4000)],
+        validators=[_required, text_limit(TEXT_LIMITS["description"])],
         render_kw={"autofocus": True, "rows": 3},
     )
     minutes = IntegerField(
@@ -39,8 +39,13 @@ class EntryForm(FlaskForm):
             ),
         ],
     )
-    outcome = StringField(_l("Outcome"), validators=[Optional(), Length(max=500)])
-    audience = StringField(_l("Audience (lectures)"), validators=[Optional(), Length(max=200)])
+    outcome = StringField(
+        _l("Outcome"), validators=[Optional(), text_limit(TEXT_LIMITS["outcome"])]
+    )
+    audience = StringField(
+        _l("Audience (lectures)"),
+        validators=[Optional(), text_limit(TEXT_LIMITS["audience"])],
+    )
     headcount = IntegerField(
         _l("Headcount (lectures)"), validators=[Optional(), NumberRange(min=0)]
     )

@@ -28,10 +28,13 @@ from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Review
 from advisor.reviews.signals import review_issued
+from advisor.text import LINE, TEXT, too_long
 from advisor.workdays import today_local
 
 MAX_MINUTES = 60 * 24
 MAX_HEADCOUNT = 100_000
+# Typed text, in characters (advisor.text): the audience is a String(200) column.
+TEXT_LIMITS = {"description": TEXT, "outcome": 500, "audience": LINE}
 
 # Every hashed column that a caller may leave out, with the value the row gets, so
 # the hash is computed over what is stored (column defaults apply only at flush).
@@ -116,6 +119,8 @@ def check_entry(
         problems["service_mode"] = _l("Choose on site, phone, online or written.")
     if not data.description.strip():
         problems["description"] = _l("Describe the work.")
+    texts = {"description": data.description, "outcome": data.outcome, "audience": data.audience}
+    problems.update(too_long(texts, TEXT_LIMITS))
     if not 0 <= data.minutes <= MAX_MINUTES:
         problems["minutes"] = _l("Between 0 and %(n)d minutes.", n=MAX_MINUTES)
     if data.entry_on > today:

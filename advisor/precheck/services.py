@@ -24,6 +24,7 @@ from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import engine
 from advisor.precheck.base import Hit
 from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
+from advisor.text import NOTE, too_long
 
 
 def disabled_rules(session: orm.Session) -> frozenset[str]:
@@ -132,9 +133,14 @@ def dismiss(
             _l("Say why this hit does not apply."),
             fields={f"dismiss-reason-{hit.id}": _l("Required.")},
         )
+    if too_long({"reason": reason}, {"reason": NOTE}):
+        raise ValidationError(
+            _l("Some values are not valid."),
+            fields={f"dismiss-reason-{hit.id}": _l("At most %(n)d characters.", n=NOTE)},
+        )
     _decide(hit, actor, contract, now)
     hit.status = "dismissed"
-    hit.reason = reason[:1000]
+    hit.reason = reason
     session.flush()
     return hit
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -17,16 +15,17 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from advisor.forms import AppForm, AppSubform, text_limit
 from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
     OUTCOME_LABELS,
     SEVERITY_LABELS,
 )
-from advisor.reviews.services import MAX_FINDINGS, MAX_MINUTES
+from advisor.reviews.services import MAX_FINDINGS, MAX_MINUTES, NOTE_MAX, SUMMARY_MAX
 
 
-class FindingForm(Form):
+class FindingForm(AppSubform):
     # The saved finding this row edits (empty for a new row): findings are updated in
     # place, so the pre-check hits taken into them keep their link.
     id = HiddenField()
@@ -40,9 +39,9 @@ class FindingForm(Form):
     legal_basis = TextAreaField(_l("Legal basis"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     outcome = SelectField(_l("Outcome"), choices=[("", "—"), *OUTCOME_LABELS.items()])
-    summary = TextAreaField(_l("Summary opinion"))
+    summary = TextAreaField(_l("Summary opinion"), validators=[text_limit(SUMMARY_MAX)])
     minutes_spent = IntegerField(
         _l("Minutes spent"),
         default=0,
@@ -59,20 +58,20 @@ class ReviewForm(FlaskForm):
     findings = FieldList(FormField(FindingForm), min_entries=0, max_entries=MAX_FINDINGS)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(AppForm):
     rating = SelectField(
         _l("Rating"), coerce=int, choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")]
     )
-    comment = TextAreaField(_l("Comment (optional)"))
+    comment = TextAreaField(_l("Comment (optional)"), validators=[text_limit(NOTE_MAX)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(AppForm):
     result = SelectField(
         _l("Result"), choices=[("signed", _l("Signed")), ("abandoned", _l("Abandoned"))]
     )
     adoption = SelectField(
         _l("Adoption of the advice"), choices=[("", "—"), *ADOPTION_LABELS.items()]
     )
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), validators=[text_limit(NOTE_MAX)])
     file = FileField(_l("Signed copy (optional, PDF or Word)"))
     lock_version = HiddenField()

@@ -36,11 +36,16 @@ from advisor.reviews.models import (
     Severity,
 )
 from advisor.reviews.signals import review_issued
+from advisor.text import LINE, NOTE, OPINION, TEXT, too_long
 from advisor.workdays import today_local, working_days_between
 
 MAX_FINDINGS = 100
 MAX_MINUTES = 60 * 24 * 5
 ANONYMOUS_RATINGS = "anonymous_ratings"
+# Typed text, in characters (advisor.text); a finding's clause is a String(200) column.
+SUMMARY_MAX = OPINION
+FINDING_LIMITS = {"clause": LINE, "problem": TEXT, "suggestion": TEXT, "legal_basis": TEXT}
+NOTE_MAX = NOTE  # a feedback comment, a closing note, the reason to redo an opinion
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +90,10 @@ def check_review(data: ReviewData, *, issuing: bool) -> dict[str, Any]:
             problems[f"findings-{i}-severity"] = _l("Choose low, medium or high.")
         if not finding.problem.strip():
             problems[f"findings-{i}-problem"] = _l("Describe the problem.")
-        if len(finding.clause) > 200:
-            problems[f"findings-{i}-clause"] = _l("At most %(n)d characters.", n=200)
+        texts = {name: getattr(finding, name) for name in FINDING_LIMITS}
+        for name, message in too_long(texts, FINDING_LIMITS).items():
+            problems[f"findings-{i}-{name}"] = message
+    problems.update(too_long({"summary": data.summary}, {"summary": SUMMARY_MAX}))
     if issuing:
         if not data.outcome:
             problems["outcome"] = _l("Choose the outcome.")
@@ -282,7 +289,9 @@ def mark_for_redo(
         raise ValidationError(
             _l("Say why the opinion has to be redone."), fields={"reason": _l("Required.")}
         )
-    review.redo_reason = reason[:2000]
+    if problems := too_long({"reason": reason}, {"reason": NOTE_MAX}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
+    review.redo_reason = reason
     review.redo_marked_at = now
     review.redo_marked_by_id = actor.id
     session.flush()
@@ -334,6 +343,8 @@ def give_feedback(
         raise Conflict(_l("There is no opinion to rate yet."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError(_l("Rate from 1 to 5."), fields={"rating": _l("From 1 to 5.")})
+    if problems := too_long({"comment": comment.strip()}, {"comment": NOTE_MAX}):
+        raise ValidationError(_l("Some values are not valid."), fields=problems)
     if session.scalar(sa.select(Feedback.id).where(Feedback.review_id == opinion.id)):
         raise Conflict(_l("This opinion has already been rated."))
     feedback = Feedback(
@@ -341,7 +352,7 @@ def give_feedback(
         contract_id=contract.id,
         advisor_id=opinion.advisor_id,
         rating=rating,
-        comment=comment.strip()[:1000],
+        comment=comment.strip(),
         created_by_id=actor.id,
         created_at=now,
     )
@@ -378,6 +389,7 @@ def close_contract(
         problems["result"] = _l("Choose signed or abandoned.")
     if adoption not in (None, "") and adoption not in {a.value for a in Adoption}:
         problems["adoption"] = _l("Choose fully, partly or not adopted.")
+    problems.update(too_long({"note": note.strip()}, {"note": NOTE_MAX}))
     if signed is not None and result != "signed":
         problems["file"] = _l("A signed copy only goes with a signed contract.")
     if problems:
@@ -402,7 +414,7 @@ def close_contract(
         contract_id=contract.id,
         result=result,
         adoption=adoption or None,
-        adoption_note=note.strip()[:2000],
+        adoption_note=note.strip(),
         signed_version_id=version_id,
         closed_at=now,
         closed_by_id=actor.id,

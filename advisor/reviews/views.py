@@ -23,7 +23,7 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
-from advisor.forms import act, error_text, form_error_text, id_arg, small_int
+from advisor.forms import act, error_text, form_error_text, id_arg, posted, small_int
 from advisor.precheck import engine
 from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
@@ -291,7 +291,7 @@ def _dismiss(contract: Contract, form: ReviewForm, hit_id: int) -> Any:
             actor=user(),
             contract=contract,
             hit=hit,
-            reason=request.form.get(f"dismiss-reason-{hit_id}", ""),
+            reason=posted().get(f"dismiss-reason-{hit_id}", ""),
             now=utcnow(),
         )
         db.session.commit()
@@ -425,7 +425,7 @@ def redo(contract_id: int, review_id: int) -> Any:
             db.session,
             actor=user(),
             review=found,
-            reason=request.form.get("reason", ""),
+            reason=posted().get("reason", ""),
             now=utcnow(),
         ),
         _("The opinion is marked to be redone; the advisor was told."),
