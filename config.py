@@ -64,6 +64,9 @@ class Config:
     # Redis (e.g. redis://127.0.0.1:6379/0): shared rate-limit counters across workers.
     # Unset: each process counts in memory.
     redis_url: str = ""
+    # Every Redis key this installation writes starts with this (several installations,
+    # or a staging copy, may share one Redis).
+    redis_prefix: str = "advisor"
     # API rate limits (Flask-Limiter notation), per token and per client address.
     api_rate_limit_token: str = "600 per minute"
     api_rate_limit_address: str = "1200 per minute"
@@ -117,6 +120,7 @@ class Config:
             login_address_max_failures=_int(env, "LOGIN_ADDRESS_MAX_FAILURES", 50),
             login_window_minutes=_int(env, "LOGIN_WINDOW_MINUTES", 15),
             redis_url=env.get("REDIS_URL", ""),
+            redis_prefix=env.get("REDIS_PREFIX") or "advisor",
             api_rate_limit_token=env.get("API_RATE_LIMIT_TOKEN") or "600 per minute",
             api_rate_limit_address=env.get("API_RATE_LIMIT_ADDRESS") or "1200 per minute",
             webhook_hosts=_words(

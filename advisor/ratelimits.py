@@ -59,8 +59,7 @@ def init_rate_limits(app: Flask, api: Blueprint) -> Limiter:
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=config.redis_url or "memory://",
-        # Several applications may share one Redis (tests, a staging copy): keep apart.
-        key_prefix=str(config.extra.get("ratelimit_key_prefix", "advisor")),
+        key_prefix=config.redis_prefix,
         strategy="moving-window",
         headers_enabled=True,
         in_memory_fallback_enabled=True,

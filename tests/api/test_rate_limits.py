@@ -98,7 +98,7 @@ def test_redis_counts_for_every_worker(
     settings = {
         "redis_url": REDIS_URL,
         "api_rate_limit_token": "3 per minute",
-        "extra": {"ratelimit_key_prefix": redis_prefix},
+        "redis_prefix": redis_prefix,
     }
     first, second = make_app(**settings), make_app(**settings)
     token = _token(session, "advisor02@demo.local")
