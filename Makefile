@@ -11,7 +11,7 @@ CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 # libfaketime for the tests that start a process on the suite's clock.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
 
-.PHONY: run test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
+.PHONY: run serve test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ run: install
 	$(FLASK) demo load --if-empty
 	$(FLASK) demo generate --scale city --if-empty
 	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production topology in the foreground (issue 16): migrate, then gunicorn
+# (gunicorn.conf.py: WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT) and exactly one reminder
+# scheduler against DATABASE_URL; Ctrl-C or SIGTERM stops both (deploy/serve.py).
+# ADVISOR_ENV=production: a development SECRET_KEY is refused. No demo data.
+serve: install
+	$(FLASK) db upgrade
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python deploy/serve.py
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \

@@ -44,6 +44,28 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+# Keys that examples, tests and tutorials use: a production process refuses to sign
+# sessions with them, as with any key shorter than MIN_SECRET_KEY_BYTES.
+DEVELOPMENT_SECRET_KEYS = frozenset(
+    {
+        "",
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "test-secret",
+        "secret",
+        "secret-key",
+        "change-me",
+        "changeme",
+        "please-change-me",
+        "demo",
+    }
+)
+MIN_SECRET_KEY_BYTES = 32
+ENVIRONMENTS = ("development", "production")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything the application reads from its surroundings."""
@@ -52,6 +74,8 @@ class Config:
     database_url: str
     instance_path: Path = DEFAULT_INSTANCE
     testing: bool = False
+    # ADVISOR_ENV: "production" (the unit files, make serve) refuses a development key.
+    environment: str = "development"
     csrf_enabled: bool = True
     session_cookie_secure: bool = False
     default_locale: str = "zh"
@@ -115,6 +139,7 @@ class Config:
             secret_key=env.get("SECRET_KEY") or _secret_key(instance),
             database_url=database_url,
             instance_path=instance,
+            environment=env.get("ADVISOR_ENV") or "development",
             session_cookie_secure=_bool(env, "SESSION_COOKIE_SECURE", False),
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", 5),
             login_address_max_failures=_int(env, "LOGIN_ADDRESS_MAX_FAILURES", 50),
@@ -148,6 +173,26 @@ class Config:
             backup_keep=_int(env, "BACKUP_KEEP", 7),
             anchor_path=Path(env["ANCHOR_PATH"]) if env.get("ANCHOR_PATH") else None,
         )
+
+    def refusal(self) -> str | None:
+        """Why a process must not start with these settings (one line), or None.
+
+        In production the session-signing key must not be a development one: a known
+        constant or anything shorter than 32 bytes. A key generated into the instance
+        folder (64 hex digits) is not one, so ``make serve`` on a laptop starts."""
+        if self.environment not in ENVIRONMENTS:
+            return f"ADVISOR_ENV must be development or production, not {self.environment!r}."
+        if self.environment != "production":
+            return None
+        key = self.secret_key.strip()
+        if key.lower() in DEVELOPMENT_SECRET_KEYS or len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            return (
+                "Refusing to start: ADVISOR_ENV=production with a development SECRET_KEY;"
+                f" set SECRET_KEY to at least {MIN_SECRET_KEY_BYTES} random bytes"
+                " (python3 -c 'import secrets; print(secrets.token_hex(32))')"
+                " or unset it to use the key generated in the instance folder."
+            )
+        return None
 
     @property
     def anchor_file(self) -> Path:

@@ -39,6 +39,8 @@ from config import PROJECT_ROOT, Config
 def create_app(config: Config | None = None) -> Flask:
     """Build the application from ``config`` (default: the environment)."""
     config = config or Config.from_env()
+    if refusal := config.refusal():
+        raise SystemExit(refusal)  # one line on stderr, exit status 1
     app = Flask(
         __name__,
         instance_path=str(config.instance_path),

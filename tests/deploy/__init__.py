@@ -1,0 +1,1 @@
+"""Tests of the production topology: the unit files, gunicorn's settings, make serve."""
