@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from advisor import demo, synthetic
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
+from advisor.backup.cli import backup_cli
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
@@ -324,5 +325,6 @@ def register(app: Flask) -> None:
         ledger_cli,
         reminders_cli,
         scheduler_cli,
+        backup_cli,
     ):
         app.cli.add_command(group)

@@ -2,7 +2,8 @@
 
 - ``plan`` (every 10 minutes): plan what the data calls for (reminders.planning);
 - ``anchor`` (daily): the ledger's head appended to the anchor log (ledger.anchors);
-- ``send_due`` (every minute): send what is due (reminders.sending).
+- ``send_due`` (every minute): send what is due (reminders.sending);
+- ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs).
 
 The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
 ``apscheduler_jobs``) so the schedule survives restarts. A run that was missed while
@@ -29,6 +30,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from sqlalchemy import orm
 
+from advisor.backup.jobs import make_daily_backup
 from advisor.db import immediate_writes
 from advisor.ledger import anchors
 from advisor.reminders import planning, sending
@@ -40,6 +42,7 @@ JOBS = {
     "plan": {"minutes": 10},
     "send_due": {"minutes": 1},
     "anchor": {"days": 1},
+    "backup": {"days": 1},
 }
 GRACE_SECONDS = 6 * 3600
 _app: Flask | None = None
@@ -65,6 +68,7 @@ WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
     "plan": run_plan,
     "send_due": run_send_due,
     "anchor": run_anchor,
+    "backup": make_daily_backup,
 }
 
 
@@ -132,8 +136,10 @@ def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
     return scheduler
 
 
-def add_jobs(scheduler: BaseScheduler) -> None:
+def add_jobs(scheduler: BaseScheduler, config: Any) -> None:
     for name, interval in JOBS.items():
+        if name == "backup" and config.backup_path is None:
+            continue
         scheduler.add_job(
             job,
             "interval",
@@ -150,7 +156,7 @@ def blocking(app: Flask) -> BlockingScheduler:
     global _app
     _app = app
     scheduler = configure(BlockingScheduler(), app.config["ADVISOR"].database_url)
-    add_jobs(scheduler)
+    add_jobs(scheduler, app.config["ADVISOR"])
     return scheduler
 
 
@@ -159,7 +165,7 @@ def start_in_process(app: Flask) -> BackgroundScheduler:
     global _app
     _app = app
     scheduler = configure(BackgroundScheduler(daemon=True), app.config["ADVISOR"].database_url)
-    add_jobs(scheduler)
+    add_jobs(scheduler, app.config["ADVISOR"])
     scheduler.start()
     return scheduler
 

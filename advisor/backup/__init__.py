@@ -1,0 +1,1 @@
+"""Backups a bureau can restore: a consistent snapshot of the database and its files."""
