@@ -127,6 +127,10 @@ class Config:
     # The ledger's anchor log: one line per anchor (time, sequence, hash), kept outside
     # the database so that removing or rewriting entries after an anchor is found.
     anchor_path: Path | None = None
+    # Log lines on stderr: "text" for people, "json" for a log collector; at this level
+    # and above (DEBUG, INFO, WARNING, ERROR).
+    log_format: str = "text"
+    log_level: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -172,6 +176,8 @@ class Config:
             backup_path=Path(env["BACKUP_PATH"]) if env.get("BACKUP_PATH") else None,
             backup_keep=_int(env, "BACKUP_KEEP", 7),
             anchor_path=Path(env["ANCHOR_PATH"]) if env.get("ANCHOR_PATH") else None,
+            log_format=(env.get("LOG_FORMAT") or "text").strip().lower(),
+            log_level=env.get("LOG_LEVEL") or "INFO",
         )
 
     def refusal(self) -> str | None:

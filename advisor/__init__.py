@@ -22,6 +22,7 @@ from advisor.extensions import alembic, csrf, db
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
+from advisor.logs import configure_logging, init_request_logging
 from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.ratelimits import init_rate_limits
 from advisor.reminders import scheduler
@@ -71,6 +72,8 @@ def create_app(config: Config | None = None) -> Flask:
         **config.extra,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    configure_logging(config)
+    init_request_logging(app)  # first, so its clock starts before other hooks
     if config.database_url.startswith("sqlite"):
         config.instance_path.mkdir(parents=True, exist_ok=True)
 

@@ -186,6 +186,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:
         status = error.code or 500
+        if status == 413:  # the body passed MAX_CONTENT_LENGTH before any view read it
+            log.info(
+                "upload refused: too_large (%s bytes)",
+                request.content_length,
+                extra={"fields": {"reason": "too_large", "size": request.content_length}},
+            )
         if status >= 500:
             _rollback()
         if wants_json():

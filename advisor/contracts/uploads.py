@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -56,6 +57,10 @@ MESSAGES: dict[str, Callable[..., Any]] = {
 }
 
 UNSUPPORTED = {"not_supported", "not_word"}
+# Refusals that point at a hostile or broken file rather than a user's slip: WARNING.
+SUSPICIOUS = {"timeout", "memory", "zip_bomb", "xml_entities"}
+
+log = logging.getLogger(__name__)
 
 
 def megabytes(size: int) -> str:
@@ -70,9 +75,17 @@ def display_name(name: str) -> str:
     return cleaned[:255]
 
 
+def log_refusal(reason: str, size: int | None) -> None:
+    """One line per refused upload: the reason code and the size, never the content or name."""
+    level = logging.WARNING if reason in SUSPICIOUS else logging.INFO
+    fields = {"reason": reason, "size": size}
+    log.log(level, "upload refused: %s (%s bytes)", reason, size, extra={"fields": fields})
+
+
 def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits) -> Upload:
     """Check size, type (by content) and readability; raise an AppError with a clear message."""
     if len(data) > max_bytes:
+        log_refusal("too_large", len(data))
         raise PayloadTooLarge(
             _l("The file is larger than %(mb)s MB.", mb=megabytes(max_bytes)),
             fields={"file": _l("Larger than %(mb)s MB.", mb=megabytes(max_bytes))},
@@ -80,6 +93,7 @@ def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits)
     try:
         extracted = inspect_isolated(data, limits)
     except Refused as refusal:
+        log_refusal(refusal.code, len(data))
         message = MESSAGES[refusal.code](**refusal.params)
         error_class: type[AppError] = (
             Unsupported if refusal.code in UNSUPPORTED else ValidationError

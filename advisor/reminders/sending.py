@@ -14,6 +14,8 @@ A failed delivery is recorded on the row (attempts, last_error) and retried afte
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +35,10 @@ from advisor.reminders.models import Reminder
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH = 500
+
+log = logging.getLogger(__name__)
+# SMTP refusals name the address; the log names the user by id instead.
+_ADDRESS = re.compile(r"[^\s'\"<>:;,]+@[^\s'\"<>:;,]+")
 
 
 @dataclass(slots=True)
@@ -163,8 +169,39 @@ def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deli
             reminder.sent_at = now
             reminder.last_error = None
             outcome.sent += 1
+        line = _delivery_line(reminder)
         session.commit()
+        _log_delivery(line)
     return outcome
+
+
+def _delivery_line(reminder: Reminder) -> dict[str, Any]:
+    """What the log says of one attempt: ids, never an e-mail address or a webhook URL
+    (it holds the robot's key)."""
+    robot = reminder.channel in ("wecom", "dingtalk")
+    return {
+        "reminder_id": reminder.id,
+        "kind": reminder.kind,
+        "channel": reminder.channel,
+        "recipient": "webhook" if robot else "user",
+        "recipient_id": reminder.webhook_id if robot else reminder.user_id,
+        "attempt": reminder.attempts,
+        "outcome": reminder.status if reminder.status != "pending" else "retrying",
+        "error": _ADDRESS.sub("<address>", reminder.last_error or "") or None,
+    }
+
+
+def _log_delivery(line: dict[str, Any]) -> None:
+    """One line per delivery attempt, once its outcome is committed: INFO when it went,
+    WARNING when it did not (retrying later, or failed for good)."""
+    words = (
+        "reminder %(reminder_id)s %(outcome)s: kind=%(kind)s channel=%(channel)s"
+        " recipient=%(recipient)s:%(recipient_id)s attempt=%(attempt)s"
+    )
+    if line["outcome"] == "sent":
+        log.info(words, line, extra={"fields": line})
+    else:
+        log.warning(words + " error=%(error)s", line, extra={"fields": line})
 
 
 def resend(session: orm.Session, reminder: Reminder, *, now: datetime) -> None:
