@@ -118,6 +118,8 @@ class Config:
     smtp_security: str = "none"  # none, starttls or ssl
     # Run the reminder scheduler inside this (development server) process.
     scheduler_in_process: bool = False
+    # A scheduler runs against this database: /readyz fails when it has not run lately.
+    scheduler_expected: bool = True
     # How long a web process reuses the dashboard's figures for the same filters (0: never).
     dashboard_cache_seconds: int = 60
     # The scheduler's daily backup goes to <backup_path>/<UTC time> when set; the newest
@@ -173,6 +175,7 @@ class Config:
             smtp_security=env.get("SMTP_SECURITY") or "none",
             dashboard_cache_seconds=_int(env, "DASHBOARD_CACHE_SECONDS", 60),
             scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
+            scheduler_expected=_bool(env, "SCHEDULER_EXPECTED", True),
             backup_path=Path(env["BACKUP_PATH"]) if env.get("BACKUP_PATH") else None,
             backup_keep=_int(env, "BACKUP_KEEP", 7),
             anchor_path=Path(env["ANCHOR_PATH"]) if env.get("ANCHOR_PATH") else None,

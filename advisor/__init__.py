@@ -19,6 +19,7 @@ from advisor.directory.views import bp as directory_bp
 from advisor.evaluation.ruleset_views import bp as evaluation_rules_bp
 from advisor.evaluation.views import bp as evaluation_bp
 from advisor.extensions import alembic, csrf, db
+from advisor.health import bp as health_bp
 from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
@@ -52,7 +53,9 @@ def create_app(config: Config | None = None) -> Flask:
         ADVISOR=config,
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
-        SQLALCHEMY_ENGINES={"default": config.database_url},
+        # A pooled connection is tested before use, so the first request after a
+        # database restart reconnects instead of failing.
+        SQLALCHEMY_ENGINES={"default": {"url": config.database_url, "pool_pre_ping": True}},
         ALEMBIC={"script_location": str(PROJECT_ROOT / "migrations")},
         ALEMBIC_CONTEXT={
             "render_as_batch": True,
@@ -91,6 +94,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_security_log(app)
     init_rate_limits(app, api_bp)
     for bp in (
+        health_bp,
         home_bp,
         accounts_bp,
         directory_bp,

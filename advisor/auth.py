@@ -20,6 +20,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Set in the cookie when a session ended for inactivity; the login page says so.
 TIMED_OUT = "timed_out"
+# Blueprints whose requests never load the signed-in user.
+USERLESS_BLUEPRINTS = ("api", "health")
 
 
 class Anonymous(AnonymousUserMixin):
@@ -54,8 +56,13 @@ def init_login(app: Flask) -> None:
     def _load_user_first() -> None:
         # Load the signed-in user before any view or other hook, so that recording the
         # session's last-seen time commits nothing but that. The API authenticates by
-        # token only, and static files need no user.
-        if "_user_id" in session and request.blueprint != "api" and request.endpoint != "static":
+        # token only; static files and the health checks need no user (the checks must
+        # answer while the database is down).
+        if (
+            "_user_id" in session
+            and request.blueprint not in USERLESS_BLUEPRINTS
+            and request.endpoint != "static"
+        ):
             current_user._get_current_object()
 
     @login_manager.unauthorized_handler

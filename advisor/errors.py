@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -69,6 +69,20 @@ class TooManyRequests(AppError):
     code = "too_many_requests"
 
 
+class InsufficientStorage(Exception):
+    """The files folder refused a write (full, read-only, gone): nothing was saved.
+
+    Not an ``AppError``: no form can correct it, so views that show a refused upload
+    on the form let it through, to an error page (or JSON) of its own."""
+
+    status = 507
+    code = "insufficient_storage"
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -82,6 +96,8 @@ HTTP_CODES = {
     428: "precondition_required",
     429: "too_many_requests",
     500: "internal_error",
+    503: "service_unavailable",
+    507: "insufficient_storage",
 }
 
 HTTP_MESSAGES = {
@@ -96,7 +112,44 @@ HTTP_MESSAGES = {
     422: _l("Some values are not valid."),
     429: _l("Too many attempts. Wait 15 minutes and try again."),
     500: _l("Something went wrong on our side. Nothing was saved; please try again."),
+    503: _l(
+        "The database cannot be reached at the moment. Nothing was saved;"
+        " try again in a few seconds."
+    ),
 }
+
+# How long a client is asked to wait while the database is unreachable (Retry-After).
+RETRY_AFTER_SECONDS = 5
+# PostgreSQL: class 08 (connection exception) and the server shutting down or starting
+# (admin_shutdown, crash_shutdown, cannot_connect_now; "terminating connection ...").
+_CONNECTION_SQLSTATE_CLASS = "08"
+_SHUTDOWN_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached, as opposed to refusing or
+    failing one statement: a connection SQLAlchemy found broken; psycopg failing to
+    connect or losing the connection (its client-side errors carry no SQLSTATE) or the
+    server shutting down; SQLite unable to open its file (folder missing, path a
+    folder). SQLite's "database is locked" is not one: it is a lost race (409)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    orig = error.orig
+    if getattr(orig, "sqlite_errorname", None) == "SQLITE_CANTOPEN":
+        return True
+    if "unable to open database file" in str(orig):
+        return True
+    if type(orig).__module__.startswith("psycopg") and isinstance(error, OperationalError):
+        sqlstate = getattr(orig, "sqlstate", None)
+        return (
+            sqlstate is None
+            or sqlstate.startswith(_CONNECTION_SQLSTATE_CLASS)
+            or sqlstate in _SHUTDOWN_SQLSTATES
+        )
+    return False
+
 
 PAGES_WITH_TEMPLATE = {403, 404, 429, 500}
 
@@ -167,14 +220,42 @@ def register_error_handlers(app: Flask) -> None:
             return json_error(409, HTTP_MESSAGES[409])
         return _page(409, HTTP_MESSAGES[409])
 
-    @app.errorhandler(OperationalError)
-    def handle_operational(error: OperationalError) -> Any:
-        # SQLite answers a write that lost a race against another writer with "database
-        # is locked"; that is the same conflict as a stale lock version. Anything else
-        # is a real failure.
-        if "database is locked" not in str(error.orig):
-            return handle_unexpected(error)
-        return handle_race(error)
+    @app.errorhandler(InsufficientStorage)
+    def handle_storage(error: InsufficientStorage) -> Any:
+        _rollback()
+        if wants_json():
+            return json_error(error.status, error.message, error.code)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(DBAPIError)
+    def handle_database(error: DBAPIError) -> Any:
+        # The database away (restarting, unreachable) is a 503 to retry, wherever it
+        # showed: the user loader, the API token check or a view. SQLite answers a write
+        # that lost a race against another writer with "database is locked"; that is
+        # the same conflict as a stale lock version. Anything else is a real failure.
+        if is_database_outage(error):
+            return database_unavailable(error)
+        if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+            return handle_race(error)
+        return handle_unexpected(error)
+
+    def database_unavailable(error: DBAPIError) -> Any:
+        log.warning(
+            "database unreachable on %s %s: %s",
+            request.method,
+            request.path,
+            str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "",
+        )
+        _rollback()
+        # The page is drawn for nobody: the signed-in user cannot be loaded, and one
+        # loaded before the outage was expired by the rollback.
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        response = (
+            json_error(503, HTTP_MESSAGES[503]) if wants_json() else _page(503, HTTP_MESSAGES[503])
+        )
+        answered = app.make_response(response)
+        answered.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answered
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError) -> Any:

@@ -8,7 +8,9 @@ already existed, or that a concurrent upload of the same content committed, stay
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -19,6 +21,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+
+from advisor.errors import InsufficientStorage
+
+log = logging.getLogger(__name__)
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -57,7 +65,10 @@ class FileStore:
             # Fresh again: prune() leaves young files alone, and this one is about to be
             # referenced by the upload that stores it.
             now = time.time()
-            os.utime(target, (now, now))
+            try:
+                os.utime(target, (now, now))
+            except OSError as error:
+                raise storage_failure(error) from error
         else:
             self._write(target, data)
             created = True
@@ -68,6 +79,15 @@ class FileStore:
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:
+        """Write ``data`` durably to ``target``; a refusal of the disk (full, read-only,
+        folder gone) is an ``InsufficientStorage`` and leaves no partial file."""
+        try:
+            FileStore._write_durably(target, data)
+        except OSError as error:
+            raise storage_failure(error) from error
+
+    @staticmethod
+    def _write_durably(target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         try:
@@ -160,6 +180,25 @@ class FileStore:
                     leftover.unlink(missing_ok=True)
                     removed.append(leftover)
         return removed
+
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def storage_failure(error: OSError) -> InsufficientStorage:
+    """What the user is told when the files folder refuses a write: full, or unwritable.
+    The operator gets the cause in the log; the answer names no path."""
+    log.error("the files folder refused a write: %s", error)
+    if error.errno in FULL:
+        return InsufficientStorage(
+            _l("The file store is full. Nothing was saved; please tell the bureau's administrator.")
+        )
+    return InsufficientStorage(
+        _l(
+            "Files cannot be stored at the moment. Nothing was saved;"
+            " please tell the bureau's administrator."
+        )
+    )
 
 
 def _older(path: Path, cutoff: float) -> bool:

@@ -146,17 +146,19 @@ def test_csrf_is_enforced_on_forms(app: Flask, make_app: Callable[..., Flask]) -
     assert ok.status_code == 302
 
 
-def test_a_broken_database_still_gets_a_plain_error_page(tmp_path: Path) -> None:
+def test_a_database_that_cannot_be_opened_gets_a_plain_503_page(tmp_path: Path) -> None:
+    """The user loader fails before any view; the page is drawn without a user (issue
+    16, item 6; tests/test_database_outage.py covers the rest)."""
     broken = create_app(make_config(tmp_path, f"sqlite:///{tmp_path}/missing/dir/advisor.db"))
     client = broken.test_client()
     with client.session_transaction() as cookie:
         cookie["_user_id"] = "some-session-id"
-    response = client.get("/account")
-    assert response.status_code == 500
+    response = client.get("/account", headers={"Accept-Language": "zh"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     text = response.get_data(as_text=True)
-    assert "系统暂时无法处理您的请求" in text and "Traceback" not in text
+    assert "暂时无法连接数据库" in text and "Traceback" not in text
     api = client.get("/api/v1/me", headers={"Authorization": "Bearer adv_x"})
-    assert api.status_code == 500 and api.json["error"]["code"] == "internal_error"
+    assert api.status_code == 503 and api.json["error"]["code"] == "service_unavailable"
 
 
 @pytest.fixture()
