@@ -25,7 +25,7 @@ from advisor.extensions import db
 from advisor.ledger import anchors
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain
-from advisor.reminders import scheduler
+from advisor.reminders import exclusive, scheduler
 from advisor.security_log.models import EventKind, Outcome
 from advisor.security_log.services import Origin, record
 
@@ -285,25 +285,49 @@ reminders_cli = AppGroup("reminders", help="Reminders, run by hand.")
 scheduler_cli = AppGroup("scheduler", help="The reminder scheduler.")
 
 
+def _by_hand(job: str, now: datetime | None) -> None:
+    """Run one job by hand, holding the sender lock: never beside a live scheduler."""
+    try:
+        with exclusive.held(current_app.config["ADVISOR"].database_url):
+            scheduler.run_job(job, now=now)
+    except exclusive.AlreadyRunning as error:
+        raise click.ClickException(
+            f"A scheduler is running on this database ({error}); it plans and sends"
+            " every few minutes. Stop it first to run this by hand."
+        ) from error
+
+
 @reminders_cli.command("plan")
 @click.option("--now", type=Instant(), help="Act as of this time (ISO 8601 with offset).")
 def reminders_plan(now: datetime | None) -> None:
     """Plan the reminders the data calls for, once."""
-    scheduler.run_job("plan", now=now)
+    _by_hand("plan", now)
 
 
 @reminders_cli.command("send-due")
 @click.option("--now", type=Instant(), help="Act as of this time (ISO 8601 with offset).")
 def reminders_send_due(now: datetime | None) -> None:
     """Send the reminders that are due, once."""
-    scheduler.run_job("send_due", now=now)
+    _by_hand("send_due", now)
 
 
 @scheduler_cli.command("run")
 def scheduler_run() -> None:
-    """Run the scheduler in this process until stopped (production: exactly one)."""
-    click.echo("Scheduler running; jobs: " + ", ".join(scheduler.JOBS), err=True)
-    scheduler.blocking(current_app._get_current_object()).start()  # type: ignore[attr-defined]
+    """Run the scheduler in this process until SIGTERM or Ctrl-C (exactly one per
+    database: a second one exits with a message)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        status = scheduler.run(
+            app,
+            started=lambda: click.echo(
+                "Scheduler running; jobs: " + ", ".join(scheduler.JOBS), err=True
+            ),
+        )
+    except exclusive.AlreadyRunning as error:
+        raise click.ClickException(
+            f"Another scheduler is already running on this database ({error}). Run exactly one."
+        ) from error
+    raise SystemExit(status)
 
 
 @scheduler_cli.command("status")

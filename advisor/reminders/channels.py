@@ -85,6 +85,8 @@ class Message:
     subject: str
     text: str
     html: str | None = None
+    # The left part of a fixed Message-ID (the sender's domain is added); None: a new one.
+    message_id: str | None = None
 
 
 class DeliveryError(Exception):
@@ -208,8 +210,11 @@ def _build_email(settings: SmtpSettings, to: str, message: Message) -> EmailMess
         raise DeliveryError(f"bad address {to!r}: {exc}", permanent=True) from exc
     email["Subject"] = message.subject
     email["Date"] = format_datetime(datetime.now(UTC))
-    # An explicit domain: make_msgid's default asks DNS for this host's name.
-    email["Message-ID"] = make_msgid(domain=domain)
+    if message.message_id:
+        email["Message-ID"] = f"<{message.message_id}@{domain}>"
+    else:
+        # An explicit domain: make_msgid's default asks DNS for this host's name.
+        email["Message-ID"] = make_msgid(domain=domain)
     email.set_content(message.text, charset="utf-8")
     if message.html is not None:
         email.add_alternative(message.html, subtype="html", charset="utf-8")

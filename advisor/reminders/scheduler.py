@@ -8,15 +8,24 @@
 The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
 ``apscheduler_jobs``) so the schedule survives restarts. A run that was missed while
 the scheduler was down is made up once when it comes back (coalesce, with a grace time
-of hours rather than APScheduler's default second); planning and sending are idempotent,
-so a run twice or a second scheduler by mistake sends nothing twice. In production run
-exactly one ``flask --app advisor scheduler run``; ``make run`` starts one inside the
-development server (SCHEDULER_IN_PROCESS=1).
+of hours rather than APScheduler's default second); planning is idempotent. The job
+table is made by the migrations, not by APScheduler at start-up.
+
+Exactly one sender per database: ``flask --app advisor scheduler run`` takes the
+database's sender lock (advisor.reminders.exclusive) and a second one exits at once with
+a message naming the holder; ``make run`` starts one inside the development server
+(SCHEDULER_IN_PROCESS=1), which likewise stays off if another holds the lock. SIGTERM
+(or Ctrl-C) lets the job in hand finish the message in flight and record it, closes the
+job run and exits 0; nothing is left half-sent for a restart to send again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -33,7 +42,7 @@ from sqlalchemy import orm
 from advisor.backup.jobs import make_daily_backup
 from advisor.db import immediate_writes
 from advisor.ledger import anchors
-from advisor.reminders import planning, sending
+from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
 
 log = logging.getLogger(__name__)
@@ -46,6 +55,11 @@ JOBS = {
 }
 GRACE_SECONDS = 6 * 3600
 _app: Flask | None = None
+# Set when this process is asked to stop: the sending loop stops after the message in
+# flight. LOST: the sender lock was lost (PostgreSQL connection gone), so we stop too.
+STOP = threading.Event()
+LOST = threading.Event()
+_lock: exclusive.SenderLock | None = None
 
 
 def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
@@ -55,7 +69,7 @@ def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
 
 
 def run_send_due(session: orm.Session, now: datetime, config: Any) -> str:
-    return str(sending.send_due(session, now=now, config=config))
+    return str(sending.send_due(session, now=now, config=config, stopping=STOP.is_set))
 
 
 def run_anchor(session: orm.Session, now: datetime, config: Any) -> str:
@@ -112,6 +126,13 @@ def job(name: str) -> None:
         from config import Config
 
         _app = create_app(Config.from_env())
+    if _lock is not None and not _lock.alive():
+        log.error("scheduler: the sender lock was lost (database connection gone); stopping")
+        LOST.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    if STOP.is_set():
+        return
     with _app.app_context():
         run_job(name)
 
@@ -160,9 +181,45 @@ def blocking(app: Flask) -> BlockingScheduler:
     return scheduler
 
 
-def start_in_process(app: Flask) -> BackgroundScheduler:
-    """A scheduler thread inside this process, for the one-command local run."""
-    global _app
+def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
+    """``flask scheduler run``: take the sender lock (AlreadyRunning if another holds
+    it), run the jobs until SIGTERM or Ctrl-C, then stop cleanly. Returns the exit status:
+    0 when asked to stop, 1 when the lock was lost. ``started`` is called once the lock
+    is held."""
+    global _lock
+    _lock = exclusive.acquire(app.config["ADVISOR"].database_url)
+    started()
+    scheduler = blocking(app)
+
+    def stop(signum: int, _frame: Any) -> None:
+        said = f"scheduler: {signal.Signals(signum).name} received; finishing the job in hand"
+        log.info(said)
+        print(said, file=sys.stderr, flush=True)
+        STOP.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        scheduler.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _lock.release()
+        _lock = None
+    log.info("scheduler stopped")
+    return 1 if LOST.is_set() else 0
+
+
+def start_in_process(app: Flask) -> BackgroundScheduler | None:
+    """A scheduler thread inside this process, for the one-command local run; none if
+    another process holds the sender lock."""
+    global _app, _lock
+    try:
+        _lock = exclusive.acquire(app.config["ADVISOR"].database_url)
+    except exclusive.AlreadyRunning as error:
+        log.warning("no in-process scheduler: %s", error)
+        return None
     _app = app
     scheduler = configure(BackgroundScheduler(daemon=True), app.config["ADVISOR"].database_url)
     add_jobs(scheduler, app.config["ADVISOR"])

@@ -4,8 +4,12 @@ A sender claims a row by moving it from ``pending`` to ``sending`` in its own co
 UPDATE ... WHERE status = 'pending': of two senders only one changes the row, the other
 sees no row changed and leaves it. Then it delivers and records the outcome. An in-app
 reminder is written in the same transaction that marks the row sent, so it exists once.
-A sender that dies between claiming and recording leaves the row ``sending``; after
-CLAIM_TIMEOUT it is pending again (an e-mail may then, rarely, go twice; nothing is lost).
+Only one sender runs per database (advisor.reminders.exclusive), and one asked to stop
+finishes the message in flight and records it first (``stopping``). A sender killed
+outright between claiming and recording leaves the row ``sending``; CLAIM_TIMEOUT after
+the claim, by the wall clock (never the ``now`` a command acts as of), it is pending
+again. Such an e-mail may then go twice, carrying the same Message-ID both times, so
+that mail clients can tell the copy for what it is; nothing is lost.
 
 A failed delivery is recorded on the row (attempts, last_error) and retried after 5, 10,
 20, 40 minutes; after MAX_ATTEMPTS, or at once when retrying cannot help, the row is
@@ -16,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import re
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -72,7 +77,14 @@ def smtp_settings(config: Any) -> SmtpSettings:
 
 def message_for(reminder: Reminder, locale: str) -> Message:
     subject, text = render(reminder.kind, reminder.params, locale)
-    return Message(subject=subject, text=text)
+    return Message(subject=subject, text=text, message_id=message_id(reminder))
+
+
+def message_id(reminder: Reminder) -> str:
+    """The Message-ID's left part, the same whenever this reminder is sent: a copy sent
+    again after a crash is recognisable as the same message."""
+    digest = hashlib.sha256(reminder.key.encode()).hexdigest()[:16]
+    return f"advisor.reminder.{reminder.id}.{digest}"
 
 
 def deliver(session: orm.Session, reminder: Reminder, config: Any, now: datetime) -> None:
@@ -118,17 +130,29 @@ def send_due(
     now: datetime,
     config: Any,
     deliver: Deliver = deliver,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Outcome:
-    """Send every reminder due at ``now``; commits after each one."""
+    """Send every reminder due at ``now``; commits after each one. Stops before the next
+    one once ``stopping()`` says so."""
     with immediate_writes():
-        return _send_due(session, now=now, config=config, deliver=deliver)
+        return _send_due(session, now=now, config=config, deliver=deliver, stopping=stopping)
 
 
-def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deliver) -> Outcome:
+def _send_due(
+    session: orm.Session,
+    *,
+    now: datetime,
+    config: Any,
+    deliver: Deliver,
+    stopping: Callable[[], bool],
+) -> Outcome:
     outcome = Outcome()
+    # Claims are timed by the wall clock: a command run "as of" a later --now must not
+    # take a live sender's claims for abandoned ones.
+    clock = datetime.now(UTC)
     session.execute(
         sa.update(Reminder)
-        .where(Reminder.status == "sending", Reminder.claimed_at < now - CLAIM_TIMEOUT)
+        .where(Reminder.status == "sending", Reminder.claimed_at < clock - CLAIM_TIMEOUT)
         .values(status="pending")
     )
     session.commit()
@@ -139,10 +163,12 @@ def _send_due(session: orm.Session, *, now: datetime, config: Any, deliver: Deli
         .limit(BATCH)
     ).all()
     for reminder_id in due:
+        if stopping():
+            break
         claimed = session.execute(
             sa.update(Reminder)
             .where(Reminder.id == reminder_id, Reminder.status == "pending")
-            .values(status="sending", claimed_at=now)
+            .values(status="sending", claimed_at=datetime.now(UTC))
         )
         session.commit()
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
