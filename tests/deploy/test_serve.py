@@ -96,6 +96,7 @@ def test_serve_runs_the_web_server_and_one_scheduler_and_sigterm_stops_both(
         status, _, body = get(port, "/login")
         assert status == 200 and 'name="password"' in body
         wait_until(serve, scheduler_ran(url), "the scheduler's send_due run", log)
+        wait_until(serve, lambda: len(started_pids(log)) == 2, "both children started", log)
         pids = started_pids(log)
         assert set(pids) == {"web", "scheduler"}, output(log)
         assert b"scheduler\x00run" in Path(f"/proc/{pids['scheduler']}/cmdline").read_bytes()
@@ -124,9 +125,14 @@ def test_when_a_child_dies_serve_stops_the_other_and_fails(
     serve = start_serve(tmp_path, served_database, port, log)
     try:
         wait_until(serve, listening(port), "gunicorn listening", log)
+        # A worker that answers has its own signal handlers (a SIGTERM in the moment after
+        # its fork would reach the arbiter's copy and be lost until the graceful timeout).
+        status, _, _ = get(port, "/login")
+        assert status == 200
+        wait_until(serve, lambda: len(started_pids(log)) == 2, "both children started", log)
         pids = started_pids(log)
-        wait_until(serve, lambda: len(children(pids["web"])) == 1, "gunicorn's worker", log)
         workers = children(pids["web"])
+        assert len(workers) == 1, output(log)
         os.kill(pids["scheduler"], signal.SIGKILL)
         assert exit_status(serve, log) == 1, output(log)
     finally:
