@@ -8,15 +8,20 @@ in the process's memory otherwise (one development server). If Redis stops answe
 counting falls back to memory with a warning rather than refusing the API.
 
 A request over either budget gets 429 in API.md's error format with ``Retry-After``
-(seconds) and the ``X-RateLimit-*`` headers. Pages are not limited here: signing in has
-its own lock-out (``accounts.services.check_login_allowed``), and the rest needs a
-session.
+(seconds until the budget allows the next request) and ``X-RateLimit-Limit``. Other
+answers carry no rate-limit headers: Flask-Limiter's own would put a ``Retry-After`` on
+every answer, a 200 or a 503 included, and overwrite the one a 503 gives.
+
+Pages are not limited here: signing in has its own lock-out
+(``accounts.services.check_login_allowed``), and the rest needs a session.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, request
@@ -61,7 +66,7 @@ def init_rate_limits(app: Flask, api: Blueprint) -> Limiter:
         storage_uri=config.redis_url or "memory://",
         key_prefix=config.redis_prefix,
         strategy="moving-window",
-        headers_enabled=True,
+        headers_enabled=False,
         in_memory_fallback_enabled=True,
     )
     limiter.init_app(app)
@@ -84,7 +89,12 @@ def init_rate_limits(app: Flask, api: Blueprint) -> Limiter:
             request.method,
             request.path,
         )
-        # Flask-Limiter adds Retry-After and X-RateLimit-* to this response afterwards.
-        return json_error(429, RATE_LIMITED)
+        response, status = json_error(429, RATE_LIMITED)
+        window = error.limit.limit.get_expiry()
+        current = limiter.current_limit
+        wait = math.ceil(current.reset_at - time.time()) if current else window
+        response.headers["Retry-After"] = str(min(max(1, wait), window))
+        response.headers["X-RateLimit-Limit"] = str(error.limit.limit.amount)
+        return response, status
 
     return limiter

@@ -57,6 +57,9 @@ def test_a_token_over_its_budget_gets_429_with_retry_after(
     assert "Retry-After" in body["error"]["message"]
     assert 1 <= int(headers["Retry-After"]) <= 60
     assert headers["X-RateLimit-Limit"] == "3"
+    # An answer within the budget carries no Retry-After (it would tell clients to wait).
+    fine = _me(app, _token(session, "school02@demo.local"))
+    assert fine[0] == 200 and "Retry-After" not in fine[1]
     # Another person's token is on its own budget, from the same address.
     other = _token(session, "school01@demo.local")
     assert _me(app, other)[0] == 200
