@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
@@ -31,6 +32,18 @@ from config import PROJECT_ROOT, Config
 from tests.documents import make_pdf
 
 SHARED = PROJECT_ROOT.parent / "shared"
+
+if os.environ.get("FAKETIME"):
+    # CI runs the whole suite once under libfaketime (.ci/run), which fakes the monotonic
+    # clock too: a timed wait there never ends (tests/clock.py). Flask-Limiter's
+    # in-memory store starts a 10 ms threading.Timer per application; as daemon threads
+    # those timers cannot hold the run open when it ends.
+    class _DaemonTimer(threading.Timer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.daemon = True
+
+    threading.Timer = _DaemonTimer  # type: ignore[misc]
 
 # The API fuzz is a CI stage of its own (make fuzz-api), not part of the ordinary suite.
 collect_ignore = [] if os.environ.get("FUZZ_API") == "1" else ["fuzz"]
