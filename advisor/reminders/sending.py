@@ -18,9 +18,9 @@ A failed delivery is recorded on the row (attempts, last_error) and retried afte
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
