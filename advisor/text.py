@@ -68,6 +68,13 @@ def clean_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", clean_text(value))
 
 
+def search_term(value: str | None) -> str:
+    """What a search box's text is searched for: one clean line, trimmed, at most LINE
+    characters (nothing a name or a title could hold is longer; a 100 KB query string
+    does not reach the database)."""
+    return clean_line(value or "").strip()[:LINE]
+
+
 def has_controls(value: str) -> bool:
     """Whether ``value`` holds a control character (tab and newline too) or a
     bidirectional override: for text that is refused rather than cleaned (passwords)."""

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from advisor.accounts.models import ApiToken, LoginAttempt, LoginSession, Notification, Role, User
 from advisor.db import utcnow
 from advisor.errors import Conflict, NotFound, TooManyRequests, ValidationError
-from advisor.text import has_controls
+from advisor.text import has_controls, search_term
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -413,9 +413,13 @@ def set_locale(session: orm.Session, user: User, locale: str) -> None:
 
 def list_users(session: orm.Session, *, q: str = "", role: str = "") -> sa.Select[User]:
     stmt = sa.select(User).order_by(User.role, User.email)
-    if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(User.email.ilike(like), User.name.ilike(like)))
+    if term := search_term(q):
+        stmt = stmt.where(
+            sa.or_(
+                User.email.icontains(term, autoescape=True),
+                User.name.icontains(term, autoescape=True),
+            )
+        )
     if role:
         stmt = stmt.where(User.role == role)
     return stmt

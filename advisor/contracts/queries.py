@@ -18,6 +18,7 @@ from advisor.directory.models import Advisor, School
 from advisor.errors import NotFound
 from advisor.evaluation.measures import Period, utc_bounds
 from advisor.reviews.models import Review
+from advisor.text import search_term
 from advisor.workdays import BEIJING
 
 ACTIVE = (Status.SUBMITTED, Status.IN_REVIEW)  # the clock runs: these can be overdue
@@ -75,7 +76,7 @@ def _text_match(q: str, dialect: str) -> sa.ColumnElement[bool]:
     """Substring match on title, counterparty and text. Chinese has no word boundaries,
     so word-based full-text search does not fit; a trigram index serves queries of
     three characters or more (FTS5 on SQLite, pg_trgm on PostgreSQL, see migrations)."""
-    needle = q.strip().lower()
+    needle = search_term(q).lower()
     if dialect == "sqlite" and len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
         matching: sa.Select[Any] = (

@@ -21,6 +21,7 @@ from advisor.directory.models import (
     School,
 )
 from advisor.errors import NotFound
+from advisor.text import search_term
 
 
 def _open_assignments() -> sa.Select[int]:
@@ -55,9 +56,13 @@ def search_schools(
     user: User, *, q: str = "", district: str = "", level: str = "", active: str = ""
 ) -> sa.Select[School]:
     stmt = visible_schools(user).order_by(School.code)
-    if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(School.name.ilike(like), School.code.ilike(like)))
+    if term := search_term(q):
+        stmt = stmt.where(
+            sa.or_(
+                School.name.icontains(term, autoescape=True),
+                School.code.icontains(term, autoescape=True),
+            )
+        )
     if district:
         stmt = stmt.where(School.district == district)
     if level:
@@ -71,11 +76,12 @@ def search_advisors(
     user: User, *, q: str = "", law_firm_id: int | None = None
 ) -> sa.Select[Advisor]:
     stmt = visible_advisors(user).options(orm.joinedload(Advisor.law_firm)).order_by(Advisor.id)
-    if q:
-        like = f"%{q.strip()}%"
+    if term := search_term(q):
         stmt = stmt.where(
             sa.or_(
-                Advisor.name.ilike(like), Advisor.licence_no.ilike(like), Advisor.email.ilike(like)
+                Advisor.name.icontains(term, autoescape=True),
+                Advisor.licence_no.icontains(term, autoescape=True),
+                Advisor.email.icontains(term, autoescape=True),
             )
         )
     if law_firm_id:
@@ -192,9 +198,13 @@ def law_firm_choices(session: orm.Session) -> list[tuple[int, str]]:
 
 def list_law_firms(q: str = "") -> sa.Select[LawFirm]:
     stmt = sa.select(LawFirm).order_by(LawFirm.id)
-    if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(sa.or_(LawFirm.name.ilike(like), LawFirm.credit_code.ilike(like)))
+    if term := search_term(q):
+        stmt = stmt.where(
+            sa.or_(
+                LawFirm.name.icontains(term, autoescape=True),
+                LawFirm.credit_code.icontains(term, autoescape=True),
+            )
+        )
     return stmt
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import orm
 from advisor.accounts.models import Role, User
 from advisor.errors import NotFound
 from advisor.ledger.models import LedgerEntry
+from advisor.text import search_term
 
 
 def visible_entries(user: User) -> sa.Select[LedgerEntry]:
@@ -56,9 +57,8 @@ def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
         stmt = stmt.where(LedgerEntry.entry_on >= filters.date_from)
     if filters.date_to:
         stmt = stmt.where(LedgerEntry.entry_on <= filters.date_to)
-    if filters.q.strip():
-        like = "%" + filters.q.strip().replace("%", r"\%").replace("_", r"\_") + "%"
-        stmt = stmt.where(LedgerEntry.description.like(like, escape="\\"))
+    if term := search_term(filters.q):
+        stmt = stmt.where(LedgerEntry.description.contains(term, autoescape=True))
     return stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
 
 
