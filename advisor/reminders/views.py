@@ -16,10 +16,11 @@ from advisor.db import paginate, utcnow
 from advisor.directory.models import School
 from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import act, page_args
+from advisor.forms import act, page_args, posted, small_int
 from advisor.reminders import kinds, sending
 from advisor.reminders.models import STATUSES, Reminder, Webhook
 from advisor.reminders.webhooks import WebhookRefused, allowed_host_names, check_webhook_url
+from advisor.text import clean_line
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 protect(bp)
@@ -128,13 +129,16 @@ def _url_rule(hosts: tuple[str, ...]) -> str:
     )
 
 
-def _robot_from(form: Any) -> Webhook:
+def _robot_from(form: dict[str, str]) -> Webhook:
     problems: dict[str, Any] = {}
-    name = form.get("name", "").strip()
+    name = clean_line(form.get("name", "")).strip()
     kind = form.get("kind", "")
     url = form.get("url", "").strip()
+    secret = form.get("secret", "").strip()
     if not name:
         problems["name"] = _l("Required.")
+    elif len(name) > 100:
+        problems["name"] = _l("At most %(n)d characters.", n=100)
     if kind not in ("wecom", "dingtalk"):
         problems["kind"] = _l("Choose WeCom or DingTalk.")
     hosts = _webhook_hosts()
@@ -144,18 +148,15 @@ def _robot_from(form: Any) -> Webhook:
         problems["url"] = _l("At most %(n)d characters.", n=500)
     elif not _accepted(url, hosts):
         problems["url"] = _url_rule(hosts)
-    school_id = form.get("school_id", type=int)
-    if school_id is not None and db.session.get(School, school_id) is None:
+    if len(secret) > 200:
+        problems["secret"] = _l("At most %(n)d characters.", n=200)
+    raw_school = form.get("school_id", "").strip()
+    school_id = small_int(raw_school) if raw_school else None
+    if raw_school and (not school_id or db.session.get(School, school_id) is None):
         problems["school_id"] = _l("No such school.")
     if problems:
         raise ValidationError(_l("Check the marked fields."), fields=problems)
-    return Webhook(
-        name=name[:100],
-        kind=kind,
-        url=url,
-        secret=form.get("secret", "").strip()[:200],
-        school_id=school_id,
-    )
+    return Webhook(name=name, kind=kind, url=url, secret=secret, school_id=school_id)
 
 
 @bp.post("/robots")
@@ -163,7 +164,7 @@ def _robot_from(form: Any) -> Webhook:
 def add_robot() -> Any:
     """Add a group robot for the bureau or for one school."""
     act(
-        lambda: db.session.add(_robot_from(request.form)),
+        lambda: db.session.add(_robot_from(posted())),
         _("The group robot was added; it gets the next reminders."),
     )
     return redirect(url_for("reminders.robots"))
