@@ -172,6 +172,9 @@ def edit(rule_set_id: int | None) -> Any:
         else:
             change_rows(values, action)
         return _render(RuleSetForm(formdata=None, data=values), base)
+    if not form.validate():
+        # The form's own checks (text lengths among them); the rule file's come after.
+        return _render(form, base, status=422)
     try:
         saved = editing.save_rule_set(
             db.session, actor=user(), data=rules_json(form), seen_version=form.seen()

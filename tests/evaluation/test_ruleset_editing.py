@@ -306,3 +306,23 @@ def test_the_list_of_versions_takes_the_same_queries_however_long(
     page = bureau_en.get("/evaluations/rules").get_data(as_text=True)
     assert page.count('data-testid="rule-set-') == 6
     assert count_queries.count - before == for_one
+
+
+def test_an_over_long_label_is_shown_at_its_field_and_nothing_is_saved(
+    session: orm.Session, bureau_en: FlaskClient
+) -> None:
+    """The form's own length limits apply before the rule file's checks (issue 15,
+    item 9): a label of 30,000 characters was accepted."""
+    old = stored(session)
+    changes = {
+        "blocks-0-items-0-label_en": "L" * 5000,
+        "seen_version": "1",
+        "action": "save",
+    }
+    response = bureau_en.post(
+        f"/evaluations/rules/{old.id}/edit", data=form_data(old.data, changes)
+    )
+    assert response.status_code == 422
+    assert versions(session) == [(NAME, 1)]
+    label = field_html(response.get_data(as_text=True), "blocks-0-items-0-label_en")
+    assert "is-invalid" in label and "200" in label
