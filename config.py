@@ -105,6 +105,11 @@ class Config:
     parse_seconds: float = 20.0
     parse_memory_mb: int = 1024
     parse_max_pages: int = 500
+    # Per web process: files parsed at once, how long an upload waits for a free parser
+    # before 503 (as many may wait as parse), and uploads one user may have in flight.
+    parse_workers: int = 1
+    parse_queue_seconds: float = 5.0
+    uploads_per_user: int = 2
     # How many reverse proxies sit in front (0: none). With 1, the client address is
     # taken from X-Forwarded-For, so sign-in throttling counts people, not the proxy.
     trust_proxy: int = 0
@@ -164,6 +169,9 @@ class Config:
             parse_seconds=float(env.get("PARSE_SECONDS") or 20),
             parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
             parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
+            parse_workers=_int(env, "PARSE_WORKERS", 1),
+            parse_queue_seconds=float(env.get("PARSE_QUEUE_SECONDS") or 5),
+            uploads_per_user=_int(env, "UPLOADS_PER_USER", 2),
             trust_proxy=_int(env, "TRUST_PROXY", 0),
             timezone=env.get("TIMEZONE") or "Asia/Shanghai",
             reminder_time=env.get("REMINDER_TIME") or "10:30",

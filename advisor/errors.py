@@ -16,15 +16,23 @@ log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
-    """A refusal the user can act on. ``fields`` maps a field name to its message."""
+    """A refusal the user can act on. ``fields`` maps a field name to its message;
+    ``retry_after`` (seconds) is sent as Retry-After when the same request may succeed later."""
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Any, *, fields: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: Any,
+        *,
+        fields: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         self.fields = fields or {}
+        self.retry_after = retry_after
 
 
 class ValidationError(AppError):
@@ -202,9 +210,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def handle_app_error(error: AppError) -> Any:
         _rollback()
-        if wants_json():
-            return json_error(error.status, error.message, error.code, error.fields)
-        return _page(error.status, error.message)
+        response: tuple[Any, int] = (
+            json_error(error.status, error.message, error.code, error.fields)
+            if wants_json()
+            else _page(error.status, error.message)
+        )
+        if error.retry_after is None:
+            return response
+        answered = app.make_response(response)
+        answered.headers["Retry-After"] = str(error.retry_after)
+        return answered
 
     @app.errorhandler(StaleDataError)
     def handle_race(error: Exception) -> Any:

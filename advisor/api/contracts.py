@@ -107,7 +107,7 @@ def _file() -> services.Upload:
     storage = request.files.get("file")
     if storage is None:
         raise ValidationError(_l("Attach the contract file."), fields={"file": _l("Required.")})
-    return read_upload(storage)
+    return read_upload(storage, api_user())
 
 
 @bp.post("/contracts")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
+import os
 import re
 import resource
 import unicodedata
@@ -238,9 +239,14 @@ def normalise(text: str) -> str:
     return _SPACED.sub("", text.replace("\r\n", "\n"))
 
 
+# How much lower than the web threads the parser runs: a busy CPU serves pages first.
+PARSER_NICENESS = 10
+
+
 def _child(conn: Connection, data: bytes, limits: Limits) -> None:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    os.nice(PARSER_NICENESS)
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.wall_seconds) + 1

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from advisor.contracts.extraction import Limits, Refused, inspect_isolated
+from advisor.contracts.extraction import Extracted, Limits, Refused, inspect_isolated
 from advisor.contracts.services import Upload
 from advisor.errors import AppError, PayloadTooLarge, Unsupported, ValidationError
 
@@ -82,8 +82,17 @@ def log_refusal(reason: str, size: int | None) -> None:
     log.log(level, "upload refused: %s (%s bytes)", reason, size, extra={"fields": fields})
 
 
-def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits) -> Upload:
-    """Check size, type (by content) and readability; raise an AppError with a clear message."""
+def check_upload(
+    file_name: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    limits: Limits,
+    parse: Callable[[bytes, Limits], Extracted] = inspect_isolated,
+) -> Upload:
+    """Check size, type (by content) and readability; raise an AppError with a clear message.
+
+    ``parse`` reads the file under the limits (the web views pass their ParsePool's)."""
     if len(data) > max_bytes:
         log_refusal("too_large", len(data))
         raise PayloadTooLarge(
@@ -91,7 +100,7 @@ def check_upload(file_name: str, data: bytes, *, max_bytes: int, limits: Limits)
             fields={"file": _l("Larger than %(mb)s MB.", mb=megabytes(max_bytes))},
         )
     try:
-        extracted = inspect_isolated(data, limits)
+        extracted = parse(data, limits)
     except Refused as refusal:
         log_refusal(refusal.code, len(data))
         message = MESSAGES[refusal.code](**refusal.params)

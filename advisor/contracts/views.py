@@ -30,6 +30,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, WithdrawForm
 from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
 from advisor.contracts.models import Contract
+from advisor.contracts.parse_pool import ParsePool
 from advisor.contracts.uploads import check_upload, megabytes
 from advisor.contracts.workflow import OPEN, Action, actions_for
 from advisor.db import paginate, utcnow
@@ -79,15 +80,36 @@ def parse_limits() -> Limits:
     )
 
 
-def read_upload(storage: Any) -> services.Upload:
-    """Check an uploaded file (size, type by content, readable) in the parser process."""
+def read_upload(storage: Any, actor: User) -> services.Upload:
+    """Check an uploaded file (size, type by content, readable) in the parser process,
+    in one of this process's parsing places (ParserBusy, TooManyUploads when none)."""
     data = storage.read()
+    owner = actor.id
+    pool = ParsePool.for_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    end_reading_transaction()
     return check_upload(
         storage.filename or "",
         data,
         max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
         limits=parse_limits(),
+        parse=lambda content, limits: pool.inspect(owner, content, limits),
     )
+
+
+def end_reading_transaction() -> None:
+    """Close the request's transaction before a file is read, as long as it has written
+    nothing: reading may take PARSE_SECONDS, and an open transaction would hold a
+    connection that long, and on SQLite (BEGIN IMMEDIATE) the write lock, so that one
+    slow file made every other upload and sign-in wait and then fail. What the request
+    loaded is read again when next used."""
+    session = db.session
+    if not (session.new or session.dirty or session.deleted):
+        session.rollback()
+
+
+def busy_answer(error: AppError) -> dict[str, str]:
+    """Retry-After for a refusal that may pass later (a full parser pool), else nothing."""
+    return {"Retry-After": str(error.retry_after)} if error.retry_after is not None else {}
 
 
 @bp.get("/contracts")
@@ -155,12 +177,14 @@ def _firm_name(law_firm_id: int | None) -> str | None:
 def new() -> Any:
     """Submit a contract with its file; the answer says who reviews it and by when."""
     form = ContractForm()
+    refusal: AppError | None = None
     if form.validate_on_submit():
         try:
             contract = _submit(form, parse_amount(form.amount.data or ""))
         except AppError as error:
             db.session.rollback()
             apply_errors(form, error)
+            refusal = error
         else:
             advisor = db.session.get(Advisor, contract.advisor_id)
             flash(
@@ -175,20 +199,30 @@ def new() -> Any:
     elif form.is_submitted() and form.file.data and not form.file.errors:
         # Report a bad file together with the other problems, not one round-trip later.
         try:
-            read_upload(form.file.data)
+            read_upload(form.file.data, user())
         except AppError as error:
             form.file.errors = [str(error.message)]
-    status = 422 if form.errors else 200
-    return render_template(
-        "contracts/new.html",
-        form=form,
-        max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
-        max_mb=megabytes(current_app.config["ADVISOR"].max_upload_bytes),
-    ), status
+            refusal = error
+    # A full parser pool (503) or too many uploads in flight (429) says so, with
+    # Retry-After, on the form as typed; any other refusal is the form's 422.
+    if refusal is not None and refusal.retry_after is not None:
+        status = refusal.status
+    else:
+        status = 422 if form.errors else 200
+    return (
+        render_template(
+            "contracts/new.html",
+            form=form,
+            max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
+            max_mb=megabytes(current_app.config["ADVISOR"].max_upload_bytes),
+        ),
+        status,
+        busy_answer(refusal) if refusal is not None else {},
+    )
 
 
 def _submit(form: ContractForm, amount: Any) -> Contract:
-    upload = read_upload(form.file.data)
+    upload = read_upload(form.file.data, user())
     data = services.ContractData(
         title=form.title.data or "",
         counterparty=form.counterparty.data or "",
@@ -315,7 +349,7 @@ def revise(contract_id: int) -> Any:
         return redirect(url_for("contracts.detail", contract_id=contract.id))
     try:
         services.check_transition(user(), contract, Action.REVISE)
-        upload = read_upload(form.file.data)
+        upload = read_upload(form.file.data, user())
         store = file_store()
         with store.pending(referenced=file_in_use):
             version = services.submit_revision(
@@ -333,6 +367,8 @@ def revise(contract_id: int) -> Any:
             db.session.commit()
     except AppError as error:
         db.session.rollback()
+        if error.retry_after is not None:  # the parser pool is full: 503 page, Retry-After
+            raise
         flash(error_text(error), "danger")
     else:
         flash(_("Version %(n)d uploaded; the advisor has been told.", n=number), "success")

@@ -388,7 +388,11 @@ def close(contract_id: int) -> Any:
     try:
         if not form.validate_on_submit():
             raise Conflict(form_error_text(form))
-        signed = read_upload(form.file.data) if form.file.data and form.file.data.filename else None
+        signed = (
+            read_upload(form.file.data, user())
+            if form.file.data and form.file.data.filename
+            else None
+        )
         lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
         with store.pending(referenced=file_in_use):
             services.close_contract(
@@ -406,6 +410,8 @@ def close(contract_id: int) -> Any:
             db.session.commit()
     except AppError as error:
         db.session.rollback()
+        if error.retry_after is not None:  # the parser pool is full: 503 page, Retry-After
+            raise
         flash(error_text(error), "danger")
     else:
         flash(_("The contract is closed."), "success")
