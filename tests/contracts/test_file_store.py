@@ -231,7 +231,8 @@ def test_prune_command_never_removes_a_referenced_file(app: Flask, session: orm.
     assert all(store.exists(d) for d in referenced if d)
     assert not store.exists(orphan)
     check = app.test_cli_runner().invoke(args=["files", "check"])
-    assert "0 orphaned" in check.output
+    assert f"orphan  {store.path(orphan)}" not in check.output.splitlines()
+    assert check.output.strip().endswith(" 0 missing.")
 
 
 def test_prune_command_refuses_a_bad_grace_period(app: Flask) -> None:
