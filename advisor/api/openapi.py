@@ -979,23 +979,42 @@ def _evaluation_paths() -> dict[str, Any]:
     }
 
 
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request",
+        "schema": {"type": "integer"},
+    }
+}
 RATE_LIMITED = {
-    "description": "Over the per-token or per-address rate limit; retry after the seconds given",
-    "headers": {
-        "Retry-After": {
-            "description": "Seconds to wait before the next request",
-            "schema": {"type": "integer"},
-        }
-    },
+    "description": "Over the per-token or per-address rate limit, or (uploads) the user"
+    " already has files being read; retry after the seconds given",
+    "headers": RETRY_AFTER,
     "content": {"application/json": {"schema": {"$ref": ERROR}}},
 }
+UNAVAILABLE = {
+    "description": "`service_unavailable`: the database cannot be reached, or (uploads)"
+    " every parser is busy; nothing was saved; retry after the seconds given",
+    "headers": RETRY_AFTER,
+    "content": {"application/json": {"schema": {"$ref": ERROR}}},
+}
+NO_STORAGE = {
+    "description": "`insufficient_storage`: the files folder is full or not writable;"
+    " nothing was saved",
+    "content": {"application/json": {"schema": {"$ref": ERROR}}},
+}
+UPLOADS = {("/contracts", "post"), ("/contracts/{contract_id}/versions", "post")}
 
 
-def _with_rate_limit(paths: dict[str, Any]) -> dict[str, Any]:
-    """Every operation may answer 429: the limits cover the whole API (advisor.ratelimits)."""
-    for operations in paths.values():
-        for operation in operations.values():
+def _with_server_answers(paths: dict[str, Any]) -> dict[str, Any]:
+    """What any operation may answer whatever it does: 429 (the rate limits cover the
+    whole API, advisor.ratelimits) and 503 (the database away, advisor.errors); an
+    upload also 507 (the files folder refused the file)."""
+    for path, operations in paths.items():
+        for method, operation in operations.items():
             operation["responses"].setdefault("429", RATE_LIMITED)
+            operation["responses"].setdefault("503", UNAVAILABLE)
+            if (path, method) in UPLOADS:
+                operation["responses"].setdefault("507", NO_STORAGE)
     return paths
 
 
@@ -1106,5 +1125,5 @@ def spec() -> dict[str, Any]:
             },
         },
     }
-    _with_rate_limit(document["paths"])
+    _with_server_answers(document["paths"])
     return document

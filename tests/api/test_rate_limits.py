@@ -131,12 +131,15 @@ def test_redis_down_falls_back_to_memory(
     assert "falling back to in-memory" in caplog.text
 
 
-def test_every_documented_operation_lists_429() -> None:
+def test_every_documented_operation_lists_429_and_503() -> None:
     document = spec()
     missing = [
-        f"{method.upper()} {path}"
+        f"{method.upper()} {path} {code}"
         for path, operations in document["paths"].items()
         for method, operation in operations.items()
-        if "429" not in operation["responses"]
+        for code in ("429", "503")
+        if code not in operation["responses"]
     ]
     assert missing == []
+    assert "507" in document["paths"]["/contracts"]["post"]["responses"]
+    assert "Retry-After" in document["paths"]["/me"]["get"]["responses"]["503"]["headers"]
