@@ -848,10 +848,11 @@ def reset_sequences(connection: sa.Connection, models: Iterable[type[Base]]) -> 
     for model in models:
         table = model.__tablename__
         # The table names are our own models', not input.
-        connection.exec_driver_sql(
+        statement = (
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"  # nosec B608
             f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
         )
+        connection.exec_driver_sql(statement)
 
 
 def generate(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess  # nosec B404: pg_dump and pg_restore, run with fixed arguments
+import subprocess  # pg_dump and pg_restore, run with fixed arguments  # nosec B404
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +172,7 @@ def _libpq(url: sa.URL) -> tuple[str, dict[str, str]]:
 def _run(command: list[str], url: sa.URL) -> None:
     uri, env = _libpq(url)
     try:
-        done = subprocess.run(  # nosec B603: a fixed program, no shell
+        done = subprocess.run(  # a fixed program, no shell  # nosec B603
             [*command, f"--dbname={uri}"], env=env, capture_output=True, text=True, check=False
         )
     except FileNotFoundError as error:
