@@ -121,6 +121,9 @@ class Config:
     smtp_password: str = ""
     smtp_sender: str = ""
     smtp_security: str = "none"  # none, starttls or ssl
+    # Seconds the SMTP server may take to answer each step before the send counts as
+    # failed (and is retried later).
+    smtp_timeout: float = 30.0
     # Run the reminder scheduler inside this (development server) process.
     scheduler_in_process: bool = False
     # A scheduler runs against this database: /readyz fails when it has not run lately.
@@ -181,6 +184,7 @@ class Config:
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_sender=env.get("SMTP_SENDER", ""),
             smtp_security=env.get("SMTP_SECURITY") or "none",
+            smtp_timeout=float(env.get("SMTP_TIMEOUT") or 30),
             dashboard_cache_seconds=_int(env, "DASHBOARD_CACHE_SECONDS", 60),
             scheduler_in_process=_bool(env, "SCHEDULER_IN_PROCESS", False),
             scheduler_expected=_bool(env, "SCHEDULER_EXPECTED", True),

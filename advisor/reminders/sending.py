@@ -72,6 +72,7 @@ def smtp_settings(config: Any) -> SmtpSettings:
         password=config.smtp_password,
         sender=config.smtp_sender or f"advisor@{config.smtp_host}",
         security=config.smtp_security,
+        timeout=config.smtp_timeout,
     )
 
 

@@ -134,6 +134,9 @@ class Process:
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(world.smtp_port),
             "SMTP_SENDER": "advisor@sched.local",
+            # The slow server holds a message until the test releases it; however loaded
+            # the machine, the sender must not give up on it first.
+            "SMTP_TIMEOUT": str(WAIT),
             **faketime_env(datetime.now(UTC)),
         }
         self.popen = subprocess.Popen(
