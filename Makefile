@@ -98,5 +98,16 @@ precheck-report: install
 fuzz-api: install-dev
 	FUZZ_API=1 $(BIN)/pytest tests/fuzz -q -s -p no:cacheprovider
 
+# The production topology end to end with real processes (issue 16, item 12): make serve's
+# supervisor (gunicorn, 4 workers, and the scheduler) on fresh databases beside
+# TEST_DATABASE_URL, which must be PostgreSQL; tests/topology/test_production.py lists the
+# steps, each printing its time. Not part of the ordinary suite (TOPOLOGY=1 collects it).
+.PHONY: topology-test
+topology-test: install-dev system-packages
+	@case "$(TEST_DATABASE_URL)" in postgresql*) ;; *) \
+		echo "make topology-test runs on PostgreSQL: set TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/NAME (NAME containing 'test' or 'ci'; got '$(TEST_DATABASE_URL)')"; \
+		exit 1;; esac
+	TOPOLOGY=1 TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest tests/topology -q -s -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
