@@ -89,7 +89,13 @@ def message_id(reminder: Reminder) -> str:
 
 
 def deliver(session: orm.Session, reminder: Reminder, config: Any, now: datetime) -> None:
-    """Put one reminder through its channel; raises DeliveryError when it did not go."""
+    """Put one reminder through its channel; raises DeliveryError when it did not go.
+
+    An in-app reminder is written in the caller's transaction. For e-mail and robots,
+    everything needed is read first and the transaction ended before the network is
+    touched: jobs take SQLite's write lock with their first statement, and a mail server
+    that answers slowly must not hold every writer of the database (sign-ins, uploads,
+    the scheduler's own job store) for as long as it takes."""
     if reminder.channel == "app":
         accounts.notify(
             session,
@@ -106,20 +112,21 @@ def deliver(session: orm.Session, reminder: Reminder, config: Any, now: datetime
             raise DeliveryError("the user has no e-mail address", permanent=True)
         if not config.smtp_host:
             raise DeliveryError("SMTP is not configured (SMTP_HOST)", permanent=True)
-        message = message_for(reminder, user.locale or "zh")
-        channels.send_email(smtp_settings(config), user.email, message)
+        address, message = user.email, message_for(reminder, user.locale or "zh")
+        session.commit()  # nothing written: ends the transaction (and the write lock)
+        channels.send_email(smtp_settings(config), address, message)
         return
     robot = reminder.webhook
     if robot is None or not robot.is_active:
         raise DeliveryError("the group robot was removed or switched off", permanent=True)
     message = message_for(reminder, "zh")
     hosts = config.webhook_hosts
-    if robot.kind == "wecom":
-        channels.send_wecom(robot.url, message, allowed_hosts=hosts)
+    kind, url, secret = robot.kind, robot.url, robot.secret
+    session.commit()  # as above: no transaction while the robot answers
+    if kind == "wecom":
+        channels.send_wecom(url, message, allowed_hosts=hosts)
     else:
-        channels.send_dingtalk(
-            robot.url, message, allowed_hosts=hosts, secret=robot.secret, now=now
-        )
+        channels.send_dingtalk(url, message, allowed_hosts=hosts, secret=secret, now=now)
 
 
 Deliver = Callable[[orm.Session, Reminder, Any, datetime], None]
