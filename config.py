@@ -99,6 +99,9 @@ class Config:
     webhook_hosts: tuple[str, ...] = ("qyapi.weixin.qq.com", "oapi.dingtalk.com")
     # A signed-in session unused this long ends (beside the 12 hours it lasts at most).
     session_idle_minutes: int = 120
+    # Werkzeug's method for new password hashes. Not read from the environment: only the
+    # test suite chooses a cheaper one, since every signed-in test client pays for it.
+    password_hash: str = "scrypt"
     objection_working_days: int = 5
     max_upload_bytes: int = 20 * 1024 * 1024
     files_path: Path | None = None

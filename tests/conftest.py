@@ -88,6 +88,8 @@ def make_config(tmp: Path, database_url: str, **changes: Any) -> Config:
         testing=True,
         csrf_enabled=False,
         dashboard_cache_seconds=0,  # each test counts afresh; tests/reports test the cache
+        # scrypt costs ~80 ms a sign-in, and the suite signs in thousands of times.
+        password_hash="pbkdf2:sha256:1",
         # The whole suite talks to one app from one address: it must not run out of
         # budget. tests/api/test_rate_limits.py builds apps with small ones.
         api_rate_limit_token="1000000 per minute",

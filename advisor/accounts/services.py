@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -65,8 +66,11 @@ def check_password_rules(password: str) -> None:
 
 
 def hash_password(password: str) -> str:
+    """A hash of ``password`` by the configured method (scrypt unless a test application
+    chose a cheaper one; outside an application, scrypt)."""
     check_password_rules(password)
-    return generate_password_hash(password)
+    method = current_app.config["ADVISOR"].password_hash if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 # --- throttling --------------------------------------------------------------------

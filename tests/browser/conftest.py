@@ -84,6 +84,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         instance_path=tmp,
         testing=True,
         csrf_enabled=True,
+        password_hash="pbkdf2:sha256:1",  # as tests/conftest.py's make_config
     )
 
     def build() -> Flask:
