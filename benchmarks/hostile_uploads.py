@@ -43,6 +43,7 @@ from collections import Counter
 from pathlib import Path
 
 from config import PROJECT_ROOT
+from tests.contracts.samples import pdf_of
 
 PROBE_EVERY = 0.1
 HOST = "127.0.0.1"
@@ -68,20 +69,7 @@ def slow_pdf(pages: int = 500, page_mb: int = 4) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         *[page] * pages,
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+    return pdf_of(objects)
 
 
 def _free_port() -> int:

@@ -60,6 +60,8 @@ _app: Flask | None = None
 STOP = threading.Event()
 LOST = threading.Event()
 _lock: exclusive.SenderLock | None = None
+# Held while a job runs, so that stopping can wait for it outside the main loop.
+JOB_IN_HAND = threading.Lock()
 
 
 def run_plan(session: orm.Session, now: datetime, config: Any) -> str:
@@ -133,7 +135,7 @@ def job(name: str) -> None:
         return
     if STOP.is_set():
         return
-    with _app.app_context():
+    with JOB_IN_HAND, _app.app_context():
         run_job(name)
 
 
@@ -196,12 +198,17 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
         log.info(said)
         print(said, file=sys.stderr, flush=True)
         STOP.set()
+        # Not wait=True here: the signal may have interrupted the main loop inside its
+        # job-store transaction, and waiting in the handler would keep that transaction
+        # (on SQLite the write lock) open while the job in hand needs it to record.
         if scheduler.running:
-            scheduler.shutdown(wait=True)
+            scheduler.shutdown(wait=False)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         scheduler.start()
+        with JOB_IN_HAND:  # the main loop has ended: let the job in hand finish
+            pass
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from advisor.reminders import exclusive
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
 from tests.clock import faketime_env
-from tests.conftest import make_config
+from tests.conftest import SUITE_NOW, make_config
 from tests.reminders.test_channels import free_port
 from tests.separate_db import separate_database
 
@@ -99,7 +99,7 @@ def world(tmp_path: Path, database_url: str, mailbox: tuple[SlowMailbox, int]) -
                 password="secret-pass-1",
             )
             db.session.flush()
-            past = datetime.now(UTC) - timedelta(hours=3)
+            past = SUITE_NOW - timedelta(hours=3)  # fell due before the suite's day began
             for year in (2098, 2099):
                 reminder = Reminder(
                     key=f"calendar_missing|email|u{user.id}|year:{year}|W49",
@@ -137,7 +137,7 @@ class Process:
             # The slow server holds a message until the test releases it; however loaded
             # the machine, the sender must not give up on it first.
             "SMTP_TIMEOUT": str(WAIT),
-            **faketime_env(datetime.now(UTC)),
+            **faketime_env(SUITE_NOW),
         }
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "advisor", *args],
@@ -208,7 +208,7 @@ def test_a_second_scheduler_and_the_hand_commands_are_refused(
     processes.append(second)
     assert second.finish() == 1
     assert any("Another scheduler is already running" in line for line in second.seen)
-    later = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    later = (SUITE_NOW + timedelta(days=30)).isoformat()
     by_hand = Process(world, "reminders", "send-due", "--now", later)
     processes.append(by_hand)
     assert by_hand.finish() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -28,13 +29,14 @@ def test_sign_in_success_names_the_user_the_address_and_the_time(
     app: Flask, session: orm.Session
 ) -> None:
     since = mark(session)
-    before = datetime.now(UTC)
-    login(from_address(app.test_client()), "school01@demo.local")
+    moment = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        login(from_address(app.test_client()), "school01@demo.local")
     event = only_event(session, since, "login")
     assert event.outcome == "success"
     assert event.user_id == user(session, "school01@demo.local").id
     assert (event.address, event.method, event.path) == (ADDRESS, "POST", "/login")
-    assert before <= event.at <= datetime.now(UTC)
+    assert event.at == moment
 
 
 def test_a_failed_sign_in_names_the_account_typed_and_no_user(
