@@ -128,15 +128,20 @@ def job(name: str) -> None:
         from config import Config
 
         _app = create_app(Config.from_env())
-    if _lock is not None and not _lock.alive():
-        log.error("scheduler: the sender lock was lost (database connection gone); stopping")
-        LOST.set()
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
-    if STOP.is_set():
-        return
-    with JOB_IN_HAND, _app.app_context():
-        run_job(name)
+    with JOB_IN_HAND:
+        # Checked under the lock: once the process is stopping, a job the executor still
+        # had queued (all four are due together at start) does nothing, and never sees
+        # the sender lock the stopping process has just released as "lost".
+        if STOP.is_set():
+            return
+        lock = _lock
+        if lock is not None and not lock.alive():
+            log.error("scheduler: the sender lock was lost (database connection gone); stopping")
+            LOST.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        with _app.app_context():
+            run_job(name)
 
 
 def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
@@ -207,7 +212,8 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         scheduler.start()
-        with JOB_IN_HAND:  # the main loop has ended: let the job in hand finish
+        STOP.set()  # the main loop has ended: jobs still queued must not start
+        with JOB_IN_HAND:  # and the job in hand finishes
             pass
     finally:
         for sig, handler in previous.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from advisor import create_app
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Notification
 from advisor.extensions import alembic, db
+from advisor.reminders import scheduler
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
 from tests.clock import faketime_env
@@ -142,3 +144,49 @@ def test_the_commands_run_the_jobs_as_of_a_given_time(world: tuple[Flask, str]) 
     status = runner.invoke(args=["scheduler", "status"])
     assert "plan: last run 2026-12-01T01:00:00+00:00; planned 1" in status.output
     assert "send_due: last run 2026-12-01T02:31:00+00:00; sent 0," in status.output
+
+
+class LostLock:
+    """A sender lock as a stopping scheduler leaves it: released, so no longer held."""
+
+    def alive(self) -> bool:
+        return False
+
+
+def test_a_job_still_queued_when_the_scheduler_stops_does_nothing(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start the four jobs are due together and queue in the executor. SIGTERM during
+    the first: the process releases its sender lock and the next queued job must neither
+    run nor take the released lock for a lost one (which sent the process a second
+    SIGTERM, after its handlers were gone: CI saw it exit -15)."""
+    signals: list[int] = []
+    monkeypatch.setattr(scheduler.os, "kill", lambda _pid, sig: signals.append(sig))
+    monkeypatch.setattr(scheduler, "_app", app)
+    monkeypatch.setattr(scheduler, "_lock", LostLock())
+    monkeypatch.setattr(scheduler, "STOP", threading.Event())
+    monkeypatch.setattr(scheduler, "LOST", threading.Event())
+    scheduler.STOP.set()
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count(JobRun.job)))
+        scheduler.job("anchor")
+        assert db.session.scalar(sa.select(sa.func.count(JobRun.job))) == before
+    assert signals == []
+    assert not scheduler.LOST.is_set()
+
+
+def test_a_lost_lock_stops_the_scheduler_before_the_job_runs(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signals: list[int] = []
+    monkeypatch.setattr(scheduler.os, "kill", lambda _pid, sig: signals.append(sig))
+    monkeypatch.setattr(scheduler, "_app", app)
+    monkeypatch.setattr(scheduler, "_lock", LostLock())
+    monkeypatch.setattr(scheduler, "STOP", threading.Event())
+    monkeypatch.setattr(scheduler, "LOST", threading.Event())
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count(JobRun.job)))
+        scheduler.job("anchor")
+        assert db.session.scalar(sa.select(sa.func.count(JobRun.job))) == before
+    assert signals == [signal.SIGTERM]
+    assert scheduler.LOST.is_set()
