@@ -16,7 +16,6 @@ from advisor.extensions import babel, db
 from advisor.workdays import today_local
 
 LOCALES = ("zh", "en")
-LOCALE_NAMES = {"zh": "中文", "en": "English"}
 
 
 def select_locale() -> str:

@@ -19,9 +19,6 @@ class Role(enum.StrEnum):
     BUREAU = "bureau"
 
 
-ROLE_VALUES = tuple(r.value for r in Role)
-
-
 class User(Base):
     """A person who signs in. A school user belongs to one school, an advisor user
     to one advisor record; bureau users belong to neither. Users are deactivated,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -444,9 +444,3 @@ def _advisor_snapshot(advisor: Advisor | None) -> tuple[Any, ...] | None:
     if advisor is None:
         return None
     return tuple(getattr(advisor, f) for f in services.AdvisorData.__dataclass_fields__)
-
-
-IMPORTERS: dict[str, Callable[..., ImportReport]] = {
-    "schools": import_schools,
-    "advisors": import_advisors,
-}

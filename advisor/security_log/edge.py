@@ -4,6 +4,11 @@ Views whose action has its own transaction call ``services.record`` before their
 commit. These helpers are for the rest: downloads and exports (a read, so nothing else
 commits), and refusals, whose transaction has been rolled back, so the event is
 written after the rollback and committed on its own.
+
+A download is a GET, and a GET should not write. The audit trail is the one accepted
+exception (等保 2.0 asks who took which file out, and when): the write records the read
+and changes nothing the user sees, so repeating the GET, or a browser prefetching it,
+does no harm beyond one more line in the log.
 """
 
 from __future__ import annotations
