@@ -1,0 +1,20 @@
+"""Who sees which figures: the bureau-wide dashboard and reports, or one's own home."""
+
+from __future__ import annotations
+
+from advisor.accounts.models import Role, User
+
+
+def can_see_dashboard(user: User) -> bool:
+    """The bureau sees the bureau-wide dashboard, reports and exports."""
+    return user.role == Role.BUREAU
+
+
+def has_advisor_home(user: User) -> bool:
+    """An advisor's account opens on its own queue and figures."""
+    return user.role == Role.ADVISOR and user.advisor_id is not None
+
+
+def has_school_home(user: User) -> bool:
+    """A school's account opens on what waits for it and who advises it."""
+    return user.role == Role.SCHOOL and user.school_id is not None
