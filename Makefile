@@ -11,19 +11,30 @@ CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 # libfaketime for the tests that start a process on the suite's clock.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
 
-.PHONY: run serve test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
+.PHONY: lock run serve test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+# Installs take the exact versions in the lock files (make lock writes them from
+# pyproject.toml), so every machine runs what CI tested.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e ".[dev]"
 	touch $@
+
+# After changing pyproject.toml's dependencies: pin them again. Versions already pinned
+# are kept where they still fit (uv prefers the lock file's versions); `make lock
+# UPGRADE=1` moves everything to the newest releases that fit.
+lock: $(VENV)/.installed-dev
+	$(BIN)/uv pip compile pyproject.toml --universal --quiet $(if $(UPGRADE),--upgrade) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --quiet --extra dev $(if $(UPGRADE),--upgrade) -o requirements-dev.lock
 
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
@@ -59,8 +70,11 @@ system-packages:
 		else echo "The tests need these Debian packages: sudo apt-get install -y $$missing"; exit 1; fi; \
 	fi
 
+# The suite in parallel, one pytest-xdist worker per core (each its own database:
+# tests/conftest.py); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install-dev system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: install-dev
 	$(BIN)/ruff check advisor tests tools config.py

@@ -30,6 +30,7 @@ from advisor.extensions import alembic, db
 from advisor.workdays import BEIJING
 from config import PROJECT_ROOT, Config
 from tests.documents import make_pdf
+from tests.separate_db import separate_database
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -98,12 +99,25 @@ def make_config(tmp: Path, database_url: str, **changes: Any) -> Config:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The suite's database: a SQLite file of this run's, or TEST_DATABASE_URL emptied.
+
+    Under pytest-xdist (make test runs ``-n auto``) each worker has its own: on SQLite
+    its own temporary directory; on PostgreSQL ``<TEST_DATABASE_URL's database>_<worker>``,
+    created beside it and dropped when the worker ends.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         _reset_postgres(url)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield url
+        return
+    with separate_database(url, tmp_path_factory.getbasetemp(), worker) as own:
+        _reset_postgres(own)
+        yield own
 
 
 @pytest.fixture(scope="session")
