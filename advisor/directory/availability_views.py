@@ -13,6 +13,7 @@ from advisor.db import utcnow
 from advisor.directory import queries, services
 from advisor.directory.blueprint import bp
 from advisor.directory.models import Advisor
+from advisor.directory.permissions import can_manage_advisor
 from advisor.errors import AppError, Forbidden, ValidationError
 from advisor.extensions import db
 from advisor.forms import error_text, posted
@@ -31,7 +32,7 @@ def _date(name: str) -> date:
 def _load(advisor_id: int) -> Advisor:
     """Load the advisor in the user's scope, then check they may manage its availability."""
     advisor = queries.get_advisor(db.session, user(), advisor_id)
-    if not services.can_manage_advisor(user(), advisor):
+    if not can_manage_advisor(user(), advisor):
         raise Forbidden(_("You cannot change this advisor's availability."))
     return advisor
 

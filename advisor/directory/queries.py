@@ -20,6 +20,7 @@ from advisor.directory.models import (
     LawFirm,
     School,
 )
+from advisor.directory.permissions import can_see_all_advisors, can_see_all_schools
 from advisor.errors import NotFound
 from advisor.text import search_term
 
@@ -31,7 +32,7 @@ def _open_assignments() -> sa.Select[int]:
 def visible_schools(user: User) -> sa.Select[School]:
     """Bureau: every school; advisor: schools they currently serve; school: its own."""
     stmt = sa.select(School)
-    if user.role == Role.BUREAU:
+    if can_see_all_schools(user):
         return stmt
     if user.role == Role.ADVISOR:
         served = _open_assignments().where(Assignment.advisor_id == user.advisor_id)
@@ -42,7 +43,7 @@ def visible_schools(user: User) -> sa.Select[School]:
 def visible_advisors(user: User) -> sa.Select[Advisor]:
     """Bureau: every advisor; advisor: themselves; school: the advisors serving it."""
     stmt = sa.select(Advisor)
-    if user.role == Role.BUREAU:
+    if can_see_all_advisors(user):
         return stmt
     if user.role == Role.ADVISOR:
         return stmt.where(Advisor.id == user.advisor_id)

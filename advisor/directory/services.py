@@ -25,6 +25,7 @@ from advisor.directory.models import (
     School,
     SchoolLevel,
 )
+from advisor.directory.permissions import can_manage_advisor
 from advisor.directory.queries import open_assignment
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -300,11 +301,6 @@ def end_backup(session: orm.Session, *, school: School, ends_on: date) -> None:
 
 
 # --- absences and conflicts of interest -------------------------------------------------
-
-
-def can_manage_advisor(actor: User, advisor: Advisor) -> bool:
-    """The bureau, or the advisor themself, records absences and conflicts."""
-    return actor.role == "bureau" or (actor.role == "advisor" and actor.advisor_id == advisor.id)
 
 
 def add_absence(

@@ -25,6 +25,11 @@ from advisor.directory.forms import (
 )
 from advisor.directory.labels import LEVEL_LABELS
 from advisor.directory.models import Advisor, LawFirm, School
+from advisor.directory.permissions import (
+    can_filter_by_law_firm,
+    can_manage_advisor,
+    can_see_served_school,
+)
 from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, error_text, form_error_text, id_arg, page_args
@@ -187,7 +192,7 @@ def advisors() -> Any:
         page=page,
         q=q,
         law_firm_id=firm,
-        firms=queries.law_firm_choices(db.session) if user().is_bureau else [],
+        firms=queries.law_firm_choices(db.session) if can_filter_by_law_firm(user()) else [],
     )
 
 
@@ -195,10 +200,12 @@ def advisors() -> Any:
 def advisor(advisor_id: int) -> Any:
     """One advisor: details and the schools served now."""
     found = queries.get_advisor(db.session, user(), advisor_id)
-    served = queries.schools_served(db.session, found.id)
-    if user().is_school:
-        served = [(s, k) for s, k in served if s.id == user().school_id]
     me = user()
+    served = [
+        (s, k)
+        for s, k in queries.schools_served(db.session, found.id)
+        if can_see_served_school(me, s)
+    ]
     panels: dict[str, Any] = {}
     for panel in ADVISOR_PANELS:
         panels.update(panel(found, me))
@@ -207,7 +214,7 @@ def advisor(advisor_id: int) -> Any:
         **panels,
         advisor=found,
         served=served,
-        can_manage=services.can_manage_advisor(me, found),
+        can_manage=can_manage_advisor(me, found),
         absences=queries.absences(db.session, found.id, today_local()),
         conflicts=queries.conflicts(db.session, found.id),
     )
