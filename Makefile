@@ -11,7 +11,7 @@ CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 # libfaketime for the tests that start a process on the suite's clock.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
 
-.PHONY: lock run serve test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
+.PHONY: docs lock run serve test lint security sbom audit install install-dev system-packages translations extract-messages clean precheck-report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,10 @@ precheck-report: install
 # The API fuzzed from its own served OpenAPI with schemathesis (issue 15, item 4), bounded:
 # FUZZ_EXAMPLES (default 8) examples per operation, each sent as bureau, advisor and school.
 .PHONY: fuzz-api
+# docs/api.md from the served OpenAPI (tests/test_docs.py fails when it is out of date).
+docs: install
+	$(BIN)/python -m tools.api_guide
+
 fuzz-api: install-dev
 	FUZZ_API=1 $(BIN)/pytest tests/fuzz -q -s -p no:cacheprovider
 
