@@ -106,13 +106,13 @@ audit: sbom
 precheck-report: install
 	$(BIN)/python -m advisor.precheck.report
 
-# The API fuzzed from its own served OpenAPI with schemathesis (issue 15, item 4), bounded:
-# FUZZ_EXAMPLES (default 8) examples per operation, each sent as bureau, advisor and school.
-.PHONY: fuzz-api
 # docs/api.md from the served OpenAPI (tests/test_docs.py fails when it is out of date).
 docs: install
 	$(BIN)/python -m tools.api_guide
 
+# The API fuzzed from its own served OpenAPI with schemathesis (issue 15, item 4), bounded:
+# FUZZ_EXAMPLES (default 8) examples per operation, each sent as bureau, advisor and school.
+.PHONY: fuzz-api
 fuzz-api: install-dev
 	FUZZ_API=1 $(BIN)/pytest tests/fuzz -q -s -p no:cacheprovider
 
