@@ -1,11 +1,15 @@
-"""Dates as the bureau lives them: Beijing time and working days."""
+"""Dates as the bureau lives them: Beijing time, working days, and the calendar years and
+quarters its figures are counted over."""
 
 from __future__ import annotations
 
+import calendar as month_calendar
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -16,6 +20,10 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 MAX_REST_RUN = 365
 
 _DAY = timedelta(days=1)
+
+PeriodKind = Literal["year", "quarter"]
+_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
+_QUARTERS: dict[str, tuple[int | None, ...]] = {"year": (None,), "quarter": (1, 2, 3, 4)}
 
 
 def today_local(now: datetime | None = None) -> date:
@@ -95,3 +103,62 @@ def years_needing_entry(years: Iterable[int], calendar: BureauCalendar | None) -
     """The sorted years neither chinese_calendar knows nor the bureau has entered."""
     entered = calendar.entered_years if calendar is not None else frozenset()
     return sorted({y for y in years if not is_year_known(y) and y not in entered})
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar year or quarter, written "2025" or "2025-Q3"."""
+
+    kind: PeriodKind
+    year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        # Four-digit years from 1900; the day after the last one must still be a date.
+        if not 1900 <= self.year <= 9998:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.quarter not in _QUARTERS.get(self.kind, ()):
+            raise ValueError(f"not a period: {self.kind!r} with quarter {self.quarter!r}")
+
+    def __str__(self) -> str:
+        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def months(self) -> int:
+        return 12 if self.quarter is None else 3
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> date:
+        month = 12 if self.quarter is None else 3 * self.quarter
+        return date(self.year, month, month_calendar.monthrange(self.year, month)[1])
+
+    def months_begun(self, today: date) -> int:
+        """The months of the period that have begun by ``today``, the current one included."""
+        if today < self.start:
+            return 0
+        if today > self.end:
+            return self.months
+        return today.month - self.start.month + 1
+
+
+def parse_period(text: str) -> Period:
+    """A period from its text, "2025" or "2025-Q3" (or "2025-q3"); raises ValueError for
+    anything else."""
+    match = _PERIOD.fullmatch(text.strip().upper())
+    if match is None:
+        raise ValueError(f"not a period: {text!r} (write 2025 or 2025-Q3)")
+    year, quarter = int(match[1]), match[2]
+    if quarter is None:
+        return Period("year", year)
+    return Period("quarter", year, int(quarter))
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The UTC instants at which the period's first Beijing day starts and its last ends."""
+    start = datetime.combine(period.start, time(), BEIJING)
+    end = datetime.combine(period.end + timedelta(days=1), time(), BEIJING)
+    return start.astimezone(UTC), end.astimezone(UTC)

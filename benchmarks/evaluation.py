@@ -56,7 +56,7 @@ from advisor.extensions import alembic, db
 from advisor.ledger.models import GENESIS, Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.models import Feedback, Review
 from advisor.synthetic import reset_sequences
-from advisor.workdays import BEIJING
+from advisor.workdays import BEIJING, Period, parse_period
 from config import Config
 
 BATCH = 10_000
@@ -561,7 +561,7 @@ def _label(statement: str) -> str:
 
 
 def breakdown(
-    engine: sa.Engine, session: Any, period: measures.Period, today: date, *, explain: bool
+    engine: sa.Engine, session: Any, period: Period, today: date, *, explain: bool
 ) -> None:
     """Run each of compute's queries again on its own, rows fetched, and print its time
     (and with ``explain`` its plan: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, EXPLAIN
@@ -597,7 +597,7 @@ def measure(app: Flask, args: argparse.Namespace, counts: dict[str, int]) -> lis
         assert bureau is not None
         dialect = db.engine.dialect.name
         for period_text in (str(args.year), f"{args.year}-Q{args.quarter}"):
-            period = measures.parse_period(period_text)
+            period = parse_period(period_text)
             compute_s, measured = _timed(
                 args.repeat, lambda p=period: measures.compute(session, p, today=today)
             )

@@ -38,11 +38,9 @@ average is the database's sum of ratings divided by their count in Decimal.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -54,11 +52,10 @@ from sqlalchemy import orm
 from advisor.contracts.models import Contract
 from advisor.db import beijing_date
 from advisor.directory.models import Advisor
-from advisor.evaluation import rules
 from advisor.ledger.completeness import LATE_AFTER_DAYS
 from advisor.ledger.models import Kind, LedgerEntry
 from advisor.reviews.models import Feedback, Review
-from advisor.workdays import BEIJING
+from advisor.workdays import Period, utc_bounds
 
 PLACES = Decimal("0.0001")
 MATTER_KINDS = (
@@ -67,60 +64,6 @@ MATTER_KINDS = (
     Kind.DISPUTE_MEDIATION.value,
     Kind.DOCUMENT_DRAFTING.value,
 )
-_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
-_QUARTERS: dict[str, tuple[int | None, ...]] = {"year": (None,), "quarter": (1, 2, 3, 4)}
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A calendar year or quarter, written "2025" or "2025-Q3"."""
-
-    kind: rules.Period
-    year: int
-    quarter: int | None = None
-
-    def __post_init__(self) -> None:
-        # Four-digit years from 1900; the day after the last one must still be a date.
-        if not 1900 <= self.year <= 9998:
-            raise ValueError(f"year {self.year} is out of range")
-        if self.quarter not in _QUARTERS.get(self.kind, ()):
-            raise ValueError(f"not a period: {self.kind!r} with quarter {self.quarter!r}")
-
-    def __str__(self) -> str:
-        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
-
-    @property
-    def months(self) -> int:
-        return 12 if self.quarter is None else 3
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
-
-    @property
-    def end(self) -> date:
-        month = 12 if self.quarter is None else 3 * self.quarter
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
-
-    def months_begun(self, today: date) -> int:
-        """The months of the period that have begun by ``today``, the current one included."""
-        if today < self.start:
-            return 0
-        if today > self.end:
-            return self.months
-        return today.month - self.start.month + 1
-
-
-def parse_period(text: str) -> Period:
-    """A period from its text, "2025" or "2025-Q3" (or "2025-q3"); raises ValueError for
-    anything else."""
-    match = _PERIOD.fullmatch(text.strip().upper())
-    if match is None:
-        raise ValueError(f"not a period: {text!r} (write 2025 or 2025-Q3)")
-    year, quarter = int(match[1]), match[2]
-    if quarter is None:
-        return Period("year", year)
-    return Period("quarter", year, int(quarter))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +92,6 @@ def issued_on_time(dialect: str) -> sa.ColumnElement[bool]:
     """An issued review was on time: its Beijing issue date is on or before the due date
     it had then (or it had none)."""
     return sa.or_(Review.due_on.is_(None), beijing_date(Review.issued_at, dialect) <= Review.due_on)
-
-
-def utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The UTC instants at which the period's first Beijing day starts and its last ends."""
-    start = datetime.combine(period.start, time(), BEIJING)
-    end = datetime.combine(period.end + timedelta(days=1), time(), BEIJING)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _how_many(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:

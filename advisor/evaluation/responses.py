@@ -20,10 +20,11 @@ from sqlalchemy import orm
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role, User
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
-from advisor.evaluation import measures, services
+from advisor.evaluation import services
 from advisor.evaluation.models import Evaluation, EvaluationResult, Objection, SelfEvaluation
 from advisor.evaluation.rulefile import from_json
 from advisor.evaluation.rules import RuleSet
+from advisor.workdays import parse_period
 
 MAX_TEXT = 5000
 
@@ -187,7 +188,7 @@ def save_self_evaluation(
     if actor.role != Role.ADVISOR or actor.advisor_id is None:
         raise Forbidden(_l("Only advisors write self-evaluations."))
     try:
-        period = str(measures.parse_period(period_text))
+        period = str(parse_period(period_text))
     except ValueError as error:
         raise ValidationError(
             _l("Give the period as 2025 or 2025-Q3."),

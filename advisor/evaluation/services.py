@@ -39,7 +39,7 @@ from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
 from advisor.evaluation.scoring import score_advisor
 from advisor.i18n import LOCALES
 from advisor.text import NOTE, too_long
-from advisor.workdays import BureauCalendar, add_working_days
+from advisor.workdays import BureauCalendar, add_working_days, parse_period
 
 
 def get_current_rule_set(session: orm.Session) -> RuleSetVersion | None:
@@ -97,7 +97,7 @@ def run_evaluation(
     """
     _bureau_only(actor)
     try:
-        period = measures.parse_period(period_text)
+        period = parse_period(period_text)
     except ValueError as error:
         raise ValidationError(
             _l("Give the period as 2025 or 2025-Q3."),
@@ -305,9 +305,7 @@ def adjust(
     session.add(adjustment)
     session.flush()
     session.refresh(result, ["adjustments"])
-    _score(
-        rules, measures.parse_period(evaluation.period).kind, result, adjustments=result.adjustments
-    )
+    _score(rules, parse_period(evaluation.period).kind, result, adjustments=result.adjustments)
     session.flush()
     _rank(session, evaluation)
     return adjustment

@@ -25,14 +25,13 @@ from advisor.contracts import calendar
 from advisor.db import utcnow
 from advisor.errors import AppError
 from advisor.evaluation import labels, reports, responses, services
-from advisor.evaluation.measures import parse_period
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import MANUAL_MEASURES
 from advisor.extensions import db
 from advisor.forms import error_text, posted
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
-from advisor.workdays import today_local
+from advisor.workdays import parse_period, today_local
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluations")
 protect(bp)

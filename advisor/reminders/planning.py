@@ -47,13 +47,18 @@ from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.models import Contract, ContractEvent, Status
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, LawFirm, School
 from advisor.evaluation import services as evaluation
-from advisor.evaluation.measures import Period
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rulefile import from_json, parse_when
 from advisor.ledger.models import LedgerHead
 from advisor.reminders.kinds import KINDS
 from advisor.reminders.models import Reminder, Webhook
-from advisor.workdays import BureauCalendar, add_working_days, is_working_day, working_days_between
+from advisor.workdays import (
+    BureauCalendar,
+    Period,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
 
 OPEN = (Status.SUBMITTED.value, Status.IN_REVIEW.value)
 KEY_LENGTH = 255

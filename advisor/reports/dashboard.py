@@ -48,11 +48,11 @@ from advisor.directory.models import (
     School,
     SchoolLevel,
 )
-from advisor.evaluation.measures import Period, issued_on_time, utc_bounds
+from advisor.evaluation.measures import issued_on_time
 from advisor.forms import small_int
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Finding, Review
-from advisor.workdays import BEIJING, BureauCalendar, working_days_between
+from advisor.workdays import BEIJING, BureauCalendar, Period, utc_bounds, working_days_between
 
 LIST_LIMIT = 50  # schools without submissions listed on the page
 OVERDUE_SHOWN = 15  # the longest overdue; the link lists them all

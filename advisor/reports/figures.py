@@ -24,12 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from advisor.contracts.models import Contract
+from advisor.contracts.queries import narrowing_for
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, School
-from advisor.evaluation.measures import Period, utc_bounds
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.ledger.models import LedgerEntry
 from advisor.reviews.models import Feedback, Finding, Review
 from advisor.reviews.services import average_rating
+from advisor.workdays import Period, utc_bounds
 
 
 @dataclass(slots=True)
@@ -68,6 +69,21 @@ class YearFigures:
     @property
     def findings(self) -> int:
         return sum(self.findings_by_dimension.values())
+
+
+@narrowing_for("reviewed_in")
+def reviewed_in(year: int) -> sa.ColumnElement[bool]:
+    """Contracts reviewed in ``year``: an opinion (an issued review, not a return) on them was
+    issued in the year's Beijing days. The year figures count these, and the contract list
+    they link to (``/contracts?reviewed_in=``) shows these."""
+    utc_from, utc_to = utc_bounds(Period("year", year))
+    opinions = sa.select(Review.contract_id).where(
+        Review.status == "issued",
+        Review.outcome != "return",
+        Review.issued_at >= utc_from,
+        Review.issued_at < utc_to,
+    )
+    return Contract.id.in_(opinions)
 
 
 def year_figures(session: orm.Session, year: int) -> YearFigures:
@@ -122,16 +138,8 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
             found.returns = n
         elif outcome is not None:
             found.opinions[outcome] = n
-    opinion_contracts = (
-        sa.select(Review.contract_id)
-        .where(issued, Review.outcome != "return")
-        .distinct()
-        .subquery()
-    )
     reviewed, value = session.execute(
-        sa.select(sa.func.count(Contract.id), sa.func.sum(Contract.amount)).where(
-            Contract.id.in_(sa.select(opinion_contracts.c.contract_id))
-        )
+        sa.select(sa.func.count(Contract.id), sa.func.sum(Contract.amount)).where(reviewed_in(year))
     ).one()
     found.contracts_reviewed = reviewed
     found.value_reviewed = Decimal(value or 0).quantize(Decimal("0.01"))

@@ -18,11 +18,12 @@ from advisor.contracts.models import Contract, Status
 from advisor.contracts.workflow import OPEN
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.directory.queries import Serving, current_advisors
-from advisor.evaluation.measures import Period, issued_on_time, utc_bounds
+from advisor.evaluation.measures import issued_on_time
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.ledger import queries as ledger
 from advisor.reviews.models import Feedback, Review
 from advisor.reviews.services import average_rating
+from advisor.workdays import Period, utc_bounds
 
 QUEUE_LIMIT = 20
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor, School
-from advisor.evaluation.measures import Period, utc_bounds
 from advisor.reviews.models import Dimension, Feedback, Finding, Review, Severity
+from advisor.workdays import Period, utc_bounds
 
 
 def year_findings(

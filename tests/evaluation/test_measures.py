@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import orm
 
 from advisor.evaluation.defaults import default_rule_set
-from advisor.evaluation.measures import Period, compute, parse_period
+from advisor.evaluation.measures import compute
 from advisor.evaluation.rules import COMPUTED_MEASURES
 from advisor.evaluation.scoring import score_advisor
+from advisor.workdays import Period, parse_period
 from tests.conftest import QueryCounter
 from tests.evaluation.helpers import entry, rate, review, utc
 

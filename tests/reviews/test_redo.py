@@ -8,8 +8,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.errors import Conflict, Forbidden, ValidationError
-from advisor.evaluation.measures import compute, parse_period
+from advisor.evaluation.measures import compute
 from advisor.reviews import services
+from advisor.workdays import parse_period
 from tests.reviews import helpers
 from tests.reviews.helpers import NOW, TODAY
 
