@@ -9,7 +9,9 @@ The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
 ``apscheduler_jobs``) so the schedule survives restarts. A run that was missed while
 the scheduler was down is made up once when it comes back (coalesce, with a grace time
 of hours rather than APScheduler's default second); planning is idempotent. The job
-table is made by the migrations, not by APScheduler at start-up.
+table is made by the migrations, not by APScheduler at start-up. The store keeps each
+job's function by reference (ENTRY): advisor.jobs_app, the root module that builds the
+application the jobs run in, so this module holds no application of its own.
 
 Exactly one sender per database: ``flask --app advisor scheduler run`` takes the
 database's sender lock (advisor.reminders.exclusive) and a second one exits at once with
@@ -41,6 +43,7 @@ from sqlalchemy import orm
 
 from advisor.backup.jobs import make_daily_backup
 from advisor.db import immediate_writes
+from advisor.extensions import db
 from advisor.ledger import anchors
 from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
@@ -54,7 +57,10 @@ JOBS = {
     "backup": {"days": 1},
 }
 GRACE_SECONDS = 6 * 3600
-_app: Flask | None = None
+# What the job store keeps for every job: "module:function", resolved when the job is
+# added and when it is loaded. Rows an older version stored name another function; they
+# are replaced by add_jobs (replace_existing) before the scheduler reads the store.
+ENTRY = "advisor.jobs_app:run"
 # Set when this process is asked to stop: the sending loop stops after the message in
 # flight. LOST: the sender lock was lost (PostgreSQL connection gone), so we stop too.
 STOP = threading.Event()
@@ -95,8 +101,6 @@ def run_job(name: str, *, now: datetime | None = None) -> str:
 
 
 def _run_job(name: str, *, now: datetime | None) -> str:
-    from advisor.extensions import db
-
     session = db.session
     now = now or datetime.now(UTC)
     started = session.get(JobRun, name)
@@ -120,14 +124,9 @@ def _run_job(name: str, *, now: datetime | None) -> str:
     return result
 
 
-def job(name: str) -> None:
-    """The entry point the job store keeps (by reference, so it must be module-level)."""
-    global _app
-    if _app is None:
-        from advisor import create_app
-        from config import Config
-
-        _app = create_app(Config.from_env())
+def run_scheduled(app: Flask, name: str) -> None:
+    """Run the job ``name`` in ``app`` unless this process is stopping; stop the process
+    instead when the sender lock has been lost. Called through ENTRY."""
     with JOB_IN_HAND:
         # Checked under the lock: once the process is stopping, a job the executor still
         # had queued (all four are due together at start) does nothing, and never sees
@@ -140,7 +139,7 @@ def job(name: str) -> None:
             LOST.set()
             os.kill(os.getpid(), signal.SIGTERM)
             return
-        with _app.app_context():
+        with app.app_context():
             run_job(name)
 
 
@@ -169,7 +168,7 @@ def add_jobs(scheduler: BaseScheduler, config: Any) -> None:
         if name == "backup" and config.backup_path is None:
             continue
         scheduler.add_job(
-            job,
+            ENTRY,
             "interval",
             args=[name],
             id=name,
@@ -181,8 +180,6 @@ def add_jobs(scheduler: BaseScheduler, config: Any) -> None:
 
 
 def blocking(app: Flask) -> BlockingScheduler:
-    global _app
-    _app = app
     scheduler = configure(BlockingScheduler(), app.config["ADVISOR"].database_url)
     add_jobs(scheduler, app.config["ADVISOR"])
     return scheduler
@@ -227,13 +224,12 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
 def start_in_process(app: Flask) -> BackgroundScheduler | None:
     """A scheduler thread inside this process, for the one-command local run; none if
     another process holds the sender lock."""
-    global _app, _lock
+    global _lock
     try:
         _lock = exclusive.acquire(app.config["ADVISOR"].database_url)
     except exclusive.AlreadyRunning as error:
         log.warning("no in-process scheduler: %s", error)
         return None
-    _app = app
     scheduler = configure(BackgroundScheduler(daemon=True), app.config["ADVISOR"].database_url)
     add_jobs(scheduler, app.config["ADVISOR"])
     scheduler.start()

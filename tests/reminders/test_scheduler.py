@@ -4,6 +4,7 @@ database, and a restart loses and duplicates nothing."""
 from __future__ import annotations
 
 import os
+import pickle  # APScheduler's job store keeps its rows pickled
 import queue
 import signal
 import subprocess
@@ -127,6 +128,33 @@ def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
         assert jobs == 3  # the stored schedule was replaced, not doubled
 
 
+def test_rows_naming_an_older_entry_point_are_replaced_at_start(
+    world: tuple[Flask, str], tmp_path: Path
+) -> None:
+    """Installations upgraded from a version whose job store named
+    advisor.reminders.scheduler:job start as before: add_jobs replaces those rows before
+    the scheduler reads them, and they name scheduler.ENTRY from then on."""
+    app, url = world
+    run_scheduler_until_every_job_ran(tmp_path, url)
+    with app.app_context():
+        for job_id, state in db.session.execute(
+            sa.text("SELECT id, job_state FROM apscheduler_jobs")
+        ):
+            old = pickle.loads(state)
+            old["func"] = "advisor.reminders.scheduler:job"
+            db.session.execute(
+                sa.text("UPDATE apscheduler_jobs SET job_state = :state WHERE id = :id"),
+                {"state": pickle.dumps(old), "id": job_id},
+            )
+        db.session.commit()
+
+    again = run_scheduler_until_every_job_ran(tmp_path, url)
+    assert any(line.startswith("job send_due: sent 0") for line in again), again
+    with app.app_context():
+        states = db.session.scalars(sa.text("SELECT job_state FROM apscheduler_jobs")).all()
+        assert sorted(pickle.loads(s)["func"] for s in states) == [scheduler.ENTRY] * 3
+
+
 def test_the_commands_run_the_jobs_as_of_a_given_time(world: tuple[Flask, str]) -> None:
     app, _ = world
     runner = app.test_cli_runner()
@@ -162,14 +190,13 @@ def test_a_job_still_queued_when_the_scheduler_stops_does_nothing(
     SIGTERM, after its handlers were gone: CI saw it exit -15)."""
     signals: list[int] = []
     monkeypatch.setattr(scheduler.os, "kill", lambda _pid, sig: signals.append(sig))
-    monkeypatch.setattr(scheduler, "_app", app)
     monkeypatch.setattr(scheduler, "_lock", LostLock())
     monkeypatch.setattr(scheduler, "STOP", threading.Event())
     monkeypatch.setattr(scheduler, "LOST", threading.Event())
     scheduler.STOP.set()
     with app.app_context():
         before = db.session.scalar(sa.select(sa.func.count(JobRun.job)))
-        scheduler.job("anchor")
+        scheduler.run_scheduled(app, "anchor")
         assert db.session.scalar(sa.select(sa.func.count(JobRun.job))) == before
     assert signals == []
     assert not scheduler.LOST.is_set()
@@ -180,13 +207,12 @@ def test_a_lost_lock_stops_the_scheduler_before_the_job_runs(
 ) -> None:
     signals: list[int] = []
     monkeypatch.setattr(scheduler.os, "kill", lambda _pid, sig: signals.append(sig))
-    monkeypatch.setattr(scheduler, "_app", app)
     monkeypatch.setattr(scheduler, "_lock", LostLock())
     monkeypatch.setattr(scheduler, "STOP", threading.Event())
     monkeypatch.setattr(scheduler, "LOST", threading.Event())
     with app.app_context():
         before = db.session.scalar(sa.select(sa.func.count(JobRun.job)))
-        scheduler.job("anchor")
+        scheduler.run_scheduled(app, "anchor")
         assert db.session.scalar(sa.select(sa.func.count(JobRun.job))) == before
     assert signals == [signal.SIGTERM]
     assert scheduler.LOST.is_set()
