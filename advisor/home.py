@@ -17,6 +17,7 @@ from advisor.contracts.queries import due_badge
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import db
 from advisor.reports import homes
+from advisor.reports.permissions import can_see_dashboard, has_advisor_home
 from advisor.reports.views import dashboard_page
 from advisor.workdays import today_local
 
@@ -29,9 +30,9 @@ def index() -> Any:
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     me, today = user(), today_local()
-    if me.is_bureau:
+    if can_see_dashboard(me):
         return dashboard_page(today)
-    if me.is_advisor:
+    if has_advisor_home(me):
         return render_template(
             "home/advisor.html",
             home=homes.advisor_home(db.session, me, today),

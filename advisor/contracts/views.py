@@ -31,8 +31,15 @@ from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, Wi
 from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
 from advisor.contracts.models import Contract
 from advisor.contracts.parse_pool import ParsePool
+from advisor.contracts.permissions import (
+    can_filter_by_advisor,
+    can_filter_by_district,
+    can_filter_by_school,
+    can_manage_calendar,
+    can_reassign_contract,
+)
 from advisor.contracts.uploads import check_upload, megabytes
-from advisor.contracts.workflow import OPEN, Action, actions_for
+from advisor.contracts.workflow import Action, actions_for
 from advisor.db import paginate, utcnow
 from advisor.directory.labels import LEVEL_LABELS
 from advisor.directory.models import Advisor, LawFirm
@@ -117,6 +124,8 @@ def index() -> Any:
     """Contracts the user may see: the school's list, the advisor's queue, the bureau's all."""
     today = today_local()
     args = request.args
+    me = user()
+    narrows = can_filter_by_district(me)
     filters = queries.Filters(
         status=args.get("status", ""),
         contract_type=args.get("contract_type", ""),
@@ -127,19 +136,18 @@ def index() -> Any:
         submitted_to=args.get("to", type=date.fromisoformat),
         q=args.get("q", ""),
         # The dashboard's narrowing is the bureau's: others see only their own anyway.
-        district=args.get("district", "")[:50] if user().is_bureau else "",
-        level=args.get("level", "") if user().is_bureau else "",
-        law_firm_id=id_arg("law_firm_id") if user().is_bureau else None,
+        district=args.get("district", "")[:50] if narrows else "",
+        level=args.get("level", "") if narrows else "",
+        law_firm_id=id_arg("law_firm_id") if narrows else None,
         reviewed_in=_year_arg("reviewed_in"),
         open_only=args.get("open") == "1",
     )
     page = paginate(
         db.session,
-        queries.search_contracts(user(), filters, today, dialect=db.engine.dialect.name),
+        queries.search_contracts(me, filters, today, dialect=db.engine.dialect.name),
         key=Contract.id,
         **page_args(),
     )
-    me = user()
     return render_template(
         "contracts/index.html",
         page=page,
@@ -148,9 +156,11 @@ def index() -> Any:
         badge=queries.due_badge,
         statuses=STATUS_LABELS,
         types=TYPE_LABELS,
-        schools=visible_school_choices(db.session, me) if not me.is_school else [],
-        advisors=advisor_choices(db.session) if me.is_bureau else [],
-        missing_years=bureau_calendar.missing_years(db.session, today) if me.is_bureau else [],
+        schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],
+        advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
+        missing_years=(
+            bureau_calendar.missing_years(db.session, today) if can_manage_calendar(me) else []
+        ),
         levels=LEVEL_LABELS,
         firm_name=_firm_name(filters.law_firm_id),
         unnarrowed_url=url_for("contracts.index")
@@ -269,7 +279,7 @@ def detail(contract_id: int) -> Any:
     events = queries.events(db.session, contract)
     me = user()
     reassign_form = None
-    if me.is_bureau and contract.status in OPEN:
+    if can_reassign_contract(me, contract):
         reassign_form = ReassignForm()
         reassign_form.advisor_id.choices = advisor_choices(db.session, active_only=True)
     panels: dict[str, Any] = {}

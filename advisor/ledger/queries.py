@@ -14,13 +14,14 @@ from sqlalchemy import orm
 from advisor.accounts.models import Role, User
 from advisor.errors import NotFound
 from advisor.ledger.models import LedgerEntry
+from advisor.ledger.permissions import can_see_all_entries
 from advisor.text import search_term
 
 
 def visible_entries(user: User) -> sa.Select[LedgerEntry]:
     """Bureau: all; advisor: its own; school: the work done for it."""
     stmt = sa.select(LedgerEntry)
-    if user.role == Role.BUREAU:
+    if can_see_all_entries(user):
         return stmt
     if user.role == Role.ADVISOR:
         return stmt.where(LedgerEntry.advisor_id == user.advisor_id)

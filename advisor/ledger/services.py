@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.contracts.models import Contract
 from advisor.db import utcnow
 from advisor.directory.models import Advisor, Assignment, School
@@ -25,6 +25,12 @@ from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.ledger import queries
 from advisor.ledger.chain import Verification, entry_hash, verify
 from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
+from advisor.ledger.permissions import (
+    can_record_on_behalf,
+    can_record_work,
+    can_record_work_for,
+    is_bound_to_served_schools,
+)
 from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Review
 from advisor.reviews.signals import review_issued
@@ -139,7 +145,7 @@ def check_entry(
     elif (
         data.school_id is not None
         and actor is not None
-        and actor.role == Role.ADVISOR
+        and is_bound_to_served_schools(actor)
         and not _served_on(session, data.advisor_id, data.school_id, data.entry_on)
     ):
         problems["school_id"] = _l(
@@ -161,10 +167,10 @@ def add_entry(
 ) -> LedgerEntry:
     """An advisor records their own work; the bureau may record it on an advisor's behalf
     (marked as such). Raises Forbidden for schools or another advisor's entry."""
-    if actor.role == Role.ADVISOR and actor.advisor_id != data.advisor_id:
-        raise Forbidden(_l("Advisors record their own work only."))
-    if actor.role not in (Role.ADVISOR, Role.BUREAU):
+    if not can_record_work(actor):
         raise Forbidden(_l("Only advisors and the bureau record work."))
+    if not can_record_work_for(actor, data.advisor_id):
+        raise Forbidden(_l("Advisors record their own work only."))
     problems = check_entry(session, data, today, actor)
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
@@ -182,7 +188,7 @@ def add_entry(
             "audience": data.audience.strip()[:200],
             "headcount": data.headcount,
             "supersedes_id": supersedes.id if supersedes else None,
-            "on_behalf": actor.role == Role.BUREAU,
+            "on_behalf": can_record_on_behalf(actor),
             "created_by_id": actor.id,
         },
     )

@@ -29,6 +29,12 @@ from advisor.ledger import completeness, export, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
 from advisor.ledger.models import LedgerEntry, LedgerHead
+from advisor.ledger.permissions import (
+    can_filter_by_advisor,
+    can_filter_by_school,
+    can_record_on_behalf,
+    own_advisor_id,
+)
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
@@ -75,21 +81,22 @@ def index() -> Any:
         minutes=minutes,
         kinds=KIND_LABELS,
         modes=MODE_LABELS,
-        advisors=advisor_choices(db.session) if me.is_bureau else [],
-        schools=visible_school_choices(db.session, me) if not me.is_school else [],
-        school_names=dict(visible_school_choices(db.session, me)) if me.is_bureau else {},
+        advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
+        schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],
         query=request.query_string.decode(),
     )
 
 
 def _entry_form(me: User, form: EntryForm) -> EntryForm:
     form.school_id.choices = [(0, "—"), *visible_school_choices(db.session, me)]
-    form.advisor_id.choices = advisor_choices(db.session, active_only=True) if me.is_bureau else []
+    form.advisor_id.choices = (
+        advisor_choices(db.session, active_only=True) if can_record_on_behalf(me) else []
+    )
     return form
 
 
 def _entry_data(me: User, form: EntryForm) -> services.EntryData:
-    advisor_id = (form.advisor_id.data or 0) if me.is_bureau else (me.advisor_id or 0)
+    advisor_id = (form.advisor_id.data or 0) if can_record_on_behalf(me) else (me.advisor_id or 0)
     return services.EntryData(
         entry_on=form.entry_on.data or today_local(),
         advisor_id=advisor_id,
@@ -230,7 +237,7 @@ def completeness_page() -> Any:
     if not 2000 <= year <= 2100:
         year = today_local().year
     rows = completeness.by_advisor_month(
-        db.session, year, advisor_id=me.advisor_id if me.is_advisor else None, today=today_local()
+        db.session, year, advisor_id=own_advisor_id(me), today=today_local()
     )
     months = completeness.months_so_far(year, today_local())
     return render_template("ledger/completeness.html", rows=rows, year=year, months=months)

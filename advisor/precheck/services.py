@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.signals import version_added
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import engine
 from advisor.precheck.base import Hit
 from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
+from advisor.precheck.permissions import can_decide_hit, can_switch_rules
 from advisor.text import NOTE, too_long
 
 
@@ -109,7 +110,7 @@ def get_hit(session: orm.Session, contract: Contract, hit_id: int) -> PrecheckHi
 
 
 def _decide(hit: PrecheckHit, actor: User, contract: Contract, now: datetime) -> None:
-    if actor.role != Role.ADVISOR or actor.advisor_id != contract.advisor_id:
+    if not can_decide_hit(actor, contract):
         raise Forbidden(_l("Only the advisor reviewing the contract decides on its pre-check."))
     if hit.status != "open":
         raise Conflict(_l("This pre-check hit was already taken into the review or dismissed."))
@@ -185,7 +186,7 @@ def set_enabled(
     session: orm.Session, *, actor: User, rule: str, enabled: bool, now: datetime
 ) -> None:
     """The bureau switches a rule off (or on again); versions uploaded later follow it."""
-    if actor.role != Role.BUREAU:
+    if not can_switch_rules(actor):
         raise Forbidden(_l("Only the bureau switches pre-check rules."))
     if rule not in engine.RULES:
         raise NotFound(_l("No such pre-check rule."))

@@ -18,6 +18,7 @@ from advisor.extensions import db
 from advisor.forms import act
 from advisor.precheck import engine, services
 from advisor.precheck.models import PrecheckHit
+from advisor.precheck.permissions import can_see_hits
 
 bp = Blueprint("precheck_settings", __name__, url_prefix="/settings/precheck")
 protect(bp)
@@ -74,7 +75,7 @@ def marked_pages(texts: list[str], hits: list[PrecheckHit]) -> list[list[tuple[s
 
 def precheck_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The latest version's text with the pre-check hits marked, for advisors and the bureau."""
-    if viewer.is_school:
+    if not can_see_hits(viewer, contract):
         return {}
     hits = services.hits_for(db.session, contract)
     latest = contract.versions[-1] if contract.versions else None

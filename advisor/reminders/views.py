@@ -19,6 +19,7 @@ from advisor.extensions import db
 from advisor.forms import act, page_args, posted, small_int
 from advisor.reminders import kinds, sending
 from advisor.reminders.models import STATUSES, Reminder, Webhook
+from advisor.reminders.permissions import can_receive
 from advisor.reminders.webhooks import WebhookRefused, allowed_host_names, check_webhook_url
 from advisor.text import clean_line
 
@@ -189,11 +190,7 @@ def switch_robot(robot_id: int) -> Any:
 def preferences() -> Any:
     """Which reminders the user also gets by e-mail (all of them, in the app)."""
     me = user()
-    mine = [
-        k
-        for k in kinds.KINDS.values()
-        if k.audience == me.role or (k.key == "evaluation_calendar" and me.is_bureau)
-    ]
+    mine = [k for k in kinds.KINDS.values() if can_receive(me, k)]
     if request.method == "POST":
         chosen = [k.key for k in mine if request.form.get(k.key) == "1"]
 

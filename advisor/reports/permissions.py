@@ -13,8 +13,3 @@ def can_see_dashboard(user: User) -> bool:
 def has_advisor_home(user: User) -> bool:
     """An advisor's account opens on its own queue and figures."""
     return user.role == Role.ADVISOR and user.advisor_id is not None
-
-
-def has_school_home(user: User) -> bool:
-    """A school's account opens on what waits for it and who advises it."""
-    return user.role == Role.SCHOOL and user.school_id is not None
