@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.errors import AppError, Conflict, Forbidden, PayloadTooLarge, ValidationError
 from advisor.evaluation.models import NAME_LENGTH, RuleSetVersion
+from advisor.evaluation.permissions import can_edit_rule_sets
 from advisor.evaluation.problems import problem_text
 from advisor.evaluation.rulefile import from_json, to_json, validate
 from advisor.evaluation.rules import Problem, RuleSet
@@ -113,7 +114,7 @@ def save_rule_set(
     click of Save) or when a version newer than ``seen_version`` was saved meanwhile,
     with that version in fields["version"].
     """
-    if actor.role != Role.BUREAU:
+    if not can_edit_rule_sets(actor):
         raise Forbidden(_l("Only the bureau edits the evaluation rules."))
     if not isinstance(data, dict):
         raise AppError(_l("Send the rule set as one JSON object { … }."))

@@ -18,10 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.evaluation import services
 from advisor.evaluation.models import Evaluation, EvaluationResult, Objection, SelfEvaluation
+from advisor.evaluation.permissions import can_answer_objections, can_object, can_self_evaluate
 from advisor.evaluation.rulefile import from_json
 from advisor.evaluation.rules import RuleSet
 from advisor.workdays import parse_period
@@ -55,7 +56,7 @@ def file_objection(
 ) -> Objection:
     """The advisor objects to their published result. Raises Conflict after the objection
     period or while an earlier objection awaits its answer."""
-    if actor.role != Role.ADVISOR or actor.advisor_id is None:
+    if not can_object(actor) or actor.advisor_id is None:
         raise Forbidden(_l("Only the advisor evaluated may object."))
     if evaluation.status != "published" or evaluation.objections_until is None:
         raise NotFound(_l("No such evaluation."))
@@ -106,7 +107,7 @@ def answer_objection(
 ) -> Objection:
     """The bureau answers an open objection; with ``item`` it also sets that item's points,
     the answer being the written reason. Raises Conflict for an answered objection."""
-    if actor.role != Role.BUREAU:
+    if not can_answer_objections(actor):
         raise Forbidden(_l("Only the bureau answers objections."))
     if objection.status != "open":
         raise Conflict(_l("This objection has already been answered."))
@@ -185,7 +186,7 @@ def save_self_evaluation(
     Raises ValidationError per field, Conflict once an evaluation of the period is
     published or when ``lock_version`` is not the stored one (edited elsewhere meanwhile).
     """
-    if actor.role != Role.ADVISOR or actor.advisor_id is None:
+    if not can_self_evaluate(actor) or actor.advisor_id is None:
         raise Forbidden(_l("Only advisors write self-evaluations."))
     try:
         period = str(parse_period(period_text))

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.evaluation import measures
 from advisor.evaluation.defaults import default_rule_set
@@ -33,6 +33,11 @@ from advisor.evaluation.models import (
     Objection,
     RuleSetVersion,
     SelfEvaluation,
+)
+from advisor.evaluation.permissions import (
+    can_manage_evaluations,
+    can_see_evaluation,
+    can_see_result,
 )
 from advisor.evaluation.rulefile import from_json, to_json
 from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
@@ -142,7 +147,7 @@ def run_evaluation(
 
 
 def _bureau_only(actor: User) -> None:
-    if actor.role != Role.BUREAU:
+    if not can_manage_evaluations(actor):
         raise Forbidden(_l("Only the bureau runs and adjusts evaluations."))
 
 
@@ -442,22 +447,14 @@ def is_final(evaluation: Evaluation, result: EvaluationResult, today: date) -> b
 def get_evaluation(session: orm.Session, user: User, evaluation_id: int) -> Evaluation:
     """The bureau sees every evaluation; advisors the published ones; schools none."""
     evaluation = session.get(Evaluation, evaluation_id)
-    if (
-        evaluation is None
-        or user.role == Role.SCHOOL
-        or (user.role != Role.BUREAU and evaluation.status != "published")
-    ):
+    if evaluation is None or not can_see_evaluation(user, evaluation):
         raise NotFound(_l("No such evaluation."))
     return evaluation
 
 
 def visible_results(user: User, evaluation: Evaluation) -> list[EvaluationResult]:
     """The bureau sees every result; an advisor only their own; schools none."""
-    if user.role == Role.BUREAU:
-        return list(evaluation.results)
-    if user.role == Role.ADVISOR:
-        return [r for r in evaluation.results if r.advisor_id == user.advisor_id]
-    return []
+    return [r for r in evaluation.results if can_see_result(user, evaluation, r.advisor_id)]
 
 
 def visible_result(
@@ -465,7 +462,7 @@ def visible_result(
 ) -> tuple[Evaluation, EvaluationResult]:
     """One result: the bureau any, an advisor their own published one; else NotFound."""
     evaluation = get_evaluation(session, user, evaluation_id)
-    if user.role == Role.ADVISOR and user.advisor_id != advisor_id:
+    if not can_see_result(user, evaluation, advisor_id):
         raise NotFound(_l("No such evaluation."))
     return evaluation, get_result(session, evaluation, advisor_id)
 
@@ -485,7 +482,7 @@ def own_results(session: orm.Session, advisor_id: int) -> dict[int, EvaluationRe
 def list_evaluations(session: orm.Session, user: User) -> list[Evaluation]:
     """Every evaluation for the bureau; the published ones for advisors."""
     stmt = sa.select(Evaluation).order_by(Evaluation.id.desc())
-    if user.role != Role.BUREAU:
+    if not can_manage_evaluations(user):
         stmt = stmt.where(Evaluation.status == "published")
     return list(session.scalars(stmt))
 

@@ -26,6 +26,7 @@ from advisor.db import utcnow
 from advisor.errors import AppError
 from advisor.evaluation import labels, reports, responses, services
 from advisor.evaluation.models import Evaluation, EvaluationResult
+from advisor.evaluation.permissions import can_manage_evaluations, can_see_ranking, is_evaluated
 from advisor.evaluation.rules import MANUAL_MEASURES
 from advisor.extensions import db
 from advisor.forms import error_text, posted
@@ -47,7 +48,7 @@ def index() -> Any:
     me = user()
     evaluations = services.list_evaluations(db.session, me)
     mine: dict[int, EvaluationResult] = {}
-    if me.role == Role.ADVISOR and me.advisor_id is not None:
+    if is_evaluated(me) and me.advisor_id is not None:
         mine = services.own_results(db.session, me.advisor_id)
     return render_template(
         "evaluation/index.html",
@@ -86,7 +87,7 @@ def detail(evaluation_id: int) -> Any:
     an advisor is sent to their own result."""
     me = user()
     evaluation = services.get_evaluation(db.session, me, evaluation_id)
-    if me.role == Role.ADVISOR:
+    if not can_see_ranking(me, evaluation):
         return redirect(
             url_for("evaluation.result", evaluation_id=evaluation.id, advisor_id=me.advisor_id)
         )
@@ -140,7 +141,7 @@ def _result_page(
             ledger_url=url_for("ledger.index", advisor_id=result.advisor_id)
             + f"&from={period.start.isoformat()}&to={period.end.isoformat()}",
             today=today_local(),
-            is_bureau=me.role == Role.BUREAU,
+            can_manage=can_manage_evaluations(me),
             form=form or {},
             errors=errors or {},
         ),
