@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from advisor import demo, synthetic
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
 from advisor.backup.cli import backup_cli
@@ -19,6 +18,7 @@ from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.db import utcnow
+from advisor.demo import bureau, synthetic
 from advisor.errors import AppError
 from advisor.evaluation import services as evaluation
 from advisor.extensions import db
@@ -54,12 +54,12 @@ def demo_load(if_empty: bool) -> None:
     if if_empty and accounts.any_user(db.session):
         click.echo("The database already has accounts; the demo bureau was not loaded.")
         return
-    report = demo.load_demo(db.session)
+    report = bureau.load_demo(db.session)
     evaluation.ensure_default_rule_set(db.session)
     db.session.commit()
     click.echo(f"Demo bureau: {report.created} records added.")
-    click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
-    accounts_list = demo.demo_accounts()
+    click.echo(f"Demo accounts (password for all: {bureau.DEMO_PASSWORD}):")
+    accounts_list = bureau.demo_accounts()
     for email, role in accounts_list[:3]:
         click.echo(f"  {email:28} {role}")
     click.echo("  ... advisor01..advisor35@demo.local, school01..school60@demo.local")
@@ -105,7 +105,7 @@ def demo_generate(scale: str, seed: int, if_empty: bool, now: datetime | None) -
             conn.exec_driver_sql("VACUUM ANALYZE")
     for name, n in counts.items():
         click.echo(f"  {name:16} {n:>10,}")
-    click.echo(f"Sign in as bureau@demo.local with the demo password ({demo.DEMO_PASSWORD}).")
+    click.echo(f"Sign in as bureau@demo.local with the demo password ({bureau.DEMO_PASSWORD}).")
 
 
 @tokens_cli.command("create")

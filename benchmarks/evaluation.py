@@ -50,12 +50,12 @@ from flask import Flask
 from advisor import create_app
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract, ContractType, ContractVersion, Status
+from advisor.demo.synthetic import reset_sequences
 from advisor.directory.models import Advisor, LawFirm, School, SchoolLevel
 from advisor.evaluation import measures, services
 from advisor.extensions import alembic, db
 from advisor.ledger.models import GENESIS, Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.models import Feedback, Review
-from advisor.synthetic import reset_sequences
 from advisor.workdays import BEIJING, Period, parse_period
 from config import Config
 

@@ -91,7 +91,7 @@ def _prepare(env: dict[str, str], schools: int) -> list[str]:
         "import json, sys\n"
         "from advisor import create_app\n"
         "from advisor.accounts import services\n"
-        "from advisor.demo import load_demo\n"
+        "from advisor.demo.bureau import load_demo\n"
         "from advisor.extensions import db\n"
         "from config import Config\n"
         "app = create_app(Config.from_env())\n"

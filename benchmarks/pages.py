@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 
 from advisor import create_app
 from advisor.accounts.models import Role, User
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.directory.models import LawFirm, School
 from advisor.extensions import db
 from advisor.workdays import today_local

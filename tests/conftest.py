@@ -25,7 +25,7 @@ from advisor.accounts import services as accounts
 from advisor.contracts import services as contracts
 from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
-from advisor.demo import DEMO_PASSWORD, load_demo
+from advisor.demo.bureau import DEMO_PASSWORD, load_demo
 from advisor.extensions import alembic, db
 from advisor.workdays import BEIJING
 from config import PROJECT_ROOT, Config

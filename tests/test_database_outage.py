@@ -31,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 from advisor import create_app
 from advisor.accounts import services as accounts
 from advisor.contracts.models import Contract, ContractVersion
-from advisor.demo import load_demo
+from advisor.demo.bureau import load_demo
 from advisor.errors import RETRY_AFTER_SECONDS, is_database_outage
 from advisor.extensions import alembic, db
 from config import PROJECT_ROOT

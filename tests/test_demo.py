@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
-from advisor.demo import load_demo
+from advisor.demo.bureau import load_demo
 from advisor.directory.models import Advisor, Assignment, LawFirm, School
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
 

@@ -21,7 +21,7 @@ from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import LoginSession
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.logs import HANDLER_NAME, configure_logging
 from advisor.reminders import sending
 from advisor.reminders.channels import DeliveryError

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import orm
 
-from advisor import create_app, synthetic
+from advisor import create_app
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
+from advisor.demo import synthetic
 from advisor.extensions import alembic, db
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.ledger.services import verify_chain

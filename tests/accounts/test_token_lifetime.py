@@ -15,7 +15,7 @@ from sqlalchemy import orm
 from advisor.accounts import services as accounts
 from advisor.accounts.models import ApiToken, User
 from advisor.db import utcnow
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.errors import ValidationError
 from tests.conftest import SUITE_NOW, login
 

@@ -32,7 +32,7 @@ from advisor.backup.services import Manifest, verify_backup
 from advisor.contracts import services as contracts
 from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
-from advisor.demo import load_demo
+from advisor.demo.bureau import load_demo
 from advisor.extensions import alembic, db
 from advisor.ledger.services import verify_chain
 from advisor.reminders import scheduler

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from advisor import create_app
-from advisor.demo import load_demo
+from advisor.demo.bureau import load_demo
 from advisor.extensions import alembic, db
 from config import PROJECT_ROOT, Config
 

@@ -8,7 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import Page, expect
 
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from tests.browser.conftest import PageFactory
 
 BUREAU_LINKS = [

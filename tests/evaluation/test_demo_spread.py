@@ -13,9 +13,9 @@ from decimal import Decimal
 from flask import Flask
 from sqlalchemy import orm
 
-from advisor import synthetic
 from advisor.accounts import services as accounts
 from advisor.contracts.files import FileStore
+from advisor.demo import synthetic
 from advisor.evaluation import services
 from advisor.evaluation.rulefile import from_json
 from advisor.workdays import today_local

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from advisor import create_app, synthetic
+from advisor import create_app
 from advisor.accounts import services as accounts
+from advisor.demo import synthetic
 from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import RuleSetVersion
 from advisor.evaluation.rulefile import to_json

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from tests.conftest import login
 from tests.security_log.helpers import events_since, mark, only_event, user
 

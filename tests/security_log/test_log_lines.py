@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.security_log import edge
 from tests.security_log.helpers import events_since, mark, user
 

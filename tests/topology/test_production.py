@@ -59,7 +59,7 @@ from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import ContractVersion
-from advisor.demo import DEMO_PASSWORD, load_demo
+from advisor.demo.bureau import DEMO_PASSWORD, load_demo
 from advisor.directory.models import Assignment, AssignmentKind
 from advisor.extensions import alembic, db
 from advisor.ledger.models import LedgerEntry

@@ -59,7 +59,7 @@ from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractType, ContractVersion
 from advisor.db import Base
-from advisor.demo import DEMO_PASSWORD
+from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.directory.models import Advisor, Assignment, LawFirm, School, SchoolLevel
 from advisor.ledger.chain import entry_hash
 from advisor.ledger.completeness import LATE_AFTER_DAYS
@@ -252,7 +252,6 @@ class Workdays:
 @dataclass(slots=True)
 class Directory:
     schools: list[int]
-    district_of: dict[int, str]
     advisor_of: dict[int, int]  # school -> primary advisor
     school_user: dict[int, int]
     advisor_user: dict[int, int]
@@ -385,11 +384,7 @@ def _directory(
 
 
 def _read_directory(connection: sa.Connection) -> Directory:
-    schools = dict(
-        connection.execute(
-            sa.select(School.id, School.district).where(School.is_active.is_(True))
-        ).all()
-    )
+    schools = set(connection.scalars(sa.select(School.id).where(School.is_active.is_(True))))
     primary = dict(
         connection.execute(
             sa.select(Assignment.school_id, Assignment.advisor_id).where(
@@ -411,7 +406,7 @@ def _read_directory(connection: sa.Connection) -> Directory:
     schools_of: dict[int, list[int]] = {}
     for s in served:
         schools_of.setdefault(primary[s], []).append(s)
-    return Directory(served, schools, primary, school_user, advisor_user, schools_of)
+    return Directory(served, primary, school_user, advisor_user, schools_of)
 
 
 class Generator:
