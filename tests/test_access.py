@@ -232,7 +232,31 @@ PAGES = [
     Case("reminders.preferences", "POST", "/reminders/preferences", (LOGIN, 302, 302, 302)),
     Case("reviews.review", "GET", "/contracts/1/review", (LOGIN, 403, 302, 403)),
     Case("reviews.review", "GET", "/contracts/2/review", (LOGIN, 403, 404, 403)),
-    Case("reviews.review", "POST", "/contracts/1/review", (LOGIN, 403, 302, 403)),
+    # One handler per button of the review form; contract 1 is not under review yet, so
+    # advisor01 is sent back to its page, and contract 2 is outside advisor01's scope.
+    Case("reviews.save_draft", "POST", "/contracts/1/review", (LOGIN, 403, 302, 403)),
+    Case("reviews.save_draft", "POST", "/contracts/2/review", (LOGIN, 403, 404, 403)),
+    Case("reviews.issue", "POST", "/contracts/1/review/issue", (LOGIN, 403, 302, 403)),
+    Case("reviews.issue", "POST", "/contracts/2/review/issue", (LOGIN, 403, 404, 403)),
+    Case("reviews.add_finding", "POST", "/contracts/1/review/findings/new", (LOGIN, 403, 302, 403)),
+    Case(
+        "reviews.remove_finding",
+        "POST",
+        "/contracts/1/review/findings/0/remove",
+        (LOGIN, 403, 302, 403),
+    ),
+    Case(
+        "reviews.take_hit", "POST", "/contracts/1/review/hits/999999/take", (LOGIN, 403, 302, 403)
+    ),
+    Case(
+        "reviews.take_hit", "POST", "/contracts/2/review/hits/999999/take", (LOGIN, 403, 404, 403)
+    ),
+    Case(
+        "reviews.dismiss_hit",
+        "POST",
+        "/contracts/1/review/hits/999999/dismiss",
+        (LOGIN, 403, 302, 403),
+    ),
     Case("reviews.opinion", "GET", "/contracts/1/opinion", (LOGIN, 404, 404, 404)),
     Case("reviews.opinion_docx", "GET", "/contracts/2/opinion.docx", (LOGIN, 404, 404, 404)),
     Case("reviews.feedback", "POST", "/contracts/1/feedback", (LOGIN, 302, 403, 403)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,14 +17,22 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
-from advisor.forms import AppForm, AppSubform, text_limit
+from advisor.errors import AppError
+from advisor.forms import AppForm, AppSubform, small_int, text_limit
 from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
     OUTCOME_LABELS,
     SEVERITY_LABELS,
 )
-from advisor.reviews.services import MAX_FINDINGS, MAX_MINUTES, NOTE_MAX, SUMMARY_MAX
+from advisor.reviews.services import (
+    MAX_FINDINGS,
+    MAX_MINUTES,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    FindingData,
+    ReviewData,
+)
 
 
 class FindingForm(AppSubform):
@@ -56,6 +66,74 @@ class ReviewForm(AppForm):
     )
     lock_version = HiddenField()
     findings = FieldList(FormField(FindingForm), min_entries=0, max_entries=MAX_FINDINGS)
+
+    def kept_rows(self) -> list[int]:
+        """Form rows that hold a finding; blank rows are left out of the review."""
+        return [
+            i
+            for i, entry in enumerate(self.findings)
+            if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
+        ]
+
+    def review_data(self, posted: Mapping[str, str]) -> ReviewData:
+        """What the advisor wrote, for the services. ``posted`` is the whole request form:
+        the answers on an earlier return's findings (``resolved-<finding id>``: "1" fixed,
+        "0" not fixed, "" not said) are fields of those findings, not of this form."""
+        findings = [
+            FindingData(
+                dimension=entry.dimension.data or "",
+                severity=entry.severity.data or "",
+                problem=entry.problem.data or "",
+                clause=entry.clause.data or "",
+                suggestion=entry.suggestion.data or "",
+                legal_basis=entry.legal_basis.data or "",
+                id=small_int(entry.form.id.data) or None,
+            )
+            for entry in (self.findings[i] for i in self.kept_rows())
+        ]
+        resolved = {
+            int(key.removeprefix("resolved-")): value == "1"
+            for key, value in posted.items()
+            if key.startswith("resolved-")
+            and key.removeprefix("resolved-").isdigit()
+            and value in "01"
+            and value
+        }
+        return ReviewData(
+            outcome=self.outcome.data or None,
+            summary=self.summary.data or "",
+            minutes_spent=self.minutes_spent.data or 0,
+            findings=findings,
+            resolved=resolved,
+        )
+
+    def place_errors(self, error: AppError) -> None:
+        """Put a service's refusal next to the field it names, findings included."""
+        rows = self.kept_rows()  # the service counts kept findings; the form counts rows
+        for name, message in error.fields.items():
+            parts = name.split("-")
+            if parts[0] == "findings" and len(parts) == 3 and parts[1].isdigit():
+                kept = int(parts[1])
+                index = rows[kept] if kept < len(rows) else kept
+                if index < len(self.findings):
+                    getattr(self.findings[index], parts[2]).errors = [str(message)]
+                    continue
+            field = getattr(self, name, None)
+            if field is not None:
+                field.errors = [*field.errors, str(message)]
+            else:
+                self.form_errors.append(str(message))
+        if not error.fields:
+            self.form_errors.append(str(error.message))
+
+    def remove_finding(self, row: int) -> None:
+        """Drop the finding in form row ``row``; the rows after it move up and are renamed,
+        as the page shows them again. A row number past the last removes nothing."""
+        kept = [entry.data for i, entry in enumerate(self.findings) if i != row]
+        self.findings.entries.clear()
+        self.findings.last_index = -1
+        for data in kept:
+            self.findings.append_entry(data)
 
 
 class FeedbackForm(AppForm):

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
-from advisor.accounts.models import Role, User
+from advisor.accounts.models import User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
@@ -24,6 +24,8 @@ from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.workflow import Action
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import services as precheck
+from advisor.precheck.models import PrecheckHit
+from advisor.reviews import permissions
 from advisor.reviews.models import (
     Adoption,
     Closing,
@@ -84,14 +86,7 @@ def check_review(data: ReviewData, *, issuing: bool) -> dict[str, Any]:
     if len(data.findings) > MAX_FINDINGS:
         problems["findings"] = _l("At most %(n)d findings.", n=MAX_FINDINGS)
     for i, finding in enumerate(data.findings):
-        if finding.dimension not in {d.value for d in Dimension}:
-            problems[f"findings-{i}-dimension"] = _l("Choose legality, clarity or operability.")
-        if finding.severity not in {s.value for s in Severity}:
-            problems[f"findings-{i}-severity"] = _l("Choose low, medium or high.")
-        if not finding.problem.strip():
-            problems[f"findings-{i}-problem"] = _l("Describe the problem.")
-        texts = {name: getattr(finding, name) for name in FINDING_LIMITS}
-        for name, message in too_long(texts, FINDING_LIMITS).items():
+        for name, message in _check_finding(finding).items():
             problems[f"findings-{i}-{name}"] = message
     problems.update(too_long({"summary": data.summary}, {"summary": SUMMARY_MAX}))
     if issuing:
@@ -104,9 +99,28 @@ def check_review(data: ReviewData, *, issuing: bool) -> dict[str, Any]:
     return problems
 
 
+def _check_finding(finding: FindingData) -> dict[str, Any]:
+    """One finding's problems by its field name."""
+    problems: dict[str, Any] = {}
+    if finding.dimension not in {d.value for d in Dimension}:
+        problems["dimension"] = _l("Choose legality, clarity or operability.")
+    if finding.severity not in {s.value for s in Severity}:
+        problems["severity"] = _l("Choose low, medium or high.")
+    if not finding.problem.strip():
+        problems["problem"] = _l("Describe the problem.")
+    texts = {name: getattr(finding, name) for name in FINDING_LIMITS}
+    problems.update(too_long(texts, FINDING_LIMITS))
+    return problems
+
+
 def check_reviewer(actor: User, contract: Contract) -> None:
-    """Only the advisor holding the contract reviews it, and only while it is under review."""
-    contracts.check_transition(actor, contract, Action.ISSUE)
+    """Refuse whom permissions.can_review does not let review the contract, saying why:
+    Forbidden for anyone but its advisor, Conflict (naming the status) while it is not
+    under review."""
+    if permissions.can_review(actor, contract):
+        return
+    contracts.check_transition(actor, contract, Action.ISSUE)  # raises with the reason
+    raise Forbidden(_l("Your role cannot do this."))  # both follow the workflow table
 
 
 def get_draft(session: orm.Session, contract: Contract) -> Review | None:
@@ -218,6 +232,30 @@ def save_draft(
     return review
 
 
+def take_hit(
+    session: orm.Session,
+    *,
+    actor: User,
+    contract: Contract,
+    data: ReviewData,
+    hit: PrecheckHit,
+    now: datetime,
+) -> Review:
+    """Save the draft with ``data``, whose last finding is the one made from ``hit``, and
+    mark the hit taken into that finding, so removing the finding later reopens it.
+    Refuses as save_draft does, and with Conflict a hit already taken or dismissed."""
+    review = save_draft(session, actor=actor, contract=contract, data=data, now=now)
+    precheck.mark_taken(
+        session,
+        actor=actor,
+        contract=contract,
+        hit=hit,
+        finding_id=review.findings[-1].id if review.findings else None,
+        now=now,
+    )
+    return review
+
+
 def issue_review(
     session: orm.Session,
     *,
@@ -278,7 +316,7 @@ def mark_for_redo(
 ) -> Review:
     """The bureau records that an issued opinion has to be redone, with its reason; the
     advisor is notified and the evaluation counts it. Marking is done once."""
-    if actor.role != Role.BUREAU:
+    if not permissions.can_mark_redo(actor, review):
         raise Forbidden(_l("Only the bureau marks opinions to be redone."))
     if review.status != "issued" or review.outcome == Outcome.RETURN.value:
         raise Conflict(_l("Only an issued opinion can be marked to be redone."))
@@ -308,11 +346,6 @@ def mark_for_redo(
 # --- the school's side --------------------------------------------------------------
 
 
-def _require_school(actor: User, contract: Contract) -> None:
-    if actor.role != Role.SCHOOL or actor.school_id != contract.school_id:
-        raise Forbidden(_l("Only the contract's school can do this."))
-
-
 def latest_opinion(session: orm.Session, contract: Contract) -> Review | None:
     """The most recent issued review that is an opinion (not a return)."""
     return session.scalar(
@@ -337,7 +370,8 @@ def give_feedback(
     now: datetime,
 ) -> Feedback:
     """The school rates the latest opinion once (1 to 5, optional comment)."""
-    _require_school(actor, contract)
+    if not permissions.can_rate_opinion(actor, contract):
+        raise Forbidden(_l("Only the contract's school can do this."))
     opinion = latest_opinion(session, contract)
     if opinion is None:
         raise Conflict(_l("There is no opinion to rate yet."))

@@ -12,7 +12,7 @@ from advisor.auth import protect, require
 from advisor.directory.models import Advisor
 from advisor.directory.views import ADVISOR_PANELS
 from advisor.extensions import db
-from advisor.reviews import services
+from advisor.reviews import permissions, services
 
 bp = Blueprint("reviews_settings", __name__, url_prefix="/settings")
 protect(bp)
@@ -34,7 +34,7 @@ def ratings() -> Any:
 
 def rating_panel(advisor: Advisor, viewer: User) -> dict[str, Any]:
     """The advisor's average rating, for the advisor themself and the bureau."""
-    if not (viewer.is_bureau or viewer.advisor_id == advisor.id):
+    if not permissions.can_see_advisor_rating(viewer, advisor):
         return {}
     average, count = services.advisor_rating(db.session, advisor.id)
     return {"rating_average": average, "rating_count": count}

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import queries as contract_queries
-from advisor.contracts.models import Contract, ContractVersion, PageText
+from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.views import (
     DETAIL_PANELS,
     file_in_use,
@@ -23,19 +24,19 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
-from advisor.forms import act, error_text, form_error_text, id_arg, posted, small_int
+from advisor.forms import act, error_text, form_error_text, id_arg, posted
 from advisor.precheck import engine
 from advisor.precheck import services as precheck
-from advisor.precheck.models import PrecheckHit
-from advisor.reviews import services
+from advisor.reviews import permissions, services
 from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
+from advisor.reviews.hits import finding_from_hit, in_context
 from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
     OUTCOME_LABELS,
     SEVERITY_LABELS,
 )
-from advisor.reviews.models import Review
+from advisor.reviews.models import Outcome, Review
 from advisor.reviews.opinion import DECLARATIONS, LetterFacts, build_letter
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
@@ -51,18 +52,23 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The reviews part of the contract page: opinions, returns, feedback, closing."""
     anonymous = services.ratings_are_anonymous(db.session)
     feedback = services.contract_feedback(db.session, contract)
-    if viewer.is_advisor and anonymous:
-        feedback = []
     opinion = services.latest_opinion(db.session, contract)
     rated = opinion is not None and any(f.review_id == opinion.id for f in feedback)
-    if viewer.is_school:
-        rated = opinion is not None and services.is_rated(db.session, opinion)
+    shown = permissions.can_see_contract_ratings(viewer, contract, anonymous=anonymous)
     return {
         "reviews": services.issued_reviews(db.session, contract),
-        "draft": services.get_draft(db.session, contract) if viewer.is_advisor else None,
-        "feedback": feedback,
+        "draft": (
+            services.get_draft(db.session, contract)
+            if permissions.can_see_draft(viewer, contract)
+            else None
+        ),
+        "feedback": feedback if shown else [],
         "closing": services.get_closing(db.session, contract),
-        "can_rate": viewer.is_school and opinion is not None and not rated,
+        "can_rate": permissions.can_rate_opinion(viewer, contract)
+        and opinion is not None
+        and not rated,
+        "can_close": permissions.can_close(viewer, contract),
+        "can_mark_redo": permissions.can_mark_redo,
         "feedback_form": FeedbackForm(),
         "close_form": CloseForm(lock_version=contract.lock_version),
         "outcomes": OUTCOME_LABELS,
@@ -75,65 +81,6 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
 DETAIL_PANELS.append(review_panel)
 
 
-def _kept_rows(form: ReviewForm) -> list[int]:
-    """Form rows that hold a finding; blank rows are left out of the review."""
-    return [
-        i
-        for i, entry in enumerate(form.findings)
-        if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
-    ]
-
-
-def review_data(form: ReviewForm) -> services.ReviewData:
-    findings = [
-        services.FindingData(
-            dimension=entry.dimension.data or "",
-            severity=entry.severity.data or "",
-            problem=entry.problem.data or "",
-            clause=entry.clause.data or "",
-            suggestion=entry.suggestion.data or "",
-            legal_basis=entry.legal_basis.data or "",
-            id=small_int(entry.form.id.data) or None,
-        )
-        for entry in (form.findings[i] for i in _kept_rows(form))
-    ]
-    resolved = {
-        int(key.removeprefix("resolved-")): value == "1"
-        for key, value in request.form.items()
-        if key.startswith("resolved-")
-        and key.removeprefix("resolved-").isdigit()
-        and value in "01"
-        and value
-    }
-    return services.ReviewData(
-        outcome=form.outcome.data or None,
-        summary=form.summary.data or "",
-        minutes_spent=form.minutes_spent.data or 0,
-        findings=findings,
-        resolved=resolved,
-    )
-
-
-def _place_errors(form: ReviewForm, error: AppError) -> None:
-    """Put a service's refusal next to the field it names, findings included."""
-    rows = _kept_rows(form)  # the service counts kept findings; the form counts rows
-    for name, message in error.fields.items():
-        parts = name.split("-")
-        if parts[0] == "findings" and len(parts) == 3 and parts[1].isdigit():
-            kept = int(parts[1])
-            index = rows[kept] if kept < len(rows) else kept
-            if index < len(form.findings):
-                getattr(form.findings[index], parts[2]).errors = [str(message)]
-                continue
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, str(message)]
-        else:
-            form.form_errors.append(str(message))
-    if not error.fields:
-        form.form_errors.append(str(error.message))
-
-
 def _form_from_draft(contract: Contract) -> ReviewForm:
     draft = services.get_draft(db.session, contract)
     form = ReviewForm(obj=draft)  # fills outcome, summary, minutes and the findings
@@ -141,29 +88,6 @@ def _form_from_draft(contract: Contract) -> ReviewForm:
     if draft is None:
         form.findings.append_entry()
     return form
-
-
-def highlighted(hits: list[PrecheckHit]) -> list[tuple[PrecheckHit, str, str, str]]:
-    """Each hit with the text just before and after its excerpt on its page."""
-    wanted = {(h.version_id, h.page) for h in hits if h.page is not None}
-    pages: dict[tuple[int, int | None], str] = {}
-    for version_id in {key[0] for key in wanted}:
-        for t in db.session.scalars(sa.select(PageText).where(PageText.version_id == version_id)):
-            if (t.version_id, t.page) in wanted:
-                pages[(t.version_id, t.page)] = t.text
-    shown = []
-    for hit in hits:
-        text = pages.get((hit.version_id, hit.page), "")
-        if hit.start is None or hit.end is None or not text:
-            shown.append((hit, "", hit.excerpt, ""))
-            continue
-        before = text[max(0, hit.start - CONTEXT) : hit.start]
-        after = text[hit.end : hit.end + CONTEXT]
-        shown.append((hit, before, text[hit.start : hit.end], after))
-    return shown
-
-
-CONTEXT = 40
 
 
 def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
@@ -179,112 +103,163 @@ def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
         earlier_version=db.session.get(ContractVersion, earlier.version_id) if earlier else None,
         dimensions=DIMENSION_LABELS,
         severities=SEVERITY_LABELS,
-        hits=highlighted(hits),
+        hits=in_context(db.session, hits),
         hit_message=lambda hit: engine.message(precheck.as_engine_hit(hit)),
     ), status
 
 
-@bp.route("/contracts/<int:contract_id>/review", methods=["GET", "POST"])
+def _lock(form: ReviewForm | CloseForm) -> int | None:
+    """The lock version the form was rendered with; None when it carries none."""
+    return int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+
+
+def _refused(contract: Contract, form: ReviewForm, error: AppError) -> Any:
+    """The form again as it was typed, the service's refusal next to the fields it names."""
+    db.session.rollback()
+    if isinstance(error, Conflict):
+        # Someone else changed the contract: keep what was typed, show the news, and
+        # carry the current lock so a deliberate second click can go through.
+        db.session.refresh(contract)
+        form.lock_version.data = str(contract.lock_version)
+        flash(error_text(error), "danger")
+    form.place_errors(error)
+    return _render(contract, form, error.status)
+
+
+def reviewing(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``handler`` on the contract of the URL, loaded through the advisor's scope (404
+    outside it), only if they may review it now (permissions.can_review, through
+    services.check_reviewer): another advisor gets 403, and a contract not under review
+    sends them back to its page with the reason."""
+
+    @wraps(handler)
+    def load_and_check(contract_id: int, **kwargs: Any) -> Any:
+        contract = contract_queries.get_contract(db.session, user(), contract_id)
+        try:
+            services.check_reviewer(user(), contract)
+        except Conflict as error:
+            flash(error_text(error), "warning")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+        return handler(contract, **kwargs)
+
+    return load_and_check
+
+
+# The review form is one HTML form; each of its buttons posts it to its own handler below
+# (formaction), so it works without JavaScript and nothing is lost between the steps.
+REVIEW = "/contracts/<int:contract_id>/review"
+
+
+@bp.get(REVIEW, endpoint="review")
 @require(Role.ADVISOR)
-def review(contract_id: int) -> Any:
-    """Write the review: findings can be added and removed without JavaScript."""
-    contract = contract_queries.get_contract(db.session, user(), contract_id)
-    try:
-        services.check_reviewer(user(), contract)
-    except Conflict as error:
-        flash(error_text(error), "warning")
-        return redirect(url_for("contracts.detail", contract_id=contract.id))
-    if request.method == "GET":
-        return _render(contract, _form_from_draft(contract))
+@reviewing
+def review_page(contract: Contract) -> Any:
+    """The review form, with the saved draft if there is one."""
+    return _render(contract, _form_from_draft(contract))
+
+
+@bp.post(REVIEW)
+@require(Role.ADVISOR)
+@reviewing
+def save_draft(contract: Contract) -> Any:
+    """Save what was typed as the draft, to resume later."""
     form = ReviewForm()
-    action = request.form.get("action", "save")
-    if action == "add":
-        form.findings.append_entry()
-        return _render(contract, form)
-    if action.startswith("remove-") and action.removeprefix("remove-").isdigit():
-        index = int(action.removeprefix("remove-"))
-        kept = [e.data for i, e in enumerate(form.findings) if i != index]
-        form.findings.entries.clear()
-        form.findings.last_index = -1
-        for data in kept:
-            form.findings.append_entry(data)
-        return _render(contract, form)
-    if action.startswith("dismiss-") and action.removeprefix("dismiss-").isdigit():
-        return _dismiss(contract, form, int(action.removeprefix("dismiss-")))
-    taken = None
-    if action.startswith("take-") and action.removeprefix("take-").isdigit():
-        taken = precheck.get_hit(db.session, contract, int(action.removeprefix("take-")))
-        form.findings.append_entry(finding_from_hit(taken))
-        action = "save"
     if not form.validate_on_submit():
         return _render(contract, form, 422)
-    data = review_data(form)
-    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
     try:
-        if action == "issue":
-            issued = services.issue_review(
-                db.session,
-                actor=user(),
-                contract=contract,
-                data=data,
-                today=today_local(),
-                now=utcnow(),
-                lock_version=lock,
-            )
-        else:
-            draft = services.save_draft(
-                db.session, actor=user(), contract=contract, data=data, now=utcnow()
-            )
-            if taken is not None:
-                precheck.mark_taken(
-                    db.session,
-                    actor=user(),
-                    contract=contract,
-                    hit=taken,
-                    finding_id=draft.findings[-1].id if draft.findings else None,
-                    now=utcnow(),
-                )
+        services.save_draft(
+            db.session,
+            actor=user(),
+            contract=contract,
+            data=form.review_data(request.form),
+            now=utcnow(),
+        )
         db.session.commit()
     except AppError as error:
-        db.session.rollback()
-        if isinstance(error, Conflict):
-            # Someone else changed the contract: keep what was typed, show the news, and
-            # carry the current lock so a deliberate second click can go through.
-            db.session.refresh(contract)
-            form.lock_version.data = str(contract.lock_version)
-            flash(error_text(error), "danger")
-        _place_errors(form, error)
-        return _render(contract, form, error.status)
-    if action == "issue":
-        message = (
-            _("Returned to the school.") if issued.outcome == "return" else _("Opinion issued.")
-        )
-        flash(message, "success")
-        return redirect(url_for("contracts.detail", contract_id=contract.id))
-    flash(
-        _("Taken into the review as a finding; draft saved.") if taken else _("Draft saved."),
-        "success",
-    )
+        return _refused(contract, form, error)
+    flash(_("Draft saved."), "success")
     return redirect(url_for("reviews.review", contract_id=contract.id))
 
 
-def finding_from_hit(hit: PrecheckHit) -> dict[str, str]:
-    """A finding pre-filled from a pre-check hit: the rule's dimension, the hit's severity,
-    the excerpt as the clause, the message as the problem, the rule's suggestion and basis."""
-    rule = engine.RULES.get(hit.rule)
-    return {
-        "dimension": rule.dimension if rule else "legality",
-        "severity": hit.severity if hit.severity in ("low", "medium", "high") else "medium",
-        "clause": hit.excerpt[:200],
-        "problem": engine.message(precheck.as_engine_hit(hit)),
-        "suggestion": _(rule.suggestion) if rule and rule.suggestion else "",
-        "legal_basis": rule.basis if rule else "",
-    }
+@bp.post(f"{REVIEW}/issue")
+@require(Role.ADVISOR)
+@reviewing
+def issue(contract: Contract) -> Any:
+    """Issue the opinion, or return the contract to the school with the findings."""
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _render(contract, form, 422)
+    try:
+        issued = services.issue_review(
+            db.session,
+            actor=user(),
+            contract=contract,
+            data=form.review_data(request.form),
+            today=today_local(),
+            now=utcnow(),
+            lock_version=_lock(form),
+        )
+        db.session.commit()
+    except AppError as error:
+        return _refused(contract, form, error)
+    returned = issued.outcome == Outcome.RETURN
+    flash(_("Returned to the school.") if returned else _("Opinion issued."), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
-def _dismiss(contract: Contract, form: ReviewForm, hit_id: int) -> Any:
+@bp.post(f"{REVIEW}/findings/new")
+@require(Role.ADVISOR)
+@reviewing
+def add_finding(contract: Contract) -> Any:
+    """The form again with an empty finding added; nothing is saved."""
+    form = ReviewForm()
+    form.findings.append_entry()
+    return _render(contract, form)
+
+
+@bp.post(f"{REVIEW}/findings/<int:row>/remove")
+@require(Role.ADVISOR)
+@reviewing
+def remove_finding(contract: Contract, row: int) -> Any:
+    """The form again without the finding in row ``row``; the draft loses it when saved."""
+    form = ReviewForm()
+    form.remove_finding(row)
+    return _render(contract, form)
+
+
+@bp.post(f"{REVIEW}/hits/<int:hit_id>/take")
+@require(Role.ADVISOR)
+@reviewing
+def take_hit(contract: Contract, hit_id: int) -> Any:
+    """Take a pre-check hit into the review as a finding and save the draft with it."""
+    hit = precheck.get_hit(db.session, contract, hit_id)
+    form = ReviewForm()
+    form.findings.append_entry(finding_from_hit(hit))
+    if not form.validate_on_submit():
+        return _render(contract, form, 422)
+    try:
+        services.take_hit(
+            db.session,
+            actor=user(),
+            contract=contract,
+            data=form.review_data(request.form),
+            hit=hit,
+            now=utcnow(),
+        )
+        db.session.commit()
+    except AppError as error:
+        return _refused(contract, form, error)
+    flash(_("Taken into the review as a finding; draft saved."), "success")
+    return redirect(url_for("reviews.review", contract_id=contract.id))
+
+
+@bp.post(f"{REVIEW}/hits/<int:hit_id>/dismiss")
+@require(Role.ADVISOR)
+@reviewing
+def dismiss_hit(contract: Contract, hit_id: int) -> Any:
     """Dismiss a hit with its reason; the review form comes back as it was typed."""
     hit = precheck.get_hit(db.session, contract, hit_id)
+    form = ReviewForm()
     try:
         precheck.dismiss(
             db.session,
@@ -393,7 +368,6 @@ def close(contract_id: int) -> Any:
             if form.file.data and form.file.data.filename
             else None
         )
-        lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
         with store.pending(referenced=file_in_use):
             services.close_contract(
                 db.session,
@@ -405,7 +379,7 @@ def close(contract_id: int) -> Any:
                 now=utcnow(),
                 signed=signed,
                 store=store,
-                lock_version=lock,
+                lock_version=_lock(form),
             )
             db.session.commit()
     except AppError as error:
@@ -423,9 +397,7 @@ def close(contract_id: int) -> Any:
 def redo(contract_id: int, review_id: int) -> Any:
     """The bureau marks an issued opinion as one to be redone, with the reason."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
-    found = db.session.get(Review, review_id)
-    if found is None or found.contract_id != contract.id:
-        raise NotFound(_("No such review."))
+    found = services.get_review(db.session, contract, review_id)
     act(
         lambda: services.mark_for_redo(
             db.session,

@@ -107,15 +107,16 @@ def test_the_advisor_takes_one_hit_and_dismisses_another(
     page = advisor1.get(f"/contracts/{contract_id}/review").get_data(as_text=True)
     assert f'data-testid="hit-{hit.id}"' in page and "<mark>" in page
 
-    form = {"outcome": "", "summary": "", "minutes_spent": "30", "action": f"take-{hit.id}"}
-    assert advisor1.post(f"/contracts/{contract_id}/review", data=form).status_code == 302
+    form = {"outcome": "", "summary": "", "minutes_spent": "30"}
+    take = f"/contracts/{contract_id}/review/hits/{hit.id}/take"  # the button's formaction
+    assert advisor1.post(take, data=form).status_code == 302
     session.expire_all()
     hit = blank_hit(session, contract_id)
     finding = session.get(Finding, hit.finding_id) if hit.finding_id else None
     assert hit.status == "taken" and finding is not None
     assert finding.clause == hit.excerpt and finding.problem and finding.review.status == "draft"
     # Taking it again is refused; nothing is added twice.
-    advisor1.post(f"/contracts/{contract_id}/review", data=form)
+    advisor1.post(take, data=form)
     assert (
         session.scalar(
             sa.select(sa.func.count(Finding.id))
@@ -138,17 +139,14 @@ def test_the_advisor_takes_one_hit_and_dismisses_another(
     )
     session.add(other)
     session.commit()
-    refused = advisor1.post(
-        f"/contracts/{contract_id}/review",
-        data={"summary": "已阅", "minutes_spent": "30", "action": f"dismiss-{other.id}"},
-    )
+    dismiss = f"/contracts/{contract_id}/review/hits/{other.id}/dismiss"
+    refused = advisor1.post(dismiss, data={"summary": "已阅", "minutes_spent": "30"})
     assert refused.status_code == 422 and "已阅" in refused.get_data(as_text=True)
     advisor1.post(
-        f"/contracts/{contract_id}/review",
+        dismiss,
         data={
             "summary": "已阅",
             "minutes_spent": "30",
-            "action": f"dismiss-{other.id}",
             f"dismiss-reason-{other.id}": "续期需双方书面同意，不属于自动续期",
         },
     )

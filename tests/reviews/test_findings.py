@@ -220,6 +220,18 @@ def form_of(response: Any) -> dict[str, str]:
     return values
 
 
+def buttons(response: Any, testid: str) -> list[str]:
+    """Where the review form's buttons ``testid`` post it (their formaction), in order."""
+    [form] = lxml.html.fromstring(text_of(response)).xpath('//form[@data-testid="review-form"]')
+    return [str(b.get("formaction")) for b in form.xpath(f'.//button[@data-testid="{testid}"]')]
+
+
+def button(response: Any, testid: str) -> str:
+    """Where the review form's one button ``testid`` posts it, as a browser sends it."""
+    [url] = buttons(response, testid)
+    return url
+
+
 def taken_row(form: dict[str, str], finding_id: int) -> str:
     """The form's row number of the saved finding ``finding_id`` (its hidden id field)."""
     [row] = [k.split("-")[1] for k, v in form.items() if k.endswith("-id") and v == str(finding_id)]
@@ -231,22 +243,24 @@ def test_the_review_page_keeps_a_taken_hit_through_saves_and_the_issue(
 ) -> None:
     found, hit = started(app, session)
     url = f"/contracts/{found.id}/review"
-    taking = form_of(advisor1.get(url))
-    assert advisor1.post(url, data={**taking, "action": f"take-{hit.id}"}).status_code == 302
+    page = advisor1.get(url)
+    assert advisor1.post(button(page, f"take-{hit.id}"), data=form_of(page)).status_code == 302
     _, finding_id, _ = hit_state(session, hit)
     assert finding_id is not None
 
     # The form carries each finding's id; saving the edited text keeps the hit's link.
-    form = form_of(advisor1.get(url))
+    page = advisor1.get(url)
+    form = form_of(page)
     form[f"findings-{taken_row(form, finding_id)}-problem"] = EDITED
-    saved = advisor1.post(url, data={**form, "summary": "修改后可以签订。", "action": "save"})
+    saved = advisor1.post(button(page, "save-draft"), data={**form, "summary": "修改后可以签订。"})
     assert saved.status_code == 302, text_of(saved)[:500]
     assert hit_state(session, hit) == ("taken", finding_id, True)
     assert session.get_one(Finding, finding_id).problem == EDITED
 
-    form = form_of(advisor1.get(url))
+    page = advisor1.get(url)
+    form = form_of(page)
     form["outcome"] = "approve_with_changes"
-    issued = advisor1.post(url, data={**form, "action": "issue"})
+    issued = advisor1.post(button(page, "issue"), data=form)
     assert issued.status_code == 302, text_of(issued)[:500]
     assert contract(session, found.id).status == Status.REVIEWED
     assert hit_state(session, hit) == ("taken", finding_id, True)
@@ -258,19 +272,21 @@ def test_removing_the_taken_finding_on_the_page_reopens_the_hit(
 ) -> None:
     found, hit = started(app, session)
     url = f"/contracts/{found.id}/review"
-    advisor1.post(url, data={**form_of(advisor1.get(url)), "action": f"take-{hit.id}"})
+    page = advisor1.get(url)
+    advisor1.post(button(page, f"take-{hit.id}"), data=form_of(page))
     _, finding_id, _ = hit_state(session, hit)
     assert finding_id is not None
-    form = form_of(advisor1.get(url))
+    page = advisor1.get(url)
+    form = form_of(page)
 
-    removed = advisor1.post(url, data={**form, "action": f"remove-{taken_row(form, finding_id)}"})
+    removing = buttons(page, "remove-finding")[int(taken_row(form, finding_id))]
+    removed = advisor1.post(removing, data=form)
     assert removed.status_code == 200  # the form again, without it; nothing saved yet
     assert hit_state(session, hit) == ("taken", finding_id, True)
-    saved = advisor1.post(url, data={**form_of(removed), "action": "save"})
+    saved = advisor1.post(button(removed, "save-draft"), data=form_of(removed))
     assert saved.status_code == 302
     assert hit_state(session, hit) == ("open", None, False)
-    page = text_of(advisor1.get(url))
-    assert f'value="take-{hit.id}"' in page
+    assert button(advisor1.get(url), f"take-{hit.id}") == f"{url}/hits/{hit.id}/take"
 
 
 # --- the API ------------------------------------------------------------------------------
@@ -352,7 +368,7 @@ def test_a_broken_constraint_on_the_page_is_a_logged_500_not_a_conflict(
     taken = take(session, found, hit)
     session.commit()
     url = f"/contracts/{found.id}/review"
-    form = {"outcome": "", "summary": "", "minutes_spent": "10", "action": "save"}  # no finding
+    form = {"outcome": "", "summary": "", "minutes_spent": "10"}  # no finding, saved
     with caplog.at_level(logging.INFO, logger="advisor"):
         response = advisor1.post(url, data=form)
     assert response.status_code == 500

@@ -59,6 +59,16 @@ EMPTY: Row = {
 FIELDS = ("dimension", "severity", "clause", "problem", "suggestion", "legal_basis")
 
 
+# Where each button of contract 1's review form posts it.
+SAVE = "/contracts/1/review"
+ISSUE = "/contracts/1/review/issue"
+ADD = "/contracts/1/review/findings/new"
+
+
+def remove(row: int) -> str:
+    return f"/contracts/1/review/findings/{row}/remove"
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -82,15 +92,14 @@ def alerts(response: Any) -> list[str]:
 def posted(
     rows: list[Row],
     *,
-    action: str,
     outcome: str = "approve_with_changes",
     summary: str = SUMMARY,
     minutes: str = "90",
     lock: int | str = "",
 ) -> dict[str, str]:
-    """The review form as a browser without JavaScript sends it."""
+    """The review form as a browser without JavaScript sends it, to the URL of the button
+    pressed (SAVE, ISSUE, ADD, remove(row): the buttons' formaction)."""
     data = {
-        "action": action,
         "outcome": outcome,
         "summary": summary,
         "minutes_spent": minutes,
@@ -159,9 +168,7 @@ def test_a_new_review_starts_with_one_empty_finding(
 def test_add_gives_an_empty_row_and_keeps_what_was_typed(
     advisor1: FlaskClient, under_review: Contract, session: orm.Session
 ) -> None:
-    response = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS[:2], action="add", summary="初步意见")
-    )
+    response = advisor1.post(ADD, data=posted(ROWS[:2], summary="初步意见"))
     assert response.status_code == 200
     assert shown_rows(response) == [*ROWS[:2], EMPTY]
     assert field_value(response, "summary") == "初步意见"
@@ -173,10 +180,10 @@ def test_add_gives_an_empty_row_and_keeps_what_was_typed(
 def test_remove_drops_that_row_and_keeps_the_others(
     advisor1: FlaskClient, under_review: Contract
 ) -> None:
-    response = advisor1.post("/contracts/1/review", data=posted(ROWS, action="remove-0"))
+    response = advisor1.post(remove(0), data=posted(ROWS))
     assert response.status_code == 200
     assert shown_rows(response) == ROWS[1:]
-    middle = advisor1.post("/contracts/1/review", data=posted(ROWS, action="remove-1"))
+    middle = advisor1.post(remove(1), data=posted(ROWS))
     assert shown_rows(middle) == [ROWS[0], ROWS[2]]
     assert field_value(middle, "summary") == SUMMARY
 
@@ -184,9 +191,7 @@ def test_remove_drops_that_row_and_keeps_the_others(
 def test_a_saved_draft_comes_back(
     app: Flask, advisor1: FlaskClient, under_review: Contract, session: orm.Session
 ) -> None:
-    response = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS, action="save", outcome="", minutes="40")
-    )
+    response = advisor1.post(SAVE, data=posted(ROWS, outcome="", minutes="40"))
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/contracts/1/review")
     page = advisor1.get("/contracts/1/review")
@@ -203,7 +208,7 @@ def test_a_saved_draft_comes_back(
 def test_an_empty_row_is_not_saved(
     advisor1: FlaskClient, under_review: Contract, session: orm.Session
 ) -> None:
-    response = advisor1.post("/contracts/1/review", data=posted([ROWS[0], EMPTY], action="save"))
+    response = advisor1.post(SAVE, data=posted([ROWS[0], EMPTY]))
     assert response.status_code == 302
     draft = services.get_draft(session, contract(session))
     assert draft is not None
@@ -232,9 +237,7 @@ def test_issue_with_a_stale_lock_keeps_the_text_and_shows_the_news(
     assert str(found.lock_version) != lock
 
     typed = "经审查，第三条违约金条款须修改后方可签订。"
-    response = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS[:2], action="issue", summary=typed, lock=lock)
-    )
+    response = advisor1.post(ISSUE, data=posted(ROWS[:2], summary=typed, lock=lock))
     assert response.status_code == 409
     assert field_value(response, "summary") == typed
     assert shown_rows(response) == ROWS[:2]
@@ -250,18 +253,14 @@ def test_issue_with_a_stale_lock_keeps_the_text_and_shows_the_news(
     assert services.issued_reviews(session, found) == []
 
     # Saving what was typed keeps it; the form then carries the current lock and issues.
-    saved = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS[:2], action="save", summary=typed, lock=lock)
-    )
+    saved = advisor1.post(SAVE, data=posted(ROWS[:2], summary=typed, lock=lock))
     assert saved.status_code == 302
     again = advisor1.get("/contracts/1/review")
     assert field_value(again, "summary") == typed
     assert field_value(again, "lock_version") == str(contract(session).lock_version)
     issued = advisor1.post(
-        "/contracts/1/review",
-        data=posted(
-            ROWS[:2], action="issue", summary=typed, lock=field_value(again, "lock_version")
-        ),
+        ISSUE,
+        data=posted(ROWS[:2], summary=typed, lock=field_value(again, "lock_version")),
     )
     assert issued.status_code == 302
     assert contract(session).status == Status.REVIEWED
@@ -271,9 +270,7 @@ def test_a_findings_error_is_shown_next_to_it(
     app: Flask, advisor1: FlaskClient, under_review: Contract, session: orm.Session
 ) -> None:
     no_problem = ROWS[1] | {"problem": ""}
-    response = advisor1.post(
-        "/contracts/1/review", data=posted([ROWS[0], no_problem], action="issue")
-    )
+    response = advisor1.post(ISSUE, data=posted([ROWS[0], no_problem]))
     assert response.status_code == 422
     assert errors_by_finding(response) == [[], [zh(app, "Describe the problem.")]]
     assert shown_rows(response) == [ROWS[0], no_problem]
@@ -286,9 +283,7 @@ def test_a_findings_error_is_shown_next_to_it_after_an_empty_row(
     # The advisor added a row, left it empty and wrote only a clause in the next one:
     # the message belongs to the third row, the one with the clause.
     no_problem = ROWS[1] | {"problem": ""}
-    response = advisor1.post(
-        "/contracts/1/review", data=posted([ROWS[0], EMPTY, no_problem], action="issue")
-    )
+    response = advisor1.post(ISSUE, data=posted([ROWS[0], EMPTY, no_problem]))
     assert response.status_code == 422
     assert errors_by_finding(response) == [[], [], [zh(app, "Describe the problem.")]]
 
@@ -296,9 +291,7 @@ def test_a_findings_error_is_shown_next_to_it_after_an_empty_row(
 def test_the_form_refuses_a_missing_summary_by_field(
     app: Flask, advisor1: FlaskClient, under_review: Contract
 ) -> None:
-    response = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS[:1], action="issue", summary="")
-    )
+    response = advisor1.post(ISSUE, data=posted(ROWS[:1], summary=""))
     assert response.status_code == 422
     [error] = tree(response).xpath(
         '//textarea[@name="summary"]/following-sibling::*[contains(@class, "invalid-feedback")]'
@@ -337,9 +330,34 @@ def test_only_the_holding_advisor_opens_the_form(
 ) -> None:
     client = login(app.test_client(), email)
     assert client.get("/contracts/1/review").status_code == status
-    assert (
-        client.post("/contracts/1/review", data=posted(ROWS, action="issue")).status_code == status
-    )
+    assert client.post(ISSUE, data=posted(ROWS)).status_code == status
+    # Every button's handler refuses them alike, before it looks at anything posted.
+    hits = "/contracts/1/review/hits/999999"
+    for url in (SAVE, ADD, remove(0), f"{hits}/take", f"{hits}/dismiss"):
+        assert client.post(url, data=posted(ROWS)).status_code == status, url
+
+
+def test_each_button_posts_the_form_to_its_own_handler(
+    advisor1: FlaskClient, under_review: Contract
+) -> None:
+    # A browser without JavaScript sends the whole form to the pressed button's formaction;
+    # the form's own action (the Enter key, a button without one) saves the draft.
+    response = advisor1.post(ADD, data=posted(ROWS[:2]))
+    [form] = by_testid(tree(response), "review-form")
+    assert form.get("action") == SAVE
+    targets = {b.get("data-testid"): b.get("formaction") for b in form.xpath(".//button")}
+    assert targets.pop("save-draft") == SAVE
+    assert targets.pop("issue") == ISSUE
+    assert targets.pop("add-finding") == ADD
+    removes = [b.get("formaction") for b in by_testid(form, "remove-finding")]
+    assert removes == [remove(0), remove(1), remove(2)]
+    del targets["remove-finding"]
+    # The pre-check's hits, each taken or dismissed by its own button.
+    assert targets, "contract 1's upload has pre-check hits"
+    for testid, url in targets.items():
+        verb, hit_id = testid.split("-")
+        assert verb in ("take", "dismiss")
+        assert url == f"/contracts/1/review/hits/{hit_id}/{verb}"
 
 
 # --- the contract page after an opinion -------------------------------------------------
@@ -353,8 +371,8 @@ def test_the_contract_page_shows_the_opinion(
     session: orm.Session,
 ) -> None:
     response = advisor1.post(
-        "/contracts/1/review",
-        data=posted(ROWS, action="issue", lock=under_review.lock_version),
+        ISSUE,
+        data=posted(ROWS, lock=under_review.lock_version),
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/contracts/1")
@@ -380,9 +398,7 @@ def test_a_return_shows_no_opinion_link(
     under_review: Contract,
     session: orm.Session,
 ) -> None:
-    response = advisor1.post(
-        "/contracts/1/review", data=posted(ROWS[:1], action="issue", outcome="return")
-    )
+    response = advisor1.post(ISSUE, data=posted(ROWS[:1], outcome="return"))
     assert response.status_code == 302
     assert zh(app, "Returned to the school.") in alerts(advisor1.get("/contracts/1"))
     [review] = services.issued_reviews(session, contract(session))
