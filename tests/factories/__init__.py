@@ -1,9 +1,15 @@
-"""Keyword-only factories for records the demo bureau does not already have."""
+"""Factories for test records, written once: here, schools, law firms, advisors and users
+the demo bureau does not already have; beside it, one module per domain (people, contracts,
+reviews, ledger, reminders, apps) for acting on the demo bureau through the services.
+
+The factories act at NOW unless told otherwise: two days after the suite's sample
+contracts were submitted (tests/conftest.py), 10:00 in Beijing.
+"""
 
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import orm
 
@@ -12,6 +18,9 @@ from advisor.accounts.models import User
 from advisor.directory import services as directory
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.directory.validation import credit_check_char
+
+NOW = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
+TODAY = date(2026, 3, 4)
 
 _seq = itertools.count(1)
 
@@ -77,12 +86,13 @@ def create_user(
     password: str = "secret-pass-1",
     school: School | None = None,
     advisor: Advisor | None = None,
+    name: str | None = None,
 ) -> User:
     n = next(_seq)
     return accounts.create_user(
         session,
         email=email or f"user{n}@test.local",
-        name=f"用户{n}",
+        name=name or f"用户{n}",
         role=role,
         password=password,
         school_id=school.id if school else None,
