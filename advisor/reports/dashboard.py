@@ -24,10 +24,7 @@ Python only sums the few grouped rows and reads percentiles off the turnaround h
 from __future__ import annotations
 
 import math
-import threading
-import time as clock
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -462,35 +459,3 @@ def _idle_schools(
     ).all()
     found.idle_schools = [(sid, name, district) for sid, name, district, _ in rows]
     found.idle_total = rows[0][-1] if rows else 0
-
-
-class RecentFigures:
-    """The dashboards this process computed in the last ``seconds``, by filters and day.
-
-    A province's year is a few hundred thousand rows per figure: counting them takes a
-    few hundred milliseconds, and the page is opened far more often than the figures
-    change. The page says when its figures were counted and offers to count afresh.
-    Thread-safe; holds at most ``size`` dashboards, dropping the oldest.
-    """
-
-    def __init__(self, seconds: int, size: int = 64) -> None:
-        self.seconds = seconds
-        self.size = size
-        self._kept: dict[tuple[Filters, date], tuple[float, Dashboard]] = {}
-        self._lock = threading.Lock()
-
-    def get(
-        self, filters: Filters, today: date, compute: Callable[[], Dashboard], *, fresh: bool
-    ) -> Dashboard:
-        key, now = (filters, today), clock.monotonic()
-        with self._lock:
-            kept = self._kept.get(key)
-        if kept is not None and not fresh and now - kept[0] < self.seconds:
-            return kept[1]
-        board = compute()
-        if self.seconds > 0:
-            with self._lock:
-                self._kept[key] = (now, board)
-                while len(self._kept) > self.size:
-                    del self._kept[next(iter(self._kept))]
-        return board

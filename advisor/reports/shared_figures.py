@@ -1,6 +1,6 @@
 """The dashboard's recent figures kept in Redis, shared by every worker (issue 16, item 11).
 
-Without ``REDIS_URL`` each process keeps its own (``dashboard.RecentFigures``): four
+Without ``REDIS_URL`` each process keeps its own (``recent_figures.RecentFigures``): four
 gunicorn workers then count the same province-wide figures four times, and two
 requests a second apart may show figures counted at different moments. With Redis
 they count once per ``DASHBOARD_CACHE_SECONDS`` and show the same figures.

@@ -25,6 +25,7 @@ from advisor.precheck.labels import rule_title
 from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
+from advisor.reports.recent_figures import RecentFigures
 from advisor.reports.shared_figures import SharedFigures
 from advisor.reports.workbook import year_workbook
 from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
@@ -112,22 +113,22 @@ def _month_span(month: str) -> dict[str, str]:
     return {"from": f"{month}-01", "to": f"{month}-{last:02d}"}
 
 
-def _recent_figures() -> dashboard.RecentFigures | SharedFigures:
+def _recent_figures() -> RecentFigures | SharedFigures:
     """Recently counted dashboards: in Redis, shared by every worker, when REDIS_URL is
     set; else this process's own (one store per application)."""
     store = current_app.extensions.get("dashboard_figures")
     if store is None:
         config = current_app.config["ADVISOR"]
-        made: dashboard.RecentFigures | SharedFigures
+        made: RecentFigures | SharedFigures
         if config.redis_url:
             client = redis.Redis.from_url(
                 config.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
             )
             made = SharedFigures(client, config.dashboard_cache_seconds, config.redis_prefix)
         else:
-            made = dashboard.RecentFigures(config.dashboard_cache_seconds)
+            made = RecentFigures(config.dashboard_cache_seconds)
         store = current_app.extensions.setdefault("dashboard_figures", made)
-    return cast(dashboard.RecentFigures | SharedFigures, store)
+    return cast(RecentFigures | SharedFigures, store)
 
 
 def dashboard_page(today: date) -> str:

@@ -24,6 +24,7 @@ from advisor.precheck.labels import RULE_TITLES
 from advisor.precheck.models import PrecheckHit
 from advisor.reports import dashboard
 from advisor.reports.dashboard import Filters, months_shown, percentile
+from advisor.reports.recent_figures import RecentFigures
 from advisor.reviews.models import Finding, Review
 from tests.conftest import QueryCounter, login
 from tests.reviews.helpers import advisor_user, school_user
@@ -401,14 +402,14 @@ def test_the_store_of_recent_figures() -> None:
         counted.append(1)
         return dashboard.Dashboard(Filters(2025), TODAY)
 
-    store = dashboard.RecentFigures(60, size=2)
+    store = RecentFigures(60, size=2)
     first = store.get(Filters(2025), TODAY, compute, fresh=False)
     assert store.get(Filters(2025), TODAY, compute, fresh=False) is first and len(counted) == 1
     assert store.get(Filters(2025), date(2026, 1, 13), compute, fresh=False) is not first
     store.get(Filters(2024), TODAY, compute, fresh=False)  # a third: the oldest goes
     assert store.get(Filters(2025), TODAY, compute, fresh=False) is not first
     assert len(counted) == 4
-    never = dashboard.RecentFigures(0)
+    never = RecentFigures(0)
     never.get(Filters(2025), TODAY, compute, fresh=False)
     never.get(Filters(2025), TODAY, compute, fresh=False)
     assert len(counted) == 6
