@@ -1,5 +1,6 @@
-"""Contract rules: submission with its file, routing, due dates, versions, withdrawal,
-reassignment, downloads, and the one ``transition`` every status change goes through.
+"""Contract rules: submission with its file (routed and given its due date by routing.py),
+versions, withdrawal, reassignment, downloads, and the one ``transition`` every status
+change goes through.
 
 Every function adds and flushes; the caller commits (and wraps the call in
 ``FileStore.pending()`` so a failed commit leaves no file behind).
@@ -19,6 +20,7 @@ from sqlalchemy import orm
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role, User
 from advisor.contracts import calendar as bureau_calendar
+from advisor.contracts import routing
 from advisor.contracts.extraction import Extracted
 from advisor.contracts.files import FileStore
 from advisor.contracts.labels import STATUS_LABELS
@@ -32,17 +34,10 @@ from advisor.contracts.models import (
 )
 from advisor.contracts.signals import version_added
 from advisor.contracts.workflow import OPEN, Action, next_status, roles_for
-from advisor.directory.models import (
-    Absence,
-    Advisor,
-    AssignmentKind,
-    ConflictDeclaration,
-    School,
-)
-from advisor.directory.queries import open_assignment
+from advisor.directory.models import Advisor, School
 from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.text import LINE, NOTE, too_long
-from advisor.workdays import add_working_days, working_days_between
+from advisor.workdays import working_days_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,95 +87,6 @@ def check_contract_data(data: ContractData) -> dict[str, Any]:
         problems["end_date"] = _l("The end date is before the start date.")
     texts = {"title": data.title, "counterparty": data.counterparty, "note": data.note}
     return too_long(texts, TEXT_LIMITS) | problems
-
-
-# --- routing and due dates -----------------------------------------------------------
-
-
-def _same_organisation(declared: str, counterparty: str) -> bool:
-    def norm(text: str) -> str:
-        return "".join(ch for ch in text.lower() if ch.isalnum())
-
-    a, b = norm(declared), norm(counterparty)
-    return bool(a) and bool(b) and (a in b or b in a)
-
-
-def is_absent(session: orm.Session, advisor_id: int, day: date) -> bool:
-    return (
-        session.scalar(
-            sa.select(Absence.id).where(
-                Absence.advisor_id == advisor_id, Absence.starts_on <= day, Absence.ends_on >= day
-            )
-        )
-        is not None
-    )
-
-
-def has_conflict(session: orm.Session, advisor_id: int, counterparty: str) -> bool:
-    declared = session.scalars(
-        sa.select(ConflictDeclaration.organisation).where(
-            ConflictDeclaration.advisor_id == advisor_id, ConflictDeclaration.ended_at.is_(None)
-        )
-    )
-    return any(_same_organisation(org, counterparty) for org in declared)
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    advisor: Advisor
-    reason: str | None  # None: the primary; "absent" / "conflict": why the backup
-
-
-def route(session: orm.Session, school: School, counterparty: str, today: date) -> Route:
-    """The advisor a new contract of ``school`` goes to: the primary, or the backup when
-    the primary is absent today or declared a conflict with the counterparty.
-    Raises NoAdvisorAvailable when neither can take it."""
-    reason: str | None = None
-    for kind in (AssignmentKind.PRIMARY, AssignmentKind.BACKUP):
-        assignment = open_assignment(session, school.id, kind)
-        if assignment is None:
-            continue
-        advisor = session.get_one(Advisor, assignment.advisor_id)
-        if not advisor.is_active or is_absent(session, advisor.id, today):
-            reason = reason or "absent"
-            continue
-        if has_conflict(session, advisor.id, counterparty):
-            reason = reason or "conflict"
-            continue
-        return Route(advisor, reason)
-    raise NoAdvisorAvailable(school, counterparty)
-
-
-class NoAdvisorAvailable(Conflict):
-    """Neither the primary nor the backup can take the contract. The submission is
-    refused; the caller rolls back and then calls ``report_no_advisor`` so that the
-    bureau's notice survives the rollback."""
-
-    def __init__(self, school: School, counterparty: str) -> None:
-        super().__init__(
-            _l(
-                "No advisor can take this contract now (the assigned advisors are absent or"
-                " have a conflict of interest). The bureau has been told; please try again"
-                " after it assigns an advisor."
-            )
-        )
-        self.school_id, self.school_name, self.counterparty = school.id, school.name, counterparty
-
-
-def report_no_advisor(session: orm.Session, error: NoAdvisorAvailable) -> None:
-    """Tell the bureau a school could not submit because no advisor is available."""
-    accounts.notify(
-        session,
-        accounts.bureau_user_ids(session),
-        "no_advisor",
-        school=error.school_name,
-        counterparty=error.counterparty,
-        link=f"/schools/{error.school_id}",
-    )
-
-
-def due_date(session: orm.Session, start: date, days: int) -> date:
-    return add_working_days(start, days, bureau_calendar.load(session))
 
 
 # --- audit and transitions -----------------------------------------------------------
@@ -351,7 +257,7 @@ def submit_contract(
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     school = session.get_one(School, actor.school_id)
-    routed = route(session, school, data.counterparty, today)
+    routed = routing.route(session, school, data.counterparty, today)
     days = bureau_calendar.working_days_for(session, data.contract_type, data.is_urgent)
     contract = Contract(
         title=data.title.strip(),
@@ -366,7 +272,7 @@ def submit_contract(
         advisor_id=routed.advisor.id,
         submitted_by_id=actor.id,
         status=Status.SUBMITTED,
-        due_on=due_date(session, today, days),
+        due_on=routing.due_date(session, today, days),
         submitted_at=now,
     )
     session.add(contract)
@@ -447,7 +353,7 @@ def submit_revision(
         days = max(1, contract.days_left)
     else:
         days = bureau_calendar.working_days_for(session, contract.contract_type, contract.is_urgent)
-    contract.due_on = due_date(session, today, days)
+    contract.due_on = routing.due_date(session, today, days)
     contract.days_left = None
     version = add_version(session, contract, upload, actor=actor, store=store, note=note, now=now)
     accounts.notify(

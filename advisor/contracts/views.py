@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import calendar as bureau_calendar
-from advisor.contracts import queries, services
+from advisor.contracts import queries, routing, services
 from advisor.contracts.amounts import parse_amount
 from advisor.contracts.diff import compare
 from advisor.contracts.extraction import Limits
@@ -263,9 +263,9 @@ def submit_and_commit(
                 now=utcnow(),
             )
             db.session.commit()
-    except services.NoAdvisorAvailable as error:
+    except routing.NoAdvisorAvailable as error:
         db.session.rollback()
-        services.report_no_advisor(db.session, error)
+        routing.report_no_advisor(db.session, error)
         db.session.commit()
         raise
     return contract

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Notification, User
 from advisor.contracts import calendar as bureau_calendar
-from advisor.contracts import queries, services
+from advisor.contracts import queries, routing, services
 from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, Status
@@ -449,12 +449,12 @@ def test_no_usable_advisor_is_refused_and_the_bureau_is_told(
         reason="病假",
     )
     before = contract_count(session)
-    with pytest.raises(services.NoAdvisorAvailable) as caught:
+    with pytest.raises(routing.NoAdvisorAvailable) as caught:
         submit(1, title="无人可审的合同")
     assert isinstance(caught.value, Conflict)
     assert "No advisor can take this contract" in caught.value.message
     assert contract_count(session) == before
-    services.report_no_advisor(session, caught.value)
+    routing.report_no_advisor(session, caught.value)
     told = notifications(session, "bureau@demo.local", "no_advisor")
     assert len(told) == 1
     assert told[0].params == {"school": "乌苏市第一中学", "counterparty": "乌苏市丰收食品有限公司"}
