@@ -12,7 +12,7 @@ from sqlalchemy import orm
 
 from advisor.extensions import db
 from advisor.text import LINE, search_term
-from tests.ledger.helpers import token_headers
+from tests.factories.people import token_headers
 
 HUGE = "乌苏" + "x" * 100_000
 

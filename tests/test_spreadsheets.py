@@ -25,7 +25,7 @@ from advisor.ledger import services as ledger
 from advisor.ledger.models import LedgerEntry
 from advisor.spreadsheet import as_text, csv_row, from_text, xlsx_row
 from config import PROJECT_ROOT
-from tests.ledger.helpers import bureau_user, token_headers
+from tests.factories.people import bureau_user, token_headers
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1")
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -33,7 +33,8 @@ from advisor.text import LONGEST, clean_line, clean_text, has_controls
 from advisor.workdays import today_local
 from tests.contracts.uploading import files_dir, stored_files
 from tests.documents import make_pdf
-from tests.ledger.helpers import text_of, token_headers, zh
+from tests.factories.people import token_headers
+from tests.pages import text_of, zh
 
 ADVISOR = "advisor01@demo.local"
 SCHOOL = "school01@demo.local"

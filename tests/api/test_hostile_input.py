@@ -14,7 +14,7 @@ from sqlalchemy import orm
 
 from advisor.ledger.models import LedgerEntry
 from tests.conftest import login
-from tests.ledger.helpers import token_headers
+from tests.factories.people import token_headers
 
 HUGE = "99999999999999999999999"
 EMAILS = {

@@ -39,7 +39,8 @@ from advisor.reminders import scheduler
 from advisor.reminders.models import JobRun
 from tests.conftest import make_config
 from tests.documents import CONTRACT_LINES, make_pdf
-from tests.ledger.helpers import chain_of, user
+from tests.factories.ledger import chain_of
+from tests.factories.people import user
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 KINDS = ["sqlite", "postgresql"]

@@ -13,7 +13,7 @@ from advisor.contracts.models import ContractVersion
 from advisor.ledger import services
 from advisor.ledger.models import LedgerEntry
 from advisor.reviews.models import Feedback, Review
-from tests.ledger.helpers import advisor_user, school_user
+from tests.factories.people import advisor_user, school_user
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

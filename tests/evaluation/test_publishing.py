@@ -24,8 +24,7 @@ from advisor.evaluation.models import Evaluation, EvaluationResult, RuleSetVersi
 from advisor.evaluation.rulefile import to_json
 from advisor.workdays import today_local
 from tests.evaluation.helpers import entry, rate, review, utc
-from tests.ledger.helpers import advisor_user
-from tests.reviews import helpers
+from tests.factories.people import advisor_user, token_headers
 
 D = Decimal
 A, B = 11, 12  # demo advisors with no work of their own
@@ -340,10 +339,10 @@ def test_who_sees_what(
     assert school1.get(draft).status_code == 403
     assert bureau.get(f"/evaluations/{evaluation.id}/advisors/{A}").status_code == 200
 
-    headers = helpers.token_headers(session, "advisor01@demo.local")
+    headers = token_headers(session, "advisor01@demo.local")
     body = advisor1.get(f"/api/v1/evaluations/{evaluation.id}", headers=headers).json
     assert [r["advisor_id"] for r in body["results"]] == [1]
-    headers = helpers.token_headers(session, "school01@demo.local")
+    headers = token_headers(session, "school01@demo.local")
     assert school1.get(f"/api/v1/evaluations/{evaluation.id}", headers=headers).status_code == 404
     with pytest.raises(NotFound):
         services.visible_result(session, advisor_user(session, 1), evaluation.id, A)
@@ -416,8 +415,8 @@ def test_the_pages_from_adjusting_to_an_answered_objection(
 def test_the_api_adjusts_publishes_and_takes_objections(
     session: orm.Session, client: FlaskClient
 ) -> None:
-    bureau = helpers.token_headers(session, "bureau@demo.local")
-    advisor = helpers.token_headers(session, "advisor01@demo.local")
+    bureau = token_headers(session, "bureau@demo.local")
+    advisor = token_headers(session, "advisor01@demo.local")
     evaluation = client.post("/api/v1/evaluations", json={"period": "2025"}, headers=bureau).json
     base = f"/api/v1/evaluations/{evaluation['id']}"
 
@@ -462,7 +461,7 @@ def test_the_api_adjusts_publishes_and_takes_objections(
     assert answer.status_code == 200 and answer.json["status"] == "answered"
     listed = client.get(f"{base}/objections", headers=advisor).json
     assert [o["answer"] for o in listed["items"]] == ["处分已撤销，取消否决。"]
-    other = helpers.token_headers(session, "advisor02@demo.local")
+    other = token_headers(session, "advisor02@demo.local")
     assert client.get(f"{base}/objections", headers=other).json["items"] == []
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 from sqlalchemy import orm
 
-from tests.ledger.helpers import token_headers
+from tests.factories.people import token_headers
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 ROLES = ("bureau@demo.local", "advisor01@demo.local", "school01@demo.local")

@@ -15,7 +15,7 @@ from sqlalchemy import orm
 from advisor.ledger import anchors
 from advisor.ledger.models import LedgerEntry, LedgerHead
 from advisor.reminders import scheduler
-from tests.ledger.helpers import chain_of, head, lift_append_only, remove
+from tests.factories.ledger import chain_of, head, lift_append_only, remove
 
 NOW = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 

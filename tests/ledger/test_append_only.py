@@ -20,17 +20,9 @@ import advisor
 from advisor.ledger import services
 from advisor.ledger.chain import entry_hash
 from advisor.ledger.models import LedgerEntry
-from tests.ledger.helpers import (
-    ENTRIES,
-    chain_of,
-    head,
-    lift_append_only,
-    remove,
-    tamper,
-    text_of,
-    token_headers,
-    zh,
-)
+from tests.factories.ledger import ENTRIES, chain_of, head, lift_append_only, remove, tamper
+from tests.factories.people import token_headers
+from tests.pages import text_of, zh
 
 WRITE_WORDS = re.compile(r"update|delete|edit|remove|modify|amend|change|replace|purge", re.I)
 

@@ -16,7 +16,10 @@ from advisor.contracts.models import Contract, ContractVersion
 from advisor.ledger import completeness, services
 from advisor.reviews.models import Review
 from advisor.workdays import today_local
-from tests.ledger.helpers import advisor_user, issue_review, text_of, zh
+from tests.factories.contracts import current_contract
+from tests.factories.people import advisor_user
+from tests.factories.reviews import issue_review, start_review
+from tests.pages import text_of, zh
 
 ADVISOR = 7
 
@@ -113,7 +116,9 @@ def test_an_issued_review_without_an_entry_is_counted(session: orm.Session) -> N
         )
     )
     # A review issued the normal way has its entry and is not counted.
-    issue_review(session, 1, "approve")
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    issue_review(session, contract, "approve", minutes=75)
     session.flush()
     assert row_of(session, 2026).reviews_without_entry == 1
     assert row_of(session, 2026, advisor_id=1).reviews_without_entry == 0

@@ -19,15 +19,11 @@ from advisor.directory.models import Advisor, LawFirm, School
 from advisor.ledger import export, services
 from advisor.ledger.models import Kind, LedgerEntry
 from tests.conftest import QueryCounter
-from tests.ledger.helpers import (
-    TODAY,
-    add,
-    advisor_user,
-    bureau_user,
-    entry_data,
-    issue_review,
-    token_headers,
-)
+from tests.factories.contracts import current_contract
+from tests.factories.ledger import LEDGER_TODAY as TODAY
+from tests.factories.ledger import add_ledger_entry, entry_data
+from tests.factories.people import advisor_user, bureau_user, token_headers
+from tests.factories.reviews import issue_review, start_review
 
 ROWS = 3000
 KINDS = list(Kind)
@@ -188,7 +184,9 @@ def test_the_api_exports_with_the_same_filters(session: orm.Session, client: Fla
 def test_a_review_entry_exports_the_contract_columns(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
-    contract, _ = issue_review(session, 1, "approve", minutes=80)
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    issue_review(session, contract, "approve", minutes=80)
     session.commit()
     stored = session.get(Contract, contract.id)
     assert stored is not None and stored.due_on is not None
@@ -228,10 +226,10 @@ def test_remarks_say_on_behalf_and_which_entry_a_correction_replaces(
     # afterwards ids and sequence numbers differ on PostgreSQL, whose ids come from a
     # sequence that a rollback does not give back.
     with session.begin_nested() as nested:
-        add(session, advisor_user(session, 1))
+        add_ledger_entry(session, advisor_user(session, 1))
         nested.rollback()
     author = bureau_user(session)
-    original = add(session, author, advisor_id=1, description="代录的原记录")
+    original = add_ledger_entry(session, author, advisor_id=1, description="代录的原记录")
     services.correct_entry(
         session,
         actor=author,
@@ -250,7 +248,9 @@ def test_remarks_say_on_behalf_and_which_entry_a_correction_replaces(
 def test_the_export_query_count_does_not_grow_with_the_rows(
     session: orm.Session, bureau: FlaskClient, count_queries: QueryCounter
 ) -> None:
-    issue_review(session, 1, "approve")
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    issue_review(session, contract, "approve", minutes=75)
     for i in range(60):
         services.record_work(session, **spec(i))
     session.commit()

@@ -16,15 +16,9 @@ from sqlalchemy import orm
 from advisor.ledger.models import LedgerEntry
 from advisor.workdays import today_local
 from tests.conftest import QueryCounter, login
-from tests.ledger.helpers import (
-    add,
-    advisor_user,
-    bureau_user,
-    head,
-    text_of,
-    token_headers,
-    zh,
-)
+from tests.factories.ledger import add_ledger_entry, head
+from tests.factories.people import advisor_user, bureau_user, token_headers
+from tests.pages import text_of, zh
 
 MARK = "台账页面测试"
 
@@ -163,14 +157,18 @@ def four(session: orm.Session) -> dict[str, LedgerEntry]:
     D: the bureau for advisor03 at WS001."""
     bureau = bureau_user(session)
     entries = {
-        "A": add(
+        "A": add_ledger_entry(
             session, advisor_user(session, 1), school_id=1, minutes=30, description=f"{MARK}A"
         ),
-        "B": add(
+        "B": add_ledger_entry(
             session, advisor_user(session, 2), school_id=2, minutes=60, description=f"{MARK}B"
         ),
-        "C": add(session, bureau, advisor_id=1, school_id=36, minutes=90, description=f"{MARK}C"),
-        "D": add(session, bureau, advisor_id=3, school_id=1, minutes=120, description=f"{MARK}D"),
+        "C": add_ledger_entry(
+            session, bureau, advisor_id=1, school_id=36, minutes=90, description=f"{MARK}C"
+        ),
+        "D": add_ledger_entry(
+            session, bureau, advisor_id=3, school_id=1, minutes=120, description=f"{MARK}D"
+        ),
     }
     session.commit()
     return entries
@@ -480,7 +478,9 @@ def test_the_list_query_count_does_not_grow_with_the_page(
 ) -> None:
     advisor, bureau_staff = advisor_user(session, 1), bureau_user(session)
     for i in range(30):
-        add(session, advisor if i % 2 else bureau_staff, advisor_id=1, description=f"{MARK}{i}")
+        add_ledger_entry(
+            session, advisor if i % 2 else bureau_staff, advisor_id=1, description=f"{MARK}{i}"
+        )
     session.commit()
     count_queries.statements.clear()
     bureau.get(f"/ledger?q={MARK}&per_page=3")

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.ledger.models import LedgerEntry
-from tests.ledger.helpers import token_headers
+from tests.factories.people import token_headers
 
 # advisor01 张伟: primary for WS001 (id 1) and WS036 (36), backup for WS054 (54), since
 # 2025-01-01; WS003 (3) is someone else's. The suite's today is 2026-11-16.

@@ -15,18 +15,11 @@ from advisor.ledger import queries, services
 from advisor.ledger.chain import entry_hash
 from advisor.ledger.models import GENESIS, LedgerEntry
 from advisor.workdays import today_local
-from tests.ledger.helpers import (
-    TODAY,
-    add,
-    advisor_user,
-    all_seqs,
-    bureau_user,
-    chain_of,
-    entry_data,
-    head,
-    issue_review,
-    school_user,
-)
+from tests.factories.contracts import current_contract
+from tests.factories.ledger import LEDGER_TODAY as TODAY
+from tests.factories.ledger import add_ledger_entry, all_seqs, chain_of, entry_data, head
+from tests.factories.people import advisor_user, bureau_user, school_user
+from tests.factories.reviews import issue_review, start_review
 
 
 def reload(session: orm.Session, entry: LedgerEntry) -> LedgerEntry:
@@ -43,7 +36,7 @@ def reload(session: orm.Session, entry: LedgerEntry) -> LedgerEntry:
 def test_an_advisor_records_its_own_work(session: orm.Session) -> None:
     advisor = advisor_user(session, 1)
     before = head(session).seq
-    entry = add(session, advisor, description="  解答课后服务收费问题  ", minutes=45)
+    entry = add_ledger_entry(session, advisor, description="  解答课后服务收费问题  ", minutes=45)
     stored = reload(session, entry)
     assert (stored.advisor_id, stored.school_id, stored.on_behalf) == (1, 1, False)
     assert stored.created_by_id == advisor.id
@@ -55,7 +48,7 @@ def test_an_advisor_records_its_own_work(session: orm.Session) -> None:
 
 def test_the_bureau_records_on_an_advisors_behalf_marked_as_such(session: orm.Session) -> None:
     bureau = bureau_user(session)
-    entry = add(session, bureau, advisor_id=2, school_id=2)
+    entry = add_ledger_entry(session, bureau, advisor_id=2, school_id=2)
     stored = reload(session, entry)
     assert (stored.advisor_id, stored.on_behalf, stored.created_by_id) == (2, True, bureau.id)
 
@@ -63,14 +56,14 @@ def test_the_bureau_records_on_an_advisors_behalf_marked_as_such(session: orm.Se
 def test_a_school_cannot_record_work(session: orm.Session) -> None:
     before = head(session).seq
     with pytest.raises(Forbidden):
-        add(session, school_user(session, 1), advisor_id=1)
+        add_ledger_entry(session, school_user(session, 1), advisor_id=1)
     assert head(session).seq == before
 
 
 def test_an_advisor_cannot_record_another_advisors_work(session: orm.Session) -> None:
     before = head(session).seq
     with pytest.raises(Forbidden):
-        add(session, advisor_user(session, 1), advisor_id=2, school_id=2)
+        add_ledger_entry(session, advisor_user(session, 1), advisor_id=2, school_id=2)
     assert head(session).seq == before
 
 
@@ -93,21 +86,21 @@ def test_invalid_values_are_refused_by_field(
 ) -> None:
     before = head(session).seq
     with pytest.raises(ValidationError) as refused:
-        add(session, advisor_user(session, 1), **changes)
+        add_ledger_entry(session, advisor_user(session, 1), **changes)
     assert set(refused.value.fields) == {field}
     assert head(session).seq == before
 
 
 def test_the_bureau_must_name_an_existing_advisor(session: orm.Session) -> None:
     with pytest.raises(ValidationError) as refused:
-        add(session, bureau_user(session), advisor_id=9999)
+        add_ledger_entry(session, bureau_user(session), advisor_id=9999)
     assert set(refused.value.fields) == {"advisor_id"}
 
 
 def test_limits_themselves_are_accepted(session: orm.Session) -> None:
     advisor = advisor_user(session, 1)
-    today = add(session, advisor, entry_on=TODAY, minutes=services.MAX_MINUTES)
-    nothing = add(session, advisor, minutes=0, school_id=None, service_mode=None)
+    today = add_ledger_entry(session, advisor, entry_on=TODAY, minutes=services.MAX_MINUTES)
+    nothing = add_ledger_entry(session, advisor, minutes=0, school_id=None, service_mode=None)
     assert (today.entry_on, today.minutes) == (TODAY, services.MAX_MINUTES)
     assert (nothing.minutes, nothing.school_id, nothing.service_mode) == (0, None, None)
 
@@ -135,10 +128,16 @@ def test_each_append_takes_the_next_number_and_links_to_the_previous_hash(
 
 def test_the_chain_verifies_after_several_appends_of_every_kind(session: orm.Session) -> None:
     advisor, bureau = advisor_user(session, 1), bureau_user(session)
-    add(session, advisor, kind="lecture", audience="高一年级学生", headcount=320, minutes=90)
-    add(session, bureau, advisor_id=3, school_id=None, kind="training", service_mode="online")
-    add(session, advisor, kind="dispute_mediation", service_mode="on_site")
-    add(session, advisor, kind="document_drafting", description="代拟《校园欺凌处置告知书》")
+    add_ledger_entry(
+        session, advisor, kind="lecture", audience="高一年级学生", headcount=320, minutes=90
+    )
+    add_ledger_entry(
+        session, bureau, advisor_id=3, school_id=None, kind="training", service_mode="online"
+    )
+    add_ledger_entry(session, advisor, kind="dispute_mediation", service_mode="on_site")
+    add_ledger_entry(
+        session, advisor, kind="document_drafting", description="代拟《校园欺凌处置告知书》"
+    )
     session.commit()
     session.expire_all()
     result = services.verify_chain(session)
@@ -158,7 +157,7 @@ def test_verification_reads_in_batches_without_losing_an_entry(session: orm.Sess
 
 def test_the_author_corrects_an_entry_with_a_new_one(session: orm.Session) -> None:
     advisor = advisor_user(session, 1)
-    original = add(session, advisor, minutes=30)
+    original = add_ledger_entry(session, advisor, minutes=30)
     fixed = services.correct_entry(
         session,
         actor=advisor,
@@ -172,7 +171,7 @@ def test_the_author_corrects_an_entry_with_a_new_one(session: orm.Session) -> No
 
 
 def test_only_the_author_may_correct(session: orm.Session) -> None:
-    original = add(session, advisor_user(session, 1))
+    original = add_ledger_entry(session, advisor_user(session, 1))
     for someone in (bureau_user(session), advisor_user(session, 2)):
         with pytest.raises(Forbidden):
             services.correct_entry(
@@ -181,7 +180,7 @@ def test_only_the_author_may_correct(session: orm.Session) -> None:
 
 
 def test_an_advisor_cannot_correct_what_the_bureau_recorded_for_it(session: orm.Session) -> None:
-    original = add(session, bureau_user(session), advisor_id=1)
+    original = add_ledger_entry(session, bureau_user(session), advisor_id=1)
     with pytest.raises(Forbidden):
         services.correct_entry(
             session,
@@ -196,7 +195,7 @@ def test_an_entry_is_corrected_once_then_the_correction_is_corrected(
     session: orm.Session,
 ) -> None:
     advisor = advisor_user(session, 1)
-    original = add(session, advisor)
+    original = add_ledger_entry(session, advisor)
     first = services.correct_entry(
         session, actor=advisor, original=original, data=entry_data(1, minutes=40), today=TODAY
     )
@@ -214,7 +213,7 @@ def test_an_entry_is_corrected_once_then_the_correction_is_corrected(
 
 def test_a_correction_stays_with_the_same_advisor(session: orm.Session) -> None:
     bureau = bureau_user(session)
-    original = add(session, bureau, advisor_id=1)
+    original = add_ledger_entry(session, bureau, advisor_id=1)
     with pytest.raises(ValidationError) as refused:
         services.correct_entry(
             session, actor=bureau, original=original, data=entry_data(2), today=TODAY
@@ -224,7 +223,7 @@ def test_a_correction_stays_with_the_same_advisor(session: orm.Session) -> None:
 
 def test_a_correction_is_validated_like_any_entry(session: orm.Session) -> None:
     advisor = advisor_user(session, 1)
-    original = add(session, advisor)
+    original = add_ledger_entry(session, advisor)
     with pytest.raises(ValidationError) as refused:
         services.correct_entry(
             session, actor=advisor, original=original, data=entry_data(1, minutes=-5), today=TODAY
@@ -240,8 +239,8 @@ def test_the_current_picture_hides_superseded_entries_and_history_shows_them(
     session: orm.Session,
 ) -> None:
     advisor = advisor_user(session, 4)
-    kept = add(session, advisor, school_id=4, minutes=20)
-    wrong = add(session, advisor, school_id=4, minutes=30)
+    kept = add_ledger_entry(session, advisor, school_id=4, minutes=20)
+    wrong = add_ledger_entry(session, advisor, school_id=4, minutes=30)
     fixed = services.correct_entry(
         session,
         actor=advisor,
@@ -261,7 +260,7 @@ def test_totals_leave_out_an_entry_whose_correction_no_longer_matches(
     session: orm.Session,
 ) -> None:
     advisor = advisor_user(session, 4)
-    wrong = add(session, advisor, school_id=4, minutes=30, kind="consultation")
+    wrong = add_ledger_entry(session, advisor, school_id=4, minutes=30, kind="consultation")
     services.correct_entry(
         session,
         actor=advisor,
@@ -281,10 +280,12 @@ def test_totals_leave_out_an_entry_whose_correction_no_longer_matches(
 
 def test_filters_and_totals(session: orm.Session) -> None:
     advisor = advisor_user(session, 1)
-    add(session, advisor, kind="lecture", minutes=60, entry_on=TODAY - timedelta(days=30))
-    add(session, advisor, school_id=36, minutes=15, description="完成率100%的整改复查")
-    add(session, advisor, school_id=36, minutes=25, description="完成率100的整改复查")
-    add(session, advisor, school_id=54, minutes=35, entry_on=TODAY)
+    add_ledger_entry(
+        session, advisor, kind="lecture", minutes=60, entry_on=TODAY - timedelta(days=30)
+    )
+    add_ledger_entry(session, advisor, school_id=36, minutes=15, description="完成率100%的整改复查")
+    add_ledger_entry(session, advisor, school_id=36, minutes=25, description="完成率100的整改复查")
+    add_ledger_entry(session, advisor, school_id=54, minutes=35, entry_on=TODAY)
 
     def totals(**filters: Any) -> tuple[int, int]:
         return queries.totals(session, advisor, queries.Filters(**filters))
@@ -302,9 +303,9 @@ def test_filters_and_totals(session: orm.Session) -> None:
 
 def test_each_role_sees_its_part_of_the_ledger(session: orm.Session) -> None:
     bureau = bureau_user(session)
-    own = add(session, advisor_user(session, 1), school_id=1)
-    other = add(session, advisor_user(session, 2), school_id=2)
-    for_school1 = add(session, bureau, advisor_id=3, school_id=1)
+    own = add_ledger_entry(session, advisor_user(session, 1), school_id=1)
+    other = add_ledger_entry(session, advisor_user(session, 2), school_id=2)
+    for_school1 = add_ledger_entry(session, bureau, advisor_id=3, school_id=1)
 
     def seen(user: Any) -> set[int]:
         return {e.id for e in session.scalars(queries.filtered(user, queries.Filters()))}
@@ -324,7 +325,9 @@ def test_issuing_a_review_appends_exactly_one_contract_review_entry(
     session: orm.Session, outcome: str, text: str
 ) -> None:
     before = head(session).seq
-    contract, review = issue_review(session, 1, outcome, minutes=75)
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    review = issue_review(session, contract, outcome, minutes=75)
     assert head(session).seq == before + 1
     entries = session.scalars(
         sa.select(LedgerEntry).where(LedgerEntry.seq > before).order_by(LedgerEntry.seq)
