@@ -14,7 +14,7 @@ from advisor.evaluation import services
 from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import RuleSetVersion
 from advisor.evaluation.rulefile import from_json, to_json
-from tests.reviews import helpers
+from tests.factories.people import token_headers
 
 
 def count(session: orm.Session) -> int:
@@ -31,7 +31,7 @@ def rules(**changes: Any) -> dict[str, Any]:
 def test_the_bureau_stores_the_next_version(session: orm.Session, client: FlaskClient) -> None:
     services.ensure_default_rule_set(session)
     session.commit()
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     body = rules(bonus_cap="5")
 
     response = client.post("/api/v1/rulesets", json=body, headers=headers)
@@ -50,7 +50,7 @@ def test_the_bureau_stores_the_next_version(session: orm.Session, client: FlaskC
 
 
 def test_json_numbers_are_read_exactly(session: orm.Session, client: FlaskClient) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     text = json.dumps(rules(), ensure_ascii=False).replace('"bonus_cap": "10"', '"bonus_cap": 7.5')
     response = client.post(
         "/api/v1/rulesets", data=text.encode(), headers=headers, content_type="application/json"
@@ -62,7 +62,7 @@ def test_json_numbers_are_read_exactly(session: orm.Session, client: FlaskClient
 def test_invalid_rules_are_refused_with_every_problem_by_path(
     session: orm.Session, client: FlaskClient
 ) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     body = rules()
     body["blocks"][0]["items"][0]["max_points"] = "-1"
     del body["blocks"][1]["label_en"]
@@ -85,7 +85,7 @@ def test_invalid_rules_are_refused_with_every_problem_by_path(
 
 
 def test_malformed_bodies_are_refused(session: orm.Session, client: FlaskClient) -> None:
-    headers = {**helpers.token_headers(session, "bureau@demo.local")}
+    headers = {**token_headers(session, "bureau@demo.local")}
     for data, status in (
         (b"{not json", 400),
         (b"[1, 2]", 400),
@@ -101,7 +101,7 @@ def test_malformed_bodies_are_refused(session: orm.Session, client: FlaskClient)
 
 
 def test_a_stale_or_repeated_save_is_a_conflict(session: orm.Session, client: FlaskClient) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     first = client.post("/api/v1/rulesets", json=rules(), headers=headers)
     assert first.status_code == 201 and first.json["version"] == 1
 
@@ -126,10 +126,10 @@ def test_only_the_bureau_stores_rules_and_advisors_still_read_them(
     services.ensure_default_rule_set(session)
     session.commit()
     for email in ("advisor01@demo.local", "school01@demo.local"):
-        headers = helpers.token_headers(session, email)
+        headers = token_headers(session, email)
         response = client.post("/api/v1/rulesets", json=rules(bonus_cap="5"), headers=headers)
         assert response.status_code == 403
         assert response.json["error"]["code"] == "forbidden"
-    advisor = helpers.token_headers(session, "advisor01@demo.local")
+    advisor = token_headers(session, "advisor01@demo.local")
     assert client.get("/api/v1/rulesets", headers=advisor).json["total"] == 1
     assert count(session) == 1

@@ -11,22 +11,24 @@ from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import RuleSetVersion
 from advisor.ledger import services as ledger
 from advisor.workdays import today_local
-from tests.reviews import helpers
+from tests.factories.contracts import current_contract
+from tests.factories.people import token_headers
+from tests.factories.reviews import issue_review, start_review
 
 
 def test_the_bureau_runs_a_year_and_every_advisor_is_ranked(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
     year = str(today_local().year)
-    contract = helpers.contract(session, 1)
-    helpers.start(session, contract)
-    helpers.issue(session, contract)  # advisor01: one review, by its due date
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    issue_review(session, contract)  # advisor01: one review, by its due date
     session.commit()
 
     response = bureau.post(
         "/api/v1/evaluations",
         json={"period": year},
-        headers=helpers.token_headers(session, "bureau@demo.local"),
+        headers=token_headers(session, "bureau@demo.local"),
     )
     assert response.status_code == 201, response.json
     body = response.json
@@ -50,7 +52,7 @@ def test_the_bureau_runs_a_year_and_every_advisor_is_ranked(
 def test_the_default_rules_are_stored_once_and_reused(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     first = bureau.post("/api/v1/evaluations", json={"period": "2026"}, headers=headers).json
     second = bureau.post("/api/v1/evaluations", json={"period": "2026-Q1"}, headers=headers).json
     assert first["ruleset_id"] == second["ruleset_id"]
@@ -60,7 +62,7 @@ def test_the_default_rules_are_stored_once_and_reused(
 
 
 def test_results_are_stored_not_recomputed(session: orm.Session, bureau: FlaskClient) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     evaluation = bureau.post("/api/v1/evaluations", json={"period": "2026"}, headers=headers).json
     before = bureau.get(f"/api/v1/evaluations/{evaluation['id']}", headers=headers).json
     ledger.record_work(
@@ -80,7 +82,7 @@ def test_results_are_stored_not_recomputed(session: orm.Session, bureau: FlaskCl
 def test_a_bad_period_is_refused_with_the_field_named(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     for period in ("2026-Q5", "next year", 2026):
         response = bureau.post("/api/v1/evaluations", json={"period": period}, headers=headers)
         assert response.status_code == 422, period
@@ -102,6 +104,6 @@ def test_drafts_are_the_bureaus_alone(
     evaluation_id = int(path.rsplit("/", 1)[1])
     advisor_api = advisor1.get(
         f"/api/v1/evaluations/{evaluation_id}",
-        headers=helpers.token_headers(session, "advisor01@demo.local"),
+        headers=token_headers(session, "advisor01@demo.local"),
     )
     assert advisor_api.status_code == 404

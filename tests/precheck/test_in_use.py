@@ -19,8 +19,10 @@ from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Finding, Review
 from tests.documents import CONTRACT_LINES, make_scanned_pdf
-from tests.reviews import helpers
-from tests.reviews.helpers import NOW, TODAY
+from tests.factories import NOW, TODAY
+from tests.factories.contracts import current_contract, file_store, upload
+from tests.factories.people import school_user, token_headers
+from tests.factories.reviews import start_review
 
 BLANK_LINE = "第五条 交货地点：甲方食堂，交货时间为每周____日上午。"
 
@@ -29,7 +31,7 @@ def submit_with_blank(app: Flask, session: orm.Session) -> int:
     lines = [*CONTRACT_LINES[:-1], BLANK_LINE, CONTRACT_LINES[-1]]
     contract = contracts.submit_contract(
         session,
-        actor=helpers.school_user(session, 1),
+        actor=school_user(session, 1),
         data=contracts.ContractData(
             title="食堂食材采购合同（预审）",
             counterparty="乌苏市丰收食品有限公司",
@@ -38,8 +40,8 @@ def submit_with_blank(app: Flask, session: orm.Session) -> int:
             start_on=date(2026, 3, 1),
             end_on=date(2026, 12, 31),
         ),
-        upload=helpers.upload(lines),
-        store=helpers.store(app),
+        upload=upload(lines),
+        store=file_store(app),
         today=TODAY,
         now=NOW,
     )
@@ -74,7 +76,7 @@ def test_an_upload_is_prechecked_with_positions_in_its_text(
 def test_a_scan_gets_only_the_no_text_layer_hit(app: Flask, session: orm.Session) -> None:
     contract = contracts.submit_contract(
         session,
-        actor=helpers.school_user(session, 1),
+        actor=school_user(session, 1),
         data=contracts.ContractData(
             title="扫描件合同",
             counterparty="乌苏市丰收食品有限公司",
@@ -86,7 +88,7 @@ def test_a_scan_gets_only_the_no_text_layer_hit(app: Flask, session: orm.Session
         upload=contracts.Upload(
             "扫描件.pdf", make_scanned_pdf(), inspect(make_scanned_pdf(), Limits())
         ),
-        store=helpers.store(app),
+        store=file_store(app),
         today=TODAY,
         now=NOW,
     )
@@ -100,8 +102,8 @@ def test_the_advisor_takes_one_hit_and_dismisses_another(
     app: Flask, session: orm.Session, advisor1: FlaskClient, bureau: FlaskClient
 ) -> None:
     contract_id = submit_with_blank(app, session)
-    contract = helpers.contract(session, contract_id)
-    helpers.start(session, contract)
+    contract = current_contract(session, contract_id)
+    start_review(session, contract)
     session.commit()
     hit = blank_hit(session, contract_id)
     page = advisor1.get(f"/contracts/{contract_id}/review").get_data(as_text=True)
@@ -181,7 +183,7 @@ def test_the_api_lists_the_hits_of_every_version(
     app: Flask, session: orm.Session, client: FlaskClient
 ) -> None:
     contract_id = submit_with_blank(app, session)
-    headers = helpers.token_headers(session, "advisor01@demo.local")
+    headers = token_headers(session, "advisor01@demo.local")
     body = client.get(f"/api/v1/contracts/{contract_id}", headers=headers).json
     blank = [p for p in body["precheck"] if p["rule"] == "blank_field"]
     assert blank and blank[0]["version"] == 1 and "_" in blank[0]["excerpt"]

@@ -27,7 +27,7 @@ from advisor.reports.dashboard import Filters, months_shown, percentile
 from advisor.reports.recent_figures import RecentFigures
 from advisor.reviews.models import Finding, Review
 from tests.conftest import QueryCounter, login
-from tests.reviews.helpers import advisor_user, school_user
+from tests.factories.people import advisor_user, school_user
 
 TODAY = date(2026, 1, 12)  # a Monday
 

@@ -16,8 +16,9 @@ from advisor.reports import homes
 from advisor.reviews import services
 from tests.conftest import QueryCounter
 from tests.evaluation.helpers import rate, review, utc
+from tests.factories.people import advisor_user, holder
+from tests.factories.reviews import review_data, start_review
 from tests.reports.test_year import year_2025  # noqa: F401  (the fixture)
-from tests.reviews.helpers import advisor_user, holder, review_data, start
 
 
 def _issue_after_national_day(session: orm.Session, issued_on: date) -> int | None:
@@ -29,7 +30,7 @@ def _issue_after_national_day(session: orm.Session, issued_on: date) -> int | No
         .values(uploaded_at=datetime(2025, 9, 30, 2, tzinfo=UTC))  # 10:00 in Beijing
     )
     contract = session.get_one(Contract, 1)
-    start(session, contract)
+    start_review(session, contract)
     issued = services.issue_review(
         session,
         actor=holder(session, contract),

@@ -21,7 +21,7 @@ from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding, Review
 from tests.conftest import QueryCounter
 from tests.evaluation.helpers import entry, rate, review, utc
-from tests.reviews import helpers
+from tests.factories.people import token_headers
 
 A, B = 11, 12
 
@@ -159,11 +159,11 @@ def test_only_the_bureau_sees_bureau_wide_figures(
     assert advisor1.get("/reports/year/2025").status_code == 403
     assert school1.get("/reports/year/2025").status_code == 403
     for email, status in (("advisor01@demo.local", 403), ("school01@demo.local", 403)):
-        headers = helpers.token_headers(session, email)
+        headers = token_headers(session, email)
         assert client.get("/api/v1/reports/summary?year=2025", headers=headers).status_code == (
             status
         )
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     body = client.get("/api/v1/reports/summary?year=2025", headers=headers).json
     assert body["value_reviewed"] == "20500.50" and body["ledger"]["lecture"] == 1
     assert client.get("/api/v1/reports/summary?year=1900", headers=headers).status_code == 422
@@ -176,7 +176,7 @@ def test_only_the_bureau_sees_bureau_wide_figures(
 def test_a_year_that_is_none_is_refused_naming_the_field(
     session: orm.Session, client: FlaskClient, raw: str
 ) -> None:
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     response = client.get("/api/v1/reports/summary", query_string={"year": raw}, headers=headers)
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     error = response.json["error"]
@@ -188,7 +188,7 @@ def test_the_year_defaults_to_this_year_and_reaches_the_next(
     session: orm.Session, client: FlaskClient, time_machine: TimeMachineFixture
 ) -> None:
     time_machine.move_to(datetime(2026, 11, 16, 1, tzinfo=UTC))
-    headers = helpers.token_headers(session, "bureau@demo.local")
+    headers = token_headers(session, "bureau@demo.local")
     for query, year in (
         ("", 2026),
         ("?year=", 2026),

@@ -9,12 +9,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import orm
 
 from advisor.evaluation import services as evaluation
-from tests.reviews import helpers as reviews
+from tests.factories import NOW, TODAY
+from tests.factories.contracts import current_contract
+from tests.factories.people import token_headers
+from tests.factories.reviews import issue_review, start_review
 from tests.security_log.helpers import events_since, mark, only_event, user
 
 
 def headers(session: orm.Session, email: str) -> dict[str, str]:
-    return reviews.token_headers(session, email)
+    return token_headers(session, email)
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -83,9 +86,9 @@ def test_a_refused_download_is_a_denial_or_nothing_never_a_download(
 def test_opinion_letter_downloads_are_recorded_like_contract_downloads(
     app: Flask, session: orm.Session, school1: FlaskClient
 ) -> None:
-    contract = reviews.contract(session, 1)
-    reviews.start(session, contract)
-    review = reviews.issue(session, contract)
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    review = issue_review(session, contract)
     session.commit()
     sent = headers(session, "advisor01@demo.local")
     since = mark(session)
@@ -108,8 +111,8 @@ def test_evaluation_rules_and_yearly_figures_exports(
         session,
         actor=bureau_user,
         period_text="2026-Q1",
-        today=reviews.TODAY,
-        now=reviews.NOW,
+        today=TODAY,
+        now=NOW,
     )
     session.commit()
     since = mark(session)

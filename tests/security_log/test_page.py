@@ -12,7 +12,7 @@ from sqlalchemy import orm
 
 from advisor.security_log.services import Origin, record
 from tests.conftest import login
-from tests.reviews.helpers import text_of
+from tests.pages import text_of
 from tests.security_log.helpers import mark, user
 
 PAGE = "/settings/security-events"
