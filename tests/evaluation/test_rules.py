@@ -24,7 +24,16 @@ from advisor.evaluation.rules import (
 )
 
 D = Decimal
-DELETE = object()
+
+
+class _Delete:
+    """The value that removes a member (its repr names it, so test ids are stable)."""
+
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE = _Delete()
 
 
 def _steps(path: str) -> list[str | int]:
