@@ -18,18 +18,10 @@ from advisor.contracts.models import Status
 from advisor.ledger.models import LedgerEntry
 from advisor.reviews import services
 from advisor.reviews.models import Feedback
-from tests.reviews.helpers import (
-    FINDINGS,
-    NOW,
-    contract,
-    holder,
-    issue,
-    review_data,
-    revise,
-    school_user,
-    start,
-    token_headers,
-)
+from tests.factories import NOW
+from tests.factories.contracts import current_contract, submit_revision
+from tests.factories.people import holder, school_user, token_headers
+from tests.factories.reviews import FINDINGS, issue_review, review_data, start_review
 
 API_FINDINGS = [
     {
@@ -57,16 +49,16 @@ def body(outcome: str = "approve_with_changes", **changes: Any) -> dict[str, Any
 
 def started(session: orm.Session, contract_id: int = 1) -> int:
     """Start the review of a sample contract; its lock version after that."""
-    found = contract(session, contract_id)
-    start(session, found)
+    found = current_contract(session, contract_id)
+    start_review(session, found)
     session.commit()
     return found.lock_version
 
 
 def reviewed(session: orm.Session, contract_id: int = 1) -> None:
-    found = contract(session, contract_id)
-    start(session, found)
-    issue(session, found)
+    found = current_contract(session, contract_id)
+    start_review(session, found)
+    issue_review(session, found)
     session.commit()
 
 
@@ -106,7 +98,7 @@ def test_the_advisor_issues_a_review(client: FlaskClient, session: orm.Session) 
     assert echoed == API_FINDINGS
     assert all(f["legal_basis"] == "" and f["resolved"] is None for f in review["findings"])
 
-    found = contract(session)
+    found = current_contract(session)
     assert found.status == Status.REVIEWED and found.outcome == "approve_with_changes"
     [entry] = session.scalars(sa.select(LedgerEntry).where(LedgerEntry.review_id == review["id"]))
     assert (entry.kind, entry.minutes, entry.outcome) == ("contract_review", 90, "修改后签订")
@@ -136,11 +128,11 @@ def test_return_sends_the_contract_back(client: FlaskClient, session: orm.Sessio
 def test_the_contract_lists_its_issued_reviews_only(
     app: Flask, client: FlaskClient, session: orm.Session
 ) -> None:
-    found = contract(session)
-    start(session, found)
-    returned = issue(session, found, "return", findings=FINDINGS[:1])
-    revise(app, session, found)
-    start(session, found)
+    found = current_contract(session)
+    start_review(session, found)
+    returned = issue_review(session, found, "return", findings=FINDINGS[:1])
+    submit_revision(app, session, found)
+    start_review(session, found)
     services.save_draft(
         session, actor=holder(session, found), contract=found, data=review_data(None), now=NOW
     )
@@ -156,8 +148,8 @@ def test_a_stale_lock_version_is_409(client: FlaskClient, session: orm.Session) 
     headers = token_headers(session, "advisor01@demo.local")
     error = assert_error(post_review(client, headers, lock_version=lock - 1), 409, "conflict")
     assert "Under review" in error["message"]
-    assert contract(session).status == Status.IN_REVIEW
-    assert services.issued_reviews(session, contract(session)) == []
+    assert current_contract(session).status == Status.IN_REVIEW
+    assert services.issued_reviews(session, current_contract(session)) == []
 
 
 def test_a_refused_transition_names_the_status(client: FlaskClient, session: orm.Session) -> None:
@@ -165,7 +157,7 @@ def test_a_refused_transition_names_the_status(client: FlaskClient, session: orm
     error = assert_error(post_review(client, headers), 409, "conflict")
     assert "Awaiting review" in error["message"]
     assert error["fields"] == {"status": "submitted"}
-    assert contract(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
 
 
 @pytest.mark.parametrize(
@@ -181,7 +173,7 @@ def test_only_the_holding_advisor_may_review(
 ) -> None:
     started(session)
     assert_error(post_review(client, token_headers(session, email)), status, code)
-    assert services.issued_reviews(session, contract(session)) == []
+    assert services.issued_reviews(session, current_contract(session)) == []
 
 
 def test_no_token_is_401(client: FlaskClient, session: orm.Session) -> None:
@@ -235,8 +227,8 @@ def test_bad_reviews_are_422_with_fields(
     )
     error = assert_error(response, 422, "validation_error")
     assert set(error["fields"]) == fields
-    assert contract(session).status == Status.IN_REVIEW
-    assert services.get_draft(session, contract(session)) is None
+    assert current_contract(session).status == Status.IN_REVIEW
+    assert services.get_draft(session, current_contract(session)) is None
 
 
 # --- feedback ---------------------------------------------------------------------------
@@ -249,7 +241,7 @@ def test_the_school_rates_once(client: FlaskClient, session: orm.Session) -> Non
         "/api/v1/contracts/1/feedback", json={"rating": 4, "comment": "很专业"}, headers=headers
     )
     assert response.status_code == 201, response.json
-    opinion = services.latest_opinion(session, contract(session))
+    opinion = services.latest_opinion(session, current_contract(session))
     assert opinion is not None
     assert response.json == {
         "id": response.json["id"],
@@ -307,7 +299,7 @@ def test_the_school_closes_once(client: FlaskClient, session: orm.Session) -> No
     assert response.json["status"] == "closed"
     assert response.json["result"] == "signed"
     assert response.json["outcome"] == "approve_with_changes"
-    closing = services.get_closing(session, contract(session))
+    closing = services.get_closing(session, current_contract(session))
     assert closing is not None and (closing.adoption, closing.adoption_note) == (
         "partly",
         "第三条未改",
@@ -315,7 +307,7 @@ def test_the_school_closes_once(client: FlaskClient, session: orm.Session) -> No
     again = client.post("/api/v1/contracts/1/close", json={"result": "abandoned"}, headers=headers)
     error = assert_error(again, 409, "conflict")
     assert error["fields"] == {"status": "closed"}
-    assert contract(session).result == "signed"
+    assert current_contract(session).result == "signed"
 
 
 @pytest.mark.parametrize(
@@ -332,7 +324,7 @@ def test_only_the_contracts_school_closes(
         headers=token_headers(session, email),
     )
     assert response.status_code == status
-    assert contract(session).status == Status.REVIEWED
+    assert current_contract(session).status == Status.REVIEWED
 
 
 @pytest.mark.parametrize(
@@ -353,7 +345,7 @@ def test_bad_closing_values_are_422(
         headers=token_headers(session, "school01@demo.local"),
     )
     assert set(assert_error(response, 422, "validation_error")["fields"]) == {field}
-    assert contract(session).status == Status.REVIEWED
+    assert current_contract(session).status == Status.REVIEWED
 
 
 def test_closing_before_the_opinion_is_409(client: FlaskClient, session: orm.Session) -> None:
@@ -370,12 +362,12 @@ def test_closing_before_the_opinion_is_409(client: FlaskClient, session: orm.Ses
 
 
 def test_notifications_are_the_callers_own(client: FlaskClient, session: orm.Session) -> None:
-    first = contract(session, 1)
-    start(session, first)
-    issue(session, first, "return", findings=FINDINGS[:1])
-    second = contract(session, 2)
-    start(session, second)
-    issue(session, second, "approve", findings=[])
+    first = current_contract(session, 1)
+    start_review(session, first)
+    issue_review(session, first, "return", findings=FINDINGS[:1])
+    second = current_contract(session, 2)
+    start_review(session, second)
+    issue_review(session, second, "approve", findings=[])
     session.commit()
 
     school1 = token_headers(session, "school01@demo.local")

@@ -10,16 +10,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
-from tests.reviews import helpers
+from tests.factories.contracts import current_contract
+from tests.factories.reviews import issue_review, start_review
 
 
 def test_the_review_keeps_the_due_date_of_its_issue(
     app: Flask, session: orm.Session, bureau: FlaskClient
 ) -> None:
-    contract = helpers.contract(session, 1)
-    helpers.start(session, contract)
+    contract = current_contract(session, 1)
+    start_review(session, contract)
     due_then = contract.due_on
-    review = helpers.issue(session, contract)
+    review = issue_review(session, contract)
     assert review.due_on == due_then
     contract.due_on = date(2030, 1, 1)  # a later revision moves the contract's date
     session.commit()

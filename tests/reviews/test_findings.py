@@ -22,19 +22,12 @@ from advisor.precheck.models import PrecheckHit
 from advisor.reviews import services
 from advisor.reviews.models import Finding, Review
 from advisor.reviews.services import FindingData
+from tests.factories import NOW, TODAY
+from tests.factories.contracts import current_contract
+from tests.factories.people import holder, token_headers
+from tests.factories.reviews import FINDINGS, review_data, start_review
+from tests.pages import text_of, zh
 from tests.precheck.test_in_use import blank_hit, submit_with_blank
-from tests.reviews.helpers import (
-    FINDINGS,
-    NOW,
-    TODAY,
-    contract,
-    holder,
-    review_data,
-    start,
-    text_of,
-    token_headers,
-    zh,
-)
 
 # What the advisor makes of the blank the pre-check found, first as taken, then edited.
 TAKEN = FindingData(
@@ -49,8 +42,8 @@ EDITED = "第五条交货日未填写，应写明每周一上午八时前送达�
 def started(app: Flask, session: orm.Session) -> tuple[Contract, PrecheckHit]:
     """A contract under review whose upload left a blank, and the pre-check's hit on it."""
     contract_id = submit_with_blank(app, session)
-    found = contract(session, contract_id)
-    start(session, found)
+    found = current_contract(session, contract_id)
+    start_review(session, found)
     session.commit()
     return found, blank_hit(session, contract_id)
 
@@ -181,7 +174,9 @@ def test_issuing_keeps_the_taken_finding_and_reviews_the_contract(
     assert hit_state(session, hit) == ("taken", taken.id, True)
     issued = session.get_one(Finding, taken.id)
     assert issued.review_id == review.id and issued.problem == EDITED
-    assert review.status == "issued" and contract(session, found.id).status == Status.REVIEWED
+    assert (
+        review.status == "issued" and current_contract(session, found.id).status == Status.REVIEWED
+    )
 
 
 def test_an_id_that_is_not_the_drafts_adds_a_finding_and_touches_nothing_else(
@@ -189,8 +184,8 @@ def test_an_id_that_is_not_the_drafts_adds_a_finding_and_touches_nothing_else(
 ) -> None:
     found, hit = started(app, session)
     taken = take(session, found, hit)
-    other = contract(session, 2)
-    start(session, other)
+    other = current_contract(session, 2)
+    start_review(session, other)
     foreign = save(session, other, FINDINGS[:1]).findings[0]
     session.commit()
 
@@ -262,7 +257,7 @@ def test_the_review_page_keeps_a_taken_hit_through_saves_and_the_issue(
     form["outcome"] = "approve_with_changes"
     issued = advisor1.post(button(page, "issue"), data=form)
     assert issued.status_code == 302, text_of(issued)[:500]
-    assert contract(session, found.id).status == Status.REVIEWED
+    assert current_contract(session, found.id).status == Status.REVIEWED
     assert hit_state(session, hit) == ("taken", finding_id, True)
     assert EDITED in text_of(advisor1.get(f"/contracts/{found.id}/opinion"))
 
@@ -316,7 +311,7 @@ def test_the_api_edits_the_drafts_findings_in_place_by_id(
         json={
             "outcome": "approve_with_changes",
             "summary": "修改后可以签订。",
-            "lock_version": contract(session, found.id).lock_version,
+            "lock_version": current_contract(session, found.id).lock_version,
             "findings": [api_finding(FINDINGS[1]), api_finding(taken, problem=EDITED)],
         },
         headers=headers,
@@ -327,15 +322,15 @@ def test_the_api_edits_the_drafts_findings_in_place_by_id(
     assert findings[1]["id"] == taken.id and findings[0]["id"] not in (taken.id, dropped_id)
     assert hit_state(session, hit) == ("taken", taken.id, True)
     assert session.get(Finding, dropped_id) is None
-    assert contract(session, found.id).status == Status.REVIEWED
+    assert current_contract(session, found.id).status == Status.REVIEWED
 
 
 @pytest.mark.parametrize("bad", ["7", 0, -3, 1.5, True, [1]])
 def test_the_api_refuses_a_finding_id_that_is_not_an_id(
     session: orm.Session, client: FlaskClient, bad: object
 ) -> None:
-    found = contract(session, 1)
-    start(session, found)
+    found = current_contract(session, 1)
+    start_review(session, found)
     session.commit()
     response = client.post(
         f"/api/v1/contracts/{found.id}/reviews",
@@ -398,7 +393,7 @@ def test_a_broken_constraint_in_the_api_is_a_logged_500_not_a_conflict(
                 "outcome": "approve",
                 "summary": "同意签订。",
                 "findings": [],
-                "lock_version": contract(session, found.id).lock_version,
+                "lock_version": current_contract(session, found.id).lock_version,
             },
             headers=headers,
         )
@@ -410,4 +405,4 @@ def test_a_broken_constraint_in_the_api_is_a_logged_500_not_a_conflict(
     [record] = [r for r in caplog.records if r.name == "advisor.errors"]
     assert record.levelno == logging.ERROR and record.exc_info is not None
     assert isinstance(record.exc_info[1], IntegrityError)
-    assert contract(session, found.id).status == Status.IN_REVIEW
+    assert current_contract(session, found.id).status == Status.IN_REVIEW

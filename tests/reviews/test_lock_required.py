@@ -10,7 +10,9 @@ from sqlalchemy import orm
 
 from advisor.contracts.models import Status
 from advisor.reviews.models import Review
-from tests.reviews.helpers import contract, start, token_headers
+from tests.factories.contracts import current_contract
+from tests.factories.people import token_headers
+from tests.factories.reviews import start_review
 
 REVIEW = {
     "outcome": "approve",
@@ -33,8 +35,8 @@ def reviews_of(session: orm.Session, contract_id: int) -> int:
 def test_a_review_without_lock_version_is_428_and_writes_nothing(
     client: FlaskClient, session: orm.Session, missing: dict[str, object]
 ) -> None:
-    found = contract(session, 1)
-    start(session, found)
+    found = current_contract(session, 1)
+    start_review(session, found)
     session.commit()
     lock = found.lock_version
     response = client.post(
@@ -47,7 +49,7 @@ def test_a_review_without_lock_version_is_428_and_writes_nothing(
     assert error["code"] == "precondition_required"
     assert "lock_version" in error["message"] and "lock_version" in error["fields"]
     session.expire_all()
-    again = contract(session, 1)
+    again = current_contract(session, 1)
     assert again.status == Status.IN_REVIEW and again.lock_version == lock
     assert reviews_of(session, 1) == 0
 
@@ -55,8 +57,8 @@ def test_a_review_without_lock_version_is_428_and_writes_nothing(
 def test_with_the_lock_version_the_review_is_written(
     client: FlaskClient, session: orm.Session
 ) -> None:
-    found = contract(session, 1)
-    start(session, found)
+    found = current_contract(session, 1)
+    start_review(session, found)
     session.commit()
     response = client.post(
         "/api/v1/contracts/1/reviews",
@@ -71,8 +73,8 @@ def test_with_the_lock_version_the_review_is_written(
 def test_other_roles_are_still_refused_as_before(
     client: FlaskClient, session: orm.Session, email: str
 ) -> None:
-    found = contract(session, 1)
-    start(session, found)
+    found = current_contract(session, 1)
+    start_review(session, found)
     session.commit()
     response = client.post(
         "/api/v1/contracts/1/reviews", json=REVIEW, headers=token_headers(session, email)

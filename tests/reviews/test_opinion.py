@@ -19,16 +19,10 @@ from sqlalchemy import orm
 from advisor.contracts.models import ContractVersion
 from advisor.reviews.models import Review
 from tests.conftest import login
-from tests.reviews.helpers import (
-    FINDINGS,
-    SUMMARY,
-    contract,
-    issue,
-    revise,
-    start,
-    text_of,
-    token_headers,
-)
+from tests.factories.contracts import current_contract, submit_revision
+from tests.factories.people import token_headers
+from tests.factories.reviews import FINDINGS, SUMMARY, issue_review, start_review
+from tests.pages import text_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADINGS = {"legality": "（合法性）", "clarity": "（明确性）", "operability": "（可操作性）"}
@@ -37,9 +31,9 @@ HEADINGS = {"legality": "（合法性）", "clarity": "（明确性）", "operab
 @pytest.fixture()
 def opinion(session: orm.Session) -> Review:
     """advisor01's opinion (修改后签订, three findings) on contract 1, committed."""
-    found = contract(session)
-    start(session, found)
-    review = issue(session, found)
+    found = current_contract(session)
+    start_review(session, found)
+    review = issue_review(session, found)
     session.commit()
     return review
 
@@ -180,10 +174,10 @@ def test_who_may_read_the_letter(app: Flask, opinion: Review, email: str, status
 def test_an_earlier_opinion_stays_available(
     app: Flask, school1: FlaskClient, opinion: Review, session: orm.Session
 ) -> None:
-    found = contract(session)
-    revise(app, session, found)
-    start(session, found)
-    second = issue(session, found, "approve", findings=[])
+    found = current_contract(session)
+    submit_revision(app, session, found)
+    start_review(session, found)
+    second = issue_review(session, found, "approve", findings=[])
     session.commit()
     latest = letter_text(letter(school1.get("/contracts/1/opinion.docx")))
     assert f"编号：{second.number}" in latest
@@ -247,9 +241,9 @@ def test_no_letter_before_an_opinion(
     assert missing.json["error"]["code"] == "not_found"
 
     # A return is not an opinion either.
-    found = contract(session)
-    start(session, found)
-    issue(session, found, "return", findings=FINDINGS[:1])
+    found = current_contract(session)
+    start_review(session, found)
+    issue_review(session, found, "return", findings=FINDINGS[:1])
     session.commit()
     assert school1.get("/contracts/1/opinion.docx").status_code == 404
     assert school1.get("/contracts/1/opinion").status_code == 404

@@ -21,19 +21,11 @@ from advisor.reviews import services
 from advisor.reviews.models import Feedback, Review
 from tests.conftest import login
 from tests.documents import make_pdf
-from tests.reviews.helpers import (
-    FINDINGS,
-    NOW,
-    SUMMARY,
-    bureau_user,
-    contract,
-    issue,
-    revise,
-    start,
-    submit,
-    text_of,
-    zh,
-)
+from tests.factories import NOW
+from tests.factories.contracts import current_contract, submit_contract, submit_revision
+from tests.factories.people import bureau_user
+from tests.factories.reviews import FINDINGS, SUMMARY, issue_review, start_review
+from tests.pages import text_of, zh
 
 Row = dict[str, str]
 
@@ -139,16 +131,16 @@ def errors_by_finding(response: Any) -> list[list[str]]:
 @pytest.fixture()
 def under_review(session: orm.Session) -> Contract:
     """Contract 1, which advisor01 has started to review."""
-    found = contract(session)
-    start(session, found)
+    found = current_contract(session)
+    start_review(session, found)
     session.commit()
     return found
 
 
 def opinion_issued(session: orm.Session, contract_id: int = 1) -> Review:
-    found = contract(session, contract_id)
-    start(session, found)
-    review = issue(session, found)
+    found = current_contract(session, contract_id)
+    start_review(session, found)
+    review = issue_review(session, found)
     session.commit()
     return review
 
@@ -174,7 +166,7 @@ def test_add_gives_an_empty_row_and_keeps_what_was_typed(
     assert field_value(response, "summary") == "初步意见"
     assert field_value(response, "outcome") == "approve_with_changes"
     # Nothing is saved by adding a row.
-    assert services.get_draft(session, contract(session)) is None
+    assert services.get_draft(session, current_contract(session)) is None
 
 
 def test_remove_drops_that_row_and_keeps_the_others(
@@ -199,7 +191,7 @@ def test_a_saved_draft_comes_back(
     assert shown_rows(page) == ROWS
     assert field_value(page, "summary") == SUMMARY
     assert field_value(page, "minutes_spent") == "40"
-    assert contract(session).status == Status.IN_REVIEW
+    assert current_contract(session).status == Status.IN_REVIEW
     # The contract page offers to continue it.
     detail = tree(advisor1.get("/contracts/1"))
     assert one_text(detail, "write-review") == zh(app, "Continue the review")
@@ -210,7 +202,7 @@ def test_an_empty_row_is_not_saved(
 ) -> None:
     response = advisor1.post(SAVE, data=posted([ROWS[0], EMPTY]))
     assert response.status_code == 302
-    draft = services.get_draft(session, contract(session))
+    draft = services.get_draft(session, current_contract(session))
     assert draft is not None
     assert [f.problem for f in draft.findings] == [ROWS[0]["problem"]]
 
@@ -221,7 +213,7 @@ def test_issue_with_a_stale_lock_keeps_the_text_and_shows_the_news(
     form = advisor1.get("/contracts/1/review")
     lock = field_value(form, "lock_version")
     # Meanwhile the bureau hands the contract to advisor02 and back: same status, newer row.
-    found = contract(session)
+    found = current_contract(session)
     for advisor_id in (2, 1):
         advisor = session.get(Advisor, advisor_id)
         assert advisor is not None
@@ -248,7 +240,7 @@ def test_issue_with_a_stale_lock_keeps_the_text_and_shows_the_news(
         status=zh(app, "Under review"),
     )
     assert news in alerts(response)
-    found = contract(session)
+    found = current_contract(session)
     assert found.status == Status.IN_REVIEW
     assert services.issued_reviews(session, found) == []
 
@@ -257,13 +249,13 @@ def test_issue_with_a_stale_lock_keeps_the_text_and_shows_the_news(
     assert saved.status_code == 302
     again = advisor1.get("/contracts/1/review")
     assert field_value(again, "summary") == typed
-    assert field_value(again, "lock_version") == str(contract(session).lock_version)
+    assert field_value(again, "lock_version") == str(current_contract(session).lock_version)
     issued = advisor1.post(
         ISSUE,
         data=posted(ROWS[:2], summary=typed, lock=field_value(again, "lock_version")),
     )
     assert issued.status_code == 302
-    assert contract(session).status == Status.REVIEWED
+    assert current_contract(session).status == Status.REVIEWED
 
 
 def test_a_findings_error_is_shown_next_to_it(
@@ -274,7 +266,7 @@ def test_a_findings_error_is_shown_next_to_it(
     assert response.status_code == 422
     assert errors_by_finding(response) == [[], [zh(app, "Describe the problem.")]]
     assert shown_rows(response) == [ROWS[0], no_problem]
-    assert contract(session).status == Status.IN_REVIEW
+    assert current_contract(session).status == Status.IN_REVIEW
 
 
 def test_a_findings_error_is_shown_next_to_it_after_an_empty_row(
@@ -376,7 +368,7 @@ def test_the_contract_page_shows_the_opinion(
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/contracts/1")
-    [review] = services.issued_reviews(session, contract(session))
+    [review] = services.issued_reviews(session, current_contract(session))
     assert zh(app, "Opinion issued.") in alerts(advisor1.get("/contracts/1"))
     for client in (advisor1, school1):
         root = tree(client.get("/contracts/1"))
@@ -401,7 +393,7 @@ def test_a_return_shows_no_opinion_link(
     response = advisor1.post(ISSUE, data=posted(ROWS[:1], outcome="return"))
     assert response.status_code == 302
     assert zh(app, "Returned to the school.") in alerts(advisor1.get("/contracts/1"))
-    [review] = services.issued_reviews(session, contract(session))
+    [review] = services.issued_reviews(session, current_contract(session))
     root = tree(school1.get("/contracts/1"))
     assert one_text(root, "status") == zh(app, "Returned for changes")
     card = one_text(root, f"review-{review.id}")
@@ -471,9 +463,9 @@ def test_the_advisor_page_shows_the_average(
 ) -> None:
     assert one_text(tree(advisor1.get("/advisors/1")), "rating-average") == "—"
     opinion_issued(session)
-    second = submit(app, session, 1)
-    start(session, second)
-    issue(session, second, "approve", findings=[])
+    second = submit_contract(app, session, 1)
+    start_review(session, second)
+    issue_review(session, second, "approve", findings=[])
     session.commit()
     school1.post("/contracts/1/feedback", data={"rating": "4"})
     school1.post(f"/contracts/{second.id}/feedback", data={"rating": "5"})
@@ -489,12 +481,12 @@ def test_the_advisor_page_shows_the_average(
 def test_notices_of_each_step_are_listed(
     app: Flask, advisor1: FlaskClient, school1: FlaskClient, session: orm.Session
 ) -> None:
-    found = contract(session)
-    start(session, found)
-    issue(session, found, "return", findings=FINDINGS[:1])
-    revise(app, session, found)
-    start(session, found)
-    issue(session, found, "approve", findings=[])
+    found = current_contract(session)
+    start_review(session, found)
+    issue_review(session, found, "return", findings=FINDINGS[:1])
+    submit_revision(app, session, found)
+    start_review(session, found)
+    issue_review(session, found, "approve", findings=[])
     session.commit()
     school1.post("/contracts/1/feedback", data={"rating": "5"})
     title = found.title
@@ -533,7 +525,7 @@ def test_closing_with_a_signed_pdf_adds_a_signed_version(
             "result": "signed",
             "adoption": "partly",
             "note": "第三条按意见修改",
-            "lock_version": str(contract(session).lock_version),
+            "lock_version": str(current_contract(session).lock_version),
             "file": (io.BytesIO(signed), "食堂食材采购合同（已签订）.pdf"),
         },
         content_type="multipart/form-data",
@@ -549,7 +541,7 @@ def test_closing_with_a_signed_pdf_adds_a_signed_version(
     assert by_testid(root, "close-form") == []
     assert "食堂食材采购合同（已签订）.pdf" in one_text(root, "versions")
 
-    found = contract(session)
+    found = current_contract(session)
     assert (found.status, found.result) == (Status.CLOSED, "signed")
     first, second = found.versions
     assert (first.is_signed, second.is_signed) == (False, True)
@@ -564,8 +556,8 @@ def test_closing_before_the_opinion_is_refused(
 ) -> None:
     response = school1.post("/contracts/1/close", data={"result": "signed", "adoption": ""})
     assert response.status_code == 302
-    assert contract(session).status == Status.SUBMITTED
-    assert services.get_closing(session, contract(session)) is None
+    assert current_contract(session).status == Status.SUBMITTED
+    assert services.get_closing(session, current_contract(session)) is None
     message = zh(
         app,
         "This cannot be done while the contract is %(status)s.",

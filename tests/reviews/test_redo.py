@@ -11,31 +11,33 @@ from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.evaluation.measures import compute
 from advisor.reviews import services
 from advisor.workdays import parse_period
-from tests.reviews import helpers
-from tests.reviews.helpers import NOW, TODAY
+from tests.factories import NOW, TODAY
+from tests.factories.contracts import current_contract
+from tests.factories.people import advisor_user, bureau_user
+from tests.factories.reviews import issue_review, last_notice_id, notices_after, start_review
 
 
 def issued(session: orm.Session, outcome: str = "approve_with_changes") -> services.Review:
-    contract = helpers.contract(session, 1)
-    helpers.start(session, contract)
-    return helpers.issue(session, contract, outcome)
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    return issue_review(session, contract, outcome)
 
 
 def test_marking_needs_the_bureau_a_reason_and_an_opinion(session: orm.Session) -> None:
     review = issued(session)
     with pytest.raises(Forbidden):
         services.mark_for_redo(
-            session, actor=helpers.advisor_user(session, 1), review=review, reason="x", now=NOW
+            session, actor=advisor_user(session, 1), review=review, reason="x", now=NOW
         )
-    bureau = helpers.bureau_user(session)
+    bureau = bureau_user(session)
     with pytest.raises(ValidationError):
         services.mark_for_redo(session, actor=bureau, review=review, reason="  ", now=NOW)
-    before = helpers.last_notice_id(session)
+    before = last_notice_id(session)
     services.mark_for_redo(
         session, actor=bureau, review=review, reason="未审查履约保证金比例", now=NOW
     )
     assert (review.redo_reason, review.redo_marked_at) == ("未审查履约保证金比例", NOW)
-    assert [kind for _, kind, _ in helpers.notices_after(session, before)] == ["redo"]
+    assert [kind for _, kind, _ in notices_after(session, before)] == ["redo"]
     with pytest.raises(Conflict):  # a second click
         services.mark_for_redo(session, actor=bureau, review=review, reason="再次", now=NOW)
 
@@ -49,7 +51,7 @@ def test_a_return_is_not_an_opinion_to_redo(session: orm.Session) -> None:
     review = issued(session, "return")
     with pytest.raises(Conflict):
         services.mark_for_redo(
-            session, actor=helpers.bureau_user(session), review=review, reason="x", now=NOW
+            session, actor=bureau_user(session), review=review, reason="x", now=NOW
         )
 
 

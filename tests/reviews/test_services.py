@@ -22,26 +22,19 @@ from advisor.reviews import services
 from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Closing, Feedback, Finding, Review
 from advisor.reviews.services import MAX_MINUTES, FindingData
-from tests.reviews.helpers import (
+from tests.factories import NOW, TODAY
+from tests.factories.contracts import file_store, submit_contract, submit_revision, upload
+from tests.factories.people import advisor_user, holder, owner, school_user
+from tests.factories.reviews import (
     FINDINGS,
-    NOW,
     SUMMARY,
-    TODAY,
-    advisor_user,
-    holder,
-    issue,
+    issue_review,
     last_notice_id,
     notices_after,
-    owner,
     review_data,
     reviews_of,
-    revise,
-    school_user,
-    start,
-    submit,
-    upload,
+    start_review,
 )
-from tests.reviews.helpers import store as file_store
 
 
 def sample(session: orm.Session, contract_id: int = 1) -> Contract:
@@ -59,7 +52,7 @@ def current(session: orm.Session, contract_id: int = 1) -> Contract:
 
 def in_review(session: orm.Session, contract_id: int = 1) -> Contract:
     found = sample(session, contract_id)
-    start(session, found)
+    start_review(session, found)
     return found
 
 
@@ -156,7 +149,7 @@ def test_a_draft_is_saved_and_resumed_with_its_findings_in_order(session: orm.Se
 def test_issuing_turns_the_saved_draft_into_the_review(session: orm.Session) -> None:
     contract = in_review(session)
     draft = save(session, contract, review_data(None, findings=FINDINGS[:1]))
-    issued = issue(session, contract, "approve")
+    issued = issue_review(session, contract, "approve")
     assert issued.id == draft.id
     assert issued.status == "issued"
     assert services.get_draft(session, contract) is None
@@ -170,7 +163,7 @@ def test_issuing_turns_the_saved_draft_into_the_review(session: orm.Session) -> 
 def test_an_opinion_makes_the_contract_reviewed(session: orm.Session, outcome: str) -> None:
     contract = in_review(session)
     lock = contract.lock_version
-    review = issue(session, contract, outcome)
+    review = issue_review(session, contract, outcome)
     session.expire_all()
     contract = current(session)
     assert contract.status == Status.REVIEWED
@@ -190,7 +183,7 @@ def test_an_opinion_makes_the_contract_reviewed(session: orm.Session, outcome: s
 def test_a_return_sends_the_contract_back_and_stops_the_clock(session: orm.Session) -> None:
     contract = in_review(session)
     assert contract.due_on is not None and contract.due_on.isoformat() == "2026-03-09"
-    review = issue(session, contract, "return", findings=FINDINGS[:2])
+    review = issue_review(session, contract, "return", findings=FINDINGS[:2])
     session.expire_all()
     contract = current(session)
     assert contract.status == Status.RETURNED
@@ -206,10 +199,10 @@ def test_a_return_after_an_opinion_keeps_the_opinion_outcome(
     app: Flask, session: orm.Session
 ) -> None:
     contract = in_review(session)
-    issue(session, contract, "approve_with_changes")
-    revise(app, session, contract)
-    start(session, contract)
-    issue(session, contract, "return", findings=FINDINGS[:1])
+    issue_review(session, contract, "approve_with_changes")
+    submit_revision(app, session, contract)
+    start_review(session, contract)
+    issue_review(session, contract, "return", findings=FINDINGS[:1])
     session.expire_all()
     contract = current(session)
     assert contract.status == Status.RETURNED
@@ -223,7 +216,7 @@ def test_a_return_after_an_opinion_keeps_the_opinion_outcome(
 def test_issuing_needs_an_outcome_and_a_summary(session: orm.Session) -> None:
     contract = in_review(session)
     with pytest.raises(ValidationError) as refused:
-        issue(session, contract, None, summary="   ")  # type: ignore[arg-type]
+        issue_review(session, contract, None, summary="   ")  # type: ignore[arg-type]
     assert set(refused.value.fields) == {"outcome", "summary"}
     assert contract.status == Status.IN_REVIEW
     assert reviews_of(session, contract) == []
@@ -233,7 +226,7 @@ def test_issuing_needs_an_outcome_and_a_summary(session: orm.Session) -> None:
 def test_return_and_changes_need_a_finding(session: orm.Session, outcome: str) -> None:
     contract = in_review(session)
     with pytest.raises(ValidationError) as refused:
-        issue(session, contract, outcome, findings=[])
+        issue_review(session, contract, outcome, findings=[])
     assert set(refused.value.fields) == {"findings"}
     assert contract.status == Status.IN_REVIEW
 
@@ -241,7 +234,7 @@ def test_return_and_changes_need_a_finding(session: orm.Session, outcome: str) -
 @pytest.mark.parametrize("outcome", ["approve", "reject"])
 def test_approve_and_reject_may_have_no_findings(session: orm.Session, outcome: str) -> None:
     contract = in_review(session)
-    review = issue(session, contract, outcome, findings=[])
+    review = issue_review(session, contract, outcome, findings=[])
     assert review.findings == []
     assert contract.status == Status.REVIEWED
 
@@ -277,7 +270,7 @@ def test_a_bad_finding_is_named_by_its_field(
             if action == "save":
                 save(session, contract, review_data(findings=findings))
             else:
-                issue(session, contract, findings=findings)
+                issue_review(session, contract, findings=findings)
         assert set(refused.value.fields) == {field}, action
     assert reviews_of(session, contract) == []
 
@@ -288,17 +281,17 @@ def test_a_bad_finding_is_named_by_its_field(
 def test_minutes_spent_range(session: orm.Session, minutes: int, valid: bool) -> None:
     contract = in_review(session)
     if valid:
-        assert issue(session, contract, "approve", minutes=minutes).minutes_spent == minutes
+        assert issue_review(session, contract, "approve", minutes=minutes).minutes_spent == minutes
         return
     with pytest.raises(ValidationError) as refused:
-        issue(session, contract, "approve", minutes=minutes)
+        issue_review(session, contract, "approve", minutes=minutes)
     assert set(refused.value.fields) == {"minutes_spent"}
 
 
 def test_an_unknown_outcome_is_refused(session: orm.Session) -> None:
     contract = in_review(session)
     with pytest.raises(ValidationError) as refused:
-        issue(session, contract, "maybe")
+        issue_review(session, contract, "maybe")
     assert set(refused.value.fields) == {"outcome"}
 
 
@@ -350,7 +343,7 @@ def test_reviews_only_while_in_review(session: orm.Session, status: Status) -> N
         save(session, contract, review_data())
     assert refused.value.fields == {"status": status}
     with pytest.raises(Conflict) as refused:
-        issue(session, contract)
+        issue_review(session, contract)
     assert refused.value.fields == {"status": status}
     assert contract.status == status
     assert reviews_of(session, contract) == []
@@ -393,7 +386,7 @@ def test_issuing_records_one_ledger_entry(session: orm.Session, outcome: str) ->
     contract = in_review(session)
     save(session, contract, review_data(None))
     assert ledger_entries(session, contract) == []  # a draft is not work done yet
-    review = issue(session, contract, outcome, minutes=75)
+    review = issue_review(session, contract, outcome, minutes=75)
     [entry] = ledger_entries(session, contract)
     assert entry.kind == "contract_review"
     assert entry.review_id == review.id
@@ -442,7 +435,7 @@ def test_the_ledger_entry_is_in_the_issuing_transaction(
     # Issuing fails after the ledger entry was written: the rollback takes it away too.
     monkeypatch.setattr(services.accounts, "notify", broken)
     with pytest.raises(RuntimeError):
-        issue(session, contract, "approve")
+        issue_review(session, contract, "approve")
     session.rollback()
     contract = current(session)
     assert contract.status == Status.IN_REVIEW
@@ -459,7 +452,7 @@ def test_issuing_notifies_the_school_and_nobody_else(
 ) -> None:
     contract = in_review(session)
     before = last_notice_id(session)
-    issue(session, contract, outcome)
+    issue_review(session, contract, outcome)
     notices = notices_after(session, before)
     school = user_ids(session, "school", 1)
     assert school and school_user(session, 1).id in school
@@ -471,11 +464,11 @@ def test_issuing_notifies_the_school_and_nobody_else(
 
 def test_the_advisor_marks_returned_findings_resolved(app: Flask, session: orm.Session) -> None:
     contract = in_review(session)
-    returned = issue(session, contract, "return", findings=FINDINGS[:2])
+    returned = issue_review(session, contract, "return", findings=FINDINGS[:2])
     first, second = returned.findings
     assert (first.resolved, second.resolved) == (None, None)
-    revise(app, session, contract)
-    start(session, contract)
+    submit_revision(app, session, contract)
+    start_review(session, contract)
 
     # The draft records the advisor's check; unknown ids are ignored.
     draft = save(session, contract, review_data(None, resolved={first.id: True, 999_999: False}))
@@ -483,7 +476,7 @@ def test_the_advisor_marks_returned_findings_resolved(app: Flask, session: orm.S
     first, second = services.last_return(session, contract).findings  # type: ignore[union-attr]
     assert (first.resolved, second.resolved) == (True, None)
 
-    review = issue(
+    review = issue_review(
         session, contract, findings=FINDINGS[2:], resolved={first.id: True, second.id: False}
     )
     assert review.id == draft.id
@@ -503,7 +496,7 @@ def test_the_advisor_marks_returned_findings_resolved(app: Flask, session: orm.S
 
 def reviewed(session: orm.Session, contract_id: int = 1) -> Contract:
     contract = in_review(session, contract_id)
-    issue(session, contract)
+    issue_review(session, contract)
     return contract
 
 
@@ -522,8 +515,8 @@ def test_feedback_needs_an_opinion(session: orm.Session) -> None:
     contract = sample(session)
     with pytest.raises(Conflict):
         rate(session, contract)
-    start(session, contract)
-    issue(session, contract, "return")
+    start_review(session, contract)
+    issue_review(session, contract, "return")
     with pytest.raises(Conflict):  # a return is not an opinion
         rate(session, contract)
     assert services.contract_feedback(session, contract) == []
@@ -562,9 +555,9 @@ def test_feedback_is_given_once_and_the_advisor_is_told(session: orm.Session, ra
 def test_a_new_opinion_can_be_rated_again(app: Flask, session: orm.Session) -> None:
     contract = reviewed(session)
     rate(session, contract, 3)
-    revise(app, session, contract)
-    start(session, contract)
-    second = issue(session, contract, "approve", findings=[])
+    submit_revision(app, session, contract)
+    start_review(session, contract)
+    second = issue_review(session, contract, "approve", findings=[])
     feedback = rate(session, contract, 5)
     assert feedback.review_id == second.id
     assert [f.rating for f in services.contract_feedback(session, contract)] == [3, 5]
@@ -673,9 +666,9 @@ def test_an_advisors_rating_is_the_average_of_their_opinions(
 ) -> None:
     assert services.advisor_rating(session, 1) == (None, 0)
     first = reviewed(session)
-    second = submit(app, session, 1)
-    start(session, second)
-    issue(session, second, "approve", findings=[])
+    second = submit_contract(app, session, 1)
+    start_review(session, second)
+    issue_review(session, second, "approve", findings=[])
     other = reviewed(session, 2)
     rate(session, first, 4)
     rate(session, second, 5)
