@@ -62,13 +62,12 @@ def take(session: orm.Session, found: Contract, hit: PrecheckHit) -> Finding:
     """What 纳入审查意见 does: the hit's finding added last to the draft, the hit linked to it."""
     draft = services.get_draft(session, found)
     kept = [edit(f) for f in draft.findings] if draft else []
-    draft = save(session, found, [*kept, TAKEN])
-    precheck.mark_taken(
+    draft = services.take_hit(
         session,
         actor=holder(session, found),
         contract=found,
+        data=review_data(None, findings=[*kept, TAKEN]),
         hit=hit,
-        finding_id=draft.findings[-1].id,
         now=NOW,
     )
     return draft.findings[-1]
