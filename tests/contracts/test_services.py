@@ -4,9 +4,9 @@ versions, withdrawal, reassignment, downloads, and the scoped list queries."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import partial
 from typing import Any
 
 import pytest
@@ -15,12 +15,9 @@ from flask import Flask
 from sqlalchemy import orm
 from sqlalchemy.orm.exc import StaleDataError
 
-from advisor.accounts import services as accounts
 from advisor.accounts.models import Notification, User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import queries, routing, services
-from advisor.contracts.extraction import Limits, inspect
-from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, Status
 from advisor.contracts.workflow import TRANSITIONS, Action, roles_for
 from advisor.db import paginate
@@ -28,30 +25,19 @@ from advisor.directory import services as directory
 from advisor.directory.models import Advisor
 from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.extensions import db
-from tests.documents import CONTRACT_LINES, make_pdf
+from tests.factories.contracts import (
+    contract_data,
+    file_store,
+    submit_contract,
+    submit_revision,
+    upload,
+)
+from tests.factories.people import advisor_user, bureau_user, school_user, user
 
 NOW = datetime(2025, 9, 30, 2, 0, tzinfo=UTC)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def user(session: orm.Session, email: str) -> User:
-    found = accounts.get_user_by_email(session, email)
-    assert found is not None, email
-    return found
-
-
-def school_user(session: orm.Session, n: int) -> User:
-    return user(session, f"school{n:02d}@demo.local")
-
-
-def advisor_user(session: orm.Session, n: int) -> User:
-    return user(session, f"advisor{n:02d}@demo.local")
-
-
-def bureau_user(session: orm.Session) -> User:
-    return user(session, "bureau@demo.local")
 
 
 def advisor(session: orm.Session, n: int) -> Advisor:
@@ -60,58 +46,13 @@ def advisor(session: orm.Session, n: int) -> Advisor:
     return found
 
 
-@cache
-def _upload(pages: tuple[tuple[str, ...], ...], name: str) -> services.Upload:
-    data = make_pdf([list(lines) for lines in pages])
-    return services.Upload(name, data, inspect(data, Limits()))
-
-
-def upload(pages: list[list[str]] | None = None, name: str = "合同.pdf") -> services.Upload:
-    return _upload(tuple(tuple(p) for p in (pages or [CONTRACT_LINES])), name)
-
-
-def store(app: Flask) -> FileStore:
-    return FileStore(app.config["ADVISOR"].files_dir)
-
-
-def data(**changes: Any) -> services.ContractData:
-    values: dict[str, Any] = {
-        "title": "食堂食材采购合同",
-        "counterparty": "乌苏市丰收食品有限公司",
-        "contract_type": "catering",
-        "amount": Decimal("12000.00"),
-        "start_on": date(2025, 10, 1),
-        "end_on": date(2026, 7, 31),
-    }
-    values.update(changes)
-    return services.ContractData(**values)
-
-
 Submit = Callable[..., Contract]
 
 
 @pytest.fixture()
 def submit(app: Flask, session: orm.Session) -> Submit:
     """Submit a contract as school ``school`` on ``today`` (default 2025-09-30)."""
-
-    def make(
-        school: int = 3,
-        *,
-        today: date = date(2025, 9, 30),
-        pages: list[list[str]] | None = None,
-        **changes: Any,
-    ) -> Contract:
-        return services.submit_contract(
-            session,
-            actor=school_user(session, school),
-            data=data(**changes),
-            upload=upload(pages),
-            store=store(app),
-            today=today,
-            now=datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=2),
-        )
-
-    return make
+    return partial(submit_contract, app, session, today=date(2025, 9, 30))
 
 
 def events(session: orm.Session, contract: Contract) -> list[ContractEvent]:
@@ -503,9 +444,9 @@ def test_only_a_school_submits(app: Flask, session: orm.Session) -> None:
             services.submit_contract(
                 session,
                 actor=actor,
-                data=data(),
+                data=contract_data(),
                 upload=upload(),
-                store=store(app),
+                store=file_store(app),
                 today=date(2025, 9, 30),
                 now=NOW,
             )
@@ -594,29 +535,6 @@ def return_for_changes(session: orm.Session, contract: Contract, today: date) ->
     services.stop_clock(session, contract, today)
 
 
-def revise(
-    app: Flask,
-    session: orm.Session,
-    contract: Contract,
-    today: date,
-    lines: list[str] | None = None,
-    lock_version: int | None = None,
-) -> ContractVersion:
-    return services.submit_revision(
-        session,
-        actor=school_user(session, contract.school_id),
-        contract=contract,
-        upload=upload(
-            [lines or [*CONTRACT_LINES, "第五条 本合同一式两份。"]], "合同（修改稿）.pdf"
-        ),
-        note="按意见修改",
-        store=store(app),
-        today=today,
-        now=NOW,
-        lock_version=lock_version,
-    )
-
-
 def test_the_clock_stops_while_returned(app: Flask, session: orm.Session, submit: Submit) -> None:
     contract = submit(3, today=date(2025, 9, 30))  # due 2025-10-14
     drive(session, contract, A.START)
@@ -624,7 +542,7 @@ def test_the_clock_stops_while_returned(app: Flask, session: orm.Session, submit
     # Left after 10-10: Saturday 10-11 (a working day), 10-13, 10-14.
     assert contract.status == Status.RETURNED
     assert contract.days_left == 3
-    revise(app, session, contract, today=date(2025, 10, 20))
+    submit_revision(app, session, contract, today=date(2025, 10, 20))
     assert contract.status == Status.SUBMITTED
     assert contract.due_on == date(2025, 10, 23)  # three working days after 10-20
     assert contract.days_left is None
@@ -637,7 +555,7 @@ def test_a_return_after_the_due_date_still_leaves_one_day(
     drive(session, contract, A.START)
     return_for_changes(session, contract, date(2025, 10, 20))
     assert contract.days_left == 0
-    revise(app, session, contract, today=date(2025, 10, 21))
+    submit_revision(app, session, contract, today=date(2025, 10, 21))
     assert contract.due_on == date(2025, 10, 22)
 
 
@@ -646,7 +564,7 @@ def test_a_revision_after_an_opinion_gets_a_fresh_period(
 ) -> None:
     contract = submit(3, today=date(2025, 9, 30), is_urgent=True)
     drive(session, contract, A.START, A.ISSUE)
-    revise(app, session, contract, today=date(2025, 10, 20))
+    submit_revision(app, session, contract, today=date(2025, 10, 20))
     assert contract.status == Status.SUBMITTED
     assert contract.due_on == date(2025, 10, 22)  # urgent: 2 fresh working days
 
@@ -657,11 +575,11 @@ def test_a_second_return_continues_from_the_new_due_date(
     contract = submit(3, today=date(2025, 9, 30))
     drive(session, contract, A.START)
     return_for_changes(session, contract, date(2025, 10, 10))
-    revise(app, session, contract, today=date(2025, 10, 20))  # due 10-23
+    submit_revision(app, session, contract, today=date(2025, 10, 20))  # due 10-23
     drive(session, contract, A.START)
     return_for_changes(session, contract, date(2025, 10, 22))
     assert contract.days_left == 1
-    revise(app, session, contract, today=date(2025, 10, 24), lines=["第三稿"])
+    submit_revision(app, session, contract, today=date(2025, 10, 24), lines=["第三稿"])
     assert contract.due_on == date(2025, 10, 27)
 
 
@@ -669,9 +587,11 @@ def test_versions_are_numbered_and_kept(app: Flask, session: orm.Session, submit
     contract = submit(3)
     drive(session, contract, A.START)
     return_for_changes(session, contract, date(2025, 10, 9))
-    second = revise(app, session, contract, today=date(2025, 10, 13), lines=["第二稿"])
+    second = submit_revision(
+        app, session, contract, today=date(2025, 10, 13), lines=["第二稿"], note="按意见修改"
+    )
     drive(session, contract, A.START, A.ISSUE)
-    third = revise(app, session, contract, today=date(2025, 10, 20), lines=["第三稿"])
+    third = submit_revision(app, session, contract, today=date(2025, 10, 20), lines=["第三稿"])
     session.expire_all()
     rows = session.scalars(
         sa.select(ContractVersion)
@@ -688,7 +608,7 @@ def test_versions_are_numbered_and_kept(app: Flask, session: orm.Session, submit
     ]
     assert rows[1].file_name == "合同（修改稿）.pdf" and rows[1].note == "按意见修改"
     for v in rows:
-        assert store(app).exists(v.sha256)
+        assert file_store(app).exists(v.sha256)
     assert [e.action for e in events(session, contract)] == [
         "submit",
         "start",
@@ -710,7 +630,7 @@ def test_no_revision_in_the_wrong_status(
     drive(session, contract, *PATH_TO[status])
     due = contract.due_on
     with pytest.raises(Conflict):
-        revise(app, session, contract, today=date(2025, 10, 20))
+        submit_revision(app, session, contract, today=date(2025, 10, 20))
     assert contract.status == status
     assert contract.due_on == due
     count = session.scalar(
@@ -731,7 +651,7 @@ def test_another_school_cannot_revise(app: Flask, session: orm.Session, submit: 
             contract=contract,
             upload=upload(),
             note="",
-            store=store(app),
+            store=file_store(app),
             today=date(2025, 10, 20),
             now=NOW,
         )
@@ -746,7 +666,7 @@ def test_a_revision_on_a_stale_lock_version_is_refused(
     old = contract.lock_version
     return_for_changes(session, contract, date(2025, 10, 9))
     with pytest.raises(Conflict):
-        revise(app, session, contract, today=date(2025, 10, 13), lock_version=old)
+        submit_revision(app, session, contract, today=date(2025, 10, 13), lock_version=old)
     assert contract.status == Status.RETURNED
 
 
@@ -929,12 +849,10 @@ def several(session: orm.Session, submit: Submit) -> dict[str, Contract]:
             title="校车接送服务合同",
             counterparty="乌苏市平安校车运输有限公司",
             contract_type="school_bus",
-            pages=[
-                [
-                    "校车接送服务合同",
-                    "第一条 乙方负责学生上下学接送，驾驶员须持证上岗。",
-                    "第二条 准点率100%。",
-                ]
+            lines=[
+                "校车接送服务合同",
+                "第一条 乙方负责学生上下学接送，驾驶员须持证上岗。",
+                "第二条 准点率100%。",
             ],
         ),
         "repair": submit(
@@ -943,7 +861,7 @@ def several(session: orm.Session, submit: Submit) -> dict[str, Contract]:
             counterparty="新疆天山建设集团",
             contract_type="construction",
             is_urgent=True,
-            pages=[["维修工程", "工期为30日。"]],
+            lines=["维修工程", "工期为30日。"],
         ),
         "canteen": submit(
             4,
@@ -1061,7 +979,9 @@ def test_search_finds_the_text_of_a_revised_version(
     contract = several["bus"]
     drive(session, contract, A.START)
     return_for_changes(session, contract, date(2025, 10, 9))
-    revise(app, session, contract, today=date(2025, 10, 13), lines=["补充条款：随车照管员"])
+    submit_revision(
+        app, session, contract, today=date(2025, 10, 13), lines=["补充条款：随车照管员"]
+    )
     assert ids(session, bureau_user(session), q="随车照管员") == {contract.id}
     assert ids(session, bureau_user(session), q="照管") == {contract.id}
 
@@ -1069,15 +989,7 @@ def test_search_finds_the_text_of_a_revised_version(
 def submitted_at(
     app: Flask, session: orm.Session, when: datetime, title: str, today: date
 ) -> Contract:
-    return services.submit_contract(
-        session,
-        actor=school_user(session, 3),
-        data=data(title=title),
-        upload=upload(),
-        store=store(app),
-        today=today,
-        now=when,
-    )
+    return submit_contract(app, session, 3, title=title, today=today, now=when)
 
 
 def test_the_submission_date_range(app: Flask, session: orm.Session) -> None:
