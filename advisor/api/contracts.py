@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from advisor.api import responses
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, json_body, page_params
-from advisor.api.schemas import contract_json, page_json
-from advisor.contracts import queries, services
-from advisor.contracts.amounts import AmountError, parse_amount
+from advisor.api.fields import read
+from advisor.api.requests import (
+    ContractUpload,
+    ReassignBody,
+    StartBody,
+    VersionUpload,
+    WithdrawBody,
+)
+from advisor.api.schemas import contract_json, diff_json, page_json
+from advisor.contracts import permissions, queries, services
+from advisor.contracts.amounts import parse_amount
 from advisor.contracts.diff import compare
-from advisor.contracts.forms import AMOUNT_MESSAGES
 from advisor.contracts.views import (
     file_in_use,
     file_response,
@@ -30,75 +37,38 @@ from advisor.extensions import db
 from advisor.forms import id_arg
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
-from advisor.text import clean_line, clean_text
 from advisor.workdays import today_local
 
 
-def _reason(body: dict[str, Any]) -> str:
-    reason = body.get("reason", "")
-    if not isinstance(reason, str):
-        raise ValidationError(_l("Give the reason as text."), fields={"reason": _l("Text.")})
-    return reason
-
-
-def lock_version_from(body: dict[str, Any], *, required: bool = False) -> int | None:
+def lock_version_from(lock_version: int | None, *, required: bool = False) -> int | None:
     """The ``lock_version`` the write is based on; without it, a ``required`` write is a
     428 saying what to send (a write on a stale copy must not pass unnoticed)."""
-    value = body.get("lock_version", request.form.get("lock_version"))
-    if value in (None, ""):
-        if required:
-            raise PreconditionRequired(
-                _l(
-                    "Send the contract's lock_version as you last read it "
-                    "(GET /api/v1/contracts/{id}); a newer one means someone else changed it."
-                ),
-                fields={"lock_version": _l("Required.")},
-            )
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise ValidationError(
-            _l("Invalid lock_version."), fields={"lock_version": _l("A whole number.")}
-        ) from error
-
-
-def _date_field(name: str, problems: dict[str, Any]) -> date | None:
-    raw = request.form.get(name, "")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems[name] = _l("A date as YYYY-MM-DD.") if raw else _l("Required.")
-        return None
+    if lock_version is None and required:
+        raise PreconditionRequired(
+            _l(
+                "Send the contract's lock_version as you last read it "
+                "(GET /api/v1/contracts/{id}); a newer one means someone else changed it."
+            ),
+            fields={"lock_version": _l("Required.")},
+        )
+    return lock_version
 
 
 def _contract_data() -> services.ContractData:
-    form = request.form
-    problems: dict[str, Any] = {}
-    try:
-        amount = parse_amount(form.get("amount", ""))
-    except AmountError as error:
-        problems["amount"] = AMOUNT_MESSAGES[str(error)]
-        amount = None
-    start, end = _date_field("start_date", problems), _date_field("end_date", problems)
-    urgent = form.get("urgent", "false").lower()
-    if urgent not in ("true", "false", "1", "0", ""):
-        problems["urgent"] = _l("true or false.")
+    """The submission's fields, read with the contract form's validators; the service
+    checks them again, as it does for the page."""
+    fields = read(ContractUpload, request.form.to_dict())
     data = services.ContractData(
-        title=clean_line(form.get("title", "")),
-        counterparty=clean_line(form.get("counterparty", "")),
-        contract_type=form.get("contract_type", ""),
-        amount=amount or 0,  # type: ignore[arg-type]
-        start_on=start or date.min,
-        end_on=end or date.max,
-        is_urgent=urgent in ("true", "1"),
-        note=clean_text(form.get("note", "")),
+        title=fields.title,
+        counterparty=fields.counterparty,
+        contract_type=fields.contract_type,
+        amount=parse_amount(fields.amount),
+        start_on=fields.start_date,
+        end_on=fields.end_date,
+        is_urgent=fields.urgent,
+        note=fields.note,
     )
-    checked = services.check_contract_data(data)
-    if start is None or end is None:
-        checked.pop("end_date", None)
-    problems = {**checked, **problems}
-    if problems:
+    if problems := services.check_contract_data(data):
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     return data
 
@@ -114,7 +84,7 @@ def _file() -> services.Upload:
 def create_contract() -> Any:
     """A school submits a contract with its file (multipart)."""
     actor = api_user()
-    if not actor.is_school:
+    if not permissions.can_submit_contract(actor):
         raise Forbidden(_l("Only a school's staff can submit contracts."))
     data = _contract_data()
     upload = _file()
@@ -138,7 +108,8 @@ def list_contracts() -> Any:
         api_user(), filters, today_local(), dialect=db.engine.dialect.name
     )
     page = paginate(db.session, stmt, **page_params())
-    return page_json(page, [contract_json(db.session, c, brief=True) for c in page.items])
+    items = [contract_json(db.session, c, brief=True) for c in page.items]
+    return page_json(responses.ContractPage, page, items)
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -153,6 +124,7 @@ def add_version(contract_id: int) -> Any:
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
     services.check_transition(actor, contract, Action.REVISE)
+    fields = read(VersionUpload, request.form.to_dict())
     upload = _file()
     store = file_store()
     with store.pending(referenced=file_in_use):
@@ -161,11 +133,11 @@ def add_version(contract_id: int) -> Any:
             actor=actor,
             contract=contract,
             upload=upload,
-            note=clean_text(request.form.get("note", "")),
+            note=fields.note,
             store=store,
             today=today_local(),
             now=utcnow(),
-            lock_version=lock_version_from({}),
+            lock_version=fields.lock_version,
         )
         db.session.commit()
     return contract_json(db.session, contract), 201
@@ -206,7 +178,7 @@ def contract_diff(contract_id: int) -> Any:
     old = queries.get_version(db.session, contract, old_n)
     new = queries.get_version(db.session, contract, new_n)
     changes = compare(queries.version_text(db.session, old), queries.version_text(db.session, new))
-    return {"from": old_n, "to": new_n, "changes": [c.as_json() for c in changes]}
+    return diff_json(old_n, new_n, changes)
 
 
 @bp.post("/contracts/<int:contract_id>/start")
@@ -214,13 +186,9 @@ def start_review(contract_id: int) -> Any:
     """The assigned advisor starts the review."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = json_body()
+    body = read(StartBody, json_body())
     services.start_review(
-        db.session,
-        actor=actor,
-        contract=contract,
-        now=utcnow(),
-        lock_version=lock_version_from(body),
+        db.session, actor=actor, contract=contract, now=utcnow(), lock_version=body.lock_version
     )
     db.session.commit()
     return contract_json(db.session, contract)
@@ -231,14 +199,14 @@ def withdraw_contract(contract_id: int) -> Any:
     """The school withdraws the contract before an opinion; ``reason`` is required."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = json_body()
+    body = read(WithdrawBody, json_body())
     services.withdraw(
         db.session,
         actor=actor,
         contract=contract,
-        reason=_reason(body),
+        reason=body.reason,
         now=utcnow(),
-        lock_version=lock_version_from(body),
+        lock_version=body.lock_version,
     )
     db.session.commit()
     return contract_json(db.session, contract)
@@ -249,10 +217,9 @@ def reassign_contract(contract_id: int) -> Any:
     """The bureau reassigns an open contract to another advisor."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
-    body = json_body()
-    advisor_id = body.get("advisor_id")
-    advisor = db.session.get(Advisor, advisor_id) if isinstance(advisor_id, int) else None
-    if actor.is_bureau and advisor is None:
+    body = read(ReassignBody, json_body())
+    advisor = db.session.get(Advisor, body.advisor_id) if body.advisor_id is not None else None
+    if advisor is None and permissions.can_reassign_contract(actor, contract):
         raise ValidationError(
             _l("Choose an advisor."), fields={"advisor_id": _l("No such advisor.")}
         )
@@ -261,7 +228,7 @@ def reassign_contract(contract_id: int) -> Any:
         actor=actor,
         contract=contract,
         advisor=advisor,  # type: ignore[arg-type]
-        reason=_reason(body),
+        reason=body.reason,
         now=utcnow(),
     )
     db.session.commit()

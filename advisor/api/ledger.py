@@ -5,19 +5,21 @@ There is no PUT, PATCH or DELETE on entries: those methods get 405.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Response
 from flask_babel import lazy_gettext as _l
 
+from advisor.api import responses
 from advisor.api.auth import api_user
-from advisor.api.blueprint import bp, json_body, page_params, text_field
-from advisor.api.schemas import ledger_json, page_json
+from advisor.api.blueprint import bp, json_body, page_params
+from advisor.api.fields import read
+from advisor.api.requests import EntryBody
+from advisor.api.schemas import chain_json, ledger_json, page_json
 from advisor.db import paginate
-from advisor.errors import Forbidden, ValidationError
+from advisor.errors import Forbidden
 from advisor.extensions import db
-from advisor.ledger import export, queries, services
+from advisor.ledger import export, permissions, queries, services
 from advisor.ledger.models import LedgerEntry
 from advisor.ledger.views import download_response, filters_from_args, note_export
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
@@ -25,40 +27,19 @@ from advisor.workdays import today_local
 
 
 def _entry_data(body: dict[str, Any], advisor_id: int | None) -> services.EntryData:
-    problems: dict[str, Any] = {}
-
-    def text(name: str) -> str:
-        return text_field(body, name, problems)
-
-    def whole(name: str, default: int | None) -> int | None:
-        value = body.get(name, default)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool):
-            problems[name] = _l("A whole number.")
-            return default
-        return value
-
-    try:
-        entry_on = date.fromisoformat(text("date"))
-    except ValueError:
-        problems["date"] = _l("A date as YYYY-MM-DD.")
-        entry_on = today_local()
-    data = services.EntryData(
-        entry_on=entry_on,
-        advisor_id=advisor_id or whole("advisor_id", 0) or 0,
-        school_id=whole("school_id", None),
-        kind=text("kind"),
-        description=text("description"),
-        minutes=whole("minutes", 0) or 0,
-        service_mode=text("service_mode") or None,
-        outcome=text("outcome"),
-        audience=text("audience"),
-        headcount=whole("headcount", None),
+    entry = read(EntryBody, body)
+    return services.EntryData(
+        entry_on=entry.date,
+        advisor_id=advisor_id or entry.advisor_id or 0,
+        school_id=entry.school_id,
+        kind=entry.kind,
+        description=entry.description,
+        minutes=entry.minutes or 0,
+        service_mode=entry.service_mode or None,
+        outcome=entry.outcome,
+        audience=entry.audience,
+        headcount=entry.headcount,
     )
-    if problems:
-        raise ValidationError(_l("Some values are not valid."), fields=problems)
-    return data
 
 
 @bp.get("/ledger")
@@ -66,7 +47,7 @@ def list_ledger() -> Any:
     """Entries the caller may see, filtered (advisor_id, school_id, kind, from, to)."""
     stmt = queries.filtered(api_user(), filters_from_args())
     page = paginate(db.session, stmt, **page_params())
-    return page_json(page, [ledger_json(e) for e in page.items])
+    return page_json(responses.LedgerPage, page, [ledger_json(e) for e in page.items])
 
 
 @bp.get("/ledger/<int:entry_id>")
@@ -79,9 +60,9 @@ def get_ledger_entry(entry_id: int) -> Any:
 def create_ledger_entry() -> Any:
     """An advisor records work (the bureau may too, naming the advisor)."""
     actor = api_user()
-    if actor.role not in ("advisor", "bureau"):
+    if not permissions.can_record_work(actor):
         raise Forbidden(_l("Only advisors and the bureau record work."))
-    data = _entry_data(json_body(), actor.advisor_id if actor.is_advisor else None)
+    data = _entry_data(json_body(), permissions.own_advisor_id(actor))
     entry = services.add_entry(db.session, actor=actor, data=data, today=today_local())
     db.session.commit()
     return ledger_json(entry), 201
@@ -126,8 +107,7 @@ def verify_ledger() -> Any:
     """Recompute the hash chain (bureau)."""
     if not api_user().is_bureau:
         raise Forbidden(_l("Only the bureau verifies the ledger."))
-    result = services.verify_chain(db.session)
-    return {"ok": result.ok, "checked": result.checked, "first_bad_id": result.first_bad_id}
+    return chain_json(services.verify_chain(db.session))
 
 
 @bp.get("/ledger/export.csv")

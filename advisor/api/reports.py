@@ -9,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp
+from advisor.api.schemas import summary_json
 from advisor.errors import Forbidden, ValidationError
 from advisor.extensions import db
+from advisor.reports import permissions
 from advisor.reports.dashboard import FIRST_YEAR
 from advisor.reports.figures import year_figures
 from advisor.workdays import today_local
@@ -42,26 +44,6 @@ def _year(raw: str) -> int:
 @bp.get("/reports/summary")
 def report_summary() -> Any:
     """The bureau's figures of a year (default: this year)."""
-    if not api_user().is_bureau:
+    if not permissions.can_see_dashboard(api_user()):
         raise Forbidden(_l("Only the bureau sees bureau-wide figures."))
-    f = year_figures(db.session, _year(request.args.get("year", "")))
-    return {
-        "year": f.year,
-        "advisors": f.advisors,
-        "law_firms": f.law_firms,
-        "schools": f.schools,
-        "schools_covered": f.schools_covered,
-        "coverage_percent": str(f.coverage),
-        "contracts_submitted": f.contracts_submitted,
-        "contracts_reviewed": f.contracts_reviewed,
-        "value_reviewed": f"{f.value_reviewed:.2f}",
-        "opinions": f.opinions,
-        "returns": f.returns,
-        "findings_by_dimension": f.findings_by_dimension,
-        "findings_by_severity": f.findings_by_severity,
-        "ledger": f.ledger,
-        "lecture_headcount": f.lecture_headcount,
-        "average_rating": None if f.average_rating is None else str(f.average_rating),
-        "ratings": f.ratings,
-        "grades": f.grades,
-    }
+    return summary_json(year_figures(db.session, _year(request.args.get("year", ""))))

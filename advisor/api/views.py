@@ -10,6 +10,7 @@ from advisor.api import contracts as _contracts  # noqa: F401  (registers its ro
 from advisor.api import evaluation as _evaluation  # noqa: F401  (registers its routes)
 from advisor.api import ledger as _ledger  # noqa: F401  (registers its routes)
 from advisor.api import reports as _reports  # noqa: F401  (registers its routes)
+from advisor.api import responses
 from advisor.api import reviews as _reviews  # noqa: F401  (registers its routes)
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, page_params
@@ -41,7 +42,8 @@ def schools() -> Any:
         args["active"] = "1" if args["active"] == "true" else "0"
     page = paginate(db.session, queries.search_schools(api_user(), **args), **page_params())
     serving = queries.current_advisors(db.session, [s.id for s in page.items])
-    return page_json(page, [school_json(s, serving[s.id]) for s in page.items])
+    items = [school_json(s, serving[s.id]) for s in page.items]
+    return page_json(responses.SchoolPage, page, items)
 
 
 @bp.get("/schools/<int:school_id>")
@@ -57,7 +59,7 @@ def advisors() -> Any:
     firm = id_arg("law_firm_id")
     stmt = queries.search_advisors(api_user(), q=request.args.get("q", ""), law_firm_id=firm)
     page = paginate(db.session, stmt, **page_params())
-    return page_json(page, [advisor_json(a) for a in page.items])
+    return page_json(responses.AdvisorPage, page, [advisor_json(a) for a in page.items])
 
 
 @bp.get("/advisors/<int:advisor_id>")

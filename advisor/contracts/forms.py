@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,13 @@ def amount_problem(text: str) -> Any:
     return None
 
 
+def end_date_problem(start: date | None, end: date | None) -> Any:
+    """The message for a contract that ends before it starts, or None."""
+    if start and end and end < start:
+        return _l("The end date is before the start date.")
+    return None
+
+
 class ContractForm(AppForm):
     title = StringField(_l("Contract title"), validators=[_required, Length(max=200)])
     counterparty = StringField(_l("Counterparty"), validators=[_required, Length(max=200)])
@@ -65,8 +73,8 @@ class ContractForm(AppForm):
             raise StopValidation(str(problem))
 
     def validate_end_date(self, field: Field) -> None:
-        if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise StopValidation(str(_l("The end date is before the start date.")))
+        if problem := end_date_problem(self.start_date.data, field.data):
+            raise StopValidation(str(problem))
 
     file = FileField(
         _l("Contract file (PDF or Word .docx)"),
