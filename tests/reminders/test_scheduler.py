@@ -18,16 +18,15 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from advisor import create_app
-from advisor.accounts import services as accounts
 from advisor.accounts.models import Notification
-from advisor.extensions import alembic, db
+from advisor.extensions import db
 from advisor.reminders import scheduler
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
 from tests.clock import faketime_env
-from tests.conftest import make_config
-from tests.separate_db import separate_database
+from tests.factories import create_user
+from tests.factories.apps import separate_app
+from tests.factories.reminders import due_reminder
 
 WAIT_SECONDS = 90  # the most a job may take to fire and report; normally under a second
 
@@ -35,36 +34,13 @@ WAIT_SECONDS = 90  # the most a job may take to fire and report; normally under 
 @pytest.fixture()
 def world(tmp_path: Path, database_url: str) -> Iterator[tuple[Flask, str]]:
     """A database of its own with one bureau user and one reminder already due."""
-    with separate_database(database_url, tmp_path, "scheduler") as url:
-        app = create_app(make_config(tmp_path, url))
+    with separate_app(database_url, tmp_path, "scheduler") as (app, url):
         with app.app_context():
-            alembic.upgrade()
-            user = accounts.create_user(
-                db.session,
-                email="b@sched.local",
-                name="局",
-                role="bureau",
-                password="secret-pass-1",
-            )
-            db.session.flush()
+            user = create_user(db.session, email="b@sched.local", name="局")
             past = datetime.now(UTC) - timedelta(hours=3)  # fell due while nothing ran
-            db.session.add(
-                Reminder(
-                    key=f"calendar_missing|app|u{user.id}|year:2099|2098-W49",
-                    kind="calendar_missing",
-                    channel="app",
-                    user_id=user.id,
-                    subject="year:2099",
-                    occasion="2098-W49",
-                    params={"year": 2099},
-                    due_at=past,
-                    next_attempt_at=past,
-                )
-            )
+            due_reminder(db.session, user, year=2099, occasion="2098-W49", due_at=past)
             db.session.commit()
         yield app, url
-        with app.app_context():
-            db.engine.dispose()
 
 
 def run_scheduler_until_every_job_ran(tmp: Path, url: str) -> list[str]:

@@ -25,14 +25,15 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
 from flask import Flask
 
-from advisor import create_app
-from advisor.accounts import services as accounts
-from advisor.extensions import alembic, db
+from advisor.extensions import db
 from advisor.reminders import exclusive
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
 from tests.clock import faketime_env
-from tests.conftest import SUITE_NOW, make_config
+from tests.conftest import SUITE_NOW
+from tests.factories import create_user
+from tests.factories.apps import separate_app
+from tests.factories.reminders import due_reminder
 from tests.reminders.test_channels import free_port
 from tests.separate_db import separate_database
 
@@ -86,39 +87,18 @@ def mailbox() -> Iterator[tuple[SlowMailbox, int]]:
 @pytest.fixture()
 def world(tmp_path: Path, database_url: str, mailbox: tuple[SlowMailbox, int]) -> Iterator[World]:
     """A database of its own with one bureau user and two e-mail reminders due."""
-    with separate_database(database_url, tmp_path, "sender") as url:
-        app = create_app(make_config(tmp_path, url))
-        ids: list[int] = []
+    with separate_app(database_url, tmp_path, "sender") as (app, url):
         with app.app_context():
-            alembic.upgrade()
-            user = accounts.create_user(
-                db.session,
-                email="b@sched.local",
-                name="局",
-                role="bureau",
-                password="secret-pass-1",
-            )
-            db.session.flush()
+            user = create_user(db.session, email="b@sched.local", name="局")
             past = SUITE_NOW - timedelta(hours=3)  # fell due before the suite's day began
-            for year in (2098, 2099):
-                reminder = Reminder(
-                    key=f"calendar_missing|email|u{user.id}|year:{year}|W49",
-                    kind="calendar_missing",
-                    channel="email",
-                    user_id=user.id,
-                    subject=f"year:{year}",
-                    occasion="W49",
-                    params={"year": year},
-                    due_at=past,
-                    next_attempt_at=past,
-                )
-                db.session.add(reminder)
-                db.session.flush()
-                ids.append(reminder.id)
+            ids = [
+                due_reminder(
+                    db.session, user, year=year, occasion="W49", channel="email", due_at=past
+                ).id
+                for year in (2098, 2099)
+            ]
             db.session.commit()
         yield World(app, url, tmp_path, mailbox[1], ids)
-        with app.app_context():
-            db.engine.dispose()
 
 
 class Process:

@@ -54,19 +54,17 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from advisor import create_app
 from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import ContractVersion
 from advisor.demo.bureau import DEMO_PASSWORD, load_demo
 from advisor.directory.models import Assignment, AssignmentKind
-from advisor.extensions import alembic, db
+from advisor.extensions import db
 from advisor.ledger.models import LedgerEntry
 from advisor.reminders.models import JobRun, Reminder
 from config import PROJECT_ROOT
 from tests.clock import faketime_env
-from tests.conftest import make_config
 from tests.deploy.processes import (
     DEADLINE,
     alive,
@@ -80,6 +78,8 @@ from tests.deploy.processes import (
 )
 from tests.deploy.test_serve import started_pids
 from tests.documents import CONTRACT_LINES, make_pdf
+from tests.factories.apps import separate_app
+from tests.factories.reminders import due_reminder
 from tests.reminders.test_single_sender import WAIT, Process, SlowMailbox, World
 from tests.separate_db import separate_database
 
@@ -354,16 +354,12 @@ def world(
 ) -> Iterator[World]:
     """A fresh database of its own, migrated, holding the demo bureau."""
     tmp = tmp_path_factory.mktemp("topology")
-    with separate_database(postgres_url, tmp, "topology") as url:
-        app = create_app(make_config(tmp, url))
+    with separate_app(postgres_url, tmp, "topology") as (app, url):
         with app.app_context():
-            alembic.upgrade()
             load_demo(db.session)
             db.session.commit()
             db.engine.dispose()
         yield World(app, url, tmp, mailbox[1], [])
-        with app.app_context():
-            db.engine.dispose()
 
 
 def tokens(app: Flask, emails: list[str]) -> list[dict[str, str]]:
@@ -656,22 +652,12 @@ def due_reminders(app: Flask, count: int) -> list[int]:
         user = accounts.get_user_by_email(db.session, "bureau@demo.local")
         assert user is not None
         past = datetime.now(UTC) - timedelta(hours=3)
-        ids = []
-        for year in range(2098, 2098 + count):
-            reminder = Reminder(
-                key=f"calendar_missing|email|u{user.id}|year:{year}|topology",
-                kind="calendar_missing",
-                channel="email",
-                user_id=user.id,
-                subject=f"year:{year}",
-                occasion="topology",
-                params={"year": year},
-                due_at=past,
-                next_attempt_at=past,
-            )
-            db.session.add(reminder)
-            db.session.flush()
-            ids.append(reminder.id)
+        ids = [
+            due_reminder(
+                db.session, user, year=year, occasion="topology", channel="email", due_at=past
+            ).id
+            for year in range(2098, 2098 + count)
+        ]
         others = db.session.scalars(
             sa.select(Reminder.id).where(
                 Reminder.channel == "email",
