@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -14,8 +15,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
-from advisor.accounts.models import Notification, User
+from advisor.accounts.models import Notification
 from advisor.contracts import services
 from advisor.contracts.extraction import normalise
 from advisor.contracts.models import Contract, ContractEvent, Status
@@ -23,6 +23,8 @@ from advisor.contracts.workflow import Action
 from advisor.directory import services as directory
 from advisor.directory.models import Advisor
 from tests.documents import CONTRACT_LINES, make_pdf
+from tests.factories.contracts import current_contract
+from tests.factories.people import token_headers, user
 
 TokenFor = Callable[[str], dict[str, str]]
 TODAY = date(2025, 9, 30)
@@ -54,14 +56,8 @@ VERSION_KEYS = {"number", "file_name", "size", "sha256", "pages", "has_text", "u
 
 @pytest.fixture()
 def token_for(session: orm.Session) -> TokenFor:
-    def make(email: str) -> dict[str, str]:
-        user = accounts.get_user_by_email(session, email)
-        assert user is not None
-        _, clear = accounts.create_token(session, user, "test")
-        session.commit()
-        return {"Authorization": f"Bearer {clear}", "Accept-Language": "en"}
-
-    return make
+    """API headers with a new token of an e-mail's user (tests/factories/people.py)."""
+    return partial(token_headers, session)
 
 
 @pytest.fixture()
@@ -74,20 +70,6 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
 
     set_today(TODAY)
     return set_today
-
-
-def reload(session: orm.Session, contract_id: int = 1) -> Contract:
-    """The contract as the database has it now (after requests changed it)."""
-    session.expire_all()
-    found = session.get(Contract, contract_id)
-    assert found is not None
-    return found
-
-
-def user(session: orm.Session, email: str) -> User:
-    found = accounts.get_user_by_email(session, email)
-    assert found is not None
-    return found
 
 
 def form(file: bytes | None = None, name: str = "合同.pdf", **changes: str) -> dict[str, Any]:
@@ -497,7 +479,7 @@ def test_a_stale_lock_version_is_409(
     assert error["code"] == "conflict"
     assert "changed by someone else" in error["message"]
     assert "Awaiting review" in error["message"]
-    assert reload(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
 
 
 def test_a_refused_transition_is_409_naming_the_status(
@@ -536,7 +518,7 @@ def test_start_by_the_wrong_user(
 ) -> None:
     response = client.post("/api/v1/contracts/1/start", headers=token_for(email))
     assert response.status_code == status
-    assert reload(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
 
 
 def test_a_bad_lock_version_is_422(client: FlaskClient, token_for: TokenFor) -> None:
@@ -578,7 +560,7 @@ def test_a_reason_that_is_not_text_is_refused(
         json={"reason": reason},
     )
     assert response.status_code == 422, response.json.get("history", [])[-1:]
-    assert reload(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
 
 
 def test_no_withdrawal_after_an_opinion(
@@ -779,7 +761,7 @@ def test_no_revision_while_submitted(
     response = upload_revision(client, token_for("school01@demo.local"), revised_lines())
     assert response.status_code == 409
     assert "Awaiting review" in response.json["error"]["message"]
-    assert len(reload(session).versions) == 1
+    assert len(current_contract(session).versions) == 1
 
 
 def test_a_revision_on_a_stale_lock_version(
@@ -790,7 +772,7 @@ def test_a_revision_on_a_stale_lock_version(
     transition(session, 1, Action.RETURN)
     response = upload_revision(client, token_for("school01@demo.local"), revised_lines(), old)
     assert response.status_code == 409
-    assert len(reload(session).versions) == 1
+    assert len(current_contract(session).versions) == 1
 
 
 def test_a_download_is_recorded(

@@ -6,14 +6,12 @@ change, each move in the contract's history."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import calendar_entry, services
@@ -30,15 +28,11 @@ from advisor.reminders.models import Reminder
 from advisor.workdays import BEIJING
 from tests.contracts import notices
 from tests.documents import make_pdf
+from tests.factories.contracts import submit_contract
+from tests.factories.people import user
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 NEW_YEAR_2027 = "元旦：1月1日（周五）至3日（周日）放假调休，共3天。"
-
-
-def user(session: orm.Session, email: str) -> User:
-    found = accounts.get_user_by_email(session, email)
-    assert found is not None, email
-    return found
 
 
 def bureau(session: orm.Session) -> User:
@@ -47,28 +41,6 @@ def bureau(session: orm.Session) -> User:
 
 def moment(day: date) -> datetime:
     return datetime.combine(day, time(10), BEIJING)
-
-
-def submit(app: Flask, session: orm.Session, today: date, school: int = 3) -> Contract:
-    data = make_pdf()
-    contract = services.submit_contract(
-        session,
-        actor=user(session, f"school{school:02d}@demo.local"),
-        data=services.ContractData(
-            title="食堂食材采购合同",
-            counterparty="乌苏市丰收食品有限公司",
-            contract_type="catering",
-            amount=Decimal("12000.00"),
-            start_on=date(2027, 1, 1),
-            end_on=date(2027, 12, 31),
-        ),
-        upload=services.Upload("合同.pdf", data, inspect(data, Limits())),
-        store=FileStore(app.config["ADVISOR"].files_dir),
-        today=today,
-        now=moment(today),
-    )
-    session.flush()
-    return contract
 
 
 def enter(session: orm.Session, text: str, year: int = 2027, scope: str = "national") -> int:
@@ -116,7 +88,7 @@ def entries(session: orm.Session, scope: str) -> list[tuple[date, str, str]]:
 def test_entering_2027_moves_an_open_due_date_and_the_history_says_so(
     app: Flask, session: orm.Session
 ) -> None:
-    contract = submit(app, session, date(2026, 12, 28))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 28))
     # 2027 is unknown: weekends only, so New Year's Day (a Friday) counts.
     assert contract.due_on == date(2027, 1, 4)
     assert enter(session, NEW_YEAR_2027) >= 1
@@ -133,7 +105,7 @@ def test_entering_2027_moves_an_open_due_date_and_the_history_says_so(
 
 
 def test_a_contract_in_review_moves_too(app: Flask, session: orm.Session) -> None:
-    contract = submit(app, session, date(2026, 12, 29))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 29))
     services.start_review(
         session, actor=user(session, "advisor03@demo.local"), contract=contract, now=NOW
     )
@@ -142,7 +114,7 @@ def test_a_contract_in_review_moves_too(app: Flask, session: orm.Session) -> Non
 
 
 def test_a_returned_contract_keeps_its_days_left(app: Flask, session: orm.Session) -> None:
-    contract = submit(app, session, date(2026, 12, 28))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 28))
     services.start_review(
         session, actor=user(session, "advisor03@demo.local"), contract=contract, now=NOW
     )
@@ -165,7 +137,7 @@ def test_a_returned_contract_keeps_its_days_left(app: Flask, session: orm.Sessio
 def test_a_resubmitted_contract_counts_from_its_resubmission(
     app: Flask, session: orm.Session
 ) -> None:
-    contract = submit(app, session, date(2026, 12, 10))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 10))
     advisor = user(session, "advisor03@demo.local")
     services.start_review(session, actor=advisor, contract=contract, now=NOW)
     services.transition(
@@ -195,7 +167,7 @@ def test_a_resubmitted_contract_counts_from_its_resubmission(
 
 
 def test_contracts_are_moved_in_batches(app: Flask, session: orm.Session) -> None:
-    contracts = [submit(app, session, date(2026, 12, d)) for d in (28, 29, 30)]
+    contracts = [submit_contract(app, session, 3, today=date(2026, 12, d)) for d in (28, 29, 30)]
     before = bureau_calendar.load(session)
     bureau_calendar.replace_year(
         session,
@@ -215,8 +187,8 @@ def test_contracts_are_moved_in_batches(app: Flask, session: orm.Session) -> Non
 
 
 def test_contracts_the_change_cannot_reach_stay(app: Flask, session: orm.Session) -> None:
-    early = submit(app, session, date(2026, 12, 14))  # due 2026-12-21
-    late = submit(app, session, date(2027, 1, 4))  # starts after New Year's Day
+    early = submit_contract(app, session, 3, today=date(2026, 12, 14))  # due 2026-12-21
+    late = submit_contract(app, session, 3, today=date(2027, 1, 4))  # starts after New Year's Day
     late_due = late.due_on
     assert enter(session, NEW_YEAR_2027) == 0
     assert (due(session, early), due(session, late)) == (date(2026, 12, 21), late_due)
@@ -225,7 +197,7 @@ def test_contracts_the_change_cannot_reach_stay(app: Flask, session: orm.Session
 def test_a_single_day_and_its_removal_move_due_dates_both_ways(
     app: Flask, session: orm.Session
 ) -> None:
-    contract = submit(app, session, date(2026, 12, 28))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 28))
     actor = bureau(session)
     rest = Entry(date(2026, 12, 30), "rest", "测试")
     assert calendar_entry.enter_day(session, entry=rest, actor=actor, now=NOW).moved == 1
@@ -336,7 +308,7 @@ def test_a_year_exported_and_imported_elsewhere_is_the_same_year(
     # The next bureau has nothing for 2027, and an open contract due on weekends only.
     session.execute(sa.delete(CalendarDay))
     session.execute(sa.delete(CalendarYear))
-    contract = submit(app, session, date(2026, 12, 28))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 28))
     assert contract.due_on == date(2027, 1, 4)
     done = calendar_entry.import_calendar(
         session, found=read(data, "calendar-2027.json", 2027), actor=bureau(session), now=NOW

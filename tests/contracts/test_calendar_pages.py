@@ -4,8 +4,7 @@ read, confirm, and see the open due dates move; files out and in; bureau only.""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 import lxml.html
@@ -15,13 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
-from advisor.contracts import services
-from advisor.contracts.extraction import Limits, inspect
-from advisor.contracts.files import FileStore
 from advisor.contracts.models import CalendarDay, CalendarYear, Contract
 from tests.contracts import notices
-from tests.documents import make_pdf
+from tests.factories.contracts import submit_contract
 
 
 def tree(response: Any) -> Any:
@@ -41,30 +36,6 @@ def count(session: orm.Session, model: Any) -> int:
 
 def notice(text: str, year: int = 2027, scope: str = "national", **more: str) -> dict[str, str]:
     return {"year": str(year), "scope": scope, "text": text, **more}
-
-
-def submit(app: Flask, session: orm.Session, today: date) -> Contract:
-    school = accounts.get_user_by_email(session, "school03@demo.local")
-    assert school is not None
-    data = make_pdf()
-    contract = services.submit_contract(
-        session,
-        actor=school,
-        data=services.ContractData(
-            title="食堂食材采购合同",
-            counterparty="乌苏市丰收食品有限公司",
-            contract_type="catering",
-            amount=Decimal("12000.00"),
-            start_on=date(2027, 1, 1),
-            end_on=date(2027, 12, 31),
-        ),
-        upload=services.Upload("合同.pdf", data, inspect(data, Limits())),
-        store=FileStore(app.config["ADVISOR"].files_dir),
-        today=today,
-        now=datetime(today.year, today.month, today.day, 2, tzinfo=UTC),
-    )
-    session.commit()
-    return contract
 
 
 def test_the_preview_lists_every_day_with_its_weekday_and_saves_nothing(
@@ -135,7 +106,7 @@ def test_a_notice_of_another_year_cannot_be_saved(
 def test_confirming_saves_the_year_and_moves_open_due_dates(
     app: Flask, bureau: FlaskClient, session: orm.Session
 ) -> None:
-    contract = submit(app, session, date(2026, 12, 28))
+    contract = submit_contract(app, session, 3, today=date(2026, 12, 28))
     assert contract.due_on == date(2027, 1, 4)
     response = bureau.post(
         "/settings/calendar/notice/confirm", data=notice(notices.STATE_COUNCIL_2027_SAMPLE)

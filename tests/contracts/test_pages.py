@@ -3,7 +3,6 @@ bureau's settings (time limits, calendar, years to enter), reassign and withdraw
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -15,14 +14,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
-from advisor.accounts.models import Notification, User
+from advisor.accounts.models import Notification
 from advisor.contracts import services
-from advisor.contracts.extraction import Limits, inspect
-from advisor.contracts.files import FileStore
 from advisor.contracts.models import (
     CalendarDay,
     CalendarYear,
@@ -37,21 +32,14 @@ from advisor.directory import services as directory
 from advisor.directory.models import Advisor
 from tests.conftest import QueryCounter, login
 from tests.documents import make_pdf
+from tests.factories.contracts import current_contract, submit_contract
+from tests.factories.people import user
+from tests.pages import text_of, zh
 
 SetToday = Callable[[date], None]
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def zh(app: Flask, message: str, **params: Any) -> str:
-    """``message`` as the Chinese pages show it."""
-    with app.test_request_context(), force_locale("zh"):
-        return str(gettext(message, **params))
-
-
-def text_of(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def tree(response: Any) -> Any:
@@ -70,20 +58,6 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def reload(session: orm.Session, contract_id: int = 1) -> Contract:
-    """The contract as the database has it now (after requests changed it)."""
-    session.expire_all()
-    found = session.get(Contract, contract_id)
-    assert found is not None
-    return found
-
-
-def user(session: orm.Session, email: str) -> User:
-    found = accounts.get_user_by_email(session, email)
-    assert found is not None
-    return found
-
-
 @pytest.fixture()
 def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
     """Make the pages' "today" (Beijing) a fixed day."""
@@ -99,32 +73,15 @@ def set_today(monkeypatch: pytest.MonkeyPatch) -> SetToday:
     return change
 
 
-def submit(
-    app: Flask,
-    session: orm.Session,
-    school: int,
-    today: date,
-    pages: list[list[str]] | None = None,
-    **changes: Any,
-) -> Contract:
-    values: dict[str, Any] = {
-        "title": "食堂食材采购合同",
-        "counterparty": "乌苏市丰收食品有限公司",
-        "contract_type": "catering",
-        "amount": Decimal("12000.00"),
-        "start_on": date(2025, 10, 1),
-        "end_on": date(2026, 7, 31),
-    }
-    values.update(changes)
-    data = make_pdf(pages)
-    contract = services.submit_contract(
+def submit(app: Flask, session: orm.Session, school: int, today: date, **changes: Any) -> Contract:
+    """School ``school`` submits a contract on ``today``, committed for the pages to see."""
+    contract = submit_contract(
+        app,
         session,
-        actor=user(session, f"school{school:02d}@demo.local"),
-        data=services.ContractData(**values),
-        upload=services.Upload("合同.pdf", data, inspect(data, Limits())),
-        store=FileStore(app.config["ADVISOR"].files_dir),
+        school,
         today=today,
         now=datetime.combine(today, datetime.min.time(), UTC),
+        **changes,
     )
     session.commit()
     return contract
@@ -302,7 +259,7 @@ def test_each_role_lists_its_own(
         session,
         3,
         date(2025, 9, 30),
-        pages=[["校车接送服务合同", "驾驶员须持证上岗。"]],
+        lines=["校车接送服务合同", "驾驶员须持证上岗。"],
         title="校车接送服务合同",
         counterparty="乌苏市平安校车运输有限公司",
         contract_type="school_bus",
@@ -521,10 +478,10 @@ def test_only_schools_get_the_submission_form(app: Flask, email: str) -> None:
 def test_withdraw_on_the_page(app: Flask, school1: FlaskClient, session: orm.Session) -> None:
     empty = school1.post("/contracts/1/withdraw", data={"reason": ""}, follow_redirects=True)
     assert empty.status_code == 200
-    assert reload(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
     response = school1.post("/contracts/1/withdraw", data={"reason": "采购计划取消"})
     assert response.status_code == 302
-    assert reload(session).status == Status.WITHDRAWN
+    assert current_contract(session).status == Status.WITHDRAWN
     rows = cells(tree(school1.get("/contracts/1")), "history")
     assert "采购计划取消" in rows[-1][1]
     assert rows[-1][2].endswith(zh(app, "Withdrawn"))
@@ -550,7 +507,7 @@ def test_a_stale_start_on_the_page_says_so(
     page = text_of(response)
     assert zh(app, "Awaiting review") in page
     assert "alert-danger" in page
-    assert reload(session).status == Status.SUBMITTED
+    assert current_contract(session).status == Status.SUBMITTED
 
 
 def test_reassign_on_the_page(app: Flask, bureau: FlaskClient, session: orm.Session) -> None:
@@ -558,7 +515,7 @@ def test_reassign_on_the_page(app: Flask, bureau: FlaskClient, session: orm.Sess
         "/contracts/1/reassign", data={"advisor_id": "5", "reason": "利益冲突回避"}
     )
     assert response.status_code == 302
-    assert reload(session).advisor_id == 5
+    assert current_contract(session).advisor_id == 5
     new_advisor = login(app.test_client(), "advisor05@demo.local")
     queue = tree(new_advisor.get("/contracts"))
     assert [
@@ -578,7 +535,7 @@ def test_reassign_without_a_reason_changes_nothing(
     bureau: FlaskClient, session: orm.Session
 ) -> None:
     bureau.post("/contracts/1/reassign", data={"advisor_id": "5", "reason": ""})
-    assert reload(session).advisor_id == 1
+    assert current_contract(session).advisor_id == 1
 
 
 @pytest.mark.parametrize("fixture", ["school1", "advisor1"])
