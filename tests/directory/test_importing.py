@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import orm
 
-from advisor.accounts.models import User
 from advisor.directory import importing
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, School
 from advisor.directory.queries import open_assignment
 from advisor.workdays import today_local
+from tests.factories.people import bureau_user
 
 TODAY = date(2025, 6, 10)
 APPOINTED = date(2025, 1, 1)  # the day every demo assignment starts
@@ -123,12 +123,6 @@ def advisor_id(session: orm.Session, n: int) -> int:
 
 def get_school(session: orm.Session, code: str) -> School | None:
     return session.scalar(sa.select(School).where(School.code == code))
-
-
-def bureau_user(session: orm.Session) -> User:
-    found = session.scalar(sa.select(User).where(User.email == "bureau@demo.local"))
-    assert found is not None
-    return found
 
 
 def holder(session: orm.Session, target: School, kind: str) -> int | None:

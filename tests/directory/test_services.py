@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.exc import IntegrityError
 
-from advisor.accounts.models import User
 from advisor.directory import services
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, LawFirm, School
 from advisor.directory.queries import open_assignment
 from advisor.directory.validation import credit_check_char
 from advisor.errors import Conflict, ValidationError
 from tests import factories
+from tests.factories.people import bureau_user
 
 APPOINTED = date(2025, 1, 1)  # the day every demo assignment starts
 TODAY = date(2025, 6, 10)
@@ -33,12 +33,6 @@ def school(session: orm.Session, n: int) -> School:
 
 def advisor(session: orm.Session, n: int) -> Advisor:
     found = session.scalar(sa.select(Advisor).where(Advisor.email == f"advisor{n:02d}@demo.local"))
-    assert found is not None
-    return found
-
-
-def bureau_user(session: orm.Session) -> User:
-    found = session.scalar(sa.select(User).where(User.email == "bureau@demo.local"))
     assert found is not None
     return found
 

@@ -15,8 +15,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
-from advisor.accounts.models import Notification, User
+from advisor.accounts.models import Notification
 from advisor.errors import Conflict, NotFound, ValidationError
 from advisor.evaluation import responses, services
 from advisor.evaluation.defaults import default_rule_set
@@ -24,19 +23,13 @@ from advisor.evaluation.models import Evaluation, EvaluationResult, RuleSetVersi
 from advisor.evaluation.rulefile import to_json
 from advisor.workdays import today_local
 from tests.evaluation.helpers import entry, rate, review, utc
-from tests.factories.people import advisor_user, token_headers
+from tests.factories.people import advisor_user, bureau_user, token_headers
 
 D = Decimal
 A, B = 11, 12  # demo advisors with no work of their own
 AFTER = date(2026, 3, 10)  # 2025 is over
 NOW = datetime(2026, 3, 10, 2, tzinfo=UTC)
 PUBLISHED_ON = date(2026, 4, 29)  # a Wednesday before the May Day holiday
-
-
-def bureau_user(session: orm.Session) -> User:
-    user = accounts.get_user_by_email(session, "bureau@demo.local")
-    assert user is not None
-    return user
 
 
 @pytest.fixture()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from advisor.accounts import services as accounts
-from advisor.accounts.models import User
 from advisor.security_log.models import SecurityEvent
 
 
@@ -28,9 +26,3 @@ def only_event(session: orm.Session, since: int, kind: str) -> SecurityEvent:
     found = events_since(session, since, kind)
     assert len(found) == 1, [(e.kind, e.outcome, e.path) for e in events_since(session, since)]
     return found[0]
-
-
-def user(session: orm.Session, email: str) -> User:
-    found = accounts.get_user_by_email(session, email)
-    assert found is not None, email
-    return found

@@ -15,7 +15,8 @@ from sqlalchemy import orm
 from advisor.accounts import services as accounts
 from advisor.demo.bureau import DEMO_PASSWORD
 from tests.conftest import login
-from tests.security_log.helpers import events_since, mark, only_event, user
+from tests.factories.people import user
+from tests.security_log.helpers import events_since, mark, only_event
 
 ADDRESS = "10.20.30.40"
 

@@ -11,13 +11,9 @@ from sqlalchemy import orm
 from advisor.evaluation import services as evaluation
 from tests.factories import NOW, TODAY
 from tests.factories.contracts import current_contract
-from tests.factories.people import token_headers
+from tests.factories.people import token_headers, user
 from tests.factories.reviews import issue_review, start_review
-from tests.security_log.helpers import events_since, mark, only_event, user
-
-
-def headers(session: orm.Session, email: str) -> dict[str, str]:
-    return token_headers(session, email)
+from tests.security_log.helpers import events_since, mark, only_event
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -42,7 +38,7 @@ def test_ledger_export_on_the_page_records_the_format_and_the_filters(
 def test_ledger_export_through_the_api_records_the_token_owner(
     app: Flask, session: orm.Session, file_format: str
 ) -> None:
-    sent = headers(session, "advisor01@demo.local")
+    sent = token_headers(session, "advisor01@demo.local")
     since = mark(session)
     response = app.test_client().get(f"/api/v1/ledger/export.{file_format}", headers=sent)
     assert response.status_code == 200
@@ -55,7 +51,7 @@ def test_ledger_export_through_the_api_records_the_token_owner(
 def test_contract_file_downloads_on_the_page_and_through_the_api(
     app: Flask, session: orm.Session, school1: FlaskClient
 ) -> None:
-    sent = headers(session, "advisor01@demo.local")
+    sent = token_headers(session, "advisor01@demo.local")
     since = mark(session)
     assert school1.get("/contracts/1/versions/1/file").status_code == 200
     assert (
@@ -90,7 +86,7 @@ def test_opinion_letter_downloads_are_recorded_like_contract_downloads(
     start_review(session, contract)
     review = issue_review(session, contract)
     session.commit()
-    sent = headers(session, "advisor01@demo.local")
+    sent = token_headers(session, "advisor01@demo.local")
     since = mark(session)
     assert school1.get("/contracts/1/opinion.docx").status_code == 200
     assert (

@@ -14,7 +14,8 @@ from sqlalchemy import orm
 
 from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.security_log import edge
-from tests.security_log.helpers import events_since, mark, user
+from tests.factories.people import user
+from tests.security_log.helpers import events_since, mark
 
 
 def security_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

@@ -12,8 +12,9 @@ from sqlalchemy import orm
 
 from advisor.security_log.services import Origin, record
 from tests.conftest import login
+from tests.factories.people import user
 from tests.pages import text_of
-from tests.security_log.helpers import mark, user
+from tests.security_log.helpers import mark
 
 PAGE = "/settings/security-events"
 
