@@ -151,15 +151,3 @@ def json_body() -> dict[str, Any]:
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     return cleaned
-
-
-def text_field(body: dict[str, Any], name: str, problems: dict[str, Any], prefix: str = "") -> str:
-    """A text member of a JSON body ("" when missing or null); anything but text is
-    recorded in ``problems`` under ``prefix + name``."""
-    value = body.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        problems[prefix + name] = _l("Text.")
-        return ""
-    return value

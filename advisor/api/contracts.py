@@ -32,26 +32,12 @@ from advisor.contracts.views import (
 from advisor.contracts.workflow import Action
 from advisor.db import paginate, utcnow
 from advisor.directory.models import Advisor
-from advisor.errors import AppError, Forbidden, NotFound, PreconditionRequired, ValidationError
+from advisor.errors import AppError, Forbidden, NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import id_arg
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
-
-
-def lock_version_from(lock_version: int | None, *, required: bool = False) -> int | None:
-    """The ``lock_version`` the write is based on; without it, a ``required`` write is a
-    428 saying what to send (a write on a stale copy must not pass unnoticed)."""
-    if lock_version is None and required:
-        raise PreconditionRequired(
-            _l(
-                "Send the contract's lock_version as you last read it "
-                "(GET /api/v1/contracts/{id}); a newer one means someone else changed it."
-            ),
-            fields={"lock_version": _l("Required.")},
-        )
-    return lock_version
 
 
 def _contract_data() -> services.ContractData:

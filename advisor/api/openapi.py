@@ -265,7 +265,7 @@ OPERATIONS = [
         "/ledger/export.xlsx",
         "Export in the bureau's layout",
         "The .xlsx file",
-        (),
+        ("400", "401"),
         query=LEDGER_FILTERS,
     ),
     Op(
@@ -273,7 +273,7 @@ OPERATIONS = [
         "/ledger/export.csv",
         "Export as CSV (UTF-8 with BOM)",
         "The .csv file",
-        (),
+        ("400", "401"),
         query=LEDGER_FILTERS,
     ),
     # --- evaluation -----------------------------------------------------------------
@@ -495,7 +495,10 @@ def _responses(op: Op) -> dict[str, Any]:
         ok["content"] = _json(_ref(op.answer))
     answers = {op.status: ok}
     error = _json(_ref(rs.Error))
-    for code in op.errors:
+    errors = [*op.errors]
+    if op.body is not None and not op.upload:  # any JSON body: not JSON, or over 1 MB
+        errors += [code for code in ("400", "413") if code not in errors]
+    for code in sorted(errors):
         answers[code] = {"description": op.notes.get(code, ERRORS[code]), "content": error}
     server = {**SERVER_ANSWERS, **({"507": NO_STORAGE} if op.upload else {})}
     for code, (description, headers) in server.items():

@@ -12,7 +12,6 @@ from advisor.accounts.models import Notification
 from advisor.api import responses
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, json_body, page_params
-from advisor.api.contracts import lock_version_from
 from advisor.api.fields import read
 from advisor.api.requests import CloseBody, FeedbackBody, ReviewBody
 from advisor.api.schemas import (
@@ -25,12 +24,26 @@ from advisor.api.schemas import (
 from advisor.contracts import queries
 from advisor.contracts.views import file_response
 from advisor.db import paginate, utcnow
-from advisor.errors import Forbidden, NotFound
+from advisor.errors import Forbidden, NotFound, PreconditionRequired
 from advisor.extensions import db
 from advisor.reviews import permissions, services
 from advisor.reviews.opinion import build_letter
 from advisor.reviews.views import letter_facts, note_opinion_download
 from advisor.workdays import today_local
+
+
+def _lock_version(body: ReviewBody) -> int:
+    """The ``lock_version`` the review is based on; without it, a 428 saying what to send
+    (a review of a stale copy must not pass unnoticed)."""
+    if body.lock_version is None:
+        raise PreconditionRequired(
+            _l(
+                "Send the contract's lock_version as you last read it "
+                "(GET /api/v1/contracts/{id}); a newer one means someone else changed it."
+            ),
+            fields={"lock_version": _l("Required.")},
+        )
+    return body.lock_version
 
 
 def _review_data(body: ReviewBody) -> services.ReviewData:
@@ -60,7 +73,7 @@ def create_review(contract_id: int) -> Any:
         data=_review_data(body),
         today=today_local(),
         now=utcnow(),
-        lock_version=lock_version_from(body.lock_version, required=True),
+        lock_version=_lock_version(body),
     )
     db.session.commit()
     return review_json(review), 201
