@@ -104,6 +104,12 @@ def test_the_review_loop(page: Page, new_page: PageFactory, tmp_path: Path) -> N
     findings = advisor.get_by_test_id("finding")
     expect(findings).to_have_count(1)
     fill_finding(findings.nth(0), FIRST)
+    # Enter in a one-line field saves the draft: it neither removes the finding nor takes
+    # a pre-check hit (the buttons that come first in the form).
+    findings.nth(0).get_by_label("条款", exact=True).press("Enter")
+    expect_flash(advisor, "草稿已保存。")
+    expect(findings).to_have_count(1)
+    expect_finding(findings.nth(0), FIRST)
     advisor.get_by_test_id("add-finding").click()
     expect(findings).to_have_count(2)
     expect_finding(findings.nth(0), FIRST)
