@@ -35,6 +35,7 @@ from advisor.reviews.views import bp as reviews_bp
 from advisor.security import init_security
 from advisor.security_log.edge import init_security_log
 from advisor.security_log.views import bp as security_log_bp
+from advisor.template_globals import init_template_globals
 from config import PROJECT_ROOT, Config
 
 
@@ -88,6 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
     csrf.init_app(app)
     init_login(app)
     init_i18n(app)
+    init_template_globals(app)
     errors.register_error_handlers(app)
     app.url_map.converters["int"] = IdConverter
     init_security(app)

@@ -1,4 +1,5 @@
-"""Language choice (user setting, then session, then Accept-Language) and display filters."""
+"""Language choice (user setting, then session, then Accept-Language) and display filters.
+Below every domain: the names pages call that come from a domain are template_globals.py's."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
-from advisor.accounts.forms import ROLE_CHOICES
-from advisor.accounts.services import unread_count
-from advisor.directory.labels import KIND_LABELS
-from advisor.extensions import babel, db
+from advisor.extensions import babel
 from advisor.workdays import today_local
 
 LOCALES = ("zh", "en")
@@ -53,34 +51,9 @@ def fmt_money(value: Decimal | None) -> str:
     return str(format_decimal(value, "#,##0.00"))
 
 
-def role_label(role: str) -> str:
-    return str(dict(ROLE_CHOICES).get(role, role))
-
-
-def role_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in ROLE_CHOICES]
-
-
-def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))  # type: ignore[call-overload]
-
-
-def unread_notifications() -> int:
-    """The bell's number for the signed-in user (0 for visitors)."""
-    if not current_user.is_authenticated:
-        return 0
-    return unread_count(db.session, current_user)
-
-
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["day"] = fmt_day
-    app.jinja_env.globals.update(
-        role_label=role_label,
-        role_choices=role_choices,
-        kind_label=kind_label,
-        get_locale=get_locale,
-        unread_notifications=unread_notifications,
-    )
+    app.jinja_env.globals["get_locale"] = get_locale
