@@ -12,6 +12,7 @@ parsed), how it is written out, and how the OpenAPI document describes it:
   ``+00:00``, not pydantic's ``Z``).
 - ``Money``: a Decimal written with two places, ``"12000.00"``.
 - ``Whole``: a whole number, never a bool or a numeric string.
+- ``NumberOrText``: points, as a number or a decimal string.
 
 ``read(model, data)`` validates and turns pydantic's errors into the API's own error
 (advisor.errors.ValidationError, 422): each field named by its place joined with "-"
@@ -33,6 +34,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PlainValidator,
     StrictBool,
     StrictInt,
     WithJsonSchema,
@@ -100,6 +102,23 @@ Money = Annotated[
 ]
 Whole = StrictInt
 Flag = StrictBool
+
+
+def _number_or_text(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("number_or_text", "not a number or text")
+
+
+# Points as a number or a decimal string ("12.5"), as the evaluation reads them; one
+# check, so that a refusal names the field alone (a union would name each member).
+NumberOrText = Annotated[
+    Any,
+    PlainValidator(_number_or_text),
+    WithJsonSchema({"type": ["string", "number", "null"], "examples": ["12.5"]}),
+]
 
 
 def one_of(values: Any, *, nullable: bool = False) -> dict[str, Any]:

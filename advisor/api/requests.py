@@ -15,10 +15,20 @@ from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BeforeValidator, ConfigDict, Field, StrictFloat, StrictStr, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
-from advisor.api.fields import Body, Day, Flag, OneLine, Paragraphs, Problem, Whole, one_of
+from advisor.api.fields import (
+    Body,
+    Day,
+    Flag,
+    NumberOrText,
+    OneLine,
+    Paragraphs,
+    Problem,
+    Whole,
+    one_of,
+)
 from advisor.contracts.forms import amount_problem, end_date_problem
 from advisor.contracts.models import ContractType
 from advisor.contracts.services import REASON_MAX
@@ -53,7 +63,6 @@ LockVersion = Annotated[
     Field(description="The contract's lock_version as last read (GET /contracts/{id})"),
 ]
 LOCK_VERSION = Problem(_l("A whole number."), _l("Invalid lock_version."))
-Points = StrictStr | Whole | StrictFloat | None
 
 
 # --- contracts --------------------------------------------------------------------------
@@ -317,9 +326,9 @@ class AdjustBody(Body):
 
     advisor_id: Whole
     item: StrictStr | None = None
-    points: Points = None
+    points: NumberOrText = None
     measure: StrictStr | None = None
-    value: Points = None
+    value: NumberOrText = None
     veto: StrictStr | None = None
     set: Flag = True
     reason: Paragraphs = Field("", max_length=NOTE)
@@ -344,7 +353,7 @@ class AnswerBody(Body):
 
     answer: Paragraphs = Field("", max_length=OBJECTION_MAX)
     item: Paragraphs = Field("", max_length=LINE)
-    points: Points = None
+    points: NumberOrText = None
 
     problems: ClassVar[dict[str, Problem]] = {
         "answer": _as_text("answer"),
