@@ -41,10 +41,10 @@ from advisor.workdays import today_local
 
 
 def _contract_data() -> services.ContractData:
-    """The submission's fields, read with the contract form's validators; the service
-    checks them again, as it does for the page."""
+    """The submission's fields, read with the contract form's validators (before the file
+    is read); submit_contract checks them again, as it does for the page."""
     fields = read(ContractUpload, request.form.to_dict())
-    data = services.ContractData(
+    return services.ContractData(
         title=fields.title,
         counterparty=fields.counterparty,
         contract_type=fields.contract_type,
@@ -54,9 +54,6 @@ def _contract_data() -> services.ContractData:
         is_urgent=fields.urgent,
         note=fields.note,
     )
-    if problems := services.check_contract_data(data):
-        raise ValidationError(_l("Some values are not valid."), fields=problems)
-    return data
 
 
 def _file() -> services.Upload:
