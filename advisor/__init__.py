@@ -33,6 +33,7 @@ from advisor.reports.views import bp as reports_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
 from advisor.security import init_security
+from advisor.security_log import receivers  # noqa: F401  (connects accounts' signals)
 from advisor.security_log.edge import init_security_log
 from advisor.security_log.views import bp as security_log_bp
 from advisor.template_globals import init_template_globals

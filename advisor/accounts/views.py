@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from advisor.accounts import services
+from advisor.accounts import services, signals
 from advisor.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
 from advisor.auth import TIMED_OUT, protect, user
 from advisor.db import paginate, utcnow
@@ -27,9 +27,6 @@ from advisor.errors import TooManyRequests, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, page_args
 from advisor.i18n import LOCALES
-from advisor.security_log.edge import note
-from advisor.security_log.models import EventKind, Outcome
-from advisor.security_log.services import record
 
 bp = Blueprint("accounts", __name__)
 protect(bp, allow=("accounts.login", "accounts.set_language"))
@@ -78,11 +75,11 @@ def login() -> Any:
             )
         except TooManyRequests as error:
             db.session.rollback()
-            note(EventKind.LOCKOUT, outcome=Outcome.DENIED, account=typed)
+            signals.sign_in_locked_out.send(None, session=db.session, account=typed, now=now)
             flash(str(error.message), "danger")
             return render_template("accounts/login.html", form=form), 429
         if found is None:
-            record(db.session, EventKind.LOGIN, outcome=Outcome.FAILURE, account=typed, now=now)
+            signals.sign_in_failed.send(None, session=db.session, account=typed, now=now)
             db.session.commit()
             flash(_("Wrong e-mail or password."), "danger")
             status = 401
@@ -93,7 +90,7 @@ def login() -> Any:
             services.start_session(db.session, found, ip=request.remote_addr, now=now)
             if locale and not found.locale:
                 services.set_locale(db.session, found, locale)
-            record(db.session, EventKind.LOGIN, outcome=Outcome.SUCCESS, user=found, now=now)
+            signals.signed_in.send(None, session=db.session, user=found, now=now)
             db.session.commit()
             login_user(found)
             return redirect(next_url or url_for("home.index"))
@@ -109,7 +106,7 @@ def logout() -> Any:
     if sid:
         now = utcnow()
         services.end_session(db.session, sid, now)
-        record(db.session, EventKind.LOGOUT, outcome=Outcome.SUCCESS, user=user(), now=now)
+        signals.signed_out.send(None, session=db.session, user=user(), now=now)
         db.session.commit()
     logout_user()
     session.clear()
@@ -163,17 +160,14 @@ def change_password() -> Any:
             )
         except ValidationError as error:
             db.session.rollback()
-            note(
-                EventKind.PASSWORD_CHANGE,
-                outcome=Outcome.FAILURE,
-                user=me,
-                detail={"fields": ",".join(error.fields)},
+            signals.password_change_refused.send(
+                None, session=db.session, user=me, fields=tuple(error.fields), now=now
             )
             apply_errors(form, error)
         else:
             session.clear()
             services.start_session(db.session, me, ip=request.remote_addr, now=now)
-            record(db.session, EventKind.PASSWORD_CHANGE, outcome=Outcome.SUCCESS, user=me, now=now)
+            signals.password_changed.send(None, session=db.session, user=me, now=now)
             db.session.commit()
             login_user(me)
             flash(
@@ -206,23 +200,12 @@ def create_token() -> Any:
         )
     except ValidationError as error:
         db.session.rollback()
-        note(
-            EventKind.TOKEN_CREATE,
-            outcome=Outcome.FAILURE,
-            user=me,
-            detail={"fields": ",".join(error.fields)},
+        signals.token_creation_refused.send(
+            None, session=db.session, user=me, fields=tuple(error.fields), now=now
         )
         apply_errors(form, error)
         return _account_page(token_form=form), 422
-    record(
-        db.session,
-        EventKind.TOKEN_CREATE,
-        outcome=Outcome.SUCCESS,
-        user=me,
-        subject=f"token:{token.id}",
-        detail={"name": token.name, "expires": token.expires_at.date().isoformat()},
-        now=now,
-    )
+    signals.token_created.send(None, session=db.session, user=me, token=token, now=now)
     db.session.commit()
     return _account_page(new_token=clear), 201
 
@@ -232,14 +215,7 @@ def revoke_token(token_id: int) -> Any:
     """Revoke one of one's own tokens."""
     now = utcnow()
     services.revoke_token(db.session, user(), token_id, now)
-    record(
-        db.session,
-        EventKind.TOKEN_REVOKE,
-        outcome=Outcome.SUCCESS,
-        user=user(),
-        subject=f"token:{token_id}",
-        now=now,
-    )
+    signals.token_revoked.send(None, session=db.session, user=user(), token_id=token_id, now=now)
     db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for("accounts.account"))

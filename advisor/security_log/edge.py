@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import cast
 
 from flask import Flask, Response, g, request
@@ -45,6 +46,7 @@ def note(
     account: str = "",
     subject: str = "",
     detail: Mapping[str, object] | str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record an event of this request (by ``user``, default the request's actor) and
     commit it now. Call it after the action's own commit or rollback. Never raises."""
@@ -58,6 +60,7 @@ def note(
             account=account,
             subject=subject,
             detail=detail,
+            now=now,
         )
         db.session.commit()
     except Exception:
