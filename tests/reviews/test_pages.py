@@ -337,7 +337,11 @@ def test_each_button_posts_the_form_to_its_own_handler(
     response = advisor1.post(ADD, data=posted(ROWS[:2]))
     [form] = by_testid(tree(response), "review-form")
     assert form.get("action") == SAVE
-    targets = {b.get("data-testid"): b.get("formaction") for b in form.xpath(".//button")}
+    buttons = form.xpath(".//button")
+    # Enter submits with the first button: a hidden one that saves the draft.
+    assert buttons[0].get("data-testid") == "enter-saves-draft"
+    targets = {b.get("data-testid"): b.get("formaction") for b in buttons}
+    assert targets.pop("enter-saves-draft") == SAVE
     assert targets.pop("save-draft") == SAVE
     assert targets.pop("issue") == ISSUE
     assert targets.pop("add-finding") == ADD
