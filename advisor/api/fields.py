@@ -131,6 +131,11 @@ def one_of(values: Any, *, nullable: bool = False) -> dict[str, Any]:
     return {"enum": choices}
 
 
+def refuse(message: Any) -> PydanticCustomError:
+    """A field's error that carries the API's own (translated) message, for validators."""
+    return PydanticCustomError("refused", "refused", {"message": message})
+
+
 M = TypeVar("M", bound="Body")
 
 
@@ -152,10 +157,13 @@ def read(model: type[M], data: Any) -> M:
         raise _as_app_error(model, error) from None
 
 
-GENERIC = Problem(_l("Not a valid value."))
+# What a place without a message of its own reports (pydantic's English is never shown).
+NOT_VALID = _l("Not a valid value.")
 
 
 def _as_app_error(model: type[Body], error: PydanticError) -> ValidationError:
+    """The API's 422: a message per place (the first one refused wins), and the request's
+    message from the first place that has one of its own."""
     fields: dict[str, Any] = {}
     summary: Any = None
     for detail in error.errors(include_url=False, include_input=False):
@@ -171,7 +179,7 @@ def _as_app_error(model: type[Body], error: PydanticError) -> ValidationError:
         elif detail["type"] in ("string_type", "string_sub_type"):
             message = _l("Text.")
         else:
-            message = GENERIC.message
+            message = NOT_VALID
         name = problem.field if problem and problem.field else "-".join(place) or "body"
         fields.setdefault(name, message)
         if summary is None and problem is not None and detail["type"] != "string_too_long":

@@ -3,10 +3,12 @@ endpoints and written into the OpenAPI document (advisor.api.openapi).
 
 A model refuses what is not of its kind (a number for a text, text for a number, a
 malformed date, text over its limit), each with the message the API has always given for
-that field. What makes a value wrong for the record (an unknown contract type, a rating
-of 6, a date in the future) is the rule of the service the endpoint calls, which the
-pages call too: the models document those values (the enums of the domain models) and
-leave the refusal, and its message, to the service.
+that field. What makes a value wrong for the record (an unknown ledger kind, a rating of
+6, a date in the future) is the rule of the service the endpoint calls, which the pages
+call too: the models document those values (the enums of the domain models) and leave
+the refusal, and its message, to the service. A contract submission is the exception:
+its fields are checked by the contract form's rules (advisor.contracts.forms), all at
+once, before its file is read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator, ConfigDict, Field, StrictStr, field_validator
-from pydantic_core import PydanticCustomError
 
 from advisor.api.fields import (
     Body,
@@ -28,6 +29,7 @@ from advisor.api.fields import (
     Problem,
     Whole,
     one_of,
+    refuse,
 )
 from advisor.contracts.forms import amount_problem, end_date_problem
 from advisor.contracts.models import ContractType
@@ -43,11 +45,6 @@ from advisor.text import LINE, NOTE
 # What closing records; the column holds one of these two words.
 Result = Literal["signed", "abandoned"]
 RESULTS = get_args(Result)
-
-
-def refuse(message: Any) -> PydanticCustomError:
-    """An error carrying the API's own (translated) message for the field."""
-    return PydanticCustomError("refused", "refused", {"message": message})
 
 
 def _blank_is_none(value: Any) -> Any:
