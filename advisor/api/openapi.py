@@ -456,12 +456,11 @@ def _ref(model: type[BaseModel]) -> dict[str, Any]:
     return {"$ref": REF.format(model=model.__name__)}
 
 
-def _request_body(op: Op, schemas: dict[str, Any]) -> dict[str, Any]:
-    assert op.body is not None
+def _request_body(op: Op, body: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
     if not op.upload:
         # A JSON object of at most 1 MB, nested at most 32 levels (400/413 otherwise).
-        return {"content": _json(_ref(op.body))}
-    fields = schemas[op.body.__name__]
+        return {"content": _json(_ref(body))}
+    fields = schemas[body.__name__]
     return {
         "required": True,
         "content": {
@@ -519,7 +518,7 @@ def _operation(op: Op, schemas: dict[str, Any]) -> dict[str, Any]:
     if parameters or op.query:
         operation["parameters"] = [*parameters, *op.query]
     if op.body is not None:
-        operation["requestBody"] = _request_body(op, schemas)
+        operation["requestBody"] = _request_body(op, op.body, schemas)
     elif op.body_schema is not None:
         operation["requestBody"] = {"content": _json(op.body_schema)}
     if op.public:
