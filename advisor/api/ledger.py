@@ -105,7 +105,7 @@ def correct_ledger_entry(entry_id: int) -> Any:
 @bp.get("/ledger/verify")
 def verify_ledger() -> Any:
     """Recompute the hash chain (bureau)."""
-    if not api_user().is_bureau:
+    if not permissions.can_verify_ledger(api_user()):
         raise Forbidden(_l("Only the bureau verifies the ledger."))
     return chain_json(services.verify_chain(db.session))
 

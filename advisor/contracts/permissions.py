@@ -37,9 +37,14 @@ def can_submit_contract(user: User) -> bool:
     return user.role == Role.SCHOOL and user.school_id is not None
 
 
+def can_reassign_contracts(user: User) -> bool:
+    """Only the bureau hands contracts from one advisor to another."""
+    return user.role == Role.BUREAU
+
+
 def can_reassign_contract(user: User, contract: Contract) -> bool:
     """The bureau hands a contract that is still open to another advisor."""
-    return user.role == Role.BUREAU and contract.status in OPEN
+    return can_reassign_contracts(user) and contract.status in OPEN
 
 
 def can_filter_by_district(user: User) -> bool:

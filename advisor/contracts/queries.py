@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
+from advisor.contracts import permissions
 from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText, Status
 from advisor.contracts.workflow import OPEN
 from advisor.directory.models import Advisor, School
@@ -44,7 +45,7 @@ def narrowing_for(name: str) -> Callable[[Narrowing], Narrowing]:
 def visible_contracts(user: User) -> sa.Select[Contract]:
     """Bureau: all; school: its own; advisor: the contracts it holds."""
     stmt = sa.select(Contract)
-    if user.role == Role.BUREAU:
+    if permissions.can_see_all_contracts(user):
         return stmt
     if user.role == Role.ADVISOR:
         return stmt.where(Contract.advisor_id == user.advisor_id)

@@ -20,7 +20,7 @@ from sqlalchemy import orm
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role, User
 from advisor.contracts import calendar as bureau_calendar
-from advisor.contracts import routing
+from advisor.contracts import permissions, routing
 from advisor.contracts.extraction import Extracted
 from advisor.contracts.files import FileStore
 from advisor.contracts.labels import STATUS_LABELS
@@ -134,9 +134,9 @@ def check_transition(actor: User, contract: Contract, action: Action) -> Status:
     status) when the workflow does not allow it from here."""
     if actor.role not in roles_for(action):
         raise Forbidden(_l("Your role cannot do this."))
-    if actor.role == Role.SCHOOL and actor.school_id != contract.school_id:
-        raise Forbidden(_l("This contract belongs to another school."))
-    if actor.role == Role.ADVISOR and actor.advisor_id != contract.advisor_id:
+    if not permissions.can_see_contract(actor, contract):
+        if actor.role == Role.SCHOOL:
+            raise Forbidden(_l("This contract belongs to another school."))
         raise Forbidden(_l("This contract is assigned to another advisor."))
     target = next_status(contract.status, action, actor.role)
     if target is None:
@@ -251,7 +251,7 @@ def submit_contract(
     Raises Forbidden for a non-school actor, ValidationError for bad values, and
     Conflict when no advisor can take it (the bureau is notified).
     """
-    if actor.role != Role.SCHOOL or actor.school_id is None:
+    if not permissions.can_submit_contract(actor):
         raise Forbidden(_l("Only a school's staff can submit contracts."))
     problems = check_contract_data(data)
     if problems:
@@ -445,7 +445,7 @@ def reassign(
     now: datetime,
 ) -> None:
     """The bureau hands an open contract to another active advisor, with a reason."""
-    if actor.role != Role.BUREAU:
+    if not permissions.can_reassign_contracts(actor):
         raise Forbidden(_l("Only the bureau can reassign contracts."))
     if contract.status not in OPEN:
         raise Conflict(_l("Only a contract that is still open can be reassigned."))

@@ -59,3 +59,8 @@ def can_filter_by_advisor(user: User) -> bool:
 def can_filter_by_school(user: User) -> bool:
     """Advisors and the bureau narrow the ledger by school; a school sees only its own."""
     return user.role != Role.SCHOOL
+
+
+def can_verify_ledger(user: User) -> bool:
+    """The bureau recomputes the hash chain of the whole ledger."""
+    return user.role == Role.BUREAU

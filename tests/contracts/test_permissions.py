@@ -13,6 +13,7 @@ EXPECTED = {
     "can_see_contract": ("bureau", "advisor", "school"),
     "is_party_to": ("advisor", "school"),
     "can_submit_contract": ("school", "other_school"),
+    "can_reassign_contracts": ("bureau",),
     "can_reassign_contract": ("bureau",),
     "can_filter_by_district": ("bureau",),
     "can_filter_by_school": ("bureau", "advisor", "other_advisor"),

@@ -17,6 +17,7 @@ EXPECTED = {
     "is_bound_to_served_schools": ("advisor", "other_advisor"),
     "can_filter_by_advisor": ("bureau",),
     "can_filter_by_school": ("bureau", "advisor", "other_advisor"),
+    "can_verify_ledger": ("bureau",),
 }
 
 
