@@ -70,6 +70,10 @@ system-packages:
 		else echo "The tests need these Debian packages: sudo apt-get install -y $$missing"; exit 1; fi; \
 	fi
 
+# Python may keep compiled modules (and pytest its rewritten test modules): every test
+# worker and every process a test starts would otherwise compile the same sources again.
+unexport PYTHONDONTWRITEBYTECODE
+
 # The suite in parallel, one pytest-xdist worker per core (each its own database:
 # tests/conftest.py); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto

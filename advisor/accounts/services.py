@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,9 +36,17 @@ TOKEN_DAYS = 90
 TOKEN_DAYS_CHOICES = (30, 90, 180, 365)
 TOKEN_DAYS_MAX = 365
 
-# A constant hash to compare against when the account does not exist, so that a
-# wrong e-mail and a wrong password take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A constant hash to compare against when the account does not exist, so that a
+    wrong e-mail and a wrong password take the same time: by the method real passwords
+    are hashed with, made on first use (scrypt costs every process start ~0.1 s)."""
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def _password_method() -> str:
+    return current_app.config["ADVISOR"].password_hash if has_app_context() else "scrypt"
 
 
 def normalise_email(email: str) -> str:
@@ -69,8 +78,7 @@ def hash_password(password: str) -> str:
     """A hash of ``password`` by the configured method (scrypt unless a test application
     chose a cheaper one; outside an application, scrypt)."""
     check_password_rules(password)
-    method = current_app.config["ADVISOR"].password_hash if has_app_context() else "scrypt"
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(password, method=_password_method())
 
 
 # --- throttling --------------------------------------------------------------------
@@ -179,7 +187,7 @@ def authenticate(
     )
     user = session.scalar(sa.select(User).where(User.email == email))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_password_method()), password)
         ok = False
     else:
         ok = check_password_hash(user.password_hash, password) and user.is_active
