@@ -54,32 +54,6 @@ if os.environ.get("FAKETIME"):
 # The API fuzz is a CI stage of its own (make fuzz-api), not part of the ordinary suite.
 collect_ignore = [] if os.environ.get("FUZZ_API") == "1" else ["fuzz"]
 
-# Tests that spend most of their time waiting on other processes (the scheduler, gunicorn,
-# the parsers of hostile uploads, pg_dump) run first, so that under pytest-xdist the other
-# worker keeps the CPU busy meanwhile instead of both waiting at the end. The browser
-# tests stay last (tests/browser/conftest.py).
-WAITING_FIRST = (
-    "tests/reminders/test_scheduler.py",
-    "tests/reminders/test_single_sender.py",
-    "tests/deploy/",
-    "tests/backup/",
-    "tests/test_database_outage.py",
-    "tests/contracts/test_uploads.py",
-    "tests/contracts/test_parse_pool.py",
-    "tests/accounts/test_throttling.py",
-)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    def place(item: pytest.Item) -> int:
-        where = item.path.relative_to(PROJECT_ROOT).as_posix()
-        if where.startswith("tests/browser/"):
-            return 2
-        return 0 if where.startswith(WAITING_FIRST) else 1
-
-    items.sort(key=place)  # stable: the order within each group stays
-
-
 # The suite's "now": a Monday, a working day of a year the national calendar knows.
 # Every test runs on this clock, never the machine's; a test that needs another moment
 # moves it with the time_machine fixture or passes ``now`` to the code it calls.
