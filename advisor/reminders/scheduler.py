@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -37,7 +38,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from sqlalchemy import orm
 
@@ -179,42 +179,51 @@ def add_jobs(scheduler: BaseScheduler, config: Any) -> None:
         )
 
 
-def blocking(app: Flask) -> BlockingScheduler:
-    scheduler = configure(BlockingScheduler(), app.config["ADVISOR"].database_url)
-    add_jobs(scheduler, app.config["ADVISOR"])
-    return scheduler
-
-
 def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
     """``flask scheduler run``: take the sender lock (AlreadyRunning if another holds
     it), run the jobs until SIGTERM or Ctrl-C, then stop cleanly. Returns the exit status:
     0 when asked to stop, 1 when the lock was lost. ``started`` is called once the lock
-    is held."""
+    is held. Must be called from the main thread (signal handlers live there).
+
+    The jobs run on the scheduler's own threads while the main thread waits for a signal
+    on a wake-up socket (``signal.set_wakeup_fd``), whichever thread the signal lands on.
+    Waiting in the scheduler's main loop instead lost a signal that came just before the
+    loop went back to sleep: SIGTERM right after a job then waited for the next job, up to
+    a minute."""
     global _lock
     _lock = exclusive.acquire(app.config["ADVISOR"].database_url)
     started()
-    scheduler = blocking(app)
+    scheduler = configure(BackgroundScheduler(), app.config["ADVISOR"].database_url)
+    add_jobs(scheduler, app.config["ADVISOR"])
+    asked: list[str] = []
 
     def stop(signum: int, _frame: Any) -> None:
-        said = f"scheduler: {signal.Signals(signum).name} received; finishing the job in hand"
-        log.info(said)
-        print(said, file=sys.stderr, flush=True)
-        STOP.set()
-        # Not wait=True here: the signal may have interrupted the main loop inside its
-        # job-store transaction, and waiting in the handler would keep that transaction
-        # (on SQLite the write lock) open while the job in hand needs it to record.
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        asked.append(signal.Signals(signum).name)
 
+    wake, wakeup = socket.socketpair()
+    wakeup.setblocking(False)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous_fd = signal.set_wakeup_fd(wakeup.fileno(), warn_on_full_buffer=False)
     try:
         scheduler.start()
-        STOP.set()  # the main loop has ended: jobs still queued must not start
+        while not asked:
+            wake.recv(64)  # a byte per signal; the handler has run once recv returns
+        said = f"scheduler: {asked[0]} received; finishing the job in hand"
+        log.info(said)
+        print(said, file=sys.stderr, flush=True)
+        STOP.set()  # the sending loop stops after the message in flight
+        scheduler.shutdown(wait=False)  # jobs still queued do nothing (run_scheduled)
         with JOB_IN_HAND:  # and the job in hand finishes
             pass
     finally:
+        STOP.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        signal.set_wakeup_fd(previous_fd)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        wake.close()
+        wakeup.close()
         _lock.release()
         _lock = None
     log.info("scheduler stopped")
