@@ -143,9 +143,16 @@ def test_type_specific_rules_only_on_their_type() -> None:
 # --- coverage --------------------------------------------------------------------------------
 
 
+# Issue 18 folded the absent amount of four price-less files into missing_clause:price (one
+# cause, one hit); the second corpus (tests/fixtures/contract_corpus) has more positives.
+FEWER_POSITIVES = {"amount_differs_from_submission": 2}
+
+
 def test_every_rule_has_at_least_three_positives() -> None:
     positives = Counter(rule for _, label in _cases() for rule in label["expect"])
-    short = {rule: positives[rule] for rule in RULES if positives[rule] < 3}
+    short = {
+        rule: positives[rule] for rule in RULES if positives[rule] < FEWER_POSITIVES.get(rule, 3)
+    }
     assert short == {}
 
 
@@ -308,7 +315,8 @@ def test_capital_and_figure_pairs_agree_unless_labelled(txt: Path) -> None:
 def test_submitted_amount_appears_unless_labelled(txt: Path) -> None:
     label, text = _label(txt), _text(txt)
     submitted = Decimal(label["submitted_amount"])
-    if "amount_differs_from_submission" in label["expect"]:
+    # Without a price the amount is absent too, folded into missing_clause:price.
+    if {"amount_differs_from_submission", "missing_clause:price"} & set(label["expect"]):
         assert submitted > 0
         assert submitted not in amounts_in(text), txt.name
         plain = f"{submitted:f}".removesuffix(".00")

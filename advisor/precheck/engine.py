@@ -76,6 +76,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+# A hit that only follows from another rule's finding is folded into that finding (one
+# cause, one hit): a contract that states no price cannot state the submitted amount either.
+FOLDED_INTO = {"amount_differs_from_submission": "missing_clause:price"}
+
+
 def run(
     pages: Sequence[str],
     *,
@@ -85,7 +90,8 @@ def run(
 ) -> list[Hit]:
     """Every hit of every enabled rule that concerns ``contract_type``, rule by rule in the
     order of ``RULES``. A document without a text layer gets that one hit and nothing else
-    (or nothing at all when ``no_text_layer`` is disabled)."""
+    (or nothing at all when ``no_text_layer`` is disabled). A hit that follows from another
+    rule's hit (FOLDED_INTO) is left out."""
     forget_texts()
     ctx = make_context(tuple(pages), contract_type, amount)
     if is_without_text(ctx.pages):
@@ -97,7 +103,8 @@ def run(
         if rule.contract_types and contract_type not in rule.contract_types:
             continue
         hits += rule.check(ctx)
-    return hits
+    fired = {hit.rule for hit in hits}
+    return [hit for hit in hits if FOLDED_INTO.get(hit.rule) not in fired]
 
 
 def message(hit: Hit) -> str:

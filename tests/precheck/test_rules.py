@@ -536,3 +536,16 @@ def test_catering_outsourced() -> None:
     assert len(check("catering_outsourced", "甲方将食堂委托乙方管理。")) == 1
     supply = "甲方食堂由学校自主经营。乙方仅负责食材供应，不参与甲方食堂的经营管理。"
     assert check("catering_outsourced", supply) == []
+
+
+def test_a_missing_price_is_one_hit_not_two() -> None:
+    """No price means no submitted amount in the text either: the second hit is folded
+    into the first (one cause, one hit), and comes back once a price is stated."""
+    text = "甲方：某某学校\n第一条 费用由双方另行协商。\n"
+    rules = {hit.rule for hit in run([text], contract_type="service", amount=Decimal("48000"))}
+    assert "missing_clause:price" in rules
+    assert "amount_differs_from_submission" not in rules
+    priced = text + "第二条 服务费为人民币叁万元整（¥30,000.00）。\n"
+    rules = {hit.rule for hit in run([priced], contract_type="service", amount=Decimal("48000"))}
+    assert "missing_clause:price" not in rules
+    assert "amount_differs_from_submission" in rules
