@@ -109,6 +109,7 @@ audit: sbom
 
 precheck-report: install
 	$(BIN)/python -m advisor.precheck.report
+	$(BIN)/python -m tools.precheck_report --split both
 
 # docs/api.md from the served OpenAPI (tests/test_docs.py fails when it is out of date).
 docs: install
