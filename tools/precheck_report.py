@@ -151,7 +151,9 @@ def evaluate(files: list[Path], fmt: str, limits: Limits, cache: Path | None = C
                     target.false_negatives += 1
             if kind == "FP":
                 details = [
-                    f"{engine.message(hit)} «{hit.excerpt}»" for hit in hits if hit.rule == rule_id
+                    f"{engine.message(hit)} «{' '.join(hit.excerpt.splitlines())}»"
+                    for hit in hits
+                    if hit.rule == rule_id
                 ]
                 result.wrong.append(Wrong(path.stem, rule_id, kind, details))
             elif kind == "FN":
