@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 
 from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere, money_in
-from advisor.precheck.rules.drafting import PARTY, signature_block_start
+from advisor.precheck.rules.drafting import signature_block_start
+from advisor.precheck.structure import PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from advisor.precheck import structure
 from advisor.precheck.base import (
     N_,
     Context,
@@ -15,20 +16,6 @@ from advisor.precheck.base import (
     sentences,
 )
 
-# How parties are designated, in the header and on the signature lines. Word documents
-# often space out two-character designations (甲　方), so spaces between characters are allowed.
-_DESIGNATIONS = (
-    *("甲方", "乙方", "丙方", "采购人", "采购方", "采购单位", "供应商", "供应方", "供货方"),
-    *("供货单位", "出租方", "承租方", "出租人", "承租人", "发包人", "承包人", "发包方", "承包方"),
-    *("捐赠方", "受赠方", "捐赠人", "受赠人", "投保人", "保险人", "被保险人", "委托方", "受托方"),
-    *("委托人", "受托人", "用人单位", "劳务提供者", "聘用方", "受聘方", "买方", "卖方", "买受人"),
-    *("出卖人", "需方", "供方", "合作方", "服务方", "托运人", "承运人"),
-)
-PARTY = "(?:" + "|".join("[ \u3000]?".join(name) for name in _DESIGNATIONS) + ")"
-_SIGNATURE_LINE = re.compile(
-    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:代表)?\s*[:：]?\s*[（(]?\s*(?:签字|签章|盖章|公章|签名)",
-    re.MULTILINE,
-)
 # Lines of the signature block where a blank is normal for an unsigned contract.
 _SIGNING_WORDS = re.compile(
     r"签字|签章|签名|盖章|公章|捺印|法定代表人|负责人|委托代理人|代理人|授权代表|经办人|日期|时间"
@@ -45,8 +32,7 @@ _DATE = re.compile(
 def signature_block_start(text: str) -> int | None:
     """Where the signature block begins: the first line that opens with a party followed
     by （盖章）, （签字）, （签章）, （公章） or （签名）."""
-    match = _SIGNATURE_LINE.search(text)
-    return match.start() if match else None
+    return structure.read(text).signature
 
 
 def _date_blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:

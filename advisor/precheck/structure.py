@@ -1,0 +1,238 @@
+"""A contract's structure, read from its text: the title, the parties with their role labels,
+the numbered clauses at every level, the tables, the annexes it refers to and the signature
+block. Rules read clauses and tables instead of scanning the raw text, so that a word
+counts in the clause it belongs to and a hit can name the clause it looked at. Every part
+keeps its offsets in ``Context.text``, which still map to page and character.
+
+Numbering is read as drafted: 第X章, 第X条, 一、, （一）, 1. / 1、, 1.1 / 1.1.1, （1）, ①,
+【X】. Which style sits above which is decided by the document itself, in the order the
+styles first appear (as a reader does), not by a fixed hierarchy: one contract numbers
+一、 under 第X条, another 第X条 alone, a third 1. then 1.1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# How parties are designated, in the header and on the signature lines. Word documents
+# often space out two-character designations (甲　方), so spaces between characters are allowed.
+DESIGNATIONS = (
+    *("甲方", "乙方", "丙方", "采购人", "采购方", "采购单位", "供应商", "供应方", "供货方"),
+    *("供货单位", "出租方", "承租方", "出租人", "承租人", "发包人", "承包人", "发包方", "承包方"),
+    *("捐赠方", "受赠方", "捐赠人", "受赠人", "投保人", "保险人", "被保险人", "委托方", "受托方"),
+    *("委托人", "受托人", "用人单位", "劳务提供者", "聘用方", "受聘方", "买方", "卖方", "买受人"),
+    *("出卖人", "需方", "供方", "合作方", "服务方", "托运人", "承运人", "劳动者", "受让方"),
+    *("转让方", "服务商", "承运方", "托管方", "承包单位", "发包单位"),
+)
+PARTY = "(?:" + "|".join("[ \u3000]?".join(name) for name in DESIGNATIONS) + ")"
+
+_CN = "[一二三四五六七八九十百零〇两]"
+_SPACE = "[ \t\u3000]"
+# Each numbering style at the start of a line, with its kind. Decimal numbers (1.1, 1.1.1)
+# are one kind per depth. Order matters: the first that matches a line wins.
+_NUMBERING = re.compile(
+    rf"^{_SPACE}*(?:"
+    rf"(?P<chapter>第{_CN}+章|第\d+章)"
+    rf"|(?P<article>第{_CN}+条|第\d+条)"
+    rf"|(?P<cn>{_CN}+[、．.](?!\d))"
+    rf"|(?P<paren_cn>[（(]{_CN}+[）)])"
+    r"|(?P<decimal>\d{1,2}(?:[.．]\d{1,2})+)(?=[.．、]?[ \t\u3000]*[^\d.．\s%％万元亿倍米吨个])"
+    r"[.．、]?"
+    r"|(?P<arabic>\d{1,2}[、.．])(?![\d])"
+    r"|(?P<paren_ar>[（(]\d{1,2}[）)])"
+    r"|(?P<circled>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
+    r"|(?P<bracket>【[^】\n]{1,16}】)"
+    r")",
+    re.MULTILINE,
+)
+# Items of a list (①, （1）) carry words, not headings.
+_LIST_ITEMS = {"circled", "paren_ar"}
+# A heading: short words after the number, ending the line or followed by a colon.
+_HEADING = re.compile(rf"{_SPACE}*(?P<heading>[^\n：:。，,；;]{{1,20}}?){_SPACE}*(?:[：:]|$)", re.M)
+_PARTY_LINE = re.compile(
+    rf"^{_SPACE}*(?P<role>{PARTY})(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{1,12}})[）)])?"
+    rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
+    re.MULTILINE,
+)
+_NAME_END = re.compile(r"[，,；;（(\t\u3000|｜]|\s{2,}|地址|住所|住址|法定代表人")
+_ANNEX = re.compile(rf"附\s*件\s*(?:{_CN}+|\d+|[A-Z])?")
+_TABLE_ROW = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
+_CELL_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{3,}")
+_SIGNATURE_LINE = re.compile(
+    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:代表)?\s*[:：]?\s*[（(]?\s*(?:签字|签章|盖章|公章|签名)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int  # where the numbering begins
+    end: int  # the end of the clause with its sub-clauses
+    body: int  # where the clause's own words begin (after number and heading)
+    number: str  # 第三条, 三、, （二）, 1.2, 【付款方式】
+    heading: str  # 合同价款及支付方式; "" when the clause starts with running text
+    level: int  # 1 for the outermost numbering of this document
+    parent: int | None  # index of the enclosing clause in Structure.clauses
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    role: str  # 甲方, 出租方, 采购人 …
+    alias: str  # the label in brackets: 出租方（甲方） has alias 甲方; "" if none
+    name: str
+    start: int  # the name's span in the text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    start: int
+    end: int
+    rows: tuple[tuple[str, ...], ...]
+
+    def column(self, word: str) -> list[str]:
+        """The cells under the first header cell containing ``word`` (none if no such column)."""
+        header = self.rows[0]
+        for index, cell in enumerate(header):
+            if word in cell:
+                return [row[index] for row in self.rows[1:] if index < len(row)]
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    title: str
+    parties: tuple[Party, ...]
+    clauses: tuple[Clause, ...]
+    tables: tuple[Table, ...]
+    annexes: tuple[tuple[int, int], ...]  # where the text refers to an annex (附件一 …)
+    signature: int | None  # where the signature block begins
+
+    def clause_at(self, offset: int) -> Clause | None:
+        """The innermost clause holding ``offset``."""
+        found = None
+        for clause in self.clauses:
+            if clause.start <= offset < clause.end and (
+                found is None or clause.level > found.level
+            ):
+                found = clause
+        return found
+
+    def outline(self, clause: Clause) -> str:
+        """The clause's numbers from the outermost: 第五条（二）2."""
+        numbers = [clause.number]
+        while clause.parent is not None:
+            clause = self.clauses[clause.parent]
+            numbers.append(clause.number)
+        return "".join(reversed(numbers))
+
+
+def _kind(match: re.Match[str]) -> tuple[str, int]:
+    kind = match.lastgroup or ""
+    if kind == "decimal":
+        return kind, match["decimal"].replace("．", ".").count(".")
+    return kind, 0
+
+
+def _clauses(text: str, stop: int) -> list[Clause]:
+    """Numbered clauses before ``stop`` (the signature block), nested by the order in which
+    the document first uses each numbering style."""
+    found: list[tuple[int, int, str, str, tuple[str, int]]] = []
+    for match in _NUMBERING.finditer(text, 0, stop):
+        number = match.group(match.lastgroup or 0).strip()
+        after = match.end()
+        heading = ""
+        if match.lastgroup == "bracket":
+            heading = number.strip("【】")
+        elif match.lastgroup not in _LIST_ITEMS:
+            head = _HEADING.match(text, after)
+            if head and not re.search(r"\d", head["heading"]):
+                heading = head["heading"].strip()
+                after = head.end()
+        found.append((match.start(match.lastgroup or 0), after, number, heading, _kind(match)))
+    clauses: list[Clause] = []
+    stack: list[tuple[tuple[str, int], int]] = []  # (kind, index in clauses)
+    ends: list[int] = []
+    for index, (start, body, number, heading, kind) in enumerate(found):
+        kinds = [k for k, _ in stack]
+        if kind in kinds:
+            while stack and stack[-1][0] != kind:
+                stack.pop()
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        stack.append((kind, index))
+        clauses.append(Clause(start, stop, body, number, heading, len(stack), parent))
+        ends.append(stop)
+    # A clause ends where the next clause at its level or above begins.
+    for index, clause in enumerate(clauses):
+        for later in clauses[index + 1 :]:
+            if later.level <= clause.level:
+                ends[index] = later.start
+                break
+    return [
+        Clause(c.start, ends[i], c.body, c.number, c.heading, c.level, c.parent)
+        for i, c in enumerate(clauses)
+    ]
+
+
+def _parties(text: str, stop: int) -> list[Party]:
+    parties = []
+    for match in _PARTY_LINE.finditer(text, 0, stop):
+        raw = match["name"]
+        name = _NAME_END.split(raw.strip(), maxsplit=1)[0].strip()
+        start = match.start("name") + (raw.find(name) if name else 0)
+        role = re.sub(r"[ \u3000]", "", match["role"])
+        alias = re.sub(r"[ \u3000]", "", match["alias"] or "")
+        parties.append(Party(role, alias, name, start, start + len(name)))
+    return parties
+
+
+def _tables(text: str) -> list[Table]:
+    """Runs of two or more lines whose cells are separated by bars, tabs or wide spaces,
+    with the same number of cells give or take one (a merged or empty cell)."""
+    tables: list[Table] = []
+    run: list[tuple[int, int, tuple[str, ...]]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            tables.append(Table(run[0][0], run[-1][1], tuple(row for _, _, row in run)))
+        run.clear()
+
+    at = 0
+    for line in text.split("\n"):
+        end = at + len(line)
+        cells = tuple(c for c in _CELL_SPLIT.split(line.strip(" |｜\u3000")) if c != "")
+        if _TABLE_ROW.search(line.strip()) and len(cells) >= 2:
+            if run and abs(len(run[0][2]) - len(cells)) > 1:
+                close()
+            run.append((at, end, cells))
+        else:
+            close()
+        at = end + 1
+    close()
+    return tables
+
+
+def _title(text: str) -> str:
+    for line in text.split("\n"):
+        words = line.strip(" \t\u3000")
+        if words and not re.match(r"合同编号|编号|项目编号|协议编号", words):
+            return words
+    return ""
+
+
+@lru_cache(maxsize=8)
+def read(text: str) -> Structure:
+    """The structure of ``text`` (a Context's text), read once per text: several rules ask."""
+    signature = _SIGNATURE_LINE.search(text)
+    stop = signature.start() if signature else len(text)
+    return Structure(
+        title=_title(text),
+        parties=tuple(_parties(text, stop)),
+        clauses=tuple(_clauses(text, stop)),
+        tables=tuple(_tables(text)),
+        annexes=tuple((m.start(), m.end()) for m in _ANNEX.finditer(text)),
+        signature=signature.start() if signature else None,
+    )
