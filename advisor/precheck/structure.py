@@ -61,7 +61,8 @@ _ANNEX = re.compile(rf"附\s*件\s*(?:{_CN}+|\d+|[A-Z])?")
 _TABLE_ROW = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
 _CELL_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{3,}")
 _SIGNATURE_LINE = re.compile(
-    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:代表)?\s*[:：]?\s*[（(]?\s*(?:签字|签章|盖章|公章|签名)",
+    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:[（(]{PARTY}[）)])?\s*(?:代表)?\s*[:：]?\s*[（(]?\s*"
+    r"(?:签字|签章|盖章|公章|签名)",
     re.MULTILINE,
 )
 

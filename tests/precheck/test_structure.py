@@ -115,6 +115,8 @@ def test_annex_references_and_the_signature_block() -> None:
     assert [CONTRACT[a:b] for a, b in structure.annexes] == ["附件一"]
     assert CONTRACT[structure.signature :].startswith("甲方（盖章）")  # type: ignore[misc]
     assert read("本合同自双方签字盖章之日起生效。").signature is None
+    labelled = "第一条 租金\n出租方（甲方）（盖章）：      承租方（乙方）（签字）：\n"
+    assert read(labelled).signature == labelled.index("出租方")
 
 
 def test_the_innermost_clause_at_an_offset() -> None:
