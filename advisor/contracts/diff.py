@@ -20,7 +20,9 @@ class Change:
 
 
 def _lines(pages: list[str]) -> list[str]:
-    return [line.rstrip() for page in pages for line in page.splitlines() if line.strip()]
+    """Non-blank lines with their spacing made single: versions read by different
+    extractors (or by pypdf's plain and layout modes) differ in indentation and spaces."""
+    return [" ".join(line.split()) for page in pages for line in page.splitlines() if line.strip()]
 
 
 def compare(old_pages: list[str], new_pages: list[str], *, context: bool = False) -> list[Change]:

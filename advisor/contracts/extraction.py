@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import resource
+import textwrap
 import unicodedata
 import warnings
 import zipfile
@@ -136,6 +137,19 @@ def _pdfium_pages(data: bytes, limits: Limits) -> list[str]:
         document.close()
 
 
+def _laid_out(page: Any) -> str:
+    """The page's text as printed: pypdf's layout mode keeps the cells of a table row on
+    one line, each under its column's heading, where plain mode gives one cell per line
+    (a 数量 column then no longer reads as a column). Blank lines, trailing spaces and the
+    page's common indentation are taken out."""
+    try:
+        text = page.extract_text(extraction_mode="layout")
+    except Exception:  # a font that layout mode cannot place: read the page plainly
+        text = page.extract_text()
+    lines = [line.rstrip() for line in (text or "").splitlines()]
+    return textwrap.dedent("\n".join(line for line in lines if line))
+
+
 def _pypdf_pages(data: bytes, limits: Limits) -> list[str]:
     import pypdf
     from pypdf.errors import PdfReadError, PyPdfError
@@ -150,7 +164,7 @@ def _pypdf_pages(data: bytes, limits: Limits) -> list[str]:
         pages: list[str] = []
         total = 0
         for page in reader.pages:
-            text = page.extract_text() or ""
+            text = _laid_out(page)
             total += len(text)
             if total > limits.max_text_chars:
                 raise Refused("text_too_large", limit=limits.max_text_chars)

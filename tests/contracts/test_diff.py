@@ -68,3 +68,12 @@ def test_as_json() -> None:
         "removed": ["a"],
         "added": ["b"],
     }
+
+
+def test_indentation_and_runs_of_spaces_do_not_count() -> None:
+    """A version read before the PDF layout change has other spacing than one read after:
+    only words that changed are changes."""
+    plain = ["采购合同\n大米 25kg/袋 120袋\n"]
+    laid_out = ["        采购合同\n大米     25kg/袋    120袋\n"]
+    assert compare(plain, laid_out) == []
+    assert compare(plain, ["采购合同\n大米 25kg/袋 150袋\n"]) != []

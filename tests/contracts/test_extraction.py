@@ -169,3 +169,19 @@ def test_every_refusal_code_has_a_message() -> None:
     assert {"empty", "truncated", "encrypted", "memory", "timeout", "zip_bomb"} <= codes
     assert codes <= set(MESSAGES)
     assert codes >= UNSUPPORTED
+
+
+def test_a_pdf_table_row_stays_one_line_with_its_cells_in_columns() -> None:
+    """pypdf's plain mode gives a table one cell per line, so a 数量 column no longer reads
+    as a column; the layout mode keeps each row on its line, under its headings."""
+    from advisor.precheck.structure import read
+    from tools.contract_render import render_pdf
+
+    source = "@title 采购合同\n@table\n品名 | 规格 | 数量 | 单价\n大米 | 25kg/袋 | 120袋 | 150.00\n@end\n"
+    found = read_pdf(render_pdf(source), Limits())
+    assert found.extractor == "pypdf"
+    text = normalise(found.pages[0])
+    assert re.search(r"大米 +25kg/袋 +120袋 +150\.00", text), text
+    [table] = read(text).tables
+    assert table.column("数量") == ["120袋"]
+    assert text.split("\n")[1].startswith("品名")  # the common indentation is taken out
