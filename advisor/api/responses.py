@@ -94,6 +94,11 @@ class PrecheckHit(Answer):
     rule: str = Field(examples=["missing_clause:price"])
     severity: Severity
     message: str
+    explanation: str = Field(
+        description="What the hit rests on: the clause it looked at, or the clauses it searched"
+        " for a missing element, and the words or numbers that decided it; may be empty.",
+        examples=["Looked at 第五条（二） 违约责任. Decided by: 40% > 30%."],
+    )
     excerpt: str
     version: int
     page: int | None

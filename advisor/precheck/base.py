@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from advisor.amounts import Found, find_capitals, find_figures
+from advisor.precheck import structure
 
 PAGE_BREAK = "\n\f\n"
 
@@ -51,6 +52,9 @@ class Rule:
     basis: str
     contract_types: tuple[str, ...] = ()
     check: Callable[[Context], list[Hit]] = field(kw_only=True)
+    # Other messages of the same rule, chosen by a hit's "variant" param: an element that
+    # is there but vague ("货物一批") is told apart from one that is missing.
+    variants: dict[str, str] = field(default_factory=dict, kw_only=True)
 
 
 _KEEP_BREAK_AFTER = set("。；;：:！？!?）)」』】|｜\t ")
@@ -119,7 +123,24 @@ def hit_at(ctx: Context, rule: Rule, start: int, end: int, **params: str) -> Hit
     local_end = last + 1 if last_page == page else len(page_text)
     local_end = min(max(local_end, local_start), len(page_text))
     excerpt = page_text[local_start:local_end]
+    clause = clause_name(ctx, start)
+    if clause and "clause" not in params:
+        params = {**params, "clause": clause}
     return Hit(rule.id, rule.severity, page + 1, local_start, local_end, excerpt, dict(params))
+
+
+def clause_name(ctx: Context, offset: int) -> str:
+    """The clause holding ``offset`` as a lawyer cites it: its numbers from the outermost
+    and the nearest heading (第五条（二） 违约责任); "" in the preamble."""
+    found = structure.read(ctx.text)
+    clause = found.clause_at(offset)
+    if clause is None:
+        return ""
+    heading, outer = clause.heading, clause
+    while not heading and outer.parent is not None:
+        outer = found.clauses[outer.parent]
+        heading = outer.heading
+    return f"{found.outline(clause)} {heading}".strip()
 
 
 def hit_nowhere(rule: Rule, **params: str) -> Hit:

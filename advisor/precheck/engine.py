@@ -109,4 +109,19 @@ def run(
 
 def message(hit: Hit) -> str:
     """The rule's message with the hit's values, in the current language."""
-    return str(gettext(RULES[hit.rule].message, **hit.params))
+    rule = RULES[hit.rule]
+    text = rule.variants.get(hit.params.get("variant", ""), rule.message)
+    return str(gettext(text, **hit.params))
+
+
+def explanation(hit: Hit) -> str:
+    """What the hit rests on, in the current language: the clause it looked at, or the
+    clauses it searched for a missing element, and the words or numbers that decided it."""
+    said = []
+    if hit.params.get("clause"):
+        said.append(gettext("Looked at %(clause)s.", clause=hit.params["clause"]))
+    if hit.params.get("searched"):
+        said.append(gettext("Searched %(searched)s.", searched=hit.params["searched"]))
+    if hit.params.get("decided_by"):
+        said.append(gettext("Decided by: %(words)s.", words=hit.params["decided_by"]))
+    return " ".join(said)

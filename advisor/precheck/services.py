@@ -216,6 +216,7 @@ def hit_json(hit: PrecheckHit, version_number: int) -> dict[str, Any]:
         "rule": hit.rule,
         "severity": hit.severity,
         "message": engine.message(as_engine_hit(hit)),
+        "explanation": engine.explanation(as_engine_hit(hit)),
         "excerpt": hit.excerpt,
         "version": version_number,
         "page": hit.page,

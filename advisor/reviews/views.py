@@ -105,6 +105,7 @@ def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
         severities=SEVERITY_LABELS,
         hits=in_context(db.session, hits),
         hit_message=lambda hit: engine.message(precheck.as_engine_hit(hit)),
+        hit_explanation=lambda hit: engine.explanation(precheck.as_engine_hit(hit)),
     ), status
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import orm
 
 from advisor.contracts import services as contracts
 from advisor.contracts.extraction import Limits, inspect
-from advisor.contracts.models import PageText
+from advisor.contracts.models import Contract, PageText
 from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Finding, Review
@@ -188,6 +188,17 @@ def test_the_api_lists_the_hits_of_every_version(
     blank = [p for p in body["precheck"] if p["rule"] == "blank_field"]
     assert blank and blank[0]["version"] == 1 and "_" in blank[0]["excerpt"]
     assert set(blank[0]) >= {"rule", "severity", "message", "excerpt", "version"}
+    assert blank[0]["explanation"] == "Looked at 第五条 交货地点."  # the clause it looked at
+
+
+def test_the_review_page_says_what_each_hit_rests_on(
+    app: Flask, session: orm.Session, advisor1: FlaskClient
+) -> None:
+    contract_id = submit_with_blank(app, session)
+    start_review(session, session.get_one(Contract, contract_id))
+    session.commit()
+    page = advisor1.get(f"/contracts/{contract_id}/review").get_data(as_text=True)
+    assert 'data-testid="explanation">所见条款：第五条 交货地点。</div>' in page
 
 
 def test_the_contract_page_marks_the_hits_for_the_advisor_not_the_school(

@@ -3,12 +3,14 @@ excerpts that point at the right characters of the right page."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from advisor.precheck import RULES, Hit, message, run
 from advisor.precheck.base import make_context
+from advisor.precheck.engine import explanation
 
 SIGNATURES = (
     "\n甲方（盖章）：乌苏市第一中学\n乙方（盖章）：新疆某某科技有限公司\n日期：2025年　月　日\n"
@@ -247,7 +249,11 @@ def test_amounts_that_disagree() -> None:
     page = "一、合同总价：人民币贰拾肆万元整（¥204,000.00），含税。"
     [hit] = check("amount_mismatch", "封面", page)
     assert (hit.page, hit.excerpt) == (2, "贰拾肆万元整（¥204,000.00）")
-    assert hit.params == {"capital": "贰拾肆万元整", "figure": "¥204,000.00"}
+    assert hit.params == {
+        "capital": "贰拾肆万元整",
+        "figure": "¥204,000.00",
+        "clause": "一、 合同总价",  # the clause it looked at, as a lawyer cites it
+    }
     before = "¥36,000.00（大写：人民币叁万陆仟元伍角）"
     assert excerpts("amount_mismatch", before) == ["¥36,000.00（大写：人民币叁万陆仟元伍角）"]
     assert len(check("amount_mismatch", "单价：捌分（¥0.80）")) == 1
@@ -549,3 +555,23 @@ def test_a_missing_price_is_one_hit_not_two() -> None:
     rules = {hit.rule for hit in run([priced], contract_type="service", amount=Decimal("48000"))}
     assert "missing_clause:price" not in rules
     assert "amount_differs_from_submission" in rules
+
+
+def test_a_hit_explains_what_it_rests_on() -> None:
+    page = "第五条 违约责任\n（二）乙方逾期交货的，按合同总价的百分之四十支付违约金。\n"
+    [hit] = check("penalty_over_30_percent", page)
+    assert hit.params["clause"] == "第五条（二） 违约责任"
+    with_searched = replace(hit, params={"searched": "第一条 标的、第二条 价款"})
+    assert explanation(with_searched) == "Searched 第一条 标的、第二条 价款."
+    words = replace(hit, params={**hit.params, "decided_by": "40% > 30%"})
+    assert explanation(words) == "Looked at 第五条（二） 违约责任. Decided by: 40% > 30%."
+
+
+def test_a_variant_of_a_rule_has_its_own_message() -> None:
+    rule = RULES["missing_clause:quantity"]
+    plain = Hit(rule.id, rule.severity, None, None, None, "", {})
+    assert message(plain) == str(rule.message)
+    for variant, text in rule.variants.items():
+        assert (
+            message(Hit(rule.id, rule.severity, None, None, None, "", {"variant": variant})) == text
+        )
