@@ -23,7 +23,7 @@ from advisor.reminders import planning, sending
 from advisor.reminders.models import Reminder, Webhook
 from advisor.workdays import BEIJING
 from config import Config
-from tests.conftest import make_config
+from tests.conftest import SUITE_NOW, make_config
 from tests.reminders.test_channels import Mailbox, Robot, free_port
 from tests.separate_db import separate_database
 
@@ -100,6 +100,32 @@ def test_email_reaches_a_real_smtp_server_in_the_readers_language(
     with app.app_context():
         sending.send_due(session, now=OFFICE + timedelta(minutes=2), config=config)
     assert mailbox.received()["Subject"].startswith("Overdue: ")
+
+
+def test_a_later_now_does_not_requeue_a_live_senders_claim(
+    app: Flask, session: orm.Session, base: Config
+) -> None:
+    """Claims are timed by the wall clock, not by ``now`` (issue 16, item 7): a run "as of" a
+    day later, as ``reminders send-due --now`` makes, leaves a row a live sender claimed just
+    now alone; a claim older than CLAIM_TIMEOUT by the wall clock is taken up again."""
+    (live, *_) = overdue(session, base)
+    live.status, live.claimed_at = "sending", SUITE_NOW.astimezone(UTC)
+    session.commit()
+    with app.app_context():
+        sending.send_due(session, now=SUITE_NOW + timedelta(days=1), config=base)
+    session.refresh(live)
+    assert (live.status, live.attempts, live.sent_at) == ("sending", 0, None)
+    assert [n for n in reminder_notices(session) if n.params["reminder"] == "overdue"] == []
+
+    # The same claim, abandoned CLAIM_TIMEOUT ago by the wall clock, goes out once.
+    live.claimed_at = SUITE_NOW.astimezone(UTC) - sending.CLAIM_TIMEOUT - timedelta(seconds=1)
+    session.commit()
+    with app.app_context():
+        sending.send_due(session, now=SUITE_NOW + timedelta(days=1), config=base)
+    session.refresh(live)
+    assert (live.status, live.attempts) == ("sent", 1)
+    notices = [n for n in reminder_notices(session) if n.params["reminder"] == "overdue"]
+    assert [(n.user_id, n.link) for n in notices] == [(live.user_id, live.link)]
 
 
 def test_a_failing_smtp_server_is_retried_and_the_error_kept(
