@@ -148,6 +148,74 @@ def hit_nowhere(rule: Rule, **params: str) -> Hit:
     return Hit(rule.id, rule.severity, None, None, None, "", dict(params))
 
 
+# --- running text -----------------------------------------------------------------------------
+
+# A line ending like this ends its sentence or its row; the next line is something new.
+_ENDS_LINE = set("。；;！？!?：:）)」』】|｜")
+_TABLE_LINE = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
+_SHORT_LINE = 12  # shorter lines are headings, titles or labels, not wrapped running text
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """A context's text with the line breaks inside sentences taken out, wherever the
+    extraction left them (a PDF line wrapped short of the page width, a capital amount or
+    a court's name cut in two). ``at[i]`` is the offset in ``Context.text`` of ``text[i]``."""
+
+    text: str
+    at: tuple[int, ...]
+
+    def hit(self, ctx: Context, rule: Rule, start: int, end: int, **params: str) -> Hit:
+        """A hit on ``text[start:end]``, placed on the context's text."""
+        if not self.at:
+            return hit_nowhere(rule, **params)
+        end = min(max(end, start + 1), len(self.at))
+        start = min(start, end - 1)
+        return hit_at(ctx, rule, self.at[start], self.at[end - 1] + 1, **params)
+
+
+def _joins(line: str, following: str) -> bool:
+    stripped = line.rstrip(" \t\u3000")
+    return (
+        len(stripped.strip()) >= _SHORT_LINE
+        and stripped[-1:] not in _ENDS_LINE
+        and following.strip() != ""
+        and "\f" not in following
+        and not _TABLE_LINE.search(stripped.strip())
+        and not _TABLE_LINE.search(following.strip())
+        and not _STARTS_ANEW.match(following.lstrip(" \t\u3000"))
+    )
+
+
+@lru_cache(maxsize=8)
+def _prose(text: str) -> Prose:
+    lines = text.split("\n")
+    chars: list[str] = []
+    at: list[int] = []
+    offset = 0
+    for number, line in enumerate(lines):
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        joined = number + 1 < len(lines) and _joins(line, following)
+        kept = line.rstrip(" \t\u3000") if joined else line
+        chars += kept
+        at += range(offset, offset + len(kept))
+        offset += len(line) + 1
+        if number + 1 < len(lines):
+            if joined:
+                # the next line's indentation goes with the break
+                lines[number + 1] = following.lstrip(" \t\u3000")
+                offset += len(following) - len(lines[number + 1])
+            else:
+                chars.append("\n")
+                at.append(offset - 1)
+    return Prose("".join(chars), tuple(at))
+
+
+def prose(ctx: Context) -> Prose:
+    """``ctx.text`` as running text: sentences wrapped over lines are joined again."""
+    return _prose(ctx.text)
+
+
 # --- splitting text ---------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n\f]")
@@ -220,6 +288,7 @@ def forget_texts() -> None:
     scan is shared by the rules of one run and no longer)."""
     scan_amounts.cache_clear()
     _money.cache_clear()
+    _prose.cache_clear()
 
 
 def money_in(text: str, start: int = 0, end: int | None = None) -> list[Money]:
@@ -243,24 +312,36 @@ _CN_DIGITS = {
     **dict.fromkeys("八捌", 8),
     **dict.fromkeys("九玖", 9),
 }
-_CN_PLACES = {"十": 10, "拾": 10, "百": 100, "佰": 100}
-CN_NUMBER = "[零〇○一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+"
+_CN_PLACES = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_MYRIAD = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
+CN_NUMBER = "[零〇○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟萬]+"
 
 
 def cn_number(text: str) -> int | None:
-    """一 to 九百九十九 in ordinary or capital numerals, or figures; None if not a number."""
+    """A whole number in figures (30, 8,000), ordinary or capital numerals (三十, 贰拾伍,
+    八千, 一万二千), or figures with 万 (3万); None if not a number."""
+    text = text.replace(",", "").replace("，", "")
     if text.isdigit():
         return int(text)
-    total, digit = 0, None
+    figures = re.fullmatch(r"(\d+(?:\.\d+)?)([万萬亿])", text)
+    if figures:
+        value = Decimal(figures[1]) * _CN_MYRIAD[figures[2]]
+        return int(value) if value == int(value) else None
+    if not text:
+        return None
+    total, section, digit = 0, 0, None
     for char in text:
         if char in _CN_DIGITS:
             digit = _CN_DIGITS[char]
         elif char in _CN_PLACES:
-            total += (1 if digit is None else digit) * _CN_PLACES[char]
+            section += (1 if digit is None else digit) * _CN_PLACES[char]
             digit = None
+        elif char in _CN_MYRIAD:
+            total += (section + (digit or 0) or 1) * _CN_MYRIAD[char]
+            section, digit = 0, None
         else:
             return None
-    return total + (digit or 0)
+    return total + section + (digit or 0)
 
 
 _PERCENT = re.compile(

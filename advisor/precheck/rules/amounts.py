@@ -10,10 +10,11 @@ from advisor.precheck.base import (
     N_,
     Context,
     Hit,
+    Prose,
     Rule,
-    hit_at,
     hit_nowhere,
     money_in,
+    prose,
     scan_amounts,
 )
 
@@ -31,7 +32,9 @@ _FIGURE_THEN_CAPITAL = re.compile(
 
 
 def check_amount_mismatch(ctx: Context) -> list[Hit]:
-    text = ctx.text
+    """Read on the running text, so that an amount wrapped over two lines is one amount."""
+    running = prose(ctx)
+    text = running.text
     capitals, found_figures = scan_amounts(text)
     figures = {found.start: found for found in found_figures}
     capital_starts = {found.start: found for found in capitals}
@@ -40,22 +43,24 @@ def check_amount_mismatch(ctx: Context) -> list[Hit]:
         after = _CAPITAL_THEN_FIGURE.match(text, capital.end)
         figure = figures.get(after.end()) if after and after.end() > capital.end else None
         if figure and figure.amount != capital.amount:
-            hits.append(_mismatch(ctx, capital.start, figure.end, capital, figure))
+            hits.append(_mismatch(ctx, running, capital.start, figure.end, capital, figure))
     for figure in figures.values():
         between = _FIGURE_THEN_CAPITAL.match(text, figure.end)
         if not between or between.end() == figure.end:
             continue
         following = capital_starts.get(between.end())
         if following and following.amount != figure.amount:
-            hits.append(_mismatch(ctx, figure.start, following.end, following, figure))
+            hits.append(_mismatch(ctx, running, figure.start, following.end, following, figure))
     return sorted(hits, key=lambda hit: (hit.page or 0, hit.start or 0))
 
 
-def _mismatch(ctx: Context, start: int, end: int, capital: Found, figure: Found) -> Hit:
-    text = ctx.text
+def _mismatch(
+    ctx: Context, running: Prose, start: int, end: int, capital: Found, figure: Found
+) -> Hit:
+    text = running.text
     if text[end : end + 1] in ("）", ")"):
         end += 1
-    return hit_at(
+    return running.hit(
         ctx,
         AMOUNT_MISMATCH,
         start,
@@ -69,7 +74,7 @@ def check_amount_differs_from_submission(ctx: Context) -> list[Hit]:
     """No sum of money in the text equals the amount entered on submission, to the fen."""
     if not ctx.amount:
         return []
-    if any(money.amount == ctx.amount for money in money_in(ctx.text)):
+    if any(money.amount == ctx.amount for money in money_in(prose(ctx).text)):
         return []
     return [hit_nowhere(AMOUNT_DIFFERS_FROM_SUBMISSION, amount=f"{ctx.amount:,.2f}")]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere
+from advisor.precheck.base import N_, Context, Hit, Rule, hit_nowhere, prose
 
 UNIFORM_STANDARDS = {"GB/T 31888": "GB/T31888", "GB 18401": "GB18401", "GB 31701": "GB31701"}
 
@@ -35,14 +35,20 @@ _OUTSOURCED = re.compile(
     r"承包经营|托管|委托[^。；，,]{0,6}(?:管理|经营)|(?:交由?|承包给|委托给?)[^。；，,]{0,6}经营"
     r"|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
 )
-_NEGATED = re.compile(r"(?:不得|禁止|不|严禁|不参与)[^，,。；]{0,4}$")
+# A negation earlier in the same part of the sentence: 不实行承包经营或委托管理,
+# 甲方不将任何食堂场所交由乙方经营, 严禁转包或托管.
+_NEGATED = re.compile(
+    r"(?:不得|禁止|严禁|不准|不允许|不予|不实行|不采用|不采取|不进行|不参与|不将|不会|不属于"
+    r"|并非|不是|不)[^，,。；;\n]{0,14}$"
+)
 
 
 def check_catering_outsourced(ctx: Context) -> list[Hit]:
     """The school canteen's operation handed to an enterprise (承包经营, 托管, 委托管理)."""
-    text = ctx.text
+    running = prose(ctx)
+    text = running.text
     for match in _OUTSOURCED.finditer(text):
-        if _NEGATED.search(text, max(0, match.start() - 8), match.start()):
+        if _NEGATED.search(text, max(0, match.start() - 16), match.start()):
             continue
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
@@ -50,7 +56,9 @@ def check_catering_outsourced(ctx: Context) -> list[Hit]:
         sentence_start = max(line_start, text.rfind("。", 0, match.start()) + 1)
         sentence_end = text.find("。", match.end(), line_end)
         sentence_end = line_end if sentence_end < 0 else sentence_end + 1
-        return [hit_at(ctx, CATERING_OUTSOURCED, sentence_start, sentence_end, term=match.group())]
+        return [
+            running.hit(ctx, CATERING_OUTSOURCED, sentence_start, sentence_end, term=match.group())
+        ]
     return []
 
 

@@ -5,15 +5,33 @@ from __future__ import annotations
 
 import re
 
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, paragraphs, segments
+from advisor.precheck.base import (
+    N_,
+    Context,
+    Hit,
+    Prose,
+    Rule,
+    paragraphs,
+    prose,
+    segments,
+    sentences,
+)
 
 # Arbitration chosen as a way of resolving disputes, not an award mentioned in passing.
 _ARBITRATION = re.compile(
     r"(?:申请|提交|提请|提起|交由|交付|由|向|通过)[^。；\n]{0,30}仲裁(?!裁决|庭)|仲裁解决"
 )
-_LITIGATION = re.compile(r"起诉|诉讼(?!费)|人民法院|法院管辖|管辖法院")
-# A court named only to enforce or set aside an award is not litigation.
-_ABOUT_AWARD = re.compile(r"执行|撤销|裁决")
+_LITIGATION = re.compile(
+    r"起诉|诉讼(?!费|期间|过程|程序|时效|中|或仲裁)|人民法院|法院管辖|管辖法院"
+)
+# A court named only to enforce or set aside an award, or for interim measures, is not
+# litigation; nor is a court once the award is final.
+_ABOUT_AWARD = re.compile(r"执行|撤销|裁决|终局|保全")
+# A way the clause rules out: 不得再向人民法院起诉, 不得申请仲裁.
+_RULED_OUT = re.compile(
+    r"(?:不得|不能|不可|不应|不再|无权|禁止|放弃|不予|不向|不通过|不采用|不提交|不申请|不另行)"
+    r"[^，,。；]{0,12}$"
+)
 _COMMISSION = re.compile(r"([\u4e00-\u9fff]{0,12})仲裁委员会")
 _VERB = re.compile(r"提交|提请|申请|交由|向|由|至|报|在")
 # Words before 仲裁委员会 that describe a commission instead of naming it.
@@ -23,17 +41,44 @@ _NOT_A_NAME = re.compile(
 )
 
 
-def _dispute_paragraphs(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in paragraphs(text) if _ARBITRATION.search(text, s, e)]
+def _ruled_out(text: str, match: re.Match[str]) -> bool:
+    """Whether the words just before ``match`` in its segment rule it out (不得…起诉)."""
+    segment_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n") + 1
+    return _RULED_OUT.search(text, segment_start, match.start()) is not None
+
+
+def _arbitration(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first arbitration the paragraph ``text[start:end]`` provides for."""
+    for match in _ARBITRATION.finditer(text, start, end):
+        if not _ruled_out(text, match):
+            return match
+    return None
+
+
+def _dispute_paragraphs(text: str) -> list[tuple[int, int, re.Match[str]]]:
+    found = []
+    for start, end in paragraphs(text):
+        match = _arbitration(text, start, end)
+        if match:
+            found.append((start, end, match))
+    return found
 
 
 def _litigation_outside_award(text: str, start: int, end: int) -> re.Match[str] | None:
-    for seg_start, seg_end in segments(text, start, end):
-        if _ABOUT_AWARD.search(text, seg_start, seg_end):
+    """Litigation offered as a way of resolving the dispute in ``text[start:end]``: not a
+    court for enforcing or setting aside the award, and not one the clause rules out."""
+    for sentence_start, sentence_end in sentences(text[:end]):
+        if sentence_end <= start:
             continue
-        match = _LITIGATION.search(text, seg_start, seg_end)
-        if match:
-            return match
+        sentence_start = max(sentence_start, start)
+        if "终局" in text[sentence_start:sentence_end]:
+            continue  # the award is final: a court there only enforces it or is ruled out
+        for seg_start, seg_end in segments(text, sentence_start, sentence_end):
+            if _ABOUT_AWARD.search(text, seg_start, seg_end):
+                continue
+            for match in _LITIGATION.finditer(text, seg_start, seg_end):
+                if not _ruled_out(text, match):
+                    return match
     return None
 
 
@@ -46,22 +91,45 @@ def names_commission(text: str, start: int, end: int) -> bool:
     return False
 
 
+def _segment_of(text: str, match: re.Match[str]) -> str:
+    """The comma-separated part of its sentence holding ``match``, as the reader sees it."""
+    marks = "，,。；;\n"
+    seg_start = max(text.rfind(mark, 0, match.start()) for mark in marks) + 1
+    ends = [i for i in (text.find(mark, match.end()) for mark in marks) if i >= 0]
+    seg_end = min(ends, default=len(text))
+    return text[seg_start:seg_end].strip()
+
+
 def check_arbitration_and_litigation(ctx: Context) -> list[Hit]:
-    text = ctx.text
+    running: Prose = prose(ctx)
+    text = running.text
     hits = []
-    for start, end in _dispute_paragraphs(text):
-        if _litigation_outside_award(text, start, end):
-            hits.append(hit_at(ctx, ARBITRATION_AND_LITIGATION, start, end))
+    for start, end, arbitration in _dispute_paragraphs(text):
+        litigation = _litigation_outside_award(text, start, end)
+        if litigation:
+            decided_by = f"{_segment_of(text, arbitration)} / {_segment_of(text, litigation)}"
+            hits.append(
+                running.hit(ctx, ARBITRATION_AND_LITIGATION, start, end, decided_by=decided_by)
+            )
     return hits
 
 
 def check_arbitration_no_commission(ctx: Context) -> list[Hit]:
-    text = ctx.text
+    running = prose(ctx)
+    text = running.text
     chosen = _dispute_paragraphs(text)
-    if not chosen or any(names_commission(text, start, end) for start, end in chosen):
+    if not chosen or any(names_commission(text, start, end) for start, end, _ in chosen):
         return []
-    start, end = chosen[0]
-    return [hit_at(ctx, ARBITRATION_NO_COMMISSION, start, end)]
+    start, end, arbitration = chosen[0]
+    return [
+        running.hit(
+            ctx,
+            ARBITRATION_NO_COMMISSION,
+            start,
+            end,
+            decided_by=_segment_of(text, arbitration),
+        )
+    ]
 
 
 ARBITRATION_AND_LITIGATION = Rule(

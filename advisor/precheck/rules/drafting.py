@@ -12,6 +12,7 @@ from advisor.precheck.base import (
     Rule,
     hit_at,
     hit_nowhere,
+    prose,
     segments,
     sentences,
 )
@@ -79,37 +80,85 @@ def check_no_signature_block(ctx: Context) -> list[Hit]:
     return [hit_nowhere(NO_SIGNATURE_BLOCK)]
 
 
-_VAGUE = re.compile(r"尽快|另行通知|视[^。；，,\n]{1,12}而定|时间待定|另行确定")
+# Words that leave the time open whatever they are said of.
+_VAGUE = re.compile(
+    r"尽快|另行通知|视[^。；，,\n]{1,12}而定|视情况|时间待定|另行确定|另行约定(?:具体)?(?:时间|日期)"
+    r"|择期|择日"
+)
+# Words that leave the time open only when they are said of the performance itself
+# (及时供货, 根据需要送货); 及时通知, 及时处理 are diligence, not a time of performance.
+_PERFORMANCE = (
+    r"(?:交货|送货|供货|交付|发货|配送|送达|到货|开工|施工|竣工|完工|安装|调试|到场|上门"
+    r"|提供(?:服务|货物)|组织(?:活动|培训)|开展|实施)"
+)
+_VAGUE_OF_PERFORMANCE = re.compile(rf"(?:及时|适时|根据需要|按需)[^。；，,\n]{{0,6}}{_PERFORMANCE}")
 _TIME_TOPIC = re.compile(
     r"时间|日期|时限|期限|工期|交货|送货|供货|交付|发货|开工|竣工|完工|到场|出发|安装"
+    r"|配送|送达|到货|上门|活动|培训|施工"
 )
 _DEADLINE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:个)?(?:小时|分钟|日|天|工作日|日历天|周|个月)"
     r"|最迟|不得(?:晚于|迟于|超过)|不晚于|\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}[:：]\d{2}"
     r"|[一二三四五六七八九十两]+(?:个)?(?:小时|日|天|工作日|周|个月)内"
 )
+# The same performance, however it is worded: delivery, works, a visit.
+_SAME_PERFORMANCE = (
+    re.compile(r"交货|送货|供货|交付|发货|配送|送达|到货"),
+    re.compile(r"开工|施工|竣工|完工|工期"),
+    re.compile(r"安装|调试"),
+    re.compile(r"到场|上门|出发"),
+)
+
+
+def _timed_elsewhere(text: str, topic: str, skip: tuple[int, int]) -> str:
+    """A sentence other than ``skip`` that gives a deadline for the same performance as
+    ``topic`` (每日7:30前送达 for 及时送货), or ""."""
+    same = next((words for words in _SAME_PERFORMANCE if words.search(topic)), None)
+    if same is None:
+        return ""
+    for start, end in sentences(text):
+        if (start, end) == skip:
+            continue
+        if same.search(text, start, end) and _DEADLINE.search(text, start, end):
+            return text[start:end]
+    return ""
 
 
 def check_vague_performance_time(ctx: Context) -> list[Hit]:
-    """The time of performance given only as 尽快, 视…而定 or 另行通知, with no date, period
-    or deadline beside it in the same sentence."""
-    text = ctx.text
+    """The time of performance given only as 尽快, 视…而定, 另行通知, 择期 (or 及时, 根据需要
+    said of the performance itself), with no date, period or deadline for it: none in the
+    same sentence, and for 及时/适时/根据需要 none anywhere for the same performance."""
+    running = prose(ctx)
+    text = running.text
     hits = []
     for start, end in sentences(text):
         vague = _VAGUE.search(text, start, end)
+        weak = vague is None
+        if weak:
+            vague = _VAGUE_OF_PERFORMANCE.search(text, start, end)
         if not vague:
             continue
         if not _TIME_TOPIC.search(text, start, end):
             continue
         if _DEADLINE.search(text, start, end):
             continue
+        if weak and _timed_elsewhere(text, vague.group(), (start, end)):
+            continue
         segment = next(
             (s for s in segments(text, start, end) if s[0] <= vague.start() < s[1]),
             (start, end),
         )
         clause_start = start if _TIME_TOPIC.search(text, start, segment[0]) else segment[0]
+        term = vague.group()
         hits.append(
-            hit_at(ctx, VAGUE_PERFORMANCE_TIME, clause_start, segment[1], term=vague.group())
+            running.hit(
+                ctx,
+                VAGUE_PERFORMANCE_TIME,
+                clause_start,
+                segment[1],
+                term=term,
+                decided_by=f"{term}；未见日期、期限或最迟时间",
+            )
         )
     return hits
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, sentences
+from advisor.precheck.base import N_, Context, Hit, Rule, prose, sentences
 
 _INJURY = re.compile(r"受伤|伤害|伤亡|伤残|死亡|人身|意外|安全事故|安全责任|人身安全|身体")
 # Clear exclusions, whoever caused the harm.
@@ -20,7 +20,8 @@ _NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可�
 
 
 def check_injury_exemption(ctx: Context) -> list[Hit]:
-    text = ctx.text
+    running = prose(ctx)
+    text = running.text
     hits = []
     for start, end in sentences(text):
         sentence = text[start:end]
@@ -30,7 +31,7 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
         if not exempt and not _FAULT.search(sentence):
             exempt = _NO_LIABILITY.search(sentence)
         if exempt:
-            hits.append(hit_at(ctx, INJURY_EXEMPTION, start, end, term=exempt.group()))
+            hits.append(running.hit(ctx, INJURY_EXEMPTION, start, end, term=exempt.group()))
     return hits
 
 

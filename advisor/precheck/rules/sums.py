@@ -14,17 +14,28 @@ from advisor.precheck.base import (
     Rule,
     contract_amount,
     has_rate,
-    hit_at,
     money_in,
     percents_in,
+    prose,
     segments,
     sentences,
 )
 
 # A periodic rate: its total is only known from a stated cap.
 _PERIODIC = re.compile(r"每(?:逾期|延期|迟延|延迟|超期)?(?:一)?(?:日|天|周|月|次)|每逾期|按日")
-# Another sum named after ours ends the stretch of the sentence that describes ours.
-_OTHER_SUMS = re.compile(r"违约金|定金|押金|保证金|预付款|租金|服务费|价款|货款|利息|赔偿")
+# Another sum named after ours ends the stretch of the sentence that describes ours, unless
+# it is only the base of ours (合同价款的15%, 月租金的5%).
+_OTHER_SUMS = re.compile(
+    r"违约金|定金|押金|保证金|预付款|租金|服务费|价款|货款|利息|赔偿(?!金额的)"
+)
+_BASE_AFTER = re.compile(r"\s*(?:总额|总价)?的")
+# The sums the three rules are about, as words: not inside a longer word (定金 in 约定金额,
+# 规定金额), and not a bond of another kind (质量保证金, 投标保证金).
+_PENALTY = re.compile(r"违约金")
+_DEPOSIT = re.compile(r"(?<![约规确核固限特设商议指决拟暂选判审鉴认既额])定金(?!额)")
+_BOND = re.compile(r"履约保证金|履约担保金")
+# A cap on a periodic rate: 违约金总额以合同总价的50%为限, 累计不超过10%.
+_CAP = re.compile(r"为限|上限|最高|不超过|不得超过|累计|总额|封顶")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,35 +44,51 @@ class Share:
     end: int
     stated: str
     percent: Decimal
+    decided_by: str = ""
 
 
-def _stretch(text: str, keyword: str, start: int, end: int) -> list[tuple[int, int]]:
+def _names_other_sum(text: str, keyword: re.Pattern[str], start: int, end: int) -> bool:
+    if keyword.search(text, start, end):
+        return False
+    for match in _OTHER_SUMS.finditer(text, start, end):
+        if not _BASE_AFTER.match(text, match.end()):
+            return True
+    return False
+
+
+def _stretch(text: str, keyword: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     """The segments of a sentence that describe the sum named by ``keyword``: from the
     segment naming it up to the next segment naming another sum."""
     parts = segments(text, start, end)
-    first = next((i for i, (s, e) in enumerate(parts) if keyword in text[s:e]), None)
+    first = next((i for i, (s, e) in enumerate(parts) if keyword.search(text, s, e)), None)
     if first is None:
         return []
     stretch = [parts[first]]
     for seg_start, seg_end in parts[first + 1 :]:
-        if _OTHER_SUMS.search(text, seg_start, seg_end) and keyword not in text[seg_start:seg_end]:
+        if _names_other_sum(text, keyword, seg_start, seg_end):
             break
         stretch.append((seg_start, seg_end))
     return stretch
 
 
-def shares(ctx: Context, keyword: str, *, capped_rates: bool) -> list[Share]:
-    """Each sum named by ``keyword`` as a percentage of its base.
+def _figure(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def shares(ctx: Context, keyword: re.Pattern[str], name: str, *, capped_rates: bool) -> list[Share]:
+    """Each sum named by ``keyword`` as a percentage of its base, with the numbers that
+    decided it.
 
     Stated percentages are taken as they are; a sum of money is divided by the contract
     amount. With ``capped_rates`` a sentence setting a daily or other periodic rate counts
     only by its cap (累计不超过…10%); an uncapped rate states no total and is skipped.
+    Offsets are in ``prose(ctx).text``.
     """
-    text = ctx.text
+    text = prose(ctx).text
     base = contract_amount(ctx)
     found = []
     for start, end in sentences(text):
-        if keyword not in text[start:end]:
+        if not keyword.search(text, start, end):
             continue
         stretch = _stretch(text, keyword, start, end)
         percents = []
@@ -75,24 +102,55 @@ def shares(ctx: Context, keyword: str, *, capped_rates: bool) -> list[Share]:
                 percents += percents_in(text, seg_start, seg_end)
         if percents:
             top = max(percents, key=lambda p: p.value)
-            found.append(Share(start, end, text[top.start : top.end], top.value))
+            stated = text[top.start : top.end]
+            cap = "总额上限" if periodic and _CAP.search(text, start, end) else ""
+            found.append(Share(start, end, stated, top.value, f"{name}{cap}{stated}"))
             continue
-        if periodic or base is None:
+        if periodic or not base:
             continue
-        sums = [m for s, e in stretch for m in money_in(text, s, e)]
+        sums = [
+            money
+            for s, e in stretch
+            for money in money_in(text, s, e)
+            if money.amount != base and money.amount > 0
+        ]
         if sums:
             money = sums[0]
             share = (money.amount / base * 100).quantize(Decimal("0.1"))
-            found.append(Share(start, end, text[money.start : money.end], share))
+            decided_by = f"{name}¥{money.amount:,.2f} ÷ 合同总价¥{base:,.2f} = {_figure(share)}%"
+            found.append(Share(start, end, text[money.start : money.end], share, decided_by))
     return found
 
 
-def _over(ctx: Context, rule: Rule, keyword: str, limit: int, *, capped_rates: bool) -> list[Hit]:
-    return [
-        hit_at(ctx, rule, share.start, share.end, stated=share.stated, percent=_percent(share))
-        for share in shares(ctx, keyword, capped_rates=capped_rates)
-        if share.percent > limit
-    ]
+def _over(
+    ctx: Context,
+    rule: Rule,
+    keyword: re.Pattern[str],
+    name: str,
+    limit: int,
+    *,
+    capped_rates: bool,
+) -> list[Hit]:
+    running = prose(ctx)
+    hits = []
+    for share in shares(ctx, keyword, name, capped_rates=capped_rates):
+        if share.percent <= limit:
+            continue
+        decided_by = share.decided_by
+        if "÷" not in decided_by:
+            decided_by += f" > {limit}%"
+        hits.append(
+            running.hit(
+                ctx,
+                rule,
+                share.start,
+                share.end,
+                stated=share.stated,
+                percent=_percent(share),
+                decided_by=decided_by,
+            )
+        )
+    return hits
 
 
 def _percent(share: Share) -> str:
@@ -100,15 +158,15 @@ def _percent(share: Share) -> str:
 
 
 def check_penalty_over_30_percent(ctx: Context) -> list[Hit]:
-    return _over(ctx, PENALTY_OVER_30_PERCENT, "违约金", 30, capped_rates=True)
+    return _over(ctx, PENALTY_OVER_30_PERCENT, _PENALTY, "违约金", 30, capped_rates=True)
 
 
 def check_deposit_over_20_percent(ctx: Context) -> list[Hit]:
-    return _over(ctx, DEPOSIT_OVER_20_PERCENT, "定金", 20, capped_rates=False)
+    return _over(ctx, DEPOSIT_OVER_20_PERCENT, _DEPOSIT, "定金", 20, capped_rates=False)
 
 
 def check_procurement_bond_over_10_percent(ctx: Context) -> list[Hit]:
-    return _over(ctx, PROCUREMENT_BOND_OVER_10_PERCENT, "履约保证金", 10, capped_rates=False)
+    return _over(ctx, PROCUREMENT_BOND_OVER_10_PERCENT, _BOND, "履约保证金", 10, capped_rates=False)
 
 
 PENALTY_OVER_30_PERCENT = Rule(

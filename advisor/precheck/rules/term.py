@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from advisor.precheck.base import CN_NUMBER, N_, Context, Hit, Rule, cn_number, hit_at, sentences
+from advisor.precheck.base import CN_NUMBER, N_, Context, Hit, Rule, cn_number, prose, sentences
 
 _LEASE_TERM = re.compile(r"租赁期(?:限)?|租期|承租期(?:限)?|出租期(?:限)?")
-_YEARS = re.compile(rf"(?:为|是|共|：|:)\s*(?P<years>\d+|{CN_NUMBER})\s*(?:个)?(?:年|周年)")
+# The term in years or months: 租期为25年, 租期三十年, 租赁期限：贰拾伍年, 租期300个月.
+_YEARS = re.compile(
+    rf"\s*(?:为|是|共|：|:|暂定为?|定为|计)?\s*(?:期限)?\s*(?P<years>\d+|{CN_NUMBER})\s*"
+    r"(?P<unit>个月|(?:个)?(?:周年|年))"
+)
 _DATE = r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?"
 _RANGE = re.compile(rf"{_DATE}[^。；\n\d]{{0,8}}?(?:至|到|—|－|-|~|～)\s*{_DATE}")
 _LIMIT = 20
@@ -29,7 +33,8 @@ def _over_twenty_years(first: date, last: date) -> bool:
 def check_lease_over_20_years(ctx: Context) -> list[Hit]:
     """A lease term over twenty years, stated in years (25年, 二十五年, 叁拾年) or only by its
     first and last day."""
-    text = ctx.text
+    running = prose(ctx)
+    text = running.text
     hits = []
     for start, end in sentences(text):
         term = _LEASE_TERM.search(text, start, end)
@@ -38,8 +43,23 @@ def check_lease_over_20_years(ctx: Context) -> list[Hit]:
         years = _YEARS.match(text, term.end(), end)
         if years:
             count = cn_number(years["years"])
-            if count is not None and count > _LIMIT:
-                hits.append(hit_at(ctx, LEASE_OVER_20_YEARS, start, end, years=str(count)))
+            if count is not None and years["unit"] == "个月":
+                whole, months = divmod(count, 12)
+                over = count > _LIMIT * 12
+                told = f"{whole}" if not months else f"{count / 12:.1f}"
+            else:
+                over = count is not None and count > _LIMIT
+                told = str(count)
+            if over:
+                hits.append(
+                    running.hit(
+                        ctx,
+                        LEASE_OVER_20_YEARS,
+                        start,
+                        end,
+                        years=told,
+                    )
+                )
             continue
         span = _RANGE.search(text, term.end(), end)
         if not span:
@@ -51,11 +71,21 @@ def check_lease_over_20_years(ctx: Context) -> list[Hit]:
             continue
         if _over_twenty_years(first, last):
             years_text = f"{_years_between(first, last):.0f}"
-            hits.append(hit_at(ctx, LEASE_OVER_20_YEARS, start, end, years=years_text))
+            hits.append(
+                running.hit(
+                    ctx,
+                    LEASE_OVER_20_YEARS,
+                    start,
+                    end,
+                    years=years_text,
+                )
+            )
     return hits
 
 
-_AUTOMATIC = re.compile(r"自动(?:续期|续约|续签|续租|续保|续延|延续|延期|延长|顺延)")
+_AUTOMATIC = re.compile(
+    r"自动(?:续期|续约|续签|续租|续保|续订|续费|续展|续延|延续|展期|延期|延长|顺延)"
+)
 _NEGATED = re.compile(r"(?:不|不得|不会|不予|并不|均不|不再|非)[^，,。；]{0,2}$")
 # 顺延 and 延期 are renewal only when the term of the contract is what moves.
 _LOOSE = ("顺延", "延期", "延长")
@@ -63,12 +93,13 @@ _CONTRACT_TERM = re.compile(r"合同|协议|期满|期限|服务期|租赁期|�
 _NOT_THE_TERM = re.compile(r"付款|支付|节假日|工作日|工期|交货期|交付期")
 _BY_SILENCE = re.compile(
     r"(?:未|没有|均未|不)(?:以书面形式|书面)?(?:提出|通知)[^。；]{0,12}(?:异议|终止|解除|不续)"
-    r"[^。；]{0,30}(?:继续有效|顺延|续期|延长|延续|续约)"
+    r"[^。；]{0,30}(?:继续有效|顺延|续期|延长|延续|续约|续订|续签)"
 )
 
 
 def check_auto_renewal(ctx: Context) -> list[Hit]:
-    text = ctx.text
+    running = prose(ctx)
+    text = running.text
     hits = []
     for start, end in sentences(text):
         match = _AUTOMATIC.search(text, start, end)
@@ -81,7 +112,7 @@ def check_auto_renewal(ctx: Context) -> list[Hit]:
             match = None
         match = match or _BY_SILENCE.search(text, start, end)
         if match:
-            hits.append(hit_at(ctx, AUTO_RENEWAL, start, end, term=match.group()))
+            hits.append(running.hit(ctx, AUTO_RENEWAL, start, end, term=match.group()))
     return hits
 
 
