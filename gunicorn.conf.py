@@ -12,6 +12,8 @@ import os
 import sys
 from typing import Any
 
+from gunicorn import glogging
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
@@ -47,12 +49,36 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 
-# Logs to stdout/stderr (the journal under systemd); one access line per request with
-# its duration in milliseconds.
-accesslog = "-"
+# Logs go to stderr (the journal under systemd) through Advisor's one logging
+# configuration (advisor/logs.py: LOG_FORMAT text or json, LOG_LEVEL), so gunicorn's own
+# lines carry the same time, level and format as the app's. No gunicorn access log: the
+# app writes one line per request (advisor.requests: method, path, status, duration in
+# ms, user and request id), and a second line without time, level or request id would
+# only repeat it.
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+
+class AppLogger(glogging.Logger):
+    """gunicorn's logger with its error log ("Listening at", "Booting worker", worker
+    timeouts, errors handling a request) handed to the root logger, where
+    advisor.logs.configure_logging puts Advisor's handler: in the arbiter here, and in
+    each worker again when it builds the app."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        from advisor.logs import configure_logging
+        from config import Config
+
+        for handler in list(self.error_log.handlers):
+            if getattr(handler, "_gunicorn", False):
+                self.error_log.removeHandler(handler)
+        self.error_log.propagate = True
+        configure_logging(Config.from_env())
+
+
+logger_class = AppLogger
 
 
 def on_starting(server: Any) -> None:

@@ -4,9 +4,11 @@ a request id on every line, and one access line per request.
 ``configure_logging`` puts one handler on the root logger, writing text or JSON lines
 (``LOG_FORMAT``) at ``LOG_LEVEL`` to stderr. It is not ``logging.config.dictConfig``:
 that replaces the root logger's handlers and closes every handler in the process, which
-would take the capture handlers from pytest (caplog) and the access and error logs from
-gunicorn. Ours is added once, under its name, and replaced when the app is built again.
-In tests (``config.testing``) it writes only when a stream is given.
+would take the capture handlers from pytest (caplog). Ours is added once, under its name,
+and replaced when the app is built again. In tests (``config.testing``) it writes only
+when a stream is given. Under gunicorn, gunicorn.conf.py installs it in the arbiter too
+and sends gunicorn's own error log through it (gunicorn's access log is off: the line
+per request is ours), so every line the web process writes has the same form.
 
 Every line carries the time (in ``TIMEZONE``, to the millisecond), the level, the logger,
 the request id and the user id: ``-`` outside a request or before sign-in. The request
