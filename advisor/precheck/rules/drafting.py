@@ -88,13 +88,13 @@ _VAGUE = re.compile(
 # Words that leave the time open only when they are said of the performance itself
 # (及时供货, 根据需要送货); 及时通知, 及时处理 are diligence, not a time of performance.
 _PERFORMANCE = (
-    r"(?:交货|送货|供货|交付|发货|配送|送达|到货|开工|施工|竣工|完工|安装|调试|到场|上门"
+    r"(?:交货|送货|供货|交付|发货|配送|送达|送至|运至|到货|开工|施工|竣工|完工|安装|调试|到场|上门"
     r"|提供(?:服务|货物)|组织(?:活动|培训)|开展|实施)"
 )
 _VAGUE_OF_PERFORMANCE = re.compile(rf"(?:及时|适时|根据需要|按需)[^。；，,\n]{{0,6}}{_PERFORMANCE}")
 _TIME_TOPIC = re.compile(
     r"时间|日期|时限|期限|工期|交货|送货|供货|交付|发货|开工|竣工|完工|到场|出发|安装"
-    r"|配送|送达|到货|上门|活动|培训|施工"
+    r"|配送|送达|送至|运至|送到|到货|上门|活动|培训|施工"
 )
 _DEADLINE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:个)?(?:小时|分钟|日|天|工作日|日历天|周|个月)"
@@ -103,7 +103,7 @@ _DEADLINE = re.compile(
 )
 # The same performance, however it is worded: delivery, works, a visit.
 _SAME_PERFORMANCE = (
-    re.compile(r"交货|送货|供货|交付|发货|配送|送达|到货"),
+    re.compile(r"交货|送货|供货|交付|发货|配送|送达|送至|运至|送到|到货"),
     re.compile(r"开工|施工|竣工|完工|工期"),
     re.compile(r"安装|调试"),
     re.compile(r"到场|上门|出发"),
@@ -149,16 +149,8 @@ def check_vague_performance_time(ctx: Context) -> list[Hit]:
             (start, end),
         )
         clause_start = start if _TIME_TOPIC.search(text, start, segment[0]) else segment[0]
-        term = vague.group()
         hits.append(
-            running.hit(
-                ctx,
-                VAGUE_PERFORMANCE_TIME,
-                clause_start,
-                segment[1],
-                term=term,
-                decided_by=f"{term}；未见日期、期限或最迟时间",
-            )
+            running.hit(ctx, VAGUE_PERFORMANCE_TIME, clause_start, segment[1], term=vague.group())
         )
     return hits
 
