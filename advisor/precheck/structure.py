@@ -216,12 +216,23 @@ def _tables(text: str) -> list[Table]:
     return tables
 
 
+_NUMBER_LABEL = re.compile(r"(?:合同|项目|协议)?编号")
+_TITLE_WORDS = re.compile(r"(?:合同|协议|契约)书?$|(?:合同|协议)[（(][^）)]{1,12}[）)]$")
+
+
 def _title(text: str) -> str:
-    for line in text.split("\n"):
-        words = line.strip(" \t\u3000")
-        if words and not re.match(r"合同编号|编号|项目编号|协议编号", words):
-            return words
-    return ""
+    """The contract's title: among the first lines (a PDF may put the running header, the
+    合同编号 and the title on one line), the first piece that ends like a title (…合同,
+    …协议书), else the first piece that is not a contract number."""
+    pieces = []
+    for line in text.split("\n")[:8]:
+        for piece in re.split(r"[ \t\u3000]{2,}|\t", line.strip(" \t\u3000")):
+            if piece and not _NUMBER_LABEL.match(piece):
+                pieces.append(piece)
+    for piece in pieces:
+        if _TITLE_WORDS.search(piece):
+            return piece
+    return pieces[0] if pieces else ""
 
 
 @lru_cache(maxsize=8)

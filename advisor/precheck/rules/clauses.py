@@ -11,6 +11,16 @@ from collections.abc import Callable
 
 from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere, money_in
 from advisor.precheck.rules.drafting import signature_block_start
+from advisor.precheck.rules.elements import (
+    PLACE_HEADING,
+    TIME_HEADING,
+    Finding,
+    before_signature,
+    headed,
+    searched,
+    stated,
+)
+from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
 from advisor.precheck.structure import PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
@@ -63,141 +73,30 @@ def check_parties(ctx: Context) -> list[Hit]:
     return []
 
 
-# --- subject ---------------------------------------------------------------------------------
-
-_GENERIC_TITLE = re.compile(
-    r"政府|采购|买卖|购销|供货|订购|服务|合作|框架|补充|委托|合同书?|协议书?|货物类|工程类|服务类"
-    r"|项目|爱心|捐赠|意向|[的与和及]|[（()）\s\u3000]"
-)
-_SUBJECT_LABEL = re.compile(
-    r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+条|\d+(?:\.\d+)*\.?"
-    r"|[（(][一二三四五六七八九十\d]+[）)])?[ \t\u3000]*"
-    r"(?P<label>[^\s\u3000：:。，,；]{0,8}?(?:内容|标的物?|范围|对象|货物|物品|财产|设备|产品|品名"
-    r"|名称|清单|租赁物|租赁房屋|租赁土地|租赁场地|(?:服务|采购|工程)项目))[ \t\u3000]*"
-    r"(?:[:：](?P<rest>[^\n]*))?$",
-    re.MULTILINE,
-)
-_GENERIC_CONTENT = re.compile(
-    r"相关|有关|服务|事宜|合作|项目|货物|物品|产品|本合同|本协议|甲方|乙方|双方|提供|负责|按照|约定"
-    r"|所需|如下|具体|[的和及等向为]"
-)
+# --- subject, quantity, quality (see ``essentials``) ---------------------------------------------
 
 
-def _title(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    title = lines[0] if lines else ""
-    if len(lines) > 1 and lines[1].startswith(("（", "(")):
-        title += lines[1]
-    return title
-
-
-def _is_concrete(content: str) -> bool:
-    return _han(_GENERIC_CONTENT.sub("", content)) >= 4
+def _hits(ctx: Context, rule: Rule, found: Finding) -> list[Hit]:
+    """No hit for a present element; for a vague one, a hit on its vague words; for a
+    missing one, a hit naming the clauses searched."""
+    if found.present:
+        return []
+    if found.vague is not None:
+        start, end = found.vague
+        return [hit_at(ctx, rule, start, end, variant="vague", decided_by=ctx.text[start:end])]
+    return [hit_nowhere(rule, searched=found.searched)]
 
 
 def check_subject(ctx: Context) -> list[Hit]:
-    """What the contract is about: a specific title, or a subject clause with content."""
-    if _han(_GENERIC_TITLE.sub("", _title(ctx.text))) >= 2:
-        return []
-    stated = _stated(ctx.text)
-    for match in _SUBJECT_LABEL.finditer(stated):
-        content = match["rest"] or ""
-        if not content.strip():
-            following = stated[match.end() :].lstrip()
-            content = following.split("\n", 1)[0]
-        if _is_concrete(content):
-            return []
-    return [hit_nowhere(SUBJECT)]
-
-
-# --- quantity --------------------------------------------------------------------------------
-
-_COUNT = re.compile(
-    r"(?<![第\d.A-Za-z])(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
-    r"[ \t\u3000]*"
-    r"(?:余|多)?(?P<unit>平方米|立方米|延长米|千克|公斤|课时|学时|㎡|m²|台|套|件|张|把|个|盏|辆|册"
-    r"|本|支|箱|盒|面|只|条|块|组|副|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|人|名|位|次|场|节|份|袋|桶"
-    r"|项|片|批|处|眼)"
-)
-_COUNT_NOT_QUANTITY = {
-    "个": re.compile(r"^(?:月|工作日|日|小时|季度|学期|星期|周|百分点|批次|自然日)"),
-    "次": re.compile(r"^性"),
-    "米": re.compile(r"^\s*/"),
-    "节": re.compile(r"^(?:假|日)"),
-    "支": re.compile(r"^付"),
-}
-_MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多|以上)\s*$")
-_COPIES = re.compile(r"一式|执|[甲乙双]方|各$")
-_BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
-_TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
-
-
-def _counts(text: str) -> bool:
-    for match in _COUNT.finditer(text):
-        unit, after = match["unit"], text[match.end() : match.end() + 4]
-        not_quantity = _COUNT_NOT_QUANTITY.get(unit)
-        if not_quantity and not_quantity.search(after):
-            continue
-        before = text[max(0, match.start() - 6) : match.start()]
-        if _MINIMUM.search(before):
-            continue
-        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n")
-        if "每" in text[clause_start + 1 : match.start()]:
-            continue  # 每车配备驾驶人一名: a ratio, not the quantity
-        if unit == "份" and _COPIES.search(before):
-            continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        sentence = text[line_start : line_end if line_end >= 0 else len(text)]
-        if _BREACH_CONTEXT.search(sentence):
-            continue
-        return True
-    return False
-
-
-def _table_quantities(text: str) -> bool:
-    """A table whose header has a 数量 column and whose rows have figures in it."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "数量" not in line:
-            continue
-        header = _TABLE_SPLIT.split(line.strip(" |｜"))
-        columns = [i for i, cell in enumerate(header) if "数量" in cell]
-        if len(header) < 3 or not columns:
-            continue
-        for row in lines[index + 1 : index + 30]:
-            if not row.strip():
-                break
-            cells = _TABLE_SPLIT.split(row.strip(" |｜"))
-            if any(i < len(cells) and re.search(r"\d", cells[i]) for i in columns):
-                return True
-    return False
+    return _hits(ctx, SUBJECT, find_subject(ctx))
 
 
 def check_quantity(ctx: Context) -> list[Hit]:
-    stated = _stated(ctx.text)
-    if _counts(stated) or _table_quantities(stated):
-        return []
-    return [hit_nowhere(QUANTITY)]
-
-
-# --- quality ---------------------------------------------------------------------------------
-
-_QUALITY = re.compile(
-    r"\b(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
-    r"|《[^》]{2,40}(?:标准|规范|规程|技术条件|要求)》"
-    r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全)(?:要求|标准|参数)|服务质量|理赔服务"
-    r"|符合[^。；\n]{0,40}(?:标准|规范|要求|规定|条件)|达到[^。；\n]{0,30}(?:标准|要求|级)"
-    r"|合格产品|全新|正品|原厂|满意率|不低于[^。；\n]{0,10}(?:%|％|℃|级)"
-    r"|保证[^。；\n]{0,60}(?:结构安全|安全可用|完好|具备|能够满足|正常使用)"
-    r"|满足[^。；\n]{0,30}要求"
-)
+    return _hits(ctx, QUANTITY, find_quantity(ctx))
 
 
 def check_quality(ctx: Context) -> list[Hit]:
-    if _QUALITY.search(_stated(ctx.text)):
-        return []
-    return [hit_nowhere(QUALITY)]
+    return _hits(ctx, QUALITY, find_quality(ctx))
 
 
 # --- price -----------------------------------------------------------------------------------
@@ -226,7 +125,7 @@ _OTHER_DUTY = re.compile(
     r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|告知|测评报告"
 )
 _PERFORMANCE = re.compile(
-    r"交货|交付|供货|送货|送达|送至|运抵|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
+    r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
     r"|日期|时间|服务|进行"
 )
@@ -235,11 +134,22 @@ _TIME = re.compile(
     rf"{_DATE}|\d+\s*(?:个)?(?:日|天|小时|工作日|日历天)内"
     r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)|上学日|尽快|另行通知|视[^。；]{0,10}而定"
 )
-_PERIOD = re.compile(rf"{_DATE}[^。；\n]{{0,20}}(?:至|到|—|-)\s*\d{{4}}\s*年")
+# A from–to range; the second date may leave out the year (2026年8月17日至8月28日).
+_PERIOD = re.compile(
+    rf"{_DATE}[^。；\n]{{0,20}}(?:至|到|—|-|~|～)\s*(?:\d{{4}}\s*年|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
+)
+# What a clause headed with a time (培训时间和地点, 服务期限) says when it states one.
+_ANY_TIME = re.compile(
+    rf"{_DATE}|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{1,2}}[:：]\d{{2}}"
+    r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个月|年|天|日|周|学期|学年|课时|小时|个工作日|日历天)"
+    r"|每(?:周|月|日|天|学期)"
+)
+# For insurance the characteristic performance is the cover: its period must be stated.
+_COVER = re.compile(r"保险期间|保险期限|保险责任期间|承保期间|保障期间")
 _PLACE = re.compile(
     r"地点|送至|送到|送达|运抵|运至|位于|校内|现场|上门|驻场|移交|方式|在甲方|到甲方|至甲方"
     r"|甲方指定|交付[甲乙]方|向[甲乙]方(?:交付|移交)|理赔|给付保险金|负责赔偿|线路"
-    r"|派驻|进场|驻校|负责|提供"
+    r"|派驻|进场|驻校|负责|提供|接送|运送"
 )
 
 
@@ -247,35 +157,85 @@ def _performance_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"[。；;\n]", text) if not _OTHER_DUTY.search(s)]
 
 
+def _timed_by_heading(ctx: Context, text: str) -> bool:
+    return any(_ANY_TIME.search(text, unit.start, unit.end) for unit in headed(ctx, TIME_HEADING))
+
+
+def _covered(ctx: Context, text: str) -> bool:
+    """An insurance contract states its period of cover: a date range, or a period beside
+    保险期间 (not one left to the policy)."""
+    if _PERIOD.search(text):
+        return True
+    for match in _COVER.finditer(text):
+        sentence = re.split(r"[。；;\n]", text[match.start() : match.start() + 80])[0]
+        if _ANY_TIME.search(sentence):
+            return True
+    return _timed_by_heading(ctx, text) and any(
+        _COVER.search(u.headings) for u in headed(ctx, TIME_HEADING)
+    )
+
+
 def check_performance(ctx: Context) -> list[Hit]:
     """The time or period of the characteristic performance, and its place or manner."""
-    chosen = _performance_sentences(ctx.text)
-    timed = any(_PERIOD.search(s) or (_PERFORMANCE.search(s) and _TIME.search(s)) for s in chosen)
-    placed = any(_PLACE.search(s) for s in chosen)
+    # An annex named beside a stated date (将附件所列货物于9月5日前送至…) leaves the date stated.
+    text = before_signature(ctx)
+    chosen = _performance_sentences(text)
+    if ctx.contract_type == "insurance":
+        timed = _covered(ctx, stated(text))
+    else:
+        timed = _timed_by_heading(ctx, text) or any(
+            _PERIOD.search(s) or (_PERFORMANCE.search(s) and _TIME.search(s)) for s in chosen
+        )
+    placed = any(_PLACE.search(s) for s in chosen) or bool(headed(ctx, PLACE_HEADING))
     if timed and placed:
         return []
-    return [hit_nowhere(PERFORMANCE)]
+    candidates = headed(ctx, TIME_HEADING) + headed(ctx, PLACE_HEADING)
+    return [hit_nowhere(PERFORMANCE, searched=searched(ctx, candidates))]
 
 
 # --- breach and disputes ---------------------------------------------------------------------
 
 _LIABILITY = re.compile(
-    r"违约金|违约责任|赔偿|双倍返还|无权(?:要求|请求)返还定金|定金罚则|有权解除|扣减|扣除|罚款"
+    r"违约金|赔偿|双倍返还|无权(?:要求|请求)返还定金|定金罚则|有权解除|扣减|扣除|罚款"
     r"|(?:不符合|不合格|质量问题|损坏)[^。；]{0,30}(?:更换|调换|退换|退货|重作|返工|返修|修复|修理|重印|重洗)"
 )
 _DISPUTE = re.compile(r"仲裁|诉讼(?!费)|起诉|法院|管辖|争议[^。；]{0,20}(?:协商|调解)")
 
 
+# Damages are a liability for breach when a breach or a fault gives rise to them; an
+# insurer's 赔偿 within its cover (保险人…负责赔偿, 在责任限额内赔偿) is the performance itself.
+_FAULT = re.compile(
+    r"违约|违反|逾期|迟延|延迟|未按|未能|未在|未及时|不及时|不按|因此|不履行|擅自|无故|损坏|毁损|过错|过失|原因|造成|导致"
+    r"|不符合|不合格|质量问题|丢失|遗失"
+)
+
+
+_COVER_PAID = re.compile(r"保险人[^。；;\n]{0,12}赔偿|责任限额|保险责任|保险金额")
+
+
 def check_breach_liability(ctx: Context) -> list[Hit]:
-    if _LIABILITY.search(ctx.text):
-        return []
-    return [hit_nowhere(BREACH_LIABILITY)]
+    text = before_signature(ctx)
+    for unit in headed(ctx, re.compile("违约")):
+        if _LIABILITY.search(text, unit.start, unit.end):
+            return []  # 违约责任: 保险人未按时赔付的，应当赔偿…
+    for match in _LIABILITY.finditer(text):
+        if match.group() != "赔偿":
+            return []
+        start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+        end = min(
+            (i for i in (text.find(m, match.end()) for m in "。；;\n") if i >= 0), default=len(text)
+        )
+        if _FAULT.search(text, start, match.start()) and not _COVER_PAID.search(text, start, end):
+            return []
+    candidates = [u for u in headed(ctx, re.compile("违约|责任"))]
+    return [hit_nowhere(BREACH_LIABILITY, searched=searched(ctx, candidates))]
 
 
 def check_dispute_resolution(ctx: Context) -> list[Hit]:
     if _DISPUTE.search(ctx.text):
         return []
-    return [hit_nowhere(DISPUTE_RESOLUTION)]
+    candidates = headed(ctx, re.compile("争议|纠纷|管辖|其他|附则"))
+    return [hit_nowhere(DISPUTE_RESOLUTION, searched=searched(ctx, candidates))]
 
 
 def _clause_rule(
@@ -284,6 +244,7 @@ def _clause_rule(
     suggestion: str,
     check: Callable[[Context], list[Hit]],
     dimension: str = "clarity",
+    vague: str = "",
 ) -> Rule:
     return Rule(
         id=f"missing_clause:{item}",
@@ -293,6 +254,7 @@ def _clause_rule(
         suggestion=suggestion,
         basis=BASIS,
         check=check,
+        variants={"vague": vague} if vague else {},
     )
 
 
@@ -307,18 +269,25 @@ SUBJECT = _clause_rule(
     N_("The contract does not say what it is about (its subject matter)."),
     N_("Describe the goods, works, service or property the contract is about."),
     check_subject,
+    vague=N_(
+        "The subject matter is named only vaguely: it cannot be told what the contract is about."
+    ),
 )
 QUANTITY = _clause_rule(
     "quantity",
     N_("The contract states no quantity."),
     N_("State the quantity with its unit, or an estimate or cap with unit prices."),
     check_quantity,
+    vague=N_("The quantity is stated only vaguely, with no number, estimate or cap."),
 )
 QUALITY = _clause_rule(
     "quality",
     N_("The contract states no quality standard or requirement."),
     N_("Name the applicable standard or state the technical or service requirements."),
     check_quality,
+    vague=N_(
+        "The quality is stated only vaguely, with no standard, parameter or acceptance criterion."
+    ),
 )
 PRICE = _clause_rule(
     "price",

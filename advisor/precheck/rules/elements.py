@@ -1,0 +1,152 @@
+"""Where the essential elements of Civil Code art. 470 are stated: the contract's clauses
+(``structure.read``) read by their heading and by their content, with the words each kind
+of contract uses for each element, and the vague placeholders that state an element
+without stating it ("货物一批", "若干", "以甲方需求为准", "相关服务", "质量合格").
+
+A clause carries an element when its heading names the element and its body says
+something concrete, or when its content states the element in any clause. The rules in
+``clauses`` decide from these; a missing element names the clauses it searched."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from advisor.precheck import structure
+from advisor.precheck.base import Context
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Headings that name an element, across contract types (租赁, 服务, 工程, 保险, 采购, 劳务).
+SUBJECT_HEADING = re.compile(
+    r"(?:标的物?|内容|事项|范围|概况|名称|清单|货物|物品|设备|产品|租赁物|房屋|场地|铺面|土地|车辆"
+    r"|工程|项目|任务|对象|岗位|财产)$"
+)
+QUALITY_HEADING = re.compile(
+    r"质量|标准|要求|验收(?:标准|要求)|技术|参数|规格|现状|状况|车况|条件|考核|考评|评价|理赔|赔偿处理|规范"
+)
+# Headings about something else, whose 标准/要求 are not the element's (付款要求, 收费标准).
+NOT_QUALITY_HEADING = re.compile(
+    r"付款|支付|费用|价款|价格|收费|租金|报酬|违约|争议|保证金|生效|解除"
+)
+TIME_HEADING = re.compile(r"时间|期限|期间|日期|工期|时段|租期|进度|排期|课程安排|作息|聘用期")
+PLACE_HEADING = re.compile(r"地点|交付|交货|供货|送货|方式|场所|线路|路线|安排|岗位")
+
+# An element stated only by a placeholder (README, amendment 2).
+VAGUE_QUANTITY = re.compile(
+    r"(?<![第\d])(?:一批|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
+    r"|(?:数量|课时量|工作量|用量|人数|节数|台数)[^。；;\n]{0,16}?"
+    r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况)[^。；;\n]{0,8}?(?:为准|确定)"
+)
+VAGUE_QUALITY = re.compile(
+    r"^(?:质量合格|产品合格|合格|符合(?:甲方|采购人|学校|需方|买方|双方|合同|本合同|约定|使用)?的?"
+    r"(?:要求|约定|需要)|达到(?:甲方|采购人|学校)?的?(?:要求|满意)|满足(?:甲方|采购人|学校)?的?"
+    r"(?:使用)?(?:要求|需要))$"
+)
+VAGUE_QUALITY_WORDS = re.compile(
+    r"质量合格(?!率)|符合(?:甲方|采购人|学校|需方|买方)的?要求|让甲方满意|达到甲方要求"
+    r"|(?:质量|标准|要求|验收)[^。；;\n]{0,12}以(?:甲方|采购人|学校|需方|买方)[^。；;\n]{0,6}"
+    r"(?:需求|需要|要求)为准"
+)
+VAGUE_SUBJECT = re.compile(r"相关(?:服务|事宜|工作|事项)|有关(?:服务|事宜)|合作(?:事宜|项目|事项)")
+
+# Content delegated elsewhere or left to the buyer's wishes: not stated in the text.
+DELEGATED = re.compile(
+    r"附件|另行(?:协商|商定|约定)|另议|双方协商确定|保险单(?:载明|约定)|以保险单"
+    r"|以(?:甲方|采购人|学校|需方|买方)[^。；;，,\n]{0,8}(?:需求|需要)为准"
+)
+_SEGMENT = re.compile(r"[^。；;，,\n]+")
+
+
+def stated(text: str) -> str:
+    """The text with every segment that delegates its content blanked out (offsets kept)."""
+    return _SEGMENT.sub(
+        lambda m: " " * len(m.group()) if DELEGATED.search(m.group()) else m.group(), text
+    )
+
+
+def han(text: str) -> int:
+    return len(_HAN.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One clause: its name as a lawyer cites it, its headings (its own and those of the
+    clauses around it) and the span of its own words."""
+
+    name: str
+    heading: str  # its own heading, else the nearest enclosing clause's
+    headings: str
+    start: int
+    end: int
+    top: bool
+
+
+def units(ctx: Context) -> list[Unit]:
+    found = structure.read(ctx.text)
+    result = []
+    for clause in found.clauses:
+        headings, outer = [clause.heading], clause
+        while outer.parent is not None:
+            outer = found.clauses[outer.parent]
+            headings.append(outer.heading)
+        heading = next((h for h in headings if h), "")
+        name = f"{found.outline(clause)} {heading}".strip()
+        joined = " ".join(h for h in headings if h)
+        result.append(Unit(name, heading, joined, clause.body, clause.end, clause.level == 1))
+    return result
+
+
+def headed(
+    ctx: Context,
+    heading: re.Pattern[str],
+    unless: re.Pattern[str] | None = None,
+    *,
+    nearest: bool = False,
+) -> list[Unit]:
+    """The clauses whose heading or an enclosing clause's (only the nearest heading, with
+    ``nearest``) names the element."""
+    found = []
+    for unit in units(ctx):
+        words = unit.heading if nearest else unit.headings
+        if heading.search(words) and not (unless and unless.search(words)):
+            found.append(unit)
+    return found
+
+
+def body(ctx: Context, unit: Unit) -> str:
+    return ctx.text[unit.start : unit.end]
+
+
+def searched(ctx: Context, candidates: list[Unit]) -> str:
+    """What a missing element's search covered: the candidate clauses, else 全文 with the
+    top-level clause headings."""
+    names = list(dict.fromkeys(unit.name for unit in candidates))
+    if names:
+        return "、".join(names[:6]) + ("等" if len(names) > 6 else "")
+    tops = [unit.name for unit in units(ctx) if unit.top]
+    shown = "、".join(tops[:6]) + ("等" if len(tops) > 6 else "")
+    return f"全文（{shown}）" if shown else "全文"
+
+
+def before_signature(ctx: Context) -> str:
+    """The text up to the signature block, the rest blanked (offsets kept)."""
+    stop = structure.read(ctx.text).signature
+    if stop is None:
+        return ctx.text
+    return ctx.text[:stop] + re.sub(r"[^\n]", " ", ctx.text[stop:])
+
+
+def vague_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return pattern.finditer(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the search for one element found: present, present only vaguely (the vague
+    words' span), or missing (with the clauses searched)."""
+
+    present: bool
+    vague: tuple[int, int] | None = None
+    searched: str = ""

@@ -1,0 +1,222 @@
+"""The subject, quantity and quality of a contract (Civil Code art. 470), found per clause
+by heading and content (see ``elements``): present, present but vague, or missing."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.precheck import structure
+from advisor.precheck.base import Context
+from advisor.precheck.rules.elements import (
+    NOT_QUALITY_HEADING,
+    QUALITY_HEADING,
+    SUBJECT_HEADING,
+    VAGUE_QUALITY,
+    VAGUE_QUALITY_WORDS,
+    VAGUE_QUANTITY,
+    VAGUE_SUBJECT,
+    Finding,
+    before_signature,
+    body,
+    han,
+    headed,
+    searched,
+    stated,
+)
+
+# --- subject ---------------------------------------------------------------------------------
+
+_GENERIC_TITLE = re.compile(
+    r"政府|采购|买卖|购销|供货|订购|服务|合作|框架|补充|委托|合同书?|协议书?|货物类|工程类|服务类"
+    r"|项目|爱心|捐赠|意向|租赁|编号|[的与和及]|[（()）\s\u3000]"
+)
+_SUBJECT_LABEL = re.compile(
+    r"^[ \t\u3000]*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+条|\d+(?:\.\d+)*\.?"
+    r"|[（(][一二三四五六七八九十\d]+[）)])?[ \t\u3000]*"
+    r"(?P<label>[^\s\u3000：:。，,；]{0,8}?(?:内容|标的物?|范围|对象|货物|物品|财产|设备|产品|品名"
+    r"|名称|清单|租赁物|租赁房屋|租赁土地|租赁场地|(?:服务|采购|工程)项目))[ \t\u3000]*"
+    r"(?:[:：](?P<rest>[^\n]*))?$",
+    re.MULTILINE,
+)
+_GENERIC_CONTENT = re.compile(
+    r"相关|有关|服务|事宜|事项|合作|项目|货物|物品|产品|本合同|本协议|甲方|乙方|双方|提供|负责|按照"
+    r"|约定|要求|需要|需求|所需|如下|具体|地点|校内|[的和及等向为在]"
+)
+
+
+def _is_concrete(content: str, least: int = 4) -> bool:
+    return han(_GENERIC_CONTENT.sub("", VAGUE_SUBJECT.sub("", content))) >= least
+
+
+def find_subject(ctx: Context) -> Finding:
+    """What the contract is about: a specific title, or a subject clause with content."""
+    if han(_GENERIC_TITLE.sub("", structure.read(ctx.text).title)) >= 2:
+        return Finding(True)
+    text = stated(before_signature(ctx))
+    candidates = headed(ctx, SUBJECT_HEADING, nearest=True)
+    for unit in candidates:
+        first = re.split(r"[。；;\n]", text[unit.start : unit.end].strip(), maxsplit=1)[0]
+        if _is_concrete(first, 2):
+            return Finding(True)
+    for match in _SUBJECT_LABEL.finditer(text):
+        content = match["rest"] or ""
+        if not content.strip():
+            content = text[match.end() :].lstrip().split("\n", 1)[0]
+        if _is_concrete(re.split(r"[。；;]", content, maxsplit=1)[0]):
+            return Finding(True)
+    vague = VAGUE_SUBJECT.search(before_signature(ctx))
+    if vague:
+        return Finding(False, vague.span())
+    return Finding(False, searched=searched(ctx, candidates))
+
+
+# --- quantity --------------------------------------------------------------------------------
+
+_GOODS_UNITS = (
+    "平方米|立方米|延长米|千克|公斤|㎡|m²|台|套|件|张|把|个|盏|辆|册|本|支|箱|盒|面|只|条|块|组|副"
+    "|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|份|袋|桶|片|眼"
+)
+_COUNT = re.compile(
+    r"(?<![第\d.A-Za-z])(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"[ \t\u3000]*"
+    rf"(?:余|多)?(?P<unit>课时|学时|{_GOODS_UNITS}|人|名|位|次|场|节|项|处)"
+)
+_COUNT_NOT_QUANTITY = {
+    "个": re.compile(r"^(?:月|工作日|日|小时|季度|学期|星期|周|百分点|批次|自然日)"),
+    "次": re.compile(r"^性"),
+    "米": re.compile(r"^\s*/"),
+    "节": re.compile(r"^(?:假|日)"),
+    "支": re.compile(r"^付"),
+    "名": re.compile(r"^(?:称|单|义)"),
+}
+_MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多|以上)\s*$")
+# 每月上门服务不少于4次, 每日工作8小时: a frequency over the term is the extent of a service.
+_FREQUENCY = re.compile(
+    r"每(?:日|天|周|月|学期|学年|年|星期|工作日|个工作日)[^，,。；;\n]{0,12}?"
+    r"(?:不少于|不低于|至少)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:次|小时|课时|学时|节|天|场)"
+)
+_ADDRESS_BEFORE = re.compile(r"[村路街乡镇巷区楼]$")
+_COPIES = re.compile(r"一式|执|[甲乙双]方|各$")
+_BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
+_TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
+_QUANTITY_COLUMN = re.compile(
+    r"数量|用量|工程量|人数|台数|件数|册数|课时数|节数|份数|车辆数|座位数|面积"
+)
+# A unit cell beside a whole number (单位 | 数量): how goods tables are drawn.
+_UNIT_AND_NUMBER = re.compile(
+    rf"(?:^|[|｜\t]|[ \u3000]{{2,}})[ \u3000]*(?:{_GOODS_UNITS}|人|名|次|节|课时|m)[ \u3000]*"
+    r"(?:[|｜\t]|[ \u3000]{2,})[ \u3000]*\d[\d,]*(?=[ \u3000]*(?:[|｜\t]|[ \u3000]{2,}|$))",
+    re.MULTILINE,
+)
+
+
+def _counts(text: str) -> list[re.Match[str]]:
+    found = []
+    for match in _COUNT.finditer(text):
+        unit, after = match["unit"], text[match.end() : match.end() + 4]
+        not_quantity = _COUNT_NOT_QUANTITY.get(unit)
+        if not_quantity and not_quantity.search(after):
+            continue
+        before = text[max(0, match.start() - 6) : match.start()]
+        if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
+            continue
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n")
+        if "每" in text[clause_start + 1 : match.start()]:
+            continue  # 每车配备驾驶人一名: a ratio, not the quantity
+        if unit == "份" and _COPIES.search(before):
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        sentence = text[line_start : line_end if line_end >= 0 else len(text)]
+        if _BREACH_CONTEXT.search(sentence):
+            continue
+        found.append(match)
+    for match in _FREQUENCY.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if not _BREACH_CONTEXT.search(text[line_start : line_end if line_end >= 0 else None]):
+            found.append(match)
+    return found
+
+
+def _table_quantities(ctx: Context, text: str) -> bool:
+    """A table with a quantity column (数量, 工程量, 预计用量, 人数 …) holding figures, or
+    rows with a unit cell beside a whole number."""
+    for table in structure.read(ctx.text).tables:
+        for cell in table.rows[0]:
+            if _QUANTITY_COLUMN.search(cell) and any(
+                re.search(r"\d", value) for value in table.column(cell)
+            ):
+                return True
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not _QUANTITY_COLUMN.search(line):
+            continue
+        header = _TABLE_SPLIT.split(line.strip(" |｜"))
+        columns = [i for i, cell in enumerate(header) if _QUANTITY_COLUMN.search(cell)]
+        if len(header) < 3 or not columns:
+            continue
+        for row in lines[index + 1 : index + 30]:
+            if not row.strip():
+                break
+            cells = _TABLE_SPLIT.split(row.strip(" |｜"))
+            if any(i < len(cells) and re.search(r"\d", cells[i]) for i in columns):
+                return True
+    return _UNIT_AND_NUMBER.search(text) is not None
+
+
+def find_quantity(ctx: Context) -> Finding:
+    whole = before_signature(ctx)
+    text = stated(whole)
+    if _table_quantities(ctx, text):
+        return Finding(True)
+    counts = _counts(text)
+    vague = list(VAGUE_QUANTITY.finditer(whole))
+    if not vague:
+        if counts:
+            return Finding(True)
+        return Finding(False, searched=searched(ctx, headed(ctx, SUBJECT_HEADING, nearest=True)))
+    # Vague somewhere: present only if the vague thing is counted elsewhere (若干节 beside
+    # 共30节; 一批 beside 24台).
+    for match in vague:
+        unit = (match["unit"] or "")[:1]
+        if unit:
+            if any(c.group().find(unit) >= 0 for c in counts):
+                return Finding(True)
+        elif any(re.search(_GOODS_UNITS, c.group()) for c in counts):
+            return Finding(True)
+    return Finding(False, vague[0].span())
+
+
+# --- quality ---------------------------------------------------------------------------------
+
+_QUALITY = re.compile(
+    r"\b(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
+    r"|《[^》]{2,40}(?:标准|规范|规程|技术条件|要求)》"
+    r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全|工作|教学|培训)(?:要求|标准|参数)|服务质量"
+    r"|理赔服务"
+    r"|符合[^。；\n]{0,40}(?:标准|规范|要求|规定|条件)|达到[^。；\n]{0,30}(?:标准|要求|级)"
+    r"|合格产品|全新|正品|原厂|满意率|合格率|(?:不低于|不少于)[^。；\n]{0,10}(?:%|％|℃|级|百分之)"
+    r"|保证[^。；\n]{0,60}(?:结构安全|安全可用|完好|具备|能够满足|正常使用)"
+    r"|满足[^。；\n]{0,30}要求"
+    # the stated condition of leased premises, land or vehicles
+    r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)[:：]|车况良好|年检合格"
+    r"|技术等级|完好无损|可正常使用|运行正常"
+)
+
+
+def find_quality(ctx: Context) -> Finding:
+    whole = before_signature(ctx)
+    text = stated(whole)
+    for match in _QUALITY.finditer(text):
+        if not VAGUE_QUALITY.match(match.group()):
+            return Finding(True)
+    candidates = headed(ctx, QUALITY_HEADING, NOT_QUALITY_HEADING)
+    for unit in candidates:
+        words = VAGUE_QUALITY_WORDS.sub("", text[unit.start : unit.end])
+        if han(words) >= 12:
+            return Finding(True)
+    vague = VAGUE_QUALITY_WORDS.search(whole)
+    if vague:
+        return Finding(False, vague.span())
+    return Finding(False, searched=searched(ctx, [u for u in candidates if body(ctx, u)]))
