@@ -154,6 +154,7 @@ def hit_nowhere(rule: Rule, **params: str) -> Hit:
 _ENDS_LINE = set("。；;！？!?：:）)」』】|｜")
 _TABLE_LINE = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
 _SHORT_LINE = 12  # shorter lines are headings, titles or labels, not wrapped running text
+_HEADING_LINE = 24  # a numbered line this short is a clause heading (第十条 争议解决及法律适用)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,7 @@ def _joins(line: str, following: str) -> bool:
         and not _TABLE_LINE.search(stripped.strip())
         and not _TABLE_LINE.search(following.strip())
         and not _STARTS_ANEW.match(following.lstrip(" \t\u3000"))
+        and not (len(stripped.strip()) <= _HEADING_LINE and _STARTS_ANEW.match(stripped.strip()))
     )
 
 

@@ -174,3 +174,14 @@ def test_vague_time_words(text: str) -> None:
 )
 def test_diligence_or_a_deadline_elsewhere_is_not_vague(text: str) -> None:
     assert check("vague_performance_time", text) == []
+
+
+def test_a_per_unit_penalty_states_no_total() -> None:
+    text = "合同总价¥20,000.00。\n每发现一次不合格餐食，乙方支付违约金人民币8,000元。"
+    assert check("penalty_over_30_percent", text, amount="20000.00") == []
+
+
+def test_a_numbered_heading_is_not_joined_to_its_first_sentence() -> None:
+    text = WIDE + "第十条 争议解决及法律适用\n因本合同发生的争议，双方协商解决。"
+    running = prose(make_context((text,), "service", None))
+    assert "第十条 争议解决及法律适用\n因本合同" in running.text
