@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
@@ -59,6 +60,7 @@ DELEGATED = re.compile(
 _SEGMENT = re.compile(r"[^。；;，,\n]+")
 
 
+@lru_cache(maxsize=8)
 def stated(text: str) -> str:
     """The text with every segment that delegates its content blanked out (offsets kept)."""
     return _SEGMENT.sub(
@@ -83,8 +85,14 @@ class Unit:
     top: bool
 
 
-def units(ctx: Context) -> list[Unit]:
-    found = structure.read(ctx.text)
+def units(ctx: Context) -> tuple[Unit, ...]:
+    return _units(ctx.text)
+
+
+@lru_cache(maxsize=8)
+def _units(text: str) -> tuple[Unit, ...]:
+    """Read once per text: every element's rule asks."""
+    found = structure.read(text)
     result = []
     for clause in found.clauses:
         headings, outer = [clause.heading], clause
@@ -95,7 +103,7 @@ def units(ctx: Context) -> list[Unit]:
         name = f"{found.outline(clause)} {heading}".strip()
         joined = " ".join(h for h in headings if h)
         result.append(Unit(name, heading, joined, clause.body, clause.end, clause.level == 1))
-    return result
+    return tuple(result)
 
 
 def headed(
@@ -132,10 +140,15 @@ def searched(ctx: Context, candidates: list[Unit]) -> str:
 
 def before_signature(ctx: Context) -> str:
     """The text up to the signature block, the rest blanked (offsets kept)."""
-    stop = structure.read(ctx.text).signature
+    return _before_signature(ctx.text)
+
+
+@lru_cache(maxsize=8)
+def _before_signature(text: str) -> str:
+    stop = structure.read(text).signature
     if stop is None:
-        return ctx.text
-    return ctx.text[:stop] + re.sub(r"[^\n]", " ", ctx.text[stop:])
+        return text
+    return text[:stop] + re.sub(r"[^\n]", " ", text[stop:])
 
 
 def vague_spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
