@@ -19,7 +19,7 @@ from advisor.directory.models import Advisor, AssignmentKind, LawFirm, School, S
 from advisor.directory.validation import credit_check_char
 
 # The demo accounts' password, published in the README; no real account has it.
-DEMO_PASSWORD = "demo12345"  # nosec B105
+DEMO_PASSWORD = "demo12345"  # the demo data only, published in the README  # nosec B105
 BUREAU_EMAIL = "bureau@demo.local"
 DISTRICT = "乌苏市"
 APPOINTED = date(2025, 1, 1)

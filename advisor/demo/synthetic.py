@@ -844,7 +844,7 @@ def reset_sequences(connection: sa.Connection, models: Iterable[type[Base]]) -> 
         table = model.__tablename__
         # The table names are our own models', not input.
         statement = (
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"  # nosec B608
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"  # our models' tables  # nosec B608
             f' (SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)'
         )
         connection.exec_driver_sql(statement)
