@@ -12,6 +12,8 @@ _LEASE_TERM = re.compile(r"租赁期(?:限)?|租期|承租期(?:限)?|出租期(
 _YEARS = re.compile(
     rf"\s*(?:为|是|共|：|:|暂定为?|定为|计)?\s*(?:期限)?\s*(?P<years>\d+|{CN_NUMBER})\s*"
     r"(?P<unit>个月|(?:个)?(?:周年|年))"
+    # 2026年5月12日, 2026年5月: a year followed by a month is a date, never a duration.
+    r"(?![ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[ \t\u3000]*月)"
 )
 _DATE = r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?"
 _RANGE = re.compile(rf"{_DATE}[^。；\n\d]{{0,8}}?(?:至|到|—|－|-|~|～)\s*{_DATE}")
@@ -30,6 +32,12 @@ def _over_twenty_years(first: date, last: date) -> bool:
     return last + timedelta(days=1) > limit
 
 
+def _a_calendar_year(years: re.Match[str]) -> bool:
+    """2026年 written alone where a date belongs (租赁期限：2026年度) is a year of the
+    calendar, not a count of years: no lease runs for a four-figure number of years."""
+    return years["unit"] == "年" and bool(re.fullmatch(r"(?:19|20|21)\d\d", years["years"]))
+
+
 def check_lease_over_20_years(ctx: Context) -> list[Hit]:
     """A lease term over twenty years, stated in years (25年, 二十五年, 叁拾年) or only by its
     first and last day."""
@@ -41,6 +49,8 @@ def check_lease_over_20_years(ctx: Context) -> list[Hit]:
         if not term:
             continue
         years = _YEARS.match(text, term.end(), end)
+        if years and _a_calendar_year(years):
+            years = None
         if years:
             count = cn_number(years["years"])
             if count is not None and years["unit"] == "个月":
