@@ -19,6 +19,21 @@ _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违�
 _NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
 
 
+_SEGMENT_END = re.compile(r"[，,：:]")
+
+
+def _about_injury(sentence: str, words: re.Pattern[str]) -> re.Match[str] | None:
+    """Exemption words that are about the injury: in the part of the sentence naming it, or
+    after it (发生伤害的，乙方概不负责). Words before any mention of an injury are about
+    something else (自行承担员工工资和社会保险，员工作业中发生伤害的，由责任方承担)."""
+    for match in words.finditer(sentence):
+        ends = [m.start() for m in _SEGMENT_END.finditer(sentence, match.end())]
+        segment_end = ends[0] if ends else len(sentence)
+        if _INJURY.search(sentence, 0, segment_end):
+            return match
+    return None
+
+
 def check_injury_exemption(ctx: Context) -> list[Hit]:
     running = prose(ctx)
     text = running.text
@@ -27,9 +42,9 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
         sentence = text[start:end]
         if not _INJURY.search(sentence) or _NOT_AN_EXEMPTION.search(sentence):
             continue
-        exempt = _EXEMPT.search(sentence)
+        exempt = _about_injury(sentence, _EXEMPT)
         if not exempt and not _FAULT.search(sentence):
-            exempt = _NO_LIABILITY.search(sentence)
+            exempt = _about_injury(sentence, _NO_LIABILITY)
         if exempt:
             hits.append(running.hit(ctx, INJURY_EXEMPTION, start, end, term=exempt.group()))
     return hits
