@@ -316,12 +316,10 @@ def scheduler_run() -> None:
     """Run the scheduler in this process until SIGTERM or Ctrl-C (exactly one per
     database: a second one exits with a message)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs = scheduler.scheduled_jobs(app.config["ADVISOR"])
     try:
         status = scheduler.run(
-            app,
-            started=lambda: click.echo(
-                "Scheduler running; jobs: " + ", ".join(scheduler.JOBS), err=True
-            ),
+            app, started=lambda: click.echo("Scheduler running; jobs: " + ", ".join(jobs), err=True)
         )
     except exclusive.AlreadyRunning as error:
         raise click.ClickException(

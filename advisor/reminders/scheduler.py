@@ -163,10 +163,15 @@ def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
     return scheduler
 
 
+def scheduled_jobs(config: Any) -> list[str]:
+    """The jobs this configuration runs, in JOBS order: all of them, except the daily
+    backup when no BACKUP_PATH is set."""
+    return [name for name in JOBS if name != "backup" or config.backup_path is not None]
+
+
 def add_jobs(scheduler: BaseScheduler, config: Any) -> None:
-    for name, interval in JOBS.items():
-        if name == "backup" and config.backup_path is None:
-            continue
+    for name in scheduled_jobs(config):
+        interval = JOBS[name]
         scheduler.add_job(
             ENTRY,
             "interval",

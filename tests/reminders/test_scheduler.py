@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from advisor.accounts.models import Notification
@@ -107,6 +108,21 @@ def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
         jobs = db.session.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar()
         assert jobs == 3  # the stored schedule was replaced, not doubled
+
+
+@pytest.mark.parametrize(
+    ("backup_path", "jobs"),
+    [(None, ["plan", "send_due", "anchor"]), ("backups", ["plan", "send_due", "anchor", "backup"])],
+)
+def test_the_daily_backup_is_scheduled_only_with_a_backup_path(
+    app: Flask, tmp_path: Path, backup_path: str | None, jobs: list[str]
+) -> None:
+    """What ``flask scheduler run`` says it runs (scheduled_jobs) is what it schedules."""
+    config = app.config["ADVISOR"].but(backup_path=tmp_path / backup_path if backup_path else None)
+    assert scheduler.scheduled_jobs(config) == jobs
+    pending = BackgroundScheduler()
+    scheduler.add_jobs(pending, config)
+    assert [job.id for job in pending.get_jobs()] == jobs
 
 
 def test_rows_naming_an_older_entry_point_are_replaced_at_start(

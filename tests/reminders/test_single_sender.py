@@ -109,7 +109,7 @@ class Process:
     """A ``flask`` command as a real process on the suite's clock, its output read as
     it comes."""
 
-    def __init__(self, world: World, *args: str) -> None:
+    def __init__(self, world: World, *args: str, **settings: str) -> None:
         env = {
             **os.environ,
             "DATABASE_URL": world.url,
@@ -122,6 +122,7 @@ class Process:
             # the machine, the sender must not give up on it first.
             "SMTP_TIMEOUT": str(WAIT),
             **faketime_env(SUITE_NOW),
+            **settings,
         }
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "advisor", *args],
@@ -185,9 +186,10 @@ def test_a_second_scheduler_and_the_hand_commands_are_refused(
 ) -> None:
     box, _ = mailbox
     box.release.set()
-    first = Process(world, "scheduler", "run")
+    first = Process(world, "scheduler", "run", BACKUP_PATH="")
     processes.append(first)
-    first.wait_for("Scheduler running")
+    # The jobs it runs: no daily backup without BACKUP_PATH.
+    assert first.wait_for("Scheduler running") == "Scheduler running; jobs: plan, send_due, anchor"
     second = Process(world, "scheduler", "run")
     processes.append(second)
     assert second.finish() == 1
