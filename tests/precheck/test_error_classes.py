@@ -54,3 +54,29 @@ def test_exemption_words_about_something_else_than_the_injury_are_no_exemption()
 )
 def test_exemption_words_about_the_injury_still_fire(text: str) -> None:
     assert len(check("injury_exemption", text, "service")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clause number before 本批
+        "第一条 采购内容\n甲方向乙方采购校服一批，按甲方实际学生人数供货。\n第三条 价款\n"
+        "3.1 本批校服总价为人民币10,000元。\n",
+        # a parameter of the goods in a table
+        "第一条 乙方向甲方供应视频监控设备一批。\n名称 | 型号 | 参数\n"
+        "摄像机 | DS-2CD3T47 | 400万像素，红外距离50米\n线缆、辅材若干，以实际需要为准。\n",
+        # a numeral that begins the school's name
+        "甲方：乌苏市九间楼乡中心学校\n地址：乌苏市九间楼乡振兴路8号\n"
+        "一、甲方向乙方采购设备，数量以附件《设备清单》为准。\n",
+    ],
+)
+def test_numbers_that_count_nothing_of_the_subject_are_no_quantity(text: str) -> None:
+    assert check("missing_clause:quantity", text)
+
+
+def test_counts_of_the_subject_are_a_quantity() -> None:
+    assert check("missing_clause:quantity", "一、乙方供应课桌椅200套，讲台3.5米长的2张。") == []
+    assert check("missing_clause:quantity", "一、保洁面积3,000平方米。") == []
+    assert check("missing_clause:quantity", "乙方：新疆三道河商贸有限公司\n一、供应大米4吨。\n") == []
+    subscription = "1.2 订阅期内甲方教职工及学生账号不限数量。\n1.3 订阅期限为十二个月。\n"
+    assert check("missing_clause:quantity", subscription) == []

@@ -7,6 +7,7 @@ import re
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
+from advisor.precheck.structure import PARTY
 from advisor.precheck.rules.elements import (
     NOT_QUALITY_HEADING,
     QUALITY_HEADING,
@@ -96,6 +97,19 @@ _FREQUENCY = re.compile(
     r"(?:不少于|不低于|至少)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:次|小时|课时|学时|节|天|场)"
 )
 _ADDRESS_BEFORE = re.compile(r"[村路街乡镇巷区楼]$")
+# 九间楼乡, 三道河子镇: a numeral that begins a place's or a firm's name.
+_NAME_AFTER = re.compile(r"^[楼乡村镇路街巷屯号区社队团连湖河沟山庄场中小]")
+# The parties block and addresses name places and firms, never the quantity.
+_NAME_LINE = re.compile(
+    rf"^[ \t\u3000]*(?:{PARTY}|地[ \u3000]?址|住[ \u3000]?所|住[ \u3000]?址|名称|开户行|账号)"
+    r"(?:[（(][^）)\n]{0,12}[）)])?[ \t\u3000]*[:：]"
+)
+# 红外距离50米, 克重180g: a parameter of the goods measured in a unit, not their count.
+_PARAMETER_BEFORE = re.compile(
+    r"(?:距离|长度|宽度|高度|深度|直径|半径|厚度|重量|克重|载重|跨度|净高|视距|射程|口径|尺寸|内径"
+    r"|外径|线径|截面|长|宽|高|深|厚|重)[ \t\u3000]*(?:为|约|达|:|：)?[ \t\u3000]*$"
+)
+_MEASURES = ("平方米", "立方米", "延长米", "千克", "公斤", "㎡", "m²", "亩", "米", "吨", "斤")
 _COPIES = re.compile(r"一式|执|[甲乙双]方|各$")
 _BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
 _TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
@@ -110,6 +124,22 @@ _UNIT_AND_NUMBER = re.compile(
 )
 
 
+def _a_count(text: str, match: re.Match[str], before: str, after: str) -> bool:
+    """Whether a number with a unit counts something rather than numbering a clause
+    (3.1 本批校服), measuring a parameter (红外距离50米) or beginning a name (九间楼乡)."""
+    number, unit = match["number"], match["unit"]
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    if not text[line_start : match.start()].strip() and match.group()[len(number) :][:1].isspace():
+        return False  # an outline number at the start of a line: 3.1 本批…, 2 台账…
+    if "." in number and unit not in _MEASURES:
+        return False  # pieces, sets and persons are whole
+    if unit in _MEASURES and _PARAMETER_BEFORE.search(before):
+        return False
+    if not number[0].isdigit() and _NAME_AFTER.search(after):
+        return False
+    return not _NAME_LINE.match(text, line_start)
+
+
 def _counts(text: str) -> list[re.Match[str]]:
     found = []
     for match in _COUNT.finditer(text):
@@ -119,6 +149,8 @@ def _counts(text: str) -> list[re.Match[str]]:
             continue
         before = text[max(0, match.start() - 6) : match.start()]
         if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
+            continue
+        if not _a_count(text, match, before, after):
             continue
         clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n")
         if "每" in text[clause_start + 1 : match.start()]:
@@ -165,10 +197,14 @@ def _table_quantities(ctx: Context, text: str) -> bool:
     return _UNIT_AND_NUMBER.search(text) is not None
 
 
+# 账号不限数量 in a subscription for a stated period: the extent is stated (README, amendment 3).
+_UNLIMITED = re.compile(r"不限[^。；;，,\n]{0,6}数量|数量不限|不限量|无限量")
+
+
 def find_quantity(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole)
-    if _table_quantities(ctx, text):
+    if _table_quantities(ctx, text) or _UNLIMITED.search(text):
         return Finding(True)
     counts = _counts(text)
     vague = list(VAGUE_QUANTITY.finditer(whole))
