@@ -80,3 +80,13 @@ def test_counts_of_the_subject_are_a_quantity() -> None:
     assert check("missing_clause:quantity", "乙方：新疆三道河商贸有限公司\n一、供应大米4吨。\n") == []
     subscription = "1.2 订阅期内甲方教职工及学生账号不限数量。\n1.3 订阅期限为十二个月。\n"
     assert check("missing_clause:quantity", subscription) == []
+
+
+def test_a_subject_only_in_an_annex_not_submitted_is_missing() -> None:
+    text = (
+        "采购合同\n甲方：乌苏市第一中学\n乙方：乌苏市华信科教设备有限公司\n一、采购内容\n"
+        "甲方向乙方采购相关设备，货物的名称、规格型号、数量及质量要求均以附件《设备清单》为准。\n"
+    )
+    assert check("missing_clause:subject", text)
+    named = text.replace("相关设备", "物理实验室演示设备")
+    assert check("missing_clause:subject", named) == []

@@ -50,7 +50,10 @@ VAGUE_QUALITY_WORDS = re.compile(
     r"|(?:质量|标准|要求|验收)[^。；;\n]{0,12}以(?:甲方|采购人|学校|需方|买方)[^。；;\n]{0,6}"
     r"(?:需求|需要|要求)为准"
 )
-VAGUE_SUBJECT = re.compile(r"相关(?:服务|事宜|工作|事项)|有关(?:服务|事宜)|合作(?:事宜|项目|事项)")
+# 相关设备, 有关货物: a kind of thing with no thing named is no subject either.
+VAGUE_SUBJECT = re.compile(
+    r"(?:相关|有关)(?:服务|事宜|工作|事项|设备|货物|物品|产品|物资|材料|用品)|合作(?:事宜|项目|事项)"
+)
 
 # Content delegated elsewhere or left to the buyer's wishes: not stated in the text.
 DELEGATED = re.compile(
