@@ -73,7 +73,8 @@ def backup_verify(folder: Path) -> None:
 @click.argument("folder", type=Folder)
 def backup_restore(folder: Path) -> None:
     """Restore FOLDER into the empty database of DATABASE_URL and the empty files folder,
-    then verify the ledger, check the files and compare the counts; exit 1 on a difference."""
+    then verify the ledger, check the files and compare the counts and the ledger head
+    with the manifest's; exit 1 on a difference."""
     try:
         restored = restore_backup(folder, db.engine, _store())
     except (BackupRefused, DatabaseError) as error:
@@ -93,6 +94,11 @@ def _report(restored: Restored) -> None:
         click.echo(f"Ledger intact: {ledger.checked} entries checked.")
     else:
         click.echo(f"Ledger BROKEN ({ledger.reason}); {ledger.checked} entries checked.")
+    (seq, digest), (was_seq, was_digest) = restored.head, restored.expected_head
+    if restored.head_differs:
+        click.echo(f"Ledger head {seq} {digest} differs from the backup's {was_seq} {was_digest}.")
+    else:
+        click.echo(f"Ledger head {seq} {digest}, as in the backup.")
     click.echo(f"Files: {len(restored.orphans)} orphaned, {len(restored.missing)} missing.")
     if restored.differences:
         click.echo("Counts differ from the backup's: " + ", ".join(restored.differences))

@@ -12,7 +12,9 @@ it into place at the end, so a backup folder is either whole or absent. A file m
 from the store does not stop the backup (the rest is still worth keeping) but is listed
 in the manifest, and the backup is reported incomplete. ``restore_backup`` refuses,
 changing nothing, unless the backup verifies, its database kind is the target's, the
-target database has no tables and the files folder holds no file.
+target database has no tables and the files folder holds no file. After loading, the
+restored database is checked against the manifest: the row counts, the ledger chain,
+the ledger head (sequence and hash) and the files.
 """
 
 from __future__ import annotations
@@ -197,6 +199,8 @@ class Restored:
     ledger: Verification
     missing: list[str]
     orphans: list[str]
+    expected_head: tuple[int, str]  # the manifest's ledger head: sequence, hash
+    head: tuple[int, str]  # the restored database's
 
     @property
     def differences(self) -> list[str]:
@@ -204,8 +208,18 @@ class Restored:
         return [n for n in names if self.expected.get(n) != self.counts.get(n)]
 
     @property
+    def head_differs(self) -> bool:
+        return self.head != self.expected_head
+
+    @property
     def ok(self) -> bool:
-        return self.ledger.ok and not self.missing and not self.orphans and not self.differences
+        return (
+            self.ledger.ok
+            and not self.missing
+            and not self.orphans
+            and not self.differences
+            and not self.head_differs
+        )
 
 
 def restore_backup(source: Path, engine: sa.Engine, store: FileStore) -> Restored:
@@ -244,15 +258,19 @@ def restore_backup(source: Path, engine: sa.Engine, store: FileStore) -> Restore
         for item in manifest.files:
             store.path(item.sha256).unlink(missing_ok=True)
         raise
-    return check_restored(engine, store, manifest.counts)
+    return check_restored(engine, store, manifest)
 
 
-def check_restored(engine: sa.Engine, store: FileStore, expected: dict[str, int]) -> Restored:
+def check_restored(engine: sa.Engine, store: FileStore, manifest: Manifest) -> Restored:
+    """The restored database against ``manifest``: row counts, the ledger's chain and its
+    head (an intact chain cut short, or another database's, has another head), files."""
     facts = database.count_rows(engine)
     with orm.Session(engine) as session:
         ledger = verify_chain(session)
     orphans, missing = store.check(facts.referenced)
-    return Restored(expected, facts.counts, ledger, missing, orphans)
+    expected_head = (int(manifest.ledger_head["seq"]), str(manifest.ledger_head["hash"]))
+    head = (facts.ledger_seq, facts.ledger_hash)
+    return Restored(manifest.counts, facts.counts, ledger, missing, orphans, expected_head, head)
 
 
 _STAMP = re.compile(r"^\d{8}T\d{6}Z$")

@@ -9,6 +9,7 @@ files folder.
 
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
@@ -157,6 +158,7 @@ def test_create_verify_restore_gives_the_same_database_and_files(
         code, output = source.run("backup", "restore", str(folder), app=target)
         assert code == 0, output
         assert "Ledger intact: 3 entries checked." in output
+        assert f"Ledger head 3 {source.facts.ledger_hash}, as in the backup." in output
         assert "Files: 0 orphaned, 0 missing." in output
         with target.app_context():
             restored = database.count_rows(db.engine)
@@ -227,6 +229,40 @@ def test_verify_catches_a_tampered_file_and_dump_and_restore_refuses_them(
             assert database.table_names(db.engine) == []
             db.engine.dispose()
         assert list(FileStore(target.config["ADVISOR"].files_dir).stored()) == []
+
+
+@pytest.mark.parametrize("head", ["hash", "seq"])
+def test_restore_reports_a_ledger_head_other_than_the_manifests(
+    source: Source, tmp_path: Path, head: str
+) -> None:
+    """A copy whose ledger head is not the manifest's (another database's copy, or one cut
+    short with its head rewound: its chain still verifies) restores with exit 1 and says
+    so, though the checksums, counts, chain and files all agree."""
+    folder = tmp_path / "backup"
+    assert source.run("backup", "create", str(folder))[0] == 0
+    manifest_file = folder / "manifest.json"
+    raw = json.loads(manifest_file.read_text())
+    assert raw["ledger_head"] == {"seq": 3, "hash": source.facts.ledger_hash}
+    if head == "hash":
+        raw["ledger_head"]["hash"] = "ab" * 32
+    else:
+        raw["ledger_head"]["seq"] = 4
+    manifest_file.write_text(json.dumps(raw))
+    assert source.run("backup", "verify", str(folder))[0] == 0  # the checksums still agree
+
+    with fresh_database(source.kind, tmp_path) as url:
+        target = app_on(url, tmp_path / "target")
+        code, output = source.run("backup", "restore", str(folder), app=target)
+        with target.app_context():
+            db.engine.dispose()
+    assert code == 1, output
+    assert "Ledger intact: 3 entries checked." in output
+    assert "Counts differ" not in output and "Files: 0 orphaned, 0 missing." in output
+    expected = raw["ledger_head"]
+    assert (
+        f"Ledger head 3 {source.facts.ledger_hash} differs from the backup's"
+        f" {expected['seq']} {expected['hash']}."
+    ) in output, output
 
 
 def test_a_file_missing_at_backup_time_is_recorded_and_fails_create_and_verify(
