@@ -4,6 +4,8 @@ looked at nothing is not a pass."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -98,3 +100,74 @@ def test_the_command_exit_status_tells_the_three_outcomes_apart(
     )
     assert done.returncode == status
     assert says in done.stdout + done.stderr
+
+
+STUB = """#!/bin/sh
+echo "$(basename "$0") $*" >> "$STUB_LOG"
+if [ "$(basename "$0")" = make ] && [ "$1" = audit ]; then
+  echo "$AUDIT_SAYS" >&2
+  exit "$AUDIT_STATUS"
+fi
+exit 0
+"""
+
+
+def run_ci_with_stubs(
+    tmp_path: Path, audit_status: int, audit_says: str
+) -> tuple[int, str, list[str]]:
+    """.ci/run as written, in a folder of its own where make, pytest and the database and
+    Redis clients are stubs that succeed, except ``make audit``, which says ``audit_says``
+    and exits ``audit_status``. Returns CI's exit status, its output and the stubs' calls."""
+    sandbox = tmp_path / "checkout"
+    (sandbox / ".ci").mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / ".ci" / "run", sandbox / ".ci" / "run")
+    stubs = tmp_path / "stubs"
+    for folder, names in (
+        (stubs, ("make", "psql", "pg_isready", "redis-cli")),
+        (sandbox / ".venv" / "bin", ("pytest",)),
+    ):
+        folder.mkdir(parents=True)
+        for name in names:
+            (folder / name).write_text(STUB)
+            (folder / name).chmod(0o755)
+    done = subprocess.run(
+        ["bash", str(sandbox / ".ci" / "run")],
+        env={
+            "PATH": f"{stubs}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "STUB_LOG": str(tmp_path / "stubs.log"),
+            "AUDIT_STATUS": str(audit_status),
+            "AUDIT_SAYS": audit_says,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    calls = (tmp_path / "stubs.log").read_text().splitlines()
+    return done.returncode, done.stdout + done.stderr, calls
+
+
+def test_ci_ends_by_saying_the_audit_audited_nothing_without_failing(tmp_path: Path) -> None:
+    """A NOT AUDITED audit does not stop CI (no change could make it pass here), and the
+    last line CI prints says so, so that the run is not read as a full pass."""
+    status, output, calls = run_ci_with_stubs(tmp_path, 3, "NOT AUDITED: 0 of 70 packages audited")
+    assert status == 0 and any(c.startswith("make topology-test") for c in calls), output
+    assert output.rstrip().splitlines()[-1] == (
+        "CI passed every stage but the dependency audit, which audited nothing"
+        " (make audit: NOT AUDITED, not a pass)."
+    ), output
+
+
+def test_ci_ends_with_a_plain_pass_after_a_real_audit_and_stops_on_a_vulnerability(
+    tmp_path: Path,
+) -> None:
+    status, output, calls = run_ci_with_stubs(
+        tmp_path / "clean", 0, "all 70 packages audited; no known vulnerabilities"
+    )
+    assert status == 0 and any(c.startswith("make topology-test") for c in calls), output
+    last = output.rstrip().splitlines()[-1]
+    assert last == "CI passed every stage, the dependency audit included.", output
+
+    status, output, calls = run_ci_with_stubs(tmp_path / "vulnerable", 1, "FAILED: flask 0.1: X-1")
+    assert status == 1 and "CI passed" not in output, output
+    assert calls[-1] == "make audit", calls  # stopped there
