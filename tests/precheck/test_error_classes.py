@@ -90,3 +90,28 @@ def test_a_subject_only_in_an_annex_not_submitted_is_missing() -> None:
     assert check("missing_clause:subject", text)
     named = text.replace("相关设备", "物理实验室演示设备")
     assert check("missing_clause:subject", named) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "二、服务地点：甲方校内体育馆。\n三、每节课师生比不低于1:15，不得进行对抗性实战。\n"
+        "四、甲方在全部课程结束后十五日内支付。\n",
+        "第一条 乙方负责甲方校内绿地的养护。\n第二条 发现病虫害后3日内完成防治；落叶当日清扫。\n"
+        "第三条 甲方按月向乙方支付报酬。\n",
+        "一、乙方在甲方校内提供设备维修服务，接到甲方报修后2小时内到场。\n",
+    ],
+)
+def test_a_ratio_a_payment_or_a_response_deadline_is_not_the_time_of_performance(
+    text: str,
+) -> None:
+    assert check("missing_clause:performance", text, "service")
+
+
+def test_the_time_of_the_performance_itself_is_present() -> None:
+    text = "一、乙方在甲方校内提供维修服务，服务期限自2026年3月1日至2026年7月15日。\n"
+    assert check("missing_clause:performance", text, "service") == []
+    text = "一、乙方应于合同签订后10日内将货物送至甲方校内。\n"
+    assert check("missing_clause:performance", text) == []
+    text = "一、乙方每周二、四下午16:30至17:30在甲方校内授课。\n"
+    assert check("missing_clause:performance", text, "service") == []

@@ -127,7 +127,7 @@ _OTHER_DUTY = re.compile(
 _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
-    r"|日期|时间|服务|进行"
+    r"|日期|时间|服务|进行|授课|上课|开课|课程|培训|教学|用工|聘用|工作期"
 )
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _TIME = re.compile(
@@ -151,6 +151,29 @@ _PLACE = re.compile(
     r"|甲方指定|交付[甲乙]方|向[甲乙]方(?:交付|移交)|理赔|给付保险金|负责赔偿|线路"
     r"|派驻|进场|驻校|负责|提供|接送|运送"
 )
+
+
+# Times that are not the time of the performance: a ratio (师生比1:15) and a deadline
+# counted from an event during it (发现病虫害后3日内, 接到报修后2小时内) — a response or
+# repair standard, not when the goods are delivered or the service is rendered.
+_RATIO_BEFORE = re.compile(r"比[^，,。；;\d]{0,6}$|比例")
+_RESPONSE_BEFORE = re.compile(
+    r"(?:发现|接到|收到|报修|出现|发生|故障|投诉|通知|提出|反映)[^，,。；;]{0,14}后\s*$"
+)
+
+
+def _times_performance(sentence: str) -> bool:
+    if not _PERFORMANCE.search(sentence):
+        return False
+    for time in _TIME.finditer(sentence):
+        segment = re.split(r"[，,]", sentence[: time.start()])[-1]
+        if ":" in time.group() or "：" in time.group():
+            if _RATIO_BEFORE.search(sentence[max(0, time.start() - 8) : time.start()]):
+                continue
+        if _RESPONSE_BEFORE.search(segment):
+            continue
+        return True
+    return False
 
 
 def _performance_sentences(text: str) -> list[str]:
@@ -184,7 +207,7 @@ def check_performance(ctx: Context) -> list[Hit]:
         timed = _covered(ctx, stated(text))
     else:
         timed = _timed_by_heading(ctx, text) or any(
-            _PERIOD.search(s) or (_PERFORMANCE.search(s) and _TIME.search(s)) for s in chosen
+            _PERIOD.search(s) or _times_performance(s) for s in chosen
         )
     placed = any(_PLACE.search(s) for s in chosen) or bool(headed(ctx, PLACE_HEADING))
     if timed and placed:
