@@ -167,9 +167,9 @@ def _times_performance(sentence: str) -> bool:
         return False
     for time in _TIME.finditer(sentence):
         segment = re.split(r"[，,]", sentence[: time.start()])[-1]
-        if ":" in time.group() or "：" in time.group():
-            if _RATIO_BEFORE.search(sentence[max(0, time.start() - 8) : time.start()]):
-                continue
+        clock = ":" in time.group() or "：" in time.group()
+        if clock and _RATIO_BEFORE.search(sentence[max(0, time.start() - 8) : time.start()]):
+            continue
         if _RESPONSE_BEFORE.search(segment):
             continue
         return True
