@@ -145,7 +145,11 @@ def _clauses(text: str, stop: int) -> list[Clause]:
         number = match.group(match.lastgroup or 0).strip()
         after = match.end()
         heading = ""
-        if match.lastgroup == "bracket":
+        # 【违约责任】 is a heading; 【一】 and 【1】 are numbers whose heading follows.
+        numbered = match.lastgroup == "bracket" and re.fullmatch(
+            rf"{_CN}+|\d{{1,2}}", number.strip("【】")
+        )
+        if match.lastgroup == "bracket" and not numbered:
             heading = number.strip("【】")
         elif match.lastgroup not in _LIST_ITEMS:
             head = _HEADING.match(text, after)

@@ -77,7 +77,9 @@ def test_numbers_that_count_nothing_of_the_subject_are_no_quantity(text: str) ->
 def test_counts_of_the_subject_are_a_quantity() -> None:
     assert check("missing_clause:quantity", "一、乙方供应课桌椅200套，讲台3.5米长的2张。") == []
     assert check("missing_clause:quantity", "一、保洁面积3,000平方米。") == []
-    assert check("missing_clause:quantity", "乙方：新疆三道河商贸有限公司\n一、供应大米4吨。\n") == []
+    assert (
+        check("missing_clause:quantity", "乙方：新疆三道河商贸有限公司\n一、供应大米4吨。\n") == []
+    )
     subscription = "1.2 订阅期内甲方教职工及学生账号不限数量。\n1.3 订阅期限为十二个月。\n"
     assert check("missing_clause:quantity", subscription) == []
 
@@ -115,3 +117,20 @@ def test_the_time_of_the_performance_itself_is_present() -> None:
     assert check("missing_clause:performance", text) == []
     text = "一、乙方每周二、四下午16:30至17:30在甲方校内授课。\n"
     assert check("missing_clause:performance", text, "service") == []
+
+
+def test_a_numbered_bracket_is_a_number_whose_heading_follows() -> None:
+    from advisor.precheck.structure import read
+
+    found = read("【一】被保险人及承保范围\n被保险人为乌苏市第八中学。\n【违约责任】\n赔偿损失。\n")
+    assert [clause.heading for clause in found.clauses] == ["被保险人及承保范围", "违约责任"]
+
+
+def test_cover_and_claims_terms_are_the_quality_of_an_insurance() -> None:
+    text = (
+        "【二】保险计划\n项目 | 内容\n每次事故赔偿限额 | 人民币200万元\n"
+        "【六】事故处理与理赔时效\n保险人收到完整索赔材料后7日内核定。\n"
+    )
+    assert check("missing_clause:quality", text, "insurance") == []
+    assert check("missing_clause:quality", "保险人收到索赔材料后7日内核定。\n", "insurance") == []
+    assert check("missing_clause:quality", "一、被保险人为第八中学，保险费9,450元。\n", "insurance")

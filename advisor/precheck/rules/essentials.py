@@ -7,7 +7,6 @@ import re
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
-from advisor.precheck.structure import PARTY
 from advisor.precheck.rules.elements import (
     NOT_QUALITY_HEADING,
     QUALITY_HEADING,
@@ -24,6 +23,7 @@ from advisor.precheck.rules.elements import (
     searched,
     stated,
 )
+from advisor.precheck.structure import PARTY
 
 # --- subject ---------------------------------------------------------------------------------
 
@@ -241,9 +241,20 @@ _QUALITY = re.compile(
 )
 
 
+# For insurance the quality of the performance is the cover and the claims service: limits
+# of indemnity, deductibles and the times for settling claims (README, the quality row).
+_COVER_TERMS = re.compile(
+    r"(?:赔偿限额|责任限额|保险金额|免赔额|免赔率)[^。；;\n]{0,20}?(?:\d|[一二三四五六七八九十百千万]+[万元%％])"
+    r"|理赔时效|(?:收到|接到)[^。；;\n]{0,16}(?:索赔|报案|报告)[^。；;\n]{0,16}?"
+    r"(?:\d+|[一二三四五六七八九十]+)\s*(?:个工作日|工作日|日|天|小时)内"
+)
+
+
 def find_quality(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole)
+    if ctx.contract_type == "insurance" and _COVER_TERMS.search(text):
+        return Finding(True)
     for match in _QUALITY.finditer(text):
         if not VAGUE_QUALITY.match(match.group()):
             return Finding(True)
