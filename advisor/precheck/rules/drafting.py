@@ -49,8 +49,33 @@ def _date_blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return found
 
 
+# An identifier: letters and digits joined by dashes, slashes or dots (XX-2025-BJ-031).
+_ID_CHAR = re.compile(r"[A-Za-z0-9\-－‐–—/.]")
+_DATE_SHAPED = re.compile(r"^\d{4}[-/.](?:\d{1,2}|[Xx]{2})[-/.](?:\d{1,2}|[Xx]{2})$")
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """XX that is part of a number (合同编号 XX-2025-BJ-031, 型号 XX2000) is no blank: the
+    token it sits in also holds digits. A date left as 2025-XX-XX is still a blank."""
+    if not text[start:end].isascii():
+        return False
+    left, right = start, end
+    while left > 0 and _ID_CHAR.match(text[left - 1]):
+        left -= 1
+    while right < len(text) and _ID_CHAR.match(text[right]):
+        right += 1
+    token = text[left:right].strip("-－‐–—/.")
+    if len(token) <= end - start or _DATE_SHAPED.match(token):
+        return False
+    return any(char.isdigit() for char in token)
+
+
 def _blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    found = [(m.start(), m.end()) for m in _BLANK.finditer(text, start, end)]
+    found = [
+        (m.start(), m.end())
+        for m in _BLANK.finditer(text, start, end)
+        if not _in_identifier(text, m.start(), m.end())
+    ]
     return sorted(found + _date_blanks(text, start, end))
 
 
