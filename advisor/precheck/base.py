@@ -221,7 +221,7 @@ def prose(ctx: Context) -> Prose:
 # --- splitting text ---------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n\f]")
-_SEGMENT_END = re.compile(r"[，,、：:]")
+_SEGMENT_END = re.compile(r"[，、：:]|,(?!(?<=\d,)\d{3})")  # not the comma of ¥12,000.00
 _TRIM = " \t\u3000\n\f|｜"
 
 

@@ -42,6 +42,18 @@ _BOND = re.compile(r"履约保证金|履约担保金")
 _CAP = re.compile(r"为限|上限|最高|不超过|不得超过|累计|总额|封顶")
 
 
+# A sum named only as the condition of something else (提交履约保证金后支付30%作为预付款,
+# 收到定金之后): the figures that follow are not that sum's.
+_CONDITION = re.compile(r"(?:到账|到位|缴纳|交纳|提交|收到)?(?:之后|以后|后|之前|以前|前)")
+
+
+def _names(text: str, keyword: re.Pattern[str], start: int, end: int) -> bool:
+    """Whether the stretch names the sum itself, not only as a condition of another step."""
+    return any(
+        not _CONDITION.match(text, match.end()) for match in keyword.finditer(text, start, end)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Share:
     start: int
@@ -52,7 +64,7 @@ class Share:
 
 
 def _names_other_sum(text: str, keyword: re.Pattern[str], start: int, end: int) -> bool:
-    if keyword.search(text, start, end):
+    if _names(text, keyword, start, end):
         return False
     for match in _OTHER_SUMS.finditer(text, start, end):
         if not _BASE_AFTER.match(text, match.end()):
@@ -60,13 +72,37 @@ def _names_other_sum(text: str, keyword: re.Pattern[str], start: int, end: int) 
     return False
 
 
+_CELL_END = re.compile(r"\t|[|｜]|[ \u3000]{3,}")
+
+
+def _own_cell(text: str, keyword: re.Pattern[str], start: int, end: int) -> tuple[int, int] | None:
+    """In a table row, the cell that names the sum when it says more than the sum's name
+    (合同签订并收到履约保证金后 | 30% in a payment schedule): the figures in the other cells
+    belong to their columns. A cell holding only the name (履约保证金 | 15%) is a row label."""
+    match = keyword.search(text, start, end)
+    if match is None or not _CELL_END.search(text, start, end):
+        return None
+    cell_start = max(
+        (m.end() for m in _CELL_END.finditer(text, start, match.start())), default=start
+    )
+    after = _CELL_END.search(text, match.end(), end)
+    cell_end = after.start() if after else end
+    rest = text[cell_start : match.start()] + text[match.end() : cell_end]
+    if len(re.findall(r"[\u4e00-\u9fff]", rest)) <= 4:
+        return None
+    return cell_start, cell_end
+
+
 def _stretch(text: str, keyword: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
     """The segments of a sentence that describe the sum named by ``keyword``: from the
     segment naming it up to the next segment naming another sum."""
     parts = segments(text, start, end)
-    first = next((i for i, (s, e) in enumerate(parts) if keyword.search(text, s, e)), None)
+    first = next((i for i, (s, e) in enumerate(parts) if _names(text, keyword, s, e)), None)
     if first is None:
         return []
+    cell = _own_cell(text, keyword, *parts[first])
+    if cell:
+        return [cell]
     stretch = [parts[first]]
     for seg_start, seg_end in parts[first + 1 :]:
         if _names_other_sum(text, keyword, seg_start, seg_end):
@@ -92,11 +128,12 @@ def shares(ctx: Context, keyword: re.Pattern[str], name: str, *, capped_rates: b
     base = contract_amount(ctx)
     found = []
     for start, end in sentences(text):
-        if not keyword.search(text, start, end):
+        if not _names(text, keyword, start, end):
             continue
         stretch = _stretch(text, keyword, start, end)
         percents = []
-        periodic = False
+        # 每发现一次……，乙方支付违约金8,000元: a rate set earlier in the sentence.
+        periodic = bool(stretch and capped_rates and _PERIODIC.search(text, start, stretch[0][0]))
         for seg_start, seg_end in stretch:
             rate = has_rate(text, seg_start, seg_end) or bool(
                 capped_rates and _PERIODIC.search(text, seg_start, seg_end)
