@@ -31,10 +31,15 @@ def check_school_bus_no_safety_letter(ctx: Context) -> list[Hit]:
     return [hit_nowhere(SCHOOL_BUS_NO_SAFETY_LETTER)]
 
 
+# 委托 as the act of handing over, not inside a party's name (委托方/委托人/受托方 run a
+# meal-delivery service; 由委托方自主经营 keeps the canteen).
+_ENTRUST = r"委托(?![方人])"
 _OUTSOURCED = re.compile(
-    r"承包经营|托管|委托[^。；，,]{0,6}(?:管理|经营)|(?:交由?|承包给|委托给?)[^。；，,]{0,6}经营"
-    r"|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
+    rf"承包经营|托管|{_ENTRUST}[^。；，,]{{0,6}}(?:管理|经营)|(?:交由?|承包给|{_ENTRUST}给?)"
+    r"[^。；，,]{0,6}经营|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
 )
+# The school keeps running it: not a hand-over.
+_SELF_RUN = re.compile(r"自主经营|自行经营|自营")
 # A negation earlier in the same part of the sentence: 不实行承包经营或委托管理,
 # 甲方不将任何食堂场所交由乙方经营, 严禁转包或托管.
 _NEGATED = re.compile(
@@ -49,6 +54,8 @@ def check_catering_outsourced(ctx: Context) -> list[Hit]:
     text = running.text
     for match in _OUTSOURCED.finditer(text):
         if _NEGATED.search(text, max(0, match.start() - 16), match.start()):
+            continue
+        if _SELF_RUN.search(match.group()):
             continue
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
