@@ -229,7 +229,7 @@ def find_quantity(ctx: Context) -> Finding:
 _QUALITY = re.compile(
     r"\b(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
     r"|《[^》]{2,40}(?:标准|规范|规程|技术条件|要求)》"
-    r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全|工作|教学|培训)(?:要求|标准|参数)|服务质量"
+    r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全|工作|教学|培训)(?:要求|标准|参数)"
     r"|理赔服务"
     r"|符合[^。；\n]{0,40}(?:标准|规范|要求|规定|条件)|达到[^。；\n]{0,30}(?:标准|要求|级)"
     r"|合格产品|全新|正品|原厂|满意率|合格率|(?:不低于|不少于)[^。；\n]{0,10}(?:%|％|℃|级|百分之)"
@@ -238,6 +238,9 @@ _QUALITY = re.compile(
     # the stated condition of leased premises, land or vehicles
     r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)[:：]|车况良好|年检合格"
     r"|技术等级|完好无损|可正常使用|运行正常"
+    # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
+    r"|(?:墙面|地面|门窗|屋面|水电|设施|结构|房屋|场地|土地)[^。；;\n]{0,12}?"
+    r"(?:完好|良好|齐全|检验合格|验收合格)"
 )
 
 
@@ -260,7 +263,9 @@ def find_quality(ctx: Context) -> Finding:
             return Finding(True)
     candidates = headed(ctx, QUALITY_HEADING, NOT_QUALITY_HEADING)
     for unit in candidates:
-        words = VAGUE_QUALITY_WORDS.sub("", text[unit.start : unit.end])
+        if VAGUE_QUALITY_WORDS.search(text, unit.start, unit.end):
+            continue  # the clause states its quality only as 符合甲方要求: the rest is no standard
+        words = text[unit.start : unit.end]
         if han(words) >= 12:
             return Finding(True)
     vague = VAGUE_QUALITY_WORDS.search(whole)
