@@ -201,6 +201,13 @@ def _table_quantities(ctx: Context, text: str) -> bool:
 _UNLIMITED = re.compile(r"不限[^。；;，,\n]{0,6}数量|数量不限|不限量|无限量")
 
 
+# The extent of a labour contract is its work period: 共三十七天, 为期五个月 (one worker).
+_WORK_PERIOD = re.compile(
+    r"(?:共|共计|合计|为期)[ \t\u3000]*(?:\d+|[一二两三四五六七八九十百]+)[ \t\u3000]*"
+    r"(?:个)?(?:天|日|月|小时|工作日|周|学期)"
+)
+
+
 def find_quantity(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole)
@@ -209,7 +216,7 @@ def find_quantity(ctx: Context) -> Finding:
     counts = _counts(text)
     vague = list(VAGUE_QUANTITY.finditer(whole))
     if not vague:
-        if counts:
+        if counts or (ctx.contract_type == "employment" and _WORK_PERIOD.search(text)):
             return Finding(True)
         return Finding(False, searched=searched(ctx, headed(ctx, SUBJECT_HEADING, nearest=True)))
     # Vague somewhere: present only if the vague thing is counted elsewhere (若干节 beside
