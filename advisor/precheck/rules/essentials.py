@@ -113,8 +113,10 @@ _MEASURES = ("平方米", "立方米", "延长米", "千克", "公斤", "㎡", "
 _COPIES = re.compile(r"一式|执|[甲乙双]方|各$")
 _BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
 _TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
+# 预计年采购量, 供应量: a framework's estimated volume per item is its quantity (amendment 3).
 _QUANTITY_COLUMN = re.compile(
     r"数量|用量|工程量|人数|台数|件数|册数|课时数|节数|份数|车辆数|座位数|面积"
+    r"|(?:采购|供应|供货|订购|订货|需求|配送|印刷)量"
 )
 # A unit cell beside a whole number (单位 | 数量): how goods tables are drawn.
 _UNIT_AND_NUMBER = re.compile(

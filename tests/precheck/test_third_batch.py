@@ -1,0 +1,29 @@
+"""Classes of error found on the second corpus's third held-out batch (731–983), each
+fixed in general."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from advisor.precheck import RULES, Hit
+from advisor.precheck.base import make_context
+
+
+def check(rule: str, text: str, contract_type: str = "procurement") -> list[Hit]:
+    ctx = make_context((text,), contract_type, Decimal("1000"))
+    return RULES[rule].check(ctx)
+
+
+def test_a_frameworks_estimated_volume_column_is_its_quantity() -> None:
+    text = (
+        "供应商按下列单价供应食材，预计采购量如下：\n"
+        "品名 | 计量单位 | 单价（元） | 预计年采购量 | 预计金额（元）\n"
+        "鲜羊肉 | 千克 | 78.00 | 1,200 | 93,600.00\n"
+        "老豆腐 | 千克 | 6.20 | 6,500 | 40,300.00\n"
+    )
+    assert check("missing_clause:quantity", text, "catering") == []
+
+
+def test_a_price_table_without_any_volume_still_has_no_quantity() -> None:
+    text = "品名 | 计量单位 | 单价（元）\n鲜羊肉 | 千克 | 78.00\n老豆腐 | 千克 | 6.20\n"
+    assert check("missing_clause:quantity", text, "catering")
