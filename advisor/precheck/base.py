@@ -60,9 +60,10 @@ class Rule:
 _KEEP_BREAK_AFTER = set("。；;：:！？!?）)」』】|｜\t ")
 FULL_LINE = 0.8  # a line at least this share of the page's longest line was wrapped
 # A line that starts like this starts something new: a clause, an item or a "label：".
+# A label is one phrase (地址：, 小写：): "万捌仟元整；小写：" continues a sentence cut short.
 _STARTS_ANEW = re.compile(
     r"(第[一二三四五六七八九十百零〇\d]+[条章节款]|[一二三四五六七八九十]+、|\d{1,2}(\.\d{1,2})*(、|[\.．](?!\d)|\s)"
-    r"|[（(][一二三四五六七八九十\d]+[）)]|[^\s：:，。]{1,10}[：:])"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|[^\s：:，,。；;]{1,10}[：:])"
 )
 
 

@@ -27,3 +27,19 @@ def test_a_frameworks_estimated_volume_column_is_its_quantity() -> None:
 def test_a_price_table_without_any_volume_still_has_no_quantity() -> None:
     text = "品名 | 计量单位 | 单价（元）\n鲜羊肉 | 千克 | 78.00\n老豆腐 | 千克 | 6.20\n"
     assert check("missing_clause:quantity", text, "catering")
+
+
+def test_a_capital_amount_wrapped_before_a_label_is_one_amount() -> None:
+    text = (
+        "1. 服务费按每生每学期人民币陆佰元整（¥600.00）计，本学期服务费总额大写：人民币贰拾捌\n"
+        "万捌仟元整；小写：¥288,000.00。\n"
+    )
+    assert check("amount_mismatch", text, "service") == []
+
+
+def test_a_wrapped_capital_amount_that_disagrees_still_fires() -> None:
+    text = (
+        "1. 服务费按每生每学期人民币陆佰元整（¥600.00）计，本学期服务费总额大写：人民币贰拾捌\n"
+        "万玖仟元整；小写：¥288,000.00。\n"
+    )
+    assert check("amount_mismatch", text, "service")
