@@ -43,3 +43,22 @@ def test_a_wrapped_capital_amount_that_disagrees_still_fires() -> None:
         "万玖仟元整；小写：¥288,000.00。\n"
     )
     assert check("amount_mismatch", text, "service")
+
+
+def test_a_party_that_is_another_declared_party_needs_no_address_of_its_own() -> None:
+    text = (
+        "投保人：克拉玛依市第十小学\n地址：克拉玛依区塔河路22号\n"
+        "保险人：中国人民财产保险股份有限公司克拉玛依市分公司\n地址：克拉玛依区准噶尔路81号\n"
+        "被保险人：克拉玛依市第十小学（同投保人）\n"
+    )
+    assert check("missing_clause:parties", text, "insurance") == []
+    assert check("missing_clause:parties", text.replace("（同投保人）", ""), "insurance") == []
+
+
+def test_a_third_party_with_another_name_and_no_address_still_fires() -> None:
+    text = (
+        "投保人：克拉玛依市第十小学\n地址：克拉玛依区塔河路22号\n"
+        "保险人：中国人民财产保险股份有限公司克拉玛依市分公司\n地址：克拉玛依区准噶尔路81号\n"
+        "被保险人：克拉玛依市第十一小学\n"
+    )
+    assert check("missing_clause:parties", text, "insurance")

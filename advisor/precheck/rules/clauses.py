@@ -54,6 +54,8 @@ _ADDRESS = re.compile(
     r"(?:地[ \u3000]?址|住[ \u3000]?所地?|住[ \u3000]?址)[ \t\u3000]*[:：]",
     re.MULTILINE,
 )
+# 被保险人：克拉玛依市第十小学（同投保人）: the same person as a party already declared.
+_SAME_AS = re.compile(rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]")
 _NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
 
 
@@ -62,11 +64,16 @@ def check_parties(ctx: Context) -> list[Hit]:
     text = ctx.text
     block = signature_block_start(text)
     header = text if block is None else text[:block]
-    declared = list(_PARTY_LINE.finditer(header))
-    for line in declared:
+    declared = []
+    names: set[str] = set()
+    for line in _PARTY_LINE.finditer(header):
         name = _NAME_END.split(line["name"].strip(), maxsplit=1)[0]
         if _han(name) < 2 or _ANONYMOUS.search(line["name"]):
             return [hit_at(ctx, PARTIES, line.start("name"), line.end("name"))]
+        if name in names or _SAME_AS.search(line["name"]):
+            continue  # 被保险人：…（同投保人）: a party already named, with its address
+        names.add(name)
+        declared.append(line)
     addresses = [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
     if len(declared) < 2 or len(addresses) < len(declared):
         return [hit_nowhere(PARTIES)]
