@@ -62,3 +62,13 @@ def test_a_third_party_with_another_name_and_no_address_still_fires() -> None:
         "被保险人：克拉玛依市第十一小学\n"
     )
     assert check("missing_clause:parties", text, "insurance")
+
+
+def test_a_delivery_period_in_chinese_numerals_is_a_time_of_performance() -> None:
+    text = "1. 供应商应于合同签订后二十日内将货物送至采购人校内指定教室，并在交货后五日内完成安装调试。\n"
+    assert check("missing_clause:performance", text) == []
+
+
+def test_a_payment_period_in_chinese_numerals_is_no_time_of_performance() -> None:
+    text = "货物送至采购人校内。验收合格后十五个工作日内，采购人一次性支付合同总价。\n"
+    assert check("missing_clause:performance", text)

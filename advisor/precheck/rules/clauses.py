@@ -136,9 +136,10 @@ _PERFORMANCE = re.compile(
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
     r"|日期|时间|服务|进行|授课|上课|开课|课程|培训|教学|用工|聘用|工作期"
 )
+# Periods in figures or Chinese numerals (二十日内 like 20日内, README amendment 6).
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _TIME = re.compile(
-    rf"{_DATE}|\d+\s*(?:个)?(?:日|天|小时|工作日|日历天)内"
+    rf"{_DATE}|(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?(?:日|天|小时|工作日|日历天)内"
     r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)|上学日|尽快|另行通知|视[^。；]{0,10}而定"
 )
 # A from–to range; the second date may leave out the year (2026年8月17日至8月28日).
