@@ -72,3 +72,19 @@ def test_a_delivery_period_in_chinese_numerals_is_a_time_of_performance() -> Non
 def test_a_payment_period_in_chinese_numerals_is_no_time_of_performance() -> None:
     text = "货物送至采购人校内。验收合格后十五个工作日内，采购人一次性支付合同总价。\n"
     assert check("missing_clause:performance", text)
+
+
+def test_a_numeral_numbering_a_clause_is_no_count() -> None:
+    text = "乙方负责外墙玻璃清洗。\n条款六 双方义务\n1. 甲方提供作业用水。\n"
+    assert check("missing_clause:quantity", text, "service")
+
+
+def test_an_area_left_to_the_site_is_a_vague_quantity() -> None:
+    text = "4. 清洗范围为发包人指定的区域，具体面积以现场实际为准。\n"
+    hits = check("missing_clause:quantity", text, "service")
+    assert hits and hits[0].params.get("variant") == "vague"
+
+
+def test_an_area_stated_and_adjusted_on_site_is_a_quantity() -> None:
+    text = "租赁场地面积120平方米，最终面积以现场实际测量为准。\n"
+    assert check("missing_clause:quantity", text, "lease") == []

@@ -37,7 +37,7 @@ PLACE_HEADING = re.compile(r"地点|交付|交货|供货|送货|方式|场所|�
 # An element stated only by a placeholder (README, amendment 2).
 VAGUE_QUANTITY = re.compile(
     r"(?<![第\d])(?:一批|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
-    r"|(?:数量|课时量|工作量|用量|人数|节数|台数)[^。；;\n]{0,16}?"
+    r"|(?:数量|课时量|工作量|用量|人数|节数|台数|面积|工程量)[^。；;\n]{0,16}?"
     r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况)[^。；;\n]{0,8}?(?:为准|确定)"
 )
 VAGUE_QUALITY = re.compile(

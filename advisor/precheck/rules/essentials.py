@@ -77,8 +77,9 @@ _GOODS_UNITS = (
     "平方米|立方米|延长米|千克|公斤|㎡|m²|台|套|件|张|把|个|盏|辆|册|本|支|箱|盒|面|只|条|块|组|副"
     "|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|份|袋|桶|片|眼"
 )
+# 第六条, 条款六: a numeral that numbers a clause counts nothing.
 _COUNT = re.compile(
-    r"(?<![第\d.A-Za-z])(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"(?<![第\d.A-Za-z])(?<!条款)(?<!款项)(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
     r"[ \t\u3000]*"
     rf"(?:余|多)?(?P<unit>课时|学时|{_GOODS_UNITS}|人|名|位|次|场|节|项|处)"
 )
@@ -89,6 +90,7 @@ _COUNT_NOT_QUANTITY = {
     "节": re.compile(r"^(?:假|日)"),
     "支": re.compile(r"^付"),
     "名": re.compile(r"^(?:称|单|义)"),
+    "双": re.compile(r"^方"),  # 双方: both parties, not pairs
 }
 _MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多|以上)\s*$")
 # 每月上门服务不少于4次, 每日工作8小时: a frequency over the term is the extent of a service.
@@ -244,6 +246,9 @@ _QUALITY = re.compile(
     r"|合格产品|全新|正品|原厂|满意率|合格率|(?:不低于|不少于)[^。；\n]{0,10}(?:%|％|℃|级|百分之)"
     r"|保证[^。；\n]{0,60}(?:结构安全|安全可用|完好|具备|能够满足|正常使用)"
     r"|满足[^。；\n]{0,30}要求"
+    # the qualification of the staff a service provides: 本科以上学历, 三年以上…经验, 持证上岗
+    r"|(?:本科|大专|专科|中专|研究生|硕士)(?:及)?以上学历"
+    r"|(?:\d+|[一二两三四五六七八九十]+)年以上[^。；;\n]{0,16}经验|持证上岗"
     # the stated condition of leased premises, land or vehicles
     r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)[:：]|车况良好|年检合格"
     r"|技术等级|完好无损|可正常使用|运行正常"
