@@ -88,3 +88,14 @@ def test_an_area_left_to_the_site_is_a_vague_quantity() -> None:
 def test_an_area_stated_and_adjusted_on_site_is_a_quantity() -> None:
     text = "租赁场地面积120平方米，最终面积以现场实际测量为准。\n"
     assert check("missing_clause:quantity", text, "lease") == []
+
+
+def test_a_promise_of_conforming_materials_names_no_standard() -> None:
+    text = "五、工程质量\n乙方应保证工程质量合格，所用材料须为合格产品。工程完工后由甲方组织验收。\n"
+    hits = check("missing_clause:quality", text, "construction")
+    assert hits and hits[0].params.get("variant") == "vague"
+
+
+def test_conforming_products_beside_a_named_standard_are_a_quality() -> None:
+    text = "所供货物须为合格产品，符合GB 2707《食品安全国家标准 鲜（冻）畜、禽产品》。\n"
+    assert check("missing_clause:quality", text) == []
