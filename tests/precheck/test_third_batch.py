@@ -99,3 +99,19 @@ def test_a_promise_of_conforming_materials_names_no_standard() -> None:
 def test_conforming_products_beside_a_named_standard_are_a_quality() -> None:
     text = "所供货物须为合格产品，符合GB 2707《食品安全国家标准 鲜（冻）畜、禽产品》。\n"
     assert check("missing_clause:quality", text) == []
+
+
+def test_what_follows_a_subject_left_to_an_annex_is_no_subject() -> None:
+    text = (
+        "合作协议\n甲乙双方就相关合作事宜达成如下协议：\n第一条 合作内容\n"
+        "双方合作项目以双方确认的《合作项目清单》（附件一）为准，乙方按照项目清单组织实施，甲方予以配合。\n"
+    )
+    assert check("missing_clause:subject", text, "other")
+
+
+def test_a_subject_stated_before_its_annex_is_a_subject() -> None:
+    text = (
+        "合作协议\n第一条 合作内容\n"
+        "乙方为甲方开发校园安防监控平台，功能清单详见附件一。\n"
+    )
+    assert check("missing_clause:subject", text, "other") == []

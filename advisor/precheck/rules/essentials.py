@@ -8,6 +8,7 @@ import re
 from advisor.precheck import structure
 from advisor.precheck.base import Context
 from advisor.precheck.rules.elements import (
+    DELEGATED,
     NOT_QUALITY_HEADING,
     QUALITY_HEADING,
     SUBJECT_HEADING,
@@ -45,25 +46,43 @@ _GENERIC_CONTENT = re.compile(
 )
 
 
+_SEGMENTS = re.compile(r"[^。；;，,\n]+")
+
+
 def _is_concrete(content: str, least: int = 4) -> bool:
     return han(_GENERIC_CONTENT.sub("", VAGUE_SUBJECT.sub("", content))) >= least
+
+
+def _undelegated(whole: str, sentence: str) -> str:
+    """The part of a subject sentence before its content is delegated: what follows
+    "合作项目以《项目清单》（附件一）为准" (乙方按照清单组织实施) is how, not what."""
+    kept = []
+    for segment in _SEGMENTS.findall(sentence):
+        if DELEGATED.search(segment):
+            break
+        kept.append(segment)
+    return "，".join(kept)
 
 
 def find_subject(ctx: Context) -> Finding:
     """What the contract is about: a specific title, or a subject clause with content."""
     if han(_GENERIC_TITLE.sub("", structure.read(ctx.text).title)) >= 2:
         return Finding(True)
-    text = stated(before_signature(ctx))
+    whole = before_signature(ctx)
+    text = stated(whole)
     candidates = headed(ctx, SUBJECT_HEADING, nearest=True)
     for unit in candidates:
-        first = re.split(r"[。；;\n]", text[unit.start : unit.end].strip(), maxsplit=1)[0]
+        start = unit.start + len(whole[unit.start : unit.end]) - len(
+            whole[unit.start : unit.end].lstrip()
+        )
+        first = _undelegated(whole, re.split(r"[。；;\n]", whole[start : unit.end], maxsplit=1)[0])
         if _is_concrete(first, 2):
             return Finding(True)
     for match in _SUBJECT_LABEL.finditer(text):
-        content = match["rest"] or ""
+        content = whole[match.start("rest") : match.end("rest")] if match["rest"] else ""
         if not content.strip():
-            content = text[match.end() :].lstrip().split("\n", 1)[0]
-        if _is_concrete(re.split(r"[。；;]", content, maxsplit=1)[0]):
+            content = whole[match.end() :].lstrip().split("\n", 1)[0]
+        if _is_concrete(_undelegated(whole, re.split(r"[。；;]", content, maxsplit=1)[0])):
             return Finding(True)
     vague = VAGUE_SUBJECT.search(before_signature(ctx))
     if vague:
