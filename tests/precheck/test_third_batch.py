@@ -115,3 +115,11 @@ def test_a_subject_stated_before_its_annex_is_a_subject() -> None:
         "乙方为甲方开发校园安防监控平台，功能清单详见附件一。\n"
     )
     assert check("missing_clause:subject", text, "other") == []
+
+
+def test_the_qualification_of_seconded_staff_is_a_quality_requirement() -> None:
+    text = (
+        "乙方派驻技术人员二名在甲方校内工作。派驻人员须具备计算机相关专业本科以上学历、"
+        "三年以上教育信息化项目实施经验。\n"
+    )
+    assert check("missing_clause:quality", text, "other") == []
