@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import repeat
 
 from advisor.amounts import Found, find_capitals, find_figures
 from advisor.precheck import structure
@@ -67,18 +68,19 @@ _STARTS_ANEW = re.compile(
 )
 
 
-def _unwrapped(page: str) -> list[tuple[str, int]]:
-    """The page's characters with their offsets, leaving out the line breaks a PDF puts
-    where a line of running text was wrapped: after a line that fills the width (at least
-    FULL_LINE of the page's longest line) and does not end a sentence or a table row."""
+def _unwrapped(page: str) -> list[tuple[str, int, bool]]:
+    """The page's lines, each with its offset on the page and whether the line break
+    after it is kept: a PDF puts a break where a line of running text was wrapped, after
+    a line that fills the width (at least FULL_LINE of the page's longest line) and does
+    not end a sentence or a table row; those breaks are left out."""
     lines = page.split("\n")
     widest = max((len(line.rstrip()) for line in lines), default=0)
-    kept: list[tuple[str, int]] = []
+    kept: list[tuple[str, int, bool]] = []
     at = 0
+    last = len(lines) - 1
     for number, line in enumerate(lines):
-        kept += [(char, at + i) for i, char in enumerate(line)]
-        at += len(line)
-        if number == len(lines) - 1:
+        if number == last:
+            kept.append((line, at, False))
             break
         stripped = line.rstrip()
         following = lines[number + 1].strip()
@@ -90,9 +92,8 @@ def _unwrapped(page: str) -> list[tuple[str, int]]:
             and not any(mark in line for mark in "|｜\t")  # a table row
             and not _STARTS_ANEW.match(following)
         )
-        if not wrapped:
-            kept.append(("\n", at))
-        at += 1
+        kept.append((line, at, not wrapped))
+        at += len(line) + 1
     return kept
 
 
@@ -101,11 +102,15 @@ def make_context(pages: tuple[str, ...], contract_type: str, amount: Decimal | N
     origin: list[tuple[int, int]] = []
     for index, page in enumerate(pages):
         if index:
-            chars += PAGE_BREAK
+            chars.append(PAGE_BREAK)
             origin += [(index - 1, len(pages[index - 1]))] * len(PAGE_BREAK)
-        for char, offset in _unwrapped(page):
-            chars.append(char)
-            origin.append((index, offset))
+        for line, at, breaks in _unwrapped(page):
+            chars.append(line)
+            end = at + len(line)
+            origin += zip(repeat(index), range(at, end))
+            if breaks:
+                chars.append("\n")
+                origin.append((index, end))
     return Context(pages, "".join(chars), contract_type, amount, tuple(origin))
 
 
@@ -200,7 +205,7 @@ def _prose(text: str) -> Prose:
         following = lines[number + 1] if number + 1 < len(lines) else ""
         joined = number + 1 < len(lines) and _joins(line, following)
         kept = line.rstrip(" \t\u3000") if joined else line
-        chars += kept
+        chars.append(kept)
         at += range(offset, offset + len(kept))
         offset += len(line) + 1
         if number + 1 < len(lines):
@@ -221,7 +226,7 @@ def prose(ctx: Context) -> Prose:
 
 # --- splitting text ---------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[。；;！？!?\n\f]")
+SENTENCE_END = re.compile(r"[。；;！？!?\n\f]")
 _SEGMENT_END = re.compile(r"[，、：:]|,(?!(?<=\d,)\d{3})")  # not the comma of ¥12,000.00
 _TRIM = " \t\u3000\n\f|｜"
 
@@ -248,13 +253,18 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Sentences: up to 。；！？ or a line end."""
-    return spans(text, _SENTENCE_END)
+@lru_cache(maxsize=8)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentences: up to 。；！？ or a line end. Found once per text: most rules read them."""
+    return tuple(spans(text, SENTENCE_END))
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    return spans(text, re.compile(r"\n|\f"))
+_PARAGRAPH_END = re.compile(r"\n|\f")
+
+
+@lru_cache(maxsize=8)
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(spans(text, _PARAGRAPH_END))
 
 
 def segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -292,6 +302,8 @@ def forget_texts() -> None:
     scan_amounts.cache_clear()
     _money.cache_clear()
     _prose.cache_clear()
+    sentences.cache_clear()
+    paragraphs.cache_clear()
 
 
 def money_in(text: str, start: int = 0, end: int | None = None) -> list[Money]:

@@ -7,6 +7,7 @@ import re
 
 from advisor.precheck.base import (
     N_,
+    SENTENCE_END,
     Context,
     Hit,
     Prose,
@@ -14,7 +15,7 @@ from advisor.precheck.base import (
     paragraphs,
     prose,
     segments,
-    sentences,
+    spans,
 )
 
 # Arbitration chosen as a way of resolving disputes, not an award mentioned in passing.
@@ -67,7 +68,9 @@ def _dispute_paragraphs(text: str) -> list[tuple[int, int, re.Match[str]]]:
 def _litigation_outside_award(text: str, start: int, end: int) -> re.Match[str] | None:
     """Litigation offered as a way of resolving the dispute in ``text[start:end]``: not a
     court for enforcing or setting aside the award, and not one the clause rules out."""
-    for sentence_start, sentence_end in sentences(text[:end]):
+    # Sentences end at line ends: those of the paragraph start on its line.
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\f", 0, start)) + 1
+    for sentence_start, sentence_end in spans(text, SENTENCE_END, line_start, end):
         if sentence_end <= start:
             continue
         sentence_start = max(sentence_start, start)
