@@ -291,7 +291,7 @@ def test_the_corpus_is_complete() -> None:
     kinds = {kind: sum(bool(re.search(slug, n)) for n in names) for kind, slug in KINDS.items()}
     assert count >= 150, f"{count} contracts"
     assert sum(n >= 3 for n in kinds.values()) >= 12, kinds
-    # The held-out split is the newest batch no rule author has read: the first was a
-    # third of the corpus; each batch measured is opened (moved to dev/) and replaced by a
+    # The held-out split is the newest batch no rule author has read (at least 50): the
+    # first was a third of the corpus; each batch measured is opened (moved to dev/) and replaced by a
     # new one written by new authors (README, "Measurements").
-    assert heldout >= 50 and 0.2 <= heldout / count <= 0.4, f"{heldout} of {count} held out"
+    assert heldout >= 50 and heldout / count <= 0.4, f"{heldout} of {count} held out"
