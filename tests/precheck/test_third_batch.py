@@ -91,7 +91,9 @@ def test_an_area_stated_and_adjusted_on_site_is_a_quantity() -> None:
 
 
 def test_a_promise_of_conforming_materials_names_no_standard() -> None:
-    text = "五、工程质量\n乙方应保证工程质量合格，所用材料须为合格产品。工程完工后由甲方组织验收。\n"
+    text = (
+        "五、工程质量\n乙方应保证工程质量合格，所用材料须为合格产品。工程完工后由甲方组织验收。\n"
+    )
     hits = check("missing_clause:quality", text, "construction")
     assert hits and hits[0].params.get("variant") == "vague"
 
@@ -110,10 +112,7 @@ def test_what_follows_a_subject_left_to_an_annex_is_no_subject() -> None:
 
 
 def test_a_subject_stated_before_its_annex_is_a_subject() -> None:
-    text = (
-        "合作协议\n第一条 合作内容\n"
-        "乙方为甲方开发校园安防监控平台，功能清单详见附件一。\n"
-    )
+    text = "合作协议\n第一条 合作内容\n乙方为甲方开发校园安防监控平台，功能清单详见附件一。\n"
     assert check("missing_clause:subject", text, "other") == []
 
 

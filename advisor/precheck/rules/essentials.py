@@ -72,8 +72,10 @@ def find_subject(ctx: Context) -> Finding:
     text = stated(whole)
     candidates = headed(ctx, SUBJECT_HEADING, nearest=True)
     for unit in candidates:
-        start = unit.start + len(whole[unit.start : unit.end]) - len(
-            whole[unit.start : unit.end].lstrip()
+        start = (
+            unit.start
+            + len(whole[unit.start : unit.end])
+            - len(whole[unit.start : unit.end].lstrip())
         )
         first = _undelegated(whole, re.split(r"[。；;\n]", whole[start : unit.end], maxsplit=1)[0])
         if _is_concrete(first, 2):
