@@ -27,6 +27,14 @@ DESIGNATIONS = (
     *("转让方", "服务商", "承运方", "托管方", "承包单位", "发包单位"),
 )
 PARTY = "(?:" + "|".join("[ \u3000]?".join(name) for name in DESIGNATIONS) + ")"
+# 订阅方（甲方）, 使用单位（乙方）: any role of the parties' own naming, labelled by a known
+# designation in brackets, is a party (README, amendment 5: parties in their usual variety).
+# Contact persons and agents labelled 甲方 are not parties.
+OWN_ROLE = (
+    r"(?:(?!联系|经办|代理|代表|负责|责任|法定|授权|开户|收款|付款)[\u4e00-\u9fff]){1,4}"
+    r"(?:方|人|单位)"
+)
+LABELLED_PARTY = rf"(?:{OWN_ROLE}(?=[ \t\u3000]*[（(]{PARTY}[）)]))"
 
 _CN = "[一二三四五六七八九十百零〇两]"
 _SPACE = "[ \t\u3000]"
@@ -52,7 +60,8 @@ _LIST_ITEMS = {"circled", "paren_ar"}
 # A heading: short words after the number, ending the line or followed by a colon.
 _HEADING = re.compile(rf"{_SPACE}*(?P<heading>[^\n：:。，,；;]{{1,20}}?){_SPACE}*(?:[：:]|$)", re.M)
 _PARTY_LINE = re.compile(
-    rf"^{_SPACE}*(?P<role>{PARTY})(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{1,12}})[）)])?"
+    rf"^{_SPACE}*(?P<role>{PARTY}|{LABELLED_PARTY})"
+    rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{1,12}})[）)])?"
     rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )

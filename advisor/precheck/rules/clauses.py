@@ -21,7 +21,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
-from advisor.precheck.structure import PARTY
+from advisor.precheck.structure import LABELLED_PARTY, PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 
@@ -43,7 +43,8 @@ def _han(text: str) -> int:
 # --- parties ---------------------------------------------------------------------------------
 
 _PARTY_LINE = re.compile(
-    rf"^[ \t\u3000]*{PARTY}(?:[（(][^）)\n]{{0,12}}[）)])?[ \t\u3000]*[:：][ \t\u3000]*"
+    rf"^[ \t\u3000]*(?:{PARTY}|{LABELLED_PARTY})(?:[ \t\u3000]*[（(][^）)\n]{{0,12}}[）)])?"
+    r"[ \t\u3000]*[:：][ \t\u3000]*"
     r"(?P<name>[^\n]*)",
     re.MULTILINE,
 )
