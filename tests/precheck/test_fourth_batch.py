@@ -46,3 +46,45 @@ def test_a_contact_person_labelled_by_a_party_is_no_party() -> None:
         "联系人（甲方）：王老师\n"
     )
     assert check("missing_clause:parties", text, "other") == []
+
+
+# --- quality left to a party's satisfaction or wishes is vague = missing --------------------
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "服务质量以甲方满意为准。",
+        "乙方应按甲方要求做好保洁工作，确保甲方满意。",
+        "乙方提供的服务应令采购人满意。",
+        "货物须达到甲方要求。",
+        "乙方保证质量，货物质量良好。",
+        "验收以学校认可为准。",
+    ],
+)
+def test_a_quality_left_to_a_partys_satisfaction_is_missing(vague: str) -> None:
+    text = f"第三条 质量要求\n{vague}\n第四条 其他\n乙方现场主管应服从甲方后勤处的日常管理和工作安排。\n"
+    assert check("missing_clause:quality", text, "service")
+    nested = f"3. 服务质量\n3.1 {vague}\n3.2 乙方现场主管应服从甲方后勤处的日常管理和工作安排。\n"
+    assert check("missing_clause:quality", nested, "service")
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "卫生间每日清洁2次，地面无积水、无异味。",
+        "货物须符合GB/T 31888-2015。",
+        "客户满意率不低于95%。",
+    ],
+)
+def test_a_criterion_beside_the_vague_words_is_a_quality(criterion: str) -> None:
+    text = f"第三条 质量要求\n服务质量以甲方满意为准，{criterion}\n"
+    assert check("missing_clause:quality", text, "service") == []
+
+
+def test_a_quality_heading_over_concrete_lines_is_a_quality() -> None:
+    text = (
+        "4 服务标准\n4.1 地面无纸屑、烟头，拖洗后无明显水迹；\n"
+        "4.2 门窗玻璃每两周擦拭一次，目视干净无灰尘。\n"
+    )
+    assert check("missing_clause:quality", text, "service") == []

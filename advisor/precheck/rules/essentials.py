@@ -10,6 +10,7 @@ from advisor.precheck.base import Context
 from advisor.precheck.rules.elements import (
     DELEGATED,
     NOT_QUALITY_HEADING,
+    QUALITY_CRITERION,
     QUALITY_HEADING,
     SUBJECT_HEADING,
     VAGUE_QUALITY,
@@ -259,7 +260,7 @@ def find_quantity(ctx: Context) -> Finding:
 # --- quality ---------------------------------------------------------------------------------
 
 _QUALITY = re.compile(
-    r"\b(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
+    r"(?<![A-Za-z])(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
     r"|《[^》]{2,40}(?:标准|规范|规程|技术条件|要求)》"
     r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全|工作|教学|培训)(?:要求|标准|参数)"
     r"|理赔服务"
@@ -288,19 +289,53 @@ _COVER_TERMS = re.compile(
 )
 
 
+# 质量要求：, a heading 第三条 质量要求: the element's name as a label states nothing.
+# A label states what follows it: the lines up to the next heading-like line.
+_LABEL = re.compile(r"[ \t\u3000]*(?:[:：]|\n|$)")
+_HEADING_LINE = re.compile(r"^[^。；;，,：:]{1,24}$")
+
+
+def _labelled(text: str, end: int) -> str:
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)].lstrip(" \t\u3000:：")
+    lines = [rest] if rest.strip() else []
+    for line in text[line_end + 1 :].split("\n")[:8] if line_end >= 0 else []:
+        if not line.strip():
+            continue
+        if _HEADING_LINE.match(line.strip()):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _states_quality(words: str) -> bool:
+    """Words under a quality label or heading: a criterion when they state the quality
+    only vaguely (以甲方满意为准), else any sentence of substance."""
+    if VAGUE_QUALITY_WORDS.search(words):
+        return QUALITY_CRITERION.search(VAGUE_QUALITY_WORDS.sub("", words)) is not None
+    return han(words) >= 12 or QUALITY_CRITERION.search(words) is not None
+
+
 def find_quality(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole)
     if ctx.contract_type == "insurance" and _COVER_TERMS.search(text):
         return Finding(True)
     for match in _QUALITY.finditer(text):
-        if not VAGUE_QUALITY.match(match.group()):
+        if VAGUE_QUALITY.match(match.group()):
+            continue
+        if not _LABEL.match(text, match.end()) or _states_quality(_labelled(text, match.end())):
             return Finding(True)
     candidates = headed(ctx, QUALITY_HEADING, NOT_QUALITY_HEADING)
+    # A clause that states its quality only as 符合甲方要求 / 以甲方满意为准: the rest of it and
+    # of its sub-clauses is no standard unless it gives a criterion.
+    vague_units = [u for u in candidates if VAGUE_QUALITY_WORDS.search(text, u.start, u.end)]
     for unit in candidates:
-        if VAGUE_QUALITY_WORDS.search(text, unit.start, unit.end):
-            continue  # the clause states its quality only as 符合甲方要求: the rest is no standard
         words = text[unit.start : unit.end]
+        if any(v.start <= unit.start and unit.end <= v.end for v in vague_units):
+            if QUALITY_CRITERION.search(VAGUE_QUALITY_WORDS.sub("", words)):
+                return Finding(True)
+            continue
         if han(words) >= 12:
             return Finding(True)
     vague = VAGUE_QUALITY_WORDS.search(whole)
