@@ -88,3 +88,27 @@ def test_a_quality_heading_over_concrete_lines_is_a_quality() -> None:
         "4.2 门窗玻璃每两周擦拭一次，目视干净无灰尘。\n"
     )
     assert check("missing_clause:quality", text, "service") == []
+
+
+# --- subject: cooperation on unnamed matters, its content in a document still to come -------
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "甲方邀请乙方参与甲方的相关合作项目，具体合作内容以双方确认的合作方案为准。",
+        "双方就有关合作事宜共同开展工作，具体内容按甲方审定的工作计划执行。",
+        "乙方参与甲方的相关工作，合作内容以双方签订的任务书为准。",
+    ],
+)
+def test_cooperation_on_unnamed_matters_has_no_subject(vague: str) -> None:
+    text = f"合作协议\n甲方：某中学\n乙方：某中心\n第一条 合作项目\n{vague}\n"
+    assert check("missing_clause:subject", text, "cooperation")
+
+
+def test_a_named_cooperation_beside_a_plan_still_has_a_subject() -> None:
+    text = (
+        "合作协议\n甲方：某中学\n乙方：某中心\n第一条 合作项目\n"
+        "乙方为甲方七年级学生开设机器人编程社团课程，具体课表以双方确认的教学计划为准。\n"
+    )
+    assert check("missing_clause:subject", text, "cooperation") == []

@@ -69,14 +69,19 @@ QUALITY_CRITERION = re.compile(
 )
 
 # 相关设备, 有关货物: a kind of thing with no thing named is no subject either.
+# 相关合作事宜, 有关合作项目: cooperation about unnamed matters is no subject either.
 VAGUE_SUBJECT = re.compile(
-    r"(?:相关|有关)(?:服务|事宜|工作|事项|设备|货物|物品|产品|物资|材料|用品)|合作(?:事宜|项目|事项)"
+    r"(?:相关|有关)(?:合作)?(?:服务|事宜|工作|事项|项目|活动|业务|设备|货物|物品|产品|物资|材料"
+    r"|用品)|合作(?:事宜|项目|事项|内容)"
 )
 
 # Content delegated elsewhere or left to the buyer's wishes: not stated in the text.
 DELEGATED = re.compile(
     r"附件|另行(?:协商|商定|约定)|另议|双方协商确定|保险单(?:载明|约定)|以保险单"
     r"|以(?:甲方|采购人|学校|需方|买方)[^。；;，,\n]{0,8}(?:需求|需要)为准"
+    # a document still to be agreed: 以双方确认的合作方案为准, 按甲方审定的计划执行
+    r"|(?:以|按|依)[^。；;，,\n]{0,10}(?:确认|认可|签订|签署|商定|制定|审定|批准|下达)的"
+    r"[^。；;，,\n]{0,10}(?:方案|计划|清单|确认单|任务书|订单|协议|文件|通知)(?:为准|执行|确定)"
 )
 _SEGMENT = re.compile(r"[^。；;，,\n]+")
 
