@@ -112,3 +112,32 @@ def test_a_named_cooperation_beside_a_plan_still_has_a_subject() -> None:
         "乙方为甲方七年级学生开设机器人编程社团课程，具体课表以双方确认的教学计划为准。\n"
     )
     assert check("missing_clause:subject", text, "cooperation") == []
+
+
+# --- quantity: a pack size or a specification is no count of the goods ----------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "品名 | 规格及技术参数 | 金额（元）\n羽毛球 | 鸭毛，12只装 | 1,000.00\n跳绳 | 钢丝绳，3条一组 | 800.00\n",
+        "品名 | 金额（元）\n中性笔 | 10支/盒，黑色 | 300.00\n",
+    ],
+)
+def test_a_batch_counted_only_by_pack_sizes_has_no_quantity(spec: str) -> None:
+    text = f"甲方向乙方采购学校体育器材一批，明细如下：\n{spec}"
+    assert check("missing_clause:quantity", text)
+
+
+@pytest.mark.parametrize("vague", ["学校所需耗材适量", "办公用品按需供应"])
+def test_a_quantity_left_to_need_is_vague(vague: str) -> None:
+    assert check("missing_clause:quantity", f"乙方向甲方供应{vague}，单价见报价单。")
+
+
+def test_a_batch_with_a_count_beside_it_is_counted() -> None:
+    text = (
+        "甲方向乙方采购体育器材一批，明细如下：\n"
+        "品名 | 规格及技术参数 | 数量（个） | 金额（元）\n羽毛球 | 鸭毛，12只装 | 40 | 1,000.00\n"
+    )
+    assert check("missing_clause:quantity", text) == []
+    assert check("missing_clause:quantity", "乙方按需供应打印纸，共计200箱。") == []

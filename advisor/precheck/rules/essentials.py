@@ -4,6 +4,7 @@ by heading and content (see ``elements``): present, present but vague, or missin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
@@ -168,12 +169,49 @@ def _a_count(text: str, match: re.Match[str], before: str, after: str) -> bool:
     return not _NAME_LINE.match(text, line_start)
 
 
-def _counts(text: str) -> list[re.Match[str]]:
+# 12只装, 10支/盒: the size of a pack, not how many are bought.
+_PACK_AFTER = re.compile(r"^[ \t\u3000]*(?:装|[/／]|每)")
+# Columns that describe each item (规格及技术参数, 型号, 配置): their numbers are parameters.
+_SPEC_COLUMN = re.compile(r"规格|型号|参数|配置|描述|说明|材质|技术|品牌|要求")
+_CELL_SEPARATOR = re.compile(r"[ \t\u3000]*[|｜\t][ \t\u3000]*|[ \u3000]{3,}")
+
+
+@lru_cache(maxsize=8)
+def _spec_cells(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the cells under a specification column of every table."""
+    spans = []
+    for table in structure.read(text).tables:
+        columns = {
+            i
+            for i, cell in enumerate(table.rows[0])
+            if _SPEC_COLUMN.search(cell) and not _QUANTITY_COLUMN.search(cell)
+        }
+        if not columns:
+            continue
+        at = table.start
+        for line in text[table.start : table.end].split("\n"):
+            lead = len(line) - len(line.lstrip(" |｜\u3000"))
+            cell, start = 0, at + lead
+            for separator in _CELL_SEPARATOR.finditer(line, lead):
+                if separator.start() == lead:
+                    continue
+                if cell in columns:
+                    spans.append((start, at + separator.start()))
+                cell, start = cell + 1, at + separator.end()
+            if cell in columns:
+                spans.append((start, at + len(line)))
+            at += len(line) + 1
+    return tuple(spans)
+
+
+def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[str]]:
     found = []
     for match in _COUNT.finditer(text):
         unit, after = match["unit"], text[match.end() : match.end() + 4]
         not_quantity = _COUNT_NOT_QUANTITY.get(unit)
-        if not_quantity and not_quantity.search(after):
+        if (not_quantity and not_quantity.search(after)) or _PACK_AFTER.search(after):
+            continue
+        if any(start <= match.start() < end for start, end in spec):
             continue
         before = text[max(0, match.start() - 6) : match.start()]
         if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
@@ -241,7 +279,7 @@ def find_quantity(ctx: Context) -> Finding:
     text = stated(whole)
     if _table_quantities(ctx, text) or _UNLIMITED.search(text):
         return Finding(True)
-    counts = _counts(text)
+    counts = _counts(text, _spec_cells(ctx.text))
     vague = list(VAGUE_QUANTITY.finditer(whole))
     if not vague:
         if counts or (ctx.contract_type == "employment" and _WORK_PERIOD.search(text)):
