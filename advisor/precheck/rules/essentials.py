@@ -19,6 +19,7 @@ from advisor.precheck.rules.elements import (
     VAGUE_QUANTITY,
     VAGUE_SUBJECT,
     Finding,
+    Unit,
     before_signature,
     body,
     han,
@@ -369,8 +370,10 @@ def find_quality(ctx: Context) -> Finding:
     candidates = headed(ctx, QUALITY_HEADING, NOT_QUALITY_HEADING)
     # A clause that states its quality only as 符合甲方要求 / 以甲方满意为准: the rest of it and
     # of its sub-clauses is no standard unless it gives a criterion.
-    vague_units = [u for u in candidates if VAGUE_QUALITY_WORDS.search(text, u.start, u.end)]
+    vague_units: list[Unit] = []  # a clause comes before its sub-clauses
     for unit in candidates:
+        if VAGUE_QUALITY_WORDS.search(text, unit.start, unit.end):
+            vague_units.append(unit)
         words = text[unit.start : unit.end]
         if any(v.start <= unit.start and unit.end <= v.end for v in vague_units):
             if QUALITY_CRITERION.search(VAGUE_QUALITY_WORDS.sub("", words)):
