@@ -3,19 +3,9 @@ is not that payment; a sum written with a thousands comma stays one sum."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
-
-
-def check(
-    rule: str, text: str, contract_type: str = "procurement", amount: str = "1000"
-) -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal(amount))
-    return RULES[rule].check(ctx)
+from tests.precheck.checking import check
 
 
 @pytest.mark.parametrize(

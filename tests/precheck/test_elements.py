@@ -5,17 +5,10 @@ searched for a missing element."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
+from advisor.precheck import RULES
 from advisor.precheck.engine import explanation, message
 from advisor.precheck.structure import read
-
-
-def check(rule: str, text: str, contract_type: str = "procurement") -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES[rule].check(ctx)
+from tests.precheck.checking import check
 
 
 def test_the_title_is_read_past_the_running_header_and_the_number() -> None:

@@ -5,17 +5,9 @@ time of the performance, and the quality of an insurance cover."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
-
-
-def check(rule: str, text: str, contract_type: str = "procurement") -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES[rule].check(ctx)
+from tests.precheck.checking import check
 
 
 @pytest.mark.parametrize(

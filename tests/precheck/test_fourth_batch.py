@@ -3,18 +3,9 @@ fixed in general."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
-
-
-def check(rule: str, text: str, contract_type: str = "procurement") -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES[rule].check(ctx)
-
+from tests.precheck.checking import check
 
 # --- parties: a role of the parties' own naming, labelled 甲方/乙方 in brackets -------------
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
+from advisor.precheck import Hit
+from tests.precheck import checking
 
 
 def check(text: str, contract_type: str = "employment") -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES["missing_clause:quantity"].check(ctx)
+    return checking.check("missing_clause:quantity", text, contract_type)
 
 
 def test_the_work_period_of_a_labour_contract_is_its_quantity() -> None:

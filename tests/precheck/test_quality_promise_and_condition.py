@@ -4,15 +4,12 @@ even under a heading 服务质量; the condition of leased premises as handed ov
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
+from advisor.precheck import Hit
+from tests.precheck import checking
 
 
 def check(text: str, contract_type: str) -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES["missing_clause:quality"].check(ctx)
+    return checking.check("missing_clause:quality", text, contract_type)
 
 
 def test_a_clause_headed_service_quality_that_only_promises_to_satisfy_the_buyer_is_vague() -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from advisor.precheck import RULES, Hit, message, run
-from advisor.precheck.base import make_context
 from advisor.precheck.engine import explanation
+from tests.precheck.checking import check_pages
 
 SIGNATURES = (
     "\n甲方（盖章）：乌苏市第一中学\n乙方（盖章）：新疆某某科技有限公司\n日期：2025年　月　日\n"
@@ -21,17 +21,7 @@ def check(
     rule: str, *pages: str, contract_type: str = "procurement", amount: str | None = None
 ) -> list[Hit]:
     """The rule's hits, each checked to quote its page at its offsets."""
-    ctx = make_context(tuple(pages), contract_type, Decimal(amount) if amount else None)
-    hits = RULES[rule].check(ctx)
-    for hit in hits:
-        assert hit.rule == rule
-        assert hit.severity == RULES[rule].severity
-        if hit.page is None:
-            assert (hit.start, hit.end, hit.excerpt) == (None, None, "")
-        else:
-            assert hit.start is not None and hit.end is not None
-            assert pages[hit.page - 1][hit.start : hit.end] == hit.excerpt
-    return hits
+    return check_pages(rule, pages, contract_type=contract_type, amount=amount)
 
 
 def excerpts(rule: str, *pages: str, **kwargs: str) -> list[str]:

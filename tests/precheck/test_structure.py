@@ -132,4 +132,4 @@ def test_a_clause_still_leads_to_its_page_and_character() -> None:
     ctx = make_context(pages, "procurement", Decimal("30000"))
     clause = read(ctx.text).clauses[1]
     hit = hit_at(ctx, RULES["missing_clause:price"], clause.start, clause.body)
-    assert (hit.page, pages[1][hit.start : hit.end]) == (2, "第二条 合同价款")  # type: ignore[misc]
+    assert (hit.page, pages[1][hit.start : hit.end]) == (2, "第二条 合同价款")

@@ -3,15 +3,7 @@ fixed in general."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from advisor.precheck import RULES, Hit
-from advisor.precheck.base import make_context
-
-
-def check(rule: str, text: str, contract_type: str = "procurement") -> list[Hit]:
-    ctx = make_context((text,), contract_type, Decimal("1000"))
-    return RULES[rule].check(ctx)
+from tests.precheck.checking import check
 
 
 def test_a_frameworks_estimated_volume_column_is_its_quantity() -> None:
