@@ -61,7 +61,7 @@ _LIST_ITEMS = {"circled", "paren_ar"}
 _HEADING = re.compile(rf"{_SPACE}*(?P<heading>[^\n：:。，,；;]{{1,20}}?){_SPACE}*(?:[：:]|$)", re.M)
 _PARTY_LINE = re.compile(
     rf"^{_SPACE}*(?P<role>{PARTY}|{LABELLED_PARTY})"
-    rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{1,12}})[）)])?"
+    rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}})[）)])?"
     rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )
@@ -94,6 +94,7 @@ class Party:
     name: str
     start: int  # the name's span in the text
     end: int
+    said: tuple[int, int]  # the span of all that follows the colon (name, address, notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,8 @@ def _parties(text: str, stop: int) -> list[Party]:
         start = match.start("name") + (raw.find(name) if name else 0)
         role = re.sub(r"[ \u3000]", "", match["role"])
         alias = re.sub(r"[ \u3000]", "", match["alias"] or "")
-        parties.append(Party(role, alias, name, start, start + len(name)))
+        said = (match.start("name"), match.end("name"))
+        parties.append(Party(role, alias, name, start, start + len(name), said))
     return parties
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from advisor.precheck import structure
 from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere, money_in
-from advisor.precheck.rules.drafting import signature_block_start
 from advisor.precheck.rules.elements import (
     PLACE_HEADING,
     TIME_HEADING,
@@ -21,7 +21,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
-from advisor.precheck.structure import LABELLED_PARTY, PARTY
+from advisor.precheck.structure import PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 
@@ -42,13 +42,6 @@ def _han(text: str) -> int:
 
 # --- parties ---------------------------------------------------------------------------------
 
-_PARTY_LINE = re.compile(
-    rf"^[ \t\u3000]*(?:{PARTY}|{LABELLED_PARTY})(?:[ \t\u3000]*[（(][^）)\n]{{0,12}}[）)])?"
-    r"[ \t\u3000]*[:：][ \t\u3000]*"
-    r"(?P<name>[^\n]*)",
-    re.MULTILINE,
-)
-_NAME_END = re.compile(r"[，,；;（(\t\u3000]|\s{2,}|地址|住所")
 _ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
 _ADDRESS = re.compile(
     r"(?:^|(?<=[\s\u3000，,；;（(|｜]))(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
@@ -63,18 +56,16 @@ _NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|
 def check_parties(ctx: Context) -> list[Hit]:
     """Every party named, and a domicile or address for each."""
     text = ctx.text
-    block = signature_block_start(text)
-    header = text if block is None else text[:block]
     declared = []
     names: set[str] = set()
-    for line in _PARTY_LINE.finditer(header):
-        name = _NAME_END.split(line["name"].strip(), maxsplit=1)[0]
-        if _han(name) < 2 or _ANONYMOUS.search(line["name"]):
-            return [hit_at(ctx, PARTIES, line.start("name"), line.end("name"))]
-        if name in names or _SAME_AS.search(line["name"]):
+    for party in structure.read(text).parties:  # the parties block, before the signatures
+        said = text[party.said[0] : party.said[1]]
+        if _han(party.name) < 2 or _ANONYMOUS.search(said):
+            return [hit_at(ctx, PARTIES, *party.said)]
+        if party.name in names or _SAME_AS.search(said):
             continue  # 被保险人：…（同投保人）: a party already named, with its address
-        names.add(name)
-        declared.append(line)
+        names.add(party.name)
+        declared.append(party)
     addresses = [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
     if len(declared) < 2 or len(addresses) < len(declared):
         return [hit_nowhere(PARTIES)]
