@@ -59,8 +59,16 @@ _NUMBERING = re.compile(
 _LIST_ITEMS = {"circled", "paren_ar"}
 # A heading: short words after the number, ending the line or followed by a colon.
 _HEADING = re.compile(rf"{_SPACE}*(?P<heading>[^\n：:。，,；;]{{1,20}}?){_SPACE}*(?:[：:]|$)", re.M)
+# A party line may carry a clause number when the parties are the first numbered items
+# (1.1 投保人：…，住所：…); such a line is a party only with an address or an
+# organisation's name, since 3.1 甲方：应按时付款 is an obligation, not a party.
+_LIST_HEADING = re.compile(rf"{_SPACE}*(?P<heading>[^\n：:。，,；;、]{{1,14}}?){_SPACE}*$", re.M)
+_PARTY_NUMBER = (
+    rf"(?P<numbered>(?:\d{{1,2}}(?:[.．]\d{{1,2}})*[.．、]?|{_CN}+、"
+    rf"|[（(](?:{_CN}+|\d{{1,2}})[）)]){_SPACE}*)?"
+)
 _PARTY_LINE = re.compile(
-    rf"^{_SPACE}*(?P<role>{PARTY}|{LABELLED_PARTY})"
+    rf"^{_SPACE}*{_PARTY_NUMBER}(?P<role>{PARTY}|{LABELLED_PARTY})"
     rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}})[）)])?"
     rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
@@ -161,8 +169,16 @@ def _clauses(text: str, stop: int) -> list[Clause]:
         )
         if match.lastgroup == "bracket" and not numbered:
             heading = number.strip("【】")
-        elif match.lastgroup not in _LIST_ITEMS:
-            head = _HEADING.match(text, after)
+        else:
+            # (1) 采购服务名称及范围 alone on its line heads what follows; a list item that
+            # runs on (（1）按时交货，…) carries words, and so does ① always.
+            head = (
+                _LIST_HEADING.match(text, after)
+                if match.lastgroup == "paren_ar"
+                else None
+                if match.lastgroup in _LIST_ITEMS
+                else _HEADING.match(text, after)
+            )
             if head and not re.search(r"\d", head["heading"]):
                 heading = head["heading"].strip()
                 after = head.end()
@@ -192,11 +208,20 @@ def _clauses(text: str, stop: int) -> list[Clause]:
     ]
 
 
+_PARTY_PARTICULARS = re.compile(r"地\s?址|住\s?所|住\s?址|法定代表人|统一社会信用代码|身份证")
+_ORGANISATION = re.compile(
+    r"(?:学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
+    r"|委员会|协会|集团|银行|图书馆|体育馆|站)$"
+)
+
+
 def _parties(text: str, stop: int) -> list[Party]:
     parties = []
     for match in _PARTY_LINE.finditer(text, 0, stop):
         raw = match["name"]
         name = _NAME_END.split(raw.strip(), maxsplit=1)[0].strip()
+        if match["numbered"] and not (_PARTY_PARTICULARS.search(raw) or _ORGANISATION.search(name)):
+            continue
         start = match.start("name") + (raw.find(name) if name else 0)
         role = re.sub(r"[ \u3000]", "", match["role"])
         alias = re.sub(r"[ \u3000]", "", match["alias"] or "")

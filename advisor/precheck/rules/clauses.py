@@ -48,8 +48,11 @@ _ADDRESS = re.compile(
     r"(?:地[ \u3000]?址|住[ \u3000]?所地?|住[ \u3000]?址)[ \t\u3000]*[:：]",
     re.MULTILINE,
 )
-# 被保险人：克拉玛依市第十小学（同投保人）: the same person as a party already declared.
-_SAME_AS = re.compile(rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]")
+# 被保险人：克拉玛依市第十小学（同投保人）, 被保险人：同投保人: the same person as a party
+# already declared.
+_SAME_AS = re.compile(
+    rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]|^\s*(?:同|即|系|为)\s*{PARTY}\s*(?:本人)?\s*(?:[。；;，,]|$)"
+)
 _NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
 
 
@@ -122,17 +125,21 @@ def check_price(ctx: Context) -> list[Hit]:
 # Sentences about something else than the characteristic performance.
 _OTHER_DUTY = re.compile(
     r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|告知|测评报告"
+    r"|保证金|缴纳"
 )
 _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
     r"|日期|时间|服务|进行|授课|上课|开课|课程|培训|教学|用工|聘用|工作期"
+    r"|运至|运往|运送|发货|发运|送交|交至|交到|完工|施工|举办"
 )
 # Periods in figures or Chinese numerals (二十日内 like 20日内, README amendment 6).
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _TIME = re.compile(
     rf"{_DATE}|(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?(?:日|天|小时|工作日|日历天)内"
-    r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)|上学日|尽快|另行通知|视[^。；]{0,10}而定"
+    # 每日 is a schedule; 每日施工结束后清理现场 is what follows each day's work.
+    r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)(?![^，,。；;]{0,6}(?:结束|完成|收工)后)"
+    r"|上学日|尽快|另行通知|视[^。；]{0,10}而定"
 )
 # A from–to range; the second date may leave out the year (2026年8月17日至8月28日).
 _PERIOD = re.compile(

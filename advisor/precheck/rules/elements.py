@@ -32,11 +32,15 @@ NOT_QUALITY_HEADING = re.compile(
     r"付款|支付|费用|价款|价格|收费|租金|报酬|违约|争议|保证金|生效|解除"
 )
 TIME_HEADING = re.compile(r"时间|期限|期间|日期|工期|时段|租期|进度|排期|课程安排|作息|聘用期")
-PLACE_HEADING = re.compile(r"地点|交付|交货|供货|送货|方式|场所|线路|路线|安排|岗位")
+# Where and how: 服务地点, 交货方式, and the manner of the work (作业规范, 服务流程).
+PLACE_HEADING = re.compile(
+    r"地点|交付|交货|供货|送货|方式|场所|线路|路线|安排|岗位|规范|流程|程序|作业"
+)
 
 # An element stated only by a placeholder (README, amendment 2).
 VAGUE_QUANTITY = re.compile(
-    r"(?<![第\d])(?:一批|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
+    # 任一批次, 每一批, 同一批: a batch referred to, not a lot of goods.
+    r"(?<![第\d任每同另单逐])(?:一批(?!次)|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
     r"|(?<![不])适量|按需(?:供应|供货|配送|采购|提供|订购|购买|供给)"
     r"|(?:数量|课时量|工作量|用量|人数|节数|台数|面积|工程量)[^。；;\n]{0,16}?"
     r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况)[^。；;\n]{0,8}?(?:为准|确定)"

@@ -32,7 +32,8 @@ from advisor.precheck.structure import PARTY
 # --- subject ---------------------------------------------------------------------------------
 
 _GENERIC_TITLE = re.compile(
-    r"政府|采购|买卖|购销|供货|订购|服务|合作|框架|补充|委托|合同书?|协议书?|货物类|工程类|服务类"
+    r"政府|采购|买卖|购销|供货|订购|服务|劳务|劳动|聘用|合作|框架|补充|委托|合同书?|协议书?|货物类"
+    r"|工程类|服务类"
     r"|项目|爱心|捐赠|意向|租赁|编号|[的与和及]|[（()）\s\u3000]"
 )
 _SUBJECT_LABEL = re.compile(
@@ -54,8 +55,28 @@ _GENERIC_CONTENT = re.compile(
 _SEGMENTS = re.compile(r"[^。；;，,\n]+")
 
 
+# The domain a vague subject is "related to" names no thing: 教学相关设备, 日常相关服务.
+_VAGUE_WITH_DOMAIN = re.compile(
+    r"(?:教学|办公|日常|学校|校园|教育|后勤|管理|运营|工作|业务)?(?:" + VAGUE_SUBJECT.pattern + ")"
+    r"|配套(?:服务|设施|设备|工作)"
+)
+# A segment that lists what a vague word stands for: 提供相关服务，包括门卫值守、巡逻.
+_ENUMERATES = re.compile(r"包括|包含|含|即|具体为|主要为|如下|分别为")
+
+
 def _is_concrete(content: str, least: int = 4) -> bool:
-    return han(_GENERIC_CONTENT.sub("", VAGUE_SUBJECT.sub("", content))) >= least
+    """Whether ``content`` names what the contract is about. Where it uses a vague phrase
+    (相关服务), only the words beside that phrase, or a list of what it stands for, can
+    name it: 派驻服务人员二名 or 按甲方需要配置 elsewhere in the sentence says how much or
+    how, not what."""
+    segments = _SEGMENTS.findall(content)
+    if any(_VAGUE_WITH_DOMAIN.search(segment) for segment in segments):
+        segments = [s for s in segments if _VAGUE_WITH_DOMAIN.search(s) or _ENUMERATES.search(s)]
+        return any(
+            han(_GENERIC_CONTENT.sub("", _VAGUE_WITH_DOMAIN.sub("", segment))) >= least
+            for segment in segments
+        )
+    return han(_GENERIC_CONTENT.sub("", content)) >= least
 
 
 def _undelegated(whole: str, sentence: str) -> str:
@@ -349,11 +370,28 @@ def _labelled(text: str, end: int) -> str:
     return "\n".join(lines)
 
 
+# When the buyer checks, not what it checks: 甲方在十个工作日内组织验收 times the
+# acceptance; it is no criterion of the quality accepted.
+_PROCEDURE = re.compile(
+    r"[^。；;，,\n]*(?:组织|进行|完成|办理|安排)[^。；;，,\n]{0,4}验收[^。；;，,\n]*"
+    r"|[^。；;，,\n]*验收(?:合格)?后[^。；;，,\n]*(?:签署|签字|出具|办理)[^。；;，,\n]*"
+)
+
+
+def _has_criterion(vague_words: str) -> bool:
+    """Whether words that state the quality vaguely also give a criterion (每日清扫2次,
+    GB/T …), leaving aside the vague words and the timing of the acceptance."""
+    return (
+        QUALITY_CRITERION.search(_PROCEDURE.sub("", VAGUE_QUALITY_WORDS.sub("", vague_words)))
+        is not None
+    )
+
+
 def _states_quality(words: str) -> bool:
     """Words under a quality label or heading: a criterion when they state the quality
     only vaguely (以甲方满意为准), else any sentence of substance."""
     if VAGUE_QUALITY_WORDS.search(words):
-        return QUALITY_CRITERION.search(VAGUE_QUALITY_WORDS.sub("", words)) is not None
+        return _has_criterion(words)
     return han(words) >= 12 or QUALITY_CRITERION.search(words) is not None
 
 
@@ -376,7 +414,7 @@ def find_quality(ctx: Context) -> Finding:
             vague_units.append(unit)
         words = text[unit.start : unit.end]
         if any(v.start <= unit.start and unit.end <= v.end for v in vague_units):
-            if QUALITY_CRITERION.search(VAGUE_QUALITY_WORDS.sub("", words)):
+            if _has_criterion(words):
                 return Finding(True)
             continue
         if han(words) >= 12:
