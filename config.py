@@ -108,6 +108,9 @@ class Config:
     parse_seconds: float = 20.0
     parse_memory_mb: int = 1024
     parse_max_pages: int = 500
+    # Lists count their rows up to this many and say "10,000+" beyond: counting 177,000
+    # matches of a ledger search costs more than showing the 50 on the page.
+    list_count_cap: int = 10_000
     # Per web process: files parsed at once, how long an upload waits for a free parser
     # before 503 (as many may wait as parse), and uploads one user may have in flight.
     parse_workers: int = 1
@@ -175,6 +178,7 @@ class Config:
             parse_seconds=float(env.get("PARSE_SECONDS") or 20),
             parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
             parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
+            list_count_cap=_int(env, "LIST_COUNT_CAP", 10_000),
             parse_workers=_int(env, "PARSE_WORKERS", 1),
             parse_queue_seconds=float(env.get("PARSE_QUEUE_SECONDS") or 5),
             uploads_per_user=_int(env, "UPLOADS_PER_USER", 2),

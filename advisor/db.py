@@ -73,12 +73,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list, with what a pager needs."""
+    """One page of a list, with what a pager needs. A ``capped`` total is a lower bound:
+    the list has more rows than were counted."""
 
     items: Sequence[T]
     total: int
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -90,6 +92,8 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
+        if self.capped:
+            return self.page < self.pages or len(self.items) == self.per_page
         return self.page < self.pages
 
 
@@ -104,9 +108,11 @@ def paginate(
     per_page: int = 50,
     total: int | None = None,
     key: Any = None,
+    cap: int | None = None,
 ) -> Page[Any]:
     """Run ``stmt`` for one page; the count runs on the same filtered statement, unless
-    the caller counted it already (``total``).
+    the caller counted it already (``total``). With ``cap`` the count stops
+    there: a total above it is reported as ``cap`` and ``capped``.
 
     With ``key`` (the entity's primary key column) the page is found in two steps: the
     ordered keys alone, then the rows with those keys. Sorting a large table's keys
@@ -114,22 +120,36 @@ def paginate(
     275 ms -> 80 ms on PostgreSQL)."""
     page = max(1, page)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
+    capped = False
     if total is None:
-        total = _count(session, stmt)
+        total, capped = count_capped(session, stmt, cap)
     window = stmt.limit(per_page).offset((page - 1) * per_page)
     if key is None:
-        return Page(items=session.scalars(window).all(), total=total, page=page, per_page=per_page)
-    keys = list(session.scalars(window.with_only_columns(key)))
-    rows = {getattr(row, key.key): row for row in session.scalars(stmt.where(key.in_(keys)))}
-    items = [rows[k] for k in keys if k in rows]
-    return Page(items=items, total=total, page=page, per_page=per_page)
+        items = session.scalars(window).all()
+    else:
+        keys = list(session.scalars(window.with_only_columns(key)))
+        rows = {getattr(row, key.key): row for row in session.scalars(stmt.where(key.in_(keys)))}
+        items = [rows[k] for k in keys if k in rows]
+    return Page(items=items, total=total, page=page, per_page=per_page, capped=capped)
 
 
 def _count(session: orm.Session, stmt: sa.Select[*tuple[Any, ...]]) -> int:
     """How many rows ``stmt`` gives, counted by the database."""
-    return (
-        session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    )
+    return count_capped(session, stmt, None)[0]
+
+
+def count_capped(
+    session: orm.Session, stmt: sa.Select[*tuple[Any, ...]], cap: int | None
+) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, counting no further than ``cap`` (None: all), and
+    whether there are more. The database stops reading at ``cap + 1`` rows."""
+    inner = stmt.order_by(None)
+    if cap is not None:
+        inner = inner.limit(cap + 1)
+    counted = session.scalar(sa.select(sa.func.count()).select_from(inner.subquery())) or 0
+    if cap is not None and counted > cap:
+        return cap, True
+    return counted, False
 
 
 def paginate_rows(

@@ -146,6 +146,7 @@ def index() -> Any:
         db.session,
         queries.search_contracts(me, filters, today, dialect=db.engine.dialect.name),
         key=Contract.id,
+        cap=current_app.config["ADVISOR"].list_count_cap,
         **page_args(),
     )
     return render_template(

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import Role, User
+from advisor.db import count_capped
 from advisor.errors import NotFound
 from advisor.ledger.models import LedgerEntry
 from advisor.ledger.permissions import can_see_all_entries
@@ -63,14 +64,29 @@ def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
     return stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
 
 
-def totals(session: orm.Session, user: User, filters: Filters) -> tuple[int, int]:
-    """(entries, minutes) of the filtered list, counted in SQL.
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the filtered ledger adds up to. Above the cap only a lower bound of the
+    entries is known (``capped``) and the minutes are not summed (None)."""
+
+    entries: int
+    minutes: int | None
+    capped: bool = False
+
+
+def totals(session: orm.Session, user: User, filters: Filters, *, cap: int | None = None) -> Totals:
+    """The entries and minutes of the filtered list, counted in SQL, or with ``cap``
+    only up to it: a search matching 177,000 entries of millions is not counted.
 
     The current picture is every matching entry less the superseded ones among them,
     which are found from the corrections (few) instead of asking each of millions of
     entries whether a correction supersedes it; the index on (entry_on, kind, minutes)
     answers the first count alone."""
     everything = filtered(user, replace(filters, history=True)).order_by(None)
+    if cap is not None:
+        bound, capped = count_capped(session, everything.with_only_columns(LedgerEntry.id), cap)
+        if capped:
+            return Totals(bound, None, capped=True)
     summed = (sa.func.count(), sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
     count, minutes = session.execute(everything.with_only_columns(*summed)).one()
     if not filters.history:
@@ -80,7 +96,7 @@ def totals(session: orm.Session, user: User, filters: Filters) -> tuple[int, int
             everything.where(LedgerEntry.id.in_(corrected)).with_only_columns(*summed)
         ).one()
         count, minutes = count - gone, minutes - gone_minutes
-    return int(count), int(minutes)
+    return Totals(int(count), int(minutes))
 
 
 def get_entry(session: orm.Session, user: User, entry_id: int) -> LedgerEntry:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -71,14 +73,23 @@ def index() -> Any:
     me = user()
     filters = filters_from_args()
     stmt = queries.filtered(me, filters)
-    count, minutes = queries.totals(db.session, me, filters)
-    page = paginate(db.session, stmt, total=count, key=LedgerEntry.id, **page_args())
+    totals = queries.totals(
+        db.session, me, filters, cap=current_app.config["ADVISOR"].list_count_cap
+    )
+    page = paginate(
+        db.session,
+        stmt,
+        total=totals.entries,
+        key=LedgerEntry.id,
+        **page_args(),
+    )
+    if totals.capped:
+        page = replace(page, capped=True)
     return render_template(
         "ledger/index.html",
         page=page,
         filters=filters,
-        count=count,
-        minutes=minutes,
+        totals=totals,
         kinds=KIND_LABELS,
         modes=MODE_LABELS,
         advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],

@@ -96,7 +96,7 @@ def advisor_home(session: orm.Session, user: User, today: date) -> AdvisorHome:
     found.on_time, found.minutes = int(timely or 0), int(minutes or 0)
 
     this_year = ledger.Filters(date_from=date(today.year, 1, 1), date_to=today)
-    found.ledger_entries, _ = ledger.totals(session, user, this_year)
+    found.ledger_entries = ledger.totals(session, user, this_year).entries
     found.average_rating, found.ratings = average_rating(
         session,
         Feedback.advisor_id == advisor_id,

@@ -252,8 +252,8 @@ def test_the_current_picture_hides_superseded_entries_and_history_shows_them(
     history = queries.filtered(advisor, queries.Filters(history=True))
     assert [e.id for e in session.scalars(current)] == [fixed.id, kept.id]
     assert [e.id for e in session.scalars(history)] == [fixed.id, wrong.id, kept.id]
-    assert queries.totals(session, advisor, queries.Filters()) == (2, 110)
-    assert queries.totals(session, advisor, queries.Filters(history=True)) == (3, 140)
+    assert queries.totals(session, advisor, queries.Filters()) == queries.Totals(2, 110)
+    assert queries.totals(session, advisor, queries.Filters(history=True)) == queries.Totals(3, 140)
 
 
 def test_totals_leave_out_an_entry_whose_correction_no_longer_matches(
@@ -272,10 +272,10 @@ def test_totals_leave_out_an_entry_whose_correction_no_longer_matches(
     def totals(**filters: Any) -> tuple[int, int]:
         return queries.totals(session, advisor, queries.Filters(**filters))
 
-    assert totals(kind="consultation") == (0, 0)
-    assert totals(kind="consultation", history=True) == (1, 30)
-    assert totals(kind="document_drafting") == (1, 45)
-    assert totals() == (1, 45) and totals(history=True) == (2, 75)
+    assert totals(kind="consultation") == queries.Totals(0, 0)
+    assert totals(kind="consultation", history=True) == queries.Totals(1, 30)
+    assert totals(kind="document_drafting") == queries.Totals(1, 45)
+    assert totals() == queries.Totals(1, 45) and totals(history=True) == queries.Totals(2, 75)
 
 
 def test_filters_and_totals(session: orm.Session) -> None:
@@ -290,15 +290,15 @@ def test_filters_and_totals(session: orm.Session) -> None:
     def totals(**filters: Any) -> tuple[int, int]:
         return queries.totals(session, advisor, queries.Filters(**filters))
 
-    assert totals() == (4, 135)
-    assert totals(kind="lecture") == (1, 60)
-    assert totals(school_id=36) == (2, 40)
-    assert totals(q="100%") == (1, 15)
-    assert totals(q="100_的") == (0, 0)
-    assert totals(date_from=TODAY - timedelta(days=1)) == (3, 75)
-    assert totals(date_to=TODAY - timedelta(days=1)) == (3, 100)
-    assert totals(date_from=TODAY, date_to=TODAY) == (1, 35)
-    assert totals(advisor_id=2) == (0, 0)
+    assert totals() == queries.Totals(4, 135)
+    assert totals(kind="lecture") == queries.Totals(1, 60)
+    assert totals(school_id=36) == queries.Totals(2, 40)
+    assert totals(q="100%") == queries.Totals(1, 15)
+    assert totals(q="100_的") == queries.Totals(0, 0)
+    assert totals(date_from=TODAY - timedelta(days=1)) == queries.Totals(3, 75)
+    assert totals(date_to=TODAY - timedelta(days=1)) == queries.Totals(3, 100)
+    assert totals(date_from=TODAY, date_to=TODAY) == queries.Totals(1, 35)
+    assert totals(advisor_id=2) == queries.Totals(0, 0)
 
 
 def test_each_role_sees_its_part_of_the_ledger(session: orm.Session) -> None:
