@@ -73,7 +73,11 @@ _PARTY_LINE = re.compile(
     rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )
-_NAME_END = re.compile(r"[，,；;（(\t\u3000|｜]|\s{2,}|地址|住所|住址|法定代表人")
+# A name ends at a separator, at its address, or where the next party begins on the same
+# line (甲方：某中学  乙方：某公司, whose wide gap a PDF may have closed).
+_NAME_END = re.compile(
+    rf"[，,；;（(\t\u3000|｜]|\s{{2,}}|地址|住所|住址|法定代表人|(?={PARTY}[ \u3000]*[:：])"
+)
 _ANNEX = re.compile(rf"附\s*件\s*(?:{_CN}+|\d+|[A-Z])?")
 _TABLE_ROW = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
 _CELL_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{3,}")
@@ -260,19 +264,30 @@ _NUMBER_LABEL = re.compile(r"(?:合同|项目|协议)?编号")
 _TITLE_WORDS = re.compile(r"(?:合同|协议|契约)书?$|(?:合同|协议)[（(][^）)]{1,12}[）)]$")
 
 
-def _title(text: str) -> str:
-    """The contract's title: among the first lines (a PDF may put the running header, the
-    合同编号 and the title on one line), the first piece that ends like a title (…合同,
-    …协议书), else the first piece that is not a contract number."""
+def _pieces(text: str) -> list[str]:
+    """The pieces of the first lines (a PDF may put the running header, the 合同编号 and
+    the title on one line), contract numbers left out."""
     pieces = []
     for line in text.split("\n")[:8]:
         for piece in re.split(r"[ \t\u3000]{2,}|\t", line.strip(" \t\u3000")):
             if piece and not _NUMBER_LABEL.match(piece):
                 pieces.append(piece)
-    for piece in pieces:
-        if _TITLE_WORDS.search(piece):
-            return piece
-    return pieces[0] if pieces else ""
+    return pieces
+
+
+def _title(text: str) -> str:
+    """The contract's title: the first piece of the first lines that ends like a title
+    (…合同, …协议书), else the first piece that is not a contract number."""
+    pieces = _pieces(text)
+    return next(
+        (piece for piece in pieces if _TITLE_WORDS.search(piece)), pieces[0] if pieces else ""
+    )
+
+
+def titles(text: str) -> list[str]:
+    """Every piece of the first lines that ends like a title: a running header
+    (爱心捐赠协议) may come before the title itself (体育器材捐赠协议)."""
+    return [piece for piece in _pieces(text) if _TITLE_WORDS.search(piece)] or [_title(text)]
 
 
 @lru_cache(maxsize=8)

@@ -53,6 +53,13 @@ _ADDRESS = re.compile(
 _SAME_AS = re.compile(
     rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]|^\s*(?:同|即|系|为)\s*{PARTY}\s*(?:本人)?\s*(?:[。；;，,]|$)"
 )
+# The insured and beneficiaries of a group policy are described, not named: the persons
+# covered are no contracting party with a domicile of its own.
+_INSURED = ("被保险人", "受益人")
+_PERSONS = re.compile(
+    r"学生|教职工|教师|员工|职工|人员|儿童|幼儿|师生|名单|全体|在职|在校|在册|参加|法定继承人"
+)
+_BODY = re.compile(r"(?:园|学校|中学|小学|学院|公司|中心|局|院|所|会)$")
 _NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
 
 
@@ -67,6 +74,8 @@ def check_parties(ctx: Context) -> list[Hit]:
             return [hit_at(ctx, PARTIES, *party.said)]
         if party.name in names or _SAME_AS.search(said):
             continue  # 被保险人：…（同投保人）: a party already named, with its address
+        if party.role in _INSURED and _PERSONS.search(party.name) and not _BODY.search(party.name):
+            continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
         names.add(party.name)
         declared.append(party)
     addresses = [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
@@ -131,13 +140,14 @@ _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
     r"|租赁期|租期|承包期|保险期|活动时间|训练时间|接送|发车|驻场|移交|到场|出发|集合|上门|作业"
     r"|日期|时间|服务|进行|授课|上课|开课|课程|培训|教学|用工|聘用|工作期"
-    r"|运至|运往|运送|发货|发运|送交|交至|交到|完工|施工|举办"
+    r"|运至|运往|运送|发货|发运|送交|交至|交到|完工|施工|举办|汇入|拨付|划拨|捐付"
 )
 # Periods in figures or Chinese numerals (二十日内 like 20日内, README amendment 6).
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
 _TIME = re.compile(
     rf"{_DATE}|(?:\d+|[一二两三四五六七八九十百]+)\s*(?:个)?(?:日|天|小时|工作日|日历天)内"
     # 每日 is a schedule; 每日施工结束后清理现场 is what follows each day's work.
+    r"|(?:每年)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:前|之前|以前|起|至)"
     r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)(?![^，,。；;]{0,6}(?:结束|完成|收工)后)"
     r"|上学日|尽快|另行通知|视[^。；]{0,10}而定"
 )
@@ -183,8 +193,16 @@ def _times_performance(sentence: str) -> bool:
     return False
 
 
-def _performance_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"[。；;\n]", text) if not _OTHER_DUTY.search(s)]
+# A gift of money is performed by paying it: 甲方于每年9月30日前将捐赠款项汇入乙方账户.
+_GIFT_PAID = re.compile(r"捐赠|捐助|资助|助学金|奖学金")
+
+
+def _performance_sentences(text: str, contract_type: str = "") -> list[str]:
+    return [
+        s
+        for s in re.split(r"[。；;\n]", text)
+        if not _OTHER_DUTY.search(s) or (contract_type == "donation" and _GIFT_PAID.search(s))
+    ]
 
 
 def _timed_by_heading(ctx: Context, text: str) -> bool:
@@ -209,7 +227,7 @@ def check_performance(ctx: Context) -> list[Hit]:
     """The time or period of the characteristic performance, and its place or manner."""
     # An annex named beside a stated date (将附件所列货物于9月5日前送至…) leaves the date stated.
     text = before_signature(ctx)
-    chosen = _performance_sentences(text)
+    chosen = _performance_sentences(text, ctx.contract_type)
     if ctx.contract_type == "insurance":
         timed = _covered(ctx, stated(text))
     else:
@@ -228,6 +246,15 @@ def check_performance(ctx: Context) -> list[Hit]:
 _LIABILITY = re.compile(
     r"违约金|赔偿|双倍返还|无权(?:要求|请求)返还定金|定金罚则|有权解除|扣减|扣除|罚款"
     r"|(?:不符合|不合格|质量问题|损坏)[^。；]{0,30}(?:更换|调换|退换|退货|重作|返工|返修|修复|修理|重印|重洗)"
+    # 无故不出车的，每次扣车费200元; 超员或酒后驾车的，甲方可以马上解除本协议
+    r"|(?<![回折])扣[^。；，,\n]{0,4}(?:费|款|元)"
+    r"|的[，,][^。；\n]{0,12}(?:可以|可|有权|得)(?:立即|马上|随时|单方|书面通知)?解除"
+)
+# Under a 违约责任 heading, any remedy for the breach the clause names is a liability:
+# 返还被挪用的款项, 停止后续捐赠, 予以更换, 取消资格.
+_REMEDY = re.compile(
+    r"返还|退还|退回|更换|调换|重作|返工|修复|停止|取消|终止|撤销|追回|收回"
+    r"|承担[^。；\n]{0,8}(?:责任|费用|损失)"
 )
 _DISPUTE = re.compile(r"仲裁|诉讼(?!费)|起诉|法院|管辖|争议[^。；]{0,20}(?:协商|调解)")
 
@@ -246,8 +273,10 @@ _COVER_PAID = re.compile(r"保险人[^。；;\n]{0,12}赔偿|责任限额|保险
 def check_breach_liability(ctx: Context) -> list[Hit]:
     text = before_signature(ctx)
     for unit in headed(ctx, re.compile("违约")):
-        if _LIABILITY.search(text, unit.start, unit.end):
-            return []  # 违约责任: 保险人未按时赔付的，应当赔偿…
+        if _LIABILITY.search(text, unit.start, unit.end) or _REMEDY.search(
+            text, unit.start, unit.end
+        ):
+            return []  # 违约责任: 保险人未按时赔付的，应当赔偿…; 乙方挪用的，应返还…
     for match in _LIABILITY.finditer(text):
         if match.group() != "赔偿":
             return []

@@ -45,6 +45,8 @@ def _date_blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
             before = text[match.start() - 1] if match.start() else "\n"
             if not (before.isspace() or before in "：:|｜（("):
                 continue  # 每年, 学年: not a date with its year left out
+            if before == "\n" and re.search(r"\d{4}[ \t\u3000]*$", text[: match.start() - 1]):
+                continue  # …确保2025⏎年9月1日: the year ended the line before
         found.append((match.start(), match.end()))
     return found
 
@@ -70,11 +72,25 @@ def _in_identifier(text: str, start: int, end: int) -> bool:
     return any(char.isdigit() for char in token)
 
 
+# A size label cut by a narrow table cell: 150（XX⏎L） as a PDF lays it out.
+_CUT_LABEL = re.compile(r"[ \t\u3000]*(?:\n|[ \t\u3000]{2,}|$)")
+
+
+def _cut_size(text: str, start: int, end: int) -> bool:
+    """XX after a size number and an opening bracket that does not close: the rest of the
+    label (L）) went to the next line of its cell."""
+    return (
+        text[start - 1 : start] in ("（", "(")
+        and re.search(r"\d$", text[max(0, start - 4) : start - 1]) is not None
+        and _CUT_LABEL.match(text, end) is not None
+    )
+
+
 def _blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     found = [
         (m.start(), m.end())
         for m in _BLANK.finditer(text, start, end)
-        if not _in_identifier(text, m.start(), m.end())
+        if not _in_identifier(text, m.start(), m.end()) and not _cut_size(text, m.start(), m.end())
     ]
     return sorted(found + _date_blanks(text, start, end))
 

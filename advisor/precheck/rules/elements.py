@@ -20,9 +20,11 @@ from advisor.precheck.base import Context
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # Headings that name an element, across contract types (租赁, 服务, 工程, 保险, 采购, 劳务).
+# 劳务内容和地点, 服务范围及标准: a heading may name the subject with something else.
 SUBJECT_HEADING = re.compile(
     r"(?:标的物?|内容|事项|范围|概况|名称|清单|货物|物品|设备|产品|租赁物|房屋|场地|铺面|土地|车辆"
     r"|工程|项目|任务|对象|岗位|财产)$"
+    r"|(?:内容|范围|标的物?|事项|任务|岗位)[和及与、](?:地点|期限|期间|标准|要求|方式|时间|数量)$"
 )
 QUALITY_HEADING = re.compile(
     r"质量|标准|要求|验收(?:标准|要求)|技术|参数|规格|现状|状况|车况|条件|考核|考评|评价|理赔|赔偿处理|规范"
@@ -43,14 +45,16 @@ VAGUE_QUANTITY = re.compile(
     r"(?<![第\d任每同另单逐])(?:一批(?!次)|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
     r"|(?<![不])适量|按需(?:供应|供货|配送|采购|提供|订购|购买|供给)"
     r"|(?:数量|课时量|工作量|用量|人数|节数|台数|面积|工程量)[^。；;\n]{0,16}?"
-    r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况)[^。；;\n]{0,8}?(?:为准|确定)"
+    r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况|任务单|订单|订货单|通知单|下达)"
+    r"[^。；;\n]{0,8}?(?:为准|确定)"
 )
 # Whose wishes a vague quality is left to.
 _BUYER = r"(?:甲方|采购人|采购方|学校|需方|买方|委托方|委托人|发包人|发包方|用户|使用单位|招标人)"
 VAGUE_QUALITY = re.compile(
     r"^(?:质量合格|产品合格|合格产品|合格|符合(?:甲方|采购人|学校|需方|买方|双方|合同|本合同|约定|使用)?的?"
     rf"(?:要求|约定|需要)|达到{_BUYER}?的?(?:满意的?)?(?:要求|满意|标准)|满足{_BUYER}?的?"
-    r"(?:使用)?(?:要求|需要))$"
+    # 满足甲方体育教学使用要求: the buyer's use, however described, is no standard
+    r"(?:(?!标准|规范|规程|规定)[\u4e00-\u9fff]){0,8}?(?:要求|需要))$"
 )
 # A quality left to a party's satisfaction or wishes, or praised without a criterion
 # (README, amendment 2): 以甲方满意为准, 令甲方满意, 达到甲方要求, 按甲方要求做好, 保证质量,
@@ -76,7 +80,7 @@ QUALITY_CRITERION = re.compile(
 # 相关设备, 有关货物: a kind of thing with no thing named is no subject either.
 # 相关合作事宜, 有关合作项目: cooperation about unnamed matters is no subject either.
 VAGUE_SUBJECT = re.compile(
-    r"(?:相关|有关)(?:合作)?(?:服务|事宜|工作|事项|项目|活动|业务|设备|货物|物品|产品|物资|材料"
+    r"(?:相关|有关)(?:合作|技术|专业)?(?:服务|事宜|工作|事项|项目|活动|业务|设备|货物|物品|产品|物资|材料"
     r"|用品)|合作(?:事宜|项目|事项|内容)"
 )
 
@@ -86,7 +90,8 @@ DELEGATED = re.compile(
     r"|以(?:甲方|采购人|学校|需方|买方)[^。；;，,\n]{0,8}(?:需求|需要)为准"
     # a document still to be agreed: 以双方确认的合作方案为准, 按甲方审定的计划执行
     r"|(?:以|按|依)[^。；;，,\n]{0,10}(?:确认|认可|签订|签署|商定|制定|审定|批准|下达)的"
-    r"[^。；;，,\n]{0,10}(?:方案|计划|清单|确认单|任务书|订单|协议|文件|通知)(?:为准|执行|确定)"
+    r"[^。；;，,\n]{0,10}(?:方案|计划|清单|确认单|任务书|任务单|订单|订货单|通知单|协议|文件|通知)"
+    r"(?:为准|执行|确定)"
 )
 _SEGMENT = re.compile(r"[^。；;，,\n]+")
 

@@ -32,7 +32,7 @@ from advisor.precheck.structure import PARTY
 # --- subject ---------------------------------------------------------------------------------
 
 _GENERIC_TITLE = re.compile(
-    r"政府|采购|买卖|购销|供货|订购|服务|劳务|劳动|聘用|合作|框架|补充|委托|合同书?|协议书?|货物类"
+    r"政府|采购|买卖|购销|供货|订购|服务|技术|劳务|劳动|聘用|合作|框架|补充|委托|合同书?|协议书?|货物类"
     r"|工程类|服务类"
     r"|项目|爱心|捐赠|意向|租赁|编号|[的与和及]|[（()）\s\u3000]"
 )
@@ -57,25 +57,43 @@ _SEGMENTS = re.compile(r"[^。；;，,\n]+")
 
 # The domain a vague subject is "related to" names no thing: 教学相关设备, 日常相关服务.
 _VAGUE_WITH_DOMAIN = re.compile(
-    r"(?:教学|办公|日常|学校|校园|教育|后勤|管理|运营|工作|业务)?(?:" + VAGUE_SUBJECT.pattern + ")"
-    r"|配套(?:服务|设施|设备|工作)"
+    r"(?:教学|办公|日常|学校|校园|教育|后勤|管理|运营|工作|业务|信息化|技术)?"
+    r"(?:" + VAGUE_SUBJECT.pattern + ")"
+    r"|(?:相关|有关|配套)(?:技术|专业|配套)?(?:服务|设施|设备|工作)"
 )
 # A segment that lists what a vague word stands for: 提供相关服务，包括门卫值守、巡逻.
 _ENUMERATES = re.compile(r"包括|包含|含|即|具体为|主要为|如下|分别为")
+# Where the object of a subject sentence begins: 乙方负责|合作项目的策划, 为甲方提供|相关服务.
+_OBJECT_AFTER = re.compile(r".*(?:提供|负责|开展|进行|承担|实施|从事|承接|供应|采购|购买|捐赠|就)")
+# Words that point at a thing without naming it: 每期合作项目, 上述相关服务.
+_POINTING = re.compile(r"每[期次项批个]|上述|前述|以下|该|各|此|其")
+
+
+def _vague_is_named(segment: str, vague: re.Match[str], least: int) -> bool:
+    """Whether the words before a vague phrase, within its object, name the thing:
+    提供校园保洁及相关服务 names 校园保洁; 为甲方提供相关服务 names nothing."""
+    before = segment[: vague.start()]
+    cut = _OBJECT_AFTER.match(before)
+    qualifier = before[cut.end() :] if cut else before
+    qualifier = _POINTING.sub("", _VAGUE_WITH_DOMAIN.sub("", qualifier))
+    return han(_GENERIC_CONTENT.sub("", qualifier)) >= least
 
 
 def _is_concrete(content: str, least: int = 4) -> bool:
     """Whether ``content`` names what the contract is about. Where it uses a vague phrase
-    (相关服务), only the words beside that phrase, or a list of what it stands for, can
-    name it: 派驻服务人员二名 or 按甲方需要配置 elsewhere in the sentence says how much or
-    how, not what."""
+    (相关服务, 合作项目), only the words that qualify that phrase, or a list of what it
+    stands for, can name it: 派驻服务人员二名, 按甲方需要配置 or 负责合作项目的策划 say how
+    much or how, not what."""
     segments = _SEGMENTS.findall(content)
     if any(_VAGUE_WITH_DOMAIN.search(segment) for segment in segments):
-        segments = [s for s in segments if _VAGUE_WITH_DOMAIN.search(s) or _ENUMERATES.search(s)]
-        return any(
-            han(_GENERIC_CONTENT.sub("", _VAGUE_WITH_DOMAIN.sub("", segment))) >= least
-            for segment in segments
-        )
+        for segment in segments:
+            vague = list(_VAGUE_WITH_DOMAIN.finditer(segment))
+            if vague and any(_vague_is_named(segment, v, least) for v in vague):
+                return True
+            enumerates = not vague and _ENUMERATES.search(segment)
+            if enumerates and han(_GENERIC_CONTENT.sub("", segment)) >= least:
+                return True
+        return False
     return han(_GENERIC_CONTENT.sub("", content)) >= least
 
 
@@ -92,11 +110,12 @@ def _undelegated(whole: str, sentence: str) -> str:
 
 def find_subject(ctx: Context) -> Finding:
     """What the contract is about: a specific title, or a subject clause with content."""
-    if han(_GENERIC_TITLE.sub("", structure.read(ctx.text).title)) >= 2:
+    if any(han(_GENERIC_TITLE.sub("", title)) >= 2 for title in structure.titles(ctx.text)):
         return Finding(True)
     whole = before_signature(ctx)
     text = stated(whole)
     candidates = headed(ctx, SUBJECT_HEADING, nearest=True)
+    vague_units: list[Unit] = []  # a clause comes before its sub-clauses
     for unit in candidates:
         start = (
             unit.start
@@ -104,8 +123,15 @@ def find_subject(ctx: Context) -> Finding:
             - len(whole[unit.start : unit.end].lstrip())
         )
         first = _undelegated(whole, re.split(r"[。；;\n]", whole[start : unit.end], maxsplit=1)[0])
+        # Under a subject clause that opens vaguely (1. 乙方为甲方提供相关服务), what its
+        # other sub-clauses say is how much and how (工作量不少于120人·日), unless it lists.
+        inside_vague = any(v.start <= unit.start and unit.end <= v.end for v in vague_units)
+        if inside_vague and not _ENUMERATES.search(first):
+            continue
         if _is_concrete(first, 2):
             return Finding(True)
+        if _VAGUE_WITH_DOMAIN.search(first):
+            vague_units.append(unit)
     for match in _SUBJECT_LABEL.finditer(text):
         content = whole[match.start("rest") : match.end("rest")] if match["rest"] else ""
         if not content.strip():
@@ -138,11 +164,39 @@ _COUNT_NOT_QUANTITY = {
     "支": re.compile(r"^付"),
     "名": re.compile(r"^(?:称|单|义)"),
     "双": re.compile(r"^方"),  # 双方: both parties, not pairs
+    "位": re.compile(r"^\s*[A-Za-z]"),  # 32位ARM主控: bits, not persons
 }
+_NUMBERED = re.compile(r"[ \t\u3000]*(?:\d|[一二三四五六七八九十]+、|第|[（(@|｜])")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding ``start:end`` within its line: a Word paragraph written as one
+    long line holds many sentences, and a penalty in one says nothing of a count in another."""
+    begin = max(text.rfind(mark, 0, start) for mark in "\n。；;") + 1
+    ends = [i for i in (text.find(mark, end) for mark in "\n。；;") if i >= 0]
+    return text[begin : min(ends, default=len(text))]
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` begins (the index of the mark before it). A PDF
+    wraps lines inside a clause: a line break ends one only after a stop or a colon, or
+    before a numbered line; a soft wrap is looked through (three lines at most)."""
+    start = max(text.rfind(mark, 0, pos) for mark in "，,。；;")
+    line = text.rfind("\n", 0, pos)
+    for _ in range(3):
+        if line <= start:
+            break
+        before = text[max(0, line - 1) : line].strip(" \t\u3000")
+        if not before or before in "。；;：:" or _NUMBERED.match(text, line + 1):
+            return line
+        line = text.rfind("\n", 0, line)
+    return start
+
+
 _MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多|以上)\s*$")
 # 每月上门服务不少于4次, 每日工作8小时: a frequency over the term is the extent of a service.
 _FREQUENCY = re.compile(
-    r"每(?:日|天|周|月|学期|学年|年|星期|工作日|个工作日)[^，,。；;\n]{0,12}?"
+    r"每(?:日|天|周|月|学期|学年|年|星期|工作日|个工作日)[^，,。；;]{0,14}?"
     r"(?:不少于|不低于|至少)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:次|小时|课时|学时|节|天|场)"
 )
 _ADDRESS_BEFORE = re.compile(r"[村路街乡镇巷区楼]$")
@@ -159,8 +213,15 @@ _PARAMETER_BEFORE = re.compile(
     r"|外径|线径|截面|长|宽|高|深|厚|重)[ \t\u3000]*(?:为|约|达|:|：)?[ \t\u3000]*$"
 )
 _MEASURES = ("平方米", "立方米", "延长米", "千克", "公斤", "㎡", "m²", "亩", "米", "吨", "斤")
-_COPIES = re.compile(r"一式|执|[甲乙双]方|各$")
+_COPIES = re.compile(r"一式|执|[甲乙双]方|各$|备案|存档|报送|留存")
 _BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
+# A goods row whose unit, count and unit price stand side by side, as a PDF lays out the
+# columns 单位 | 数量 | 单价 (its header split over two lines): 格力 KFR-35GW台 48 3,150.00.
+_UNIT_COUNT_PRICE = re.compile(
+    rf"(?P<unit>{_GOODS_UNITS})[ \t\u3000]*(?P<number>\d{{1,6}})[ \t\u3000]+\d[\d,]*\.\d{{2}}"
+)
+# 每月结算一次: how often the buyer pays is no extent of what is supplied.
+_PAYMENT = re.compile(r"结算|支付|付款|对账|开票|缴纳")
 _TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
 # 预计年采购量, 供应量: a framework's estimated volume per item is its quantity (amendment 3).
 _QUANTITY_COLUMN = re.compile(
@@ -240,21 +301,21 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
             continue
         if not _a_count(text, match, before, after):
             continue
-        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n")
+        # A PDF breaks lines inside a clause: a line break ends it only after punctuation.
+        clause_start = _clause_start(text, match.start())
         if "每" in text[clause_start + 1 : match.start()]:
             continue  # 每车配备驾驶人一名: a ratio, not the quantity
         if unit == "份" and _COPIES.search(before):
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        sentence = text[line_start : line_end if line_end >= 0 else len(text)]
-        if _BREACH_CONTEXT.search(sentence):
+        if _BREACH_CONTEXT.search(_sentence_around(text, match.start(), match.end())):
             continue
         found.append(match)
+    found += _UNIT_COUNT_PRICE.finditer(text)
     for match in _FREQUENCY.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
-        if not _BREACH_CONTEXT.search(text[line_start : line_end if line_end >= 0 else None]):
+        line = text[line_start : line_end if line_end >= 0 else None]
+        if not _BREACH_CONTEXT.search(line) and not _PAYMENT.search(match.group()):
             found.append(match)
     return found
 
@@ -286,7 +347,8 @@ def _table_quantities(ctx: Context, text: str) -> bool:
 
 
 # 账号不限数量 in a subscription for a stated period: the extent is stated (README, amendment 3).
-_UNLIMITED = re.compile(r"不限[^。；;，,\n]{0,6}数量|数量不限|不限量|无限量")
+# 不限账号⏎数量: a PDF may wrap the line inside the phrase.
+_UNLIMITED = re.compile(r"不限[^。；;，,]{0,6}?\s*数\s*量|数\s*量\s*不\s*限|不限量|无限量")
 
 
 # The extent of a labour contract is its work period: 共三十七天, 为期五个月 (one worker).
@@ -357,14 +419,29 @@ _LABEL = re.compile(r"[ \t\u3000]*(?:[:：]|\n|$)")
 _HEADING_LINE = re.compile(r"^[^。；;，,：:]{1,24}$")
 
 
+# The numbering a line starts with, by kind: 三、, 第三条, （三）, 3. / 3、, 3.1.
+_LINE_NUMBER = re.compile(
+    r"^[ \t\u3000]*(?:(?P<cn>[一二三四五六七八九十]+、)"
+    r"|(?P<article>第[一二三四五六七八九十百\d]+条)|(?P<paren>[（(][一二三四五六七八九十]+[）)])"
+    r"|(?P<decimal>\d+\.\d+)|(?P<arabic>\d+[.、．]))",
+    re.MULTILINE,
+)
+
+
 def _labelled(text: str, end: int) -> str:
+    """What a label (质量要求：) states: the rest of its line and the lines after it, up to
+    a heading-like line or the next clause numbered as the label's own (三、… then 四、…)."""
+    line_start = text.rfind("\n", 0, end) + 1
+    own = _LINE_NUMBER.match(text, line_start)
+    kind = own.lastgroup if own and own.end() <= end else None
     line_end = text.find("\n", end)
     rest = text[end : line_end if line_end >= 0 else len(text)].lstrip(" \t\u3000:：")
     lines = [rest] if rest.strip() else []
     for line in text[line_end + 1 :].split("\n")[:8] if line_end >= 0 else []:
         if not line.strip():
             continue
-        if _HEADING_LINE.match(line.strip()):
+        number = _LINE_NUMBER.match(line)
+        if _HEADING_LINE.match(line.strip()) or (kind and number and number.lastgroup == kind):
             break
         lines.append(line)
     return "\n".join(lines)

@@ -27,6 +27,8 @@ from advisor.precheck.base import (
 _PERIODIC = re.compile(
     r"每[^，,。；;]{0,6}?(?:日|天|周|月|次|起|例|件|批|项|人|辆|台|套|份|箱|餐)|每逾期|按日"
 )
+
+
 # Another sum named after ours ends the stretch of the sentence that describes ours, unless
 # it is only the base of ours (合同价款的15%, 月租金的5%).
 _OTHER_SUMS = re.compile(

@@ -96,7 +96,20 @@ def check_lease_over_20_years(ctx: Context) -> list[Hit]:
 _AUTOMATIC = re.compile(
     r"自动(?:续期|续约|续签|续租|续保|续订|续费|续展|续延|延续|展期|延期|延长|顺延)"
 )
-_NEGATED = re.compile(r"(?:不|不得|不会|不予|并不|均不|不再|非)[^，,。；]{0,2}$")
+_NEGATED = re.compile(
+    r"(?:不|不得|不会|不予|并不|均不|不再|非)[^，,。；]{0,2}$"
+    # a renewal refused at a distance: 乙方不得以任何理由要求自动延续, 不适用任何形式的自动续租
+    r"|(?:不得|不适用|不予|不能|无权|不再|均不)(?P<gap>[^，,。；]{3,12})$"
+)
+# 不提出异议即自动续约 is renewal by silence, not a refusal of it.
+_CONDITION = re.compile(r"异议|提出|通知|终止|解除|反对|[即则]")
+
+
+def _negated(before: str) -> bool:
+    found = _NEGATED.search(before)
+    return found is not None and not (found["gap"] and _CONDITION.search(found["gap"]))
+
+
 # 顺延 and 延期 are renewal only when the term of the contract is what moves.
 _LOOSE = ("顺延", "延期", "延长")
 _CONTRACT_TERM = re.compile(r"合同|协议|期满|期限|服务期|租赁期|保险期|聘期")
@@ -113,7 +126,7 @@ def check_auto_renewal(ctx: Context) -> list[Hit]:
     hits = []
     for start, end in sentences(text):
         match = _AUTOMATIC.search(text, start, end)
-        if match and _NEGATED.search(text[start : match.start()]):
+        if match and _negated(text[start : match.start()]):
             match = None
         loose = match is not None and match.group().endswith(_LOOSE)
         if loose and (
