@@ -1,8 +1,10 @@
-"""The hash chain without a database: the canonical form, what the hash covers, and
-verification naming the first entry that breaks, including any single random mutation."""
+"""The hash chain without a database: the canonical form, what the hash covers, the fast
+encoder writing the canonical form's very bytes, and verification naming the first entry
+that breaks, including any single random mutation."""
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -13,7 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.ledger.chain import FIELDS, canonical, entry_hash, verify
+from advisor.ledger.chain import (
+    FIELDS,
+    ROW,
+    canonical,
+    canonical_values,
+    entry_hash,
+    verify,
+    verify_rows,
+)
 from advisor.ledger.models import GENESIS
 
 BEIJING = timezone(timedelta(hours=8))
@@ -132,6 +142,218 @@ def test_missing_values_are_null() -> None:
     assert values["school_id"] is None and values["headcount"] is None
     parsed = json.loads(canonical(values, GENESIS))
     assert parsed["school_id"] is None and parsed["headcount"] is None
+
+
+# --- the fast encoder writes the same bytes (property) -----------------------------------
+
+# Strings that JSON escaping gets wrong when written by hand: quotes, backslashes, every
+# control character, DEL and the line separators JSON leaves alone, non-ASCII of every
+# width, and JSON-looking text.
+HOSTILE = (
+    "",
+    '"',
+    "\\",
+    '\\"',
+    '","prev_hash":"',
+    "\x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f",
+    "".join(map(chr, range(32))),
+    "\x7f\x80\x9f\xa0\xad",
+    "\u2028\u2029\ufeff\ufffe",
+    "审查《食堂食材采购合同》（相对方：“某某公司”）",
+    "𠀀😀👩‍👩‍👧 e\u0301",
+    "null",
+    "</script>\\u0000",
+    " leading and trailing ",
+)
+
+
+class Status(enum.StrEnum):
+    """A str subclass, as a service may pass (Kind): not a column's type, still encoded."""
+
+    LECTURE = "lecture"
+
+
+def strings(surrogates: bool = False) -> st.SearchStrategy[str]:
+    alphabet = st.characters(exclude_categories=() if surrogates else ("Cs",))
+    return st.one_of(
+        st.sampled_from(HOSTILE),
+        st.text(alphabet, max_size=40),
+        st.lists(st.sampled_from(HOSTILE), max_size=4).map("".join),
+    )
+
+
+ints = st.integers(-(2**70), 2**70)
+offsets = st.timedeltas(
+    min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59)
+)
+instants = st.one_of(
+    st.datetimes(timezones=st.just(UTC)),
+    st.datetimes(timezones=st.builds(timezone, offsets)),
+)
+# A day away from the ends of the calendar, so that moving to UTC stays in it.
+inner_instants = st.datetimes(
+    min_value=datetime(1, 1, 2),
+    max_value=datetime(9999, 12, 30),
+    timezones=st.builds(timezone, offsets),
+)
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# What the columns give: each field's type, None where the column is nullable; the date
+# and time also as text (as advisor.ledger.rows reads them), canonical or not.
+STORED: dict[str, st.SearchStrategy[Any]] = {
+    "seq": ints,
+    "entry_on": st.dates() | st.dates().map(date.isoformat) | strings(),
+    "advisor_id": ints,
+    "school_id": st.none() | ints,
+    "kind": strings(),
+    "description": strings(),
+    "service_mode": st.none() | strings(),
+    "minutes": ints,
+    "outcome": strings(),
+    "audience": strings(),
+    "headcount": st.none() | ints,
+    "contract_id": st.none() | ints,
+    "review_id": st.none() | ints,
+    "supersedes_id": st.none() | ints,
+    "on_behalf": st.booleans(),
+    "created_at": instants | inner_instants.map(utc_text) | strings(),
+    "created_by_id": st.none() | ints,
+}
+assert tuple(STORED) == FIELDS
+# Anything else a caller might pass, in any field: None where the column is not
+# nullable, bools for numbers, naive and aware datetimes for dates, str subclasses,
+# floats, lone surrogates (no database stores them; both encoders refuse them alike).
+OTHER = st.one_of(
+    st.none(),
+    st.booleans(),
+    ints,
+    st.floats(),
+    strings(surrogates=True),
+    st.just(Status.LECTURE),
+    st.dates(),
+    st.datetimes(),
+    instants,
+)
+
+
+def same_bytes(values: list[Any], prev_hash: Any) -> None:
+    """canonical_values gives canonical()'s bytes, or fails as canonical() fails."""
+    try:
+        expected: bytes | type[Exception] = canonical(
+            dict(zip(FIELDS, values, strict=True)), prev_hash
+        )
+    except (ValueError, TypeError, OverflowError) as error:  # UnicodeEncodeError is a ValueError
+        expected = type(error)
+    try:
+        got: bytes | type[Exception] = canonical_values(values, prev_hash)
+    except (ValueError, TypeError, OverflowError) as error:
+        got = type(error)
+    assert got == expected
+
+
+@settings(max_examples=800, deadline=None, database=None)
+@given(
+    values=st.tuples(*STORED.values()), prev=st.text("0123456789abcdef", min_size=64, max_size=64)
+)
+def test_the_fast_encoder_writes_the_canonical_bytes_of_every_stored_value(
+    values: tuple[Any, ...], prev: str
+) -> None:
+    same_bytes(list(values), prev)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=st.data(), prev=st.one_of(st.just(GENESIS), st.just(GENESIS), OTHER))
+def test_the_fast_encoder_writes_the_canonical_bytes_of_any_value_in_any_field(
+    data: st.DataObject, prev: Any
+) -> None:
+    # A few fields at a time, so that the rest still looks like a stored row.
+    odd = data.draw(st.sets(st.sampled_from(FIELDS), max_size=3), "odd fields")
+    values = [
+        data.draw(OTHER if name in odd else strategy, name) for name, strategy in STORED.items()
+    ]
+    same_bytes(values, prev)
+
+
+# One value of every type a caller might pass; each goes in each field below.
+ODD_VALUES = (
+    None,
+    True,
+    False,
+    0,
+    -(2**70),
+    1.5,
+    float("nan"),
+    "7",
+    Status.LECTURE,
+    date(2026, 3, 1),
+    datetime(2026, 3, 1, 8, 30),
+    datetime(2026, 3, 1, 8, 30, 0, 1, tzinfo=BEIJING),
+    datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
+)
+
+
+@pytest.mark.parametrize("name", FIELDS)
+def test_the_fast_encoder_on_a_value_of_any_type_in_each_field(name: str) -> None:
+    for value in ODD_VALUES:
+        values = [content(7)[field] for field in FIELDS]
+        values[FIELDS.index(name)] = value
+        same_bytes(values, GENESIS)
+
+
+def test_the_fast_encoder_on_hostile_text_in_every_text_field() -> None:
+    """Deterministic companion of the properties: each hostile string in each text field."""
+    base = [content(7)[name] for name in FIELDS]
+    for name in ("kind", "description", "service_mode", "outcome", "audience"):
+        for text in HOSTILE:
+            values = list(base)
+            values[FIELDS.index(name)] = text
+            assert canonical_values(values, GENESIS) == canonical(
+                content(7) | {name: text}, GENESIS
+            )
+
+
+def test_the_fast_encoder_refuses_a_lone_surrogate_as_the_canonical_form_does() -> None:
+    values = [content(7)[name] for name in FIELDS]
+    values[FIELDS.index("description")] = "半个\ud800字符"
+    with pytest.raises(UnicodeEncodeError):
+        canonical(dict(zip(FIELDS, values, strict=True)), GENESIS)
+    with pytest.raises(UnicodeEncodeError):
+        canonical_values(values, GENESIS)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(day=st.dates(), moment=inner_instants)
+def test_a_date_and_time_given_as_their_canonical_text_encode_as_the_values(
+    day: date, moment: datetime
+) -> None:
+    """What lets the database render them (advisor.ledger.rows): the canonical form of a
+    date or time is the JSON string of its text, so the text gives the very same bytes."""
+    values = content(3) | {"entry_on": day, "created_at": moment}
+    as_text = [values[name] for name in FIELDS]
+    as_text[FIELDS.index("entry_on")] = day.isoformat()
+    as_text[FIELDS.index("created_at")] = utc_text(moment)
+    assert canonical_values(as_text, GENESIS) == canonical(values, GENESIS)
+
+
+def test_plain_rows_verify_like_entries() -> None:
+    chain = make_chain(5)
+    rows = [tuple(getattr(entry, name) for name in ROW) for entry in chain]
+    result = verify_rows(rows, head_seq=5, head_hash=chain[-1].hash)
+    assert (result.ok, result.checked) == (True, 5)
+    after_two = verify_rows(
+        rows[2:], head_seq=5, head_hash=chain[-1].hash, after=(2, chain[1].hash)
+    )
+    assert (after_two.ok, after_two.checked) == (True, 3)
+    wrong_start = verify_rows(rows[2:], head_seq=5, head_hash=chain[-1].hash, after=(2, GENESIS))
+    assert (wrong_start.ok, wrong_start.first_bad_id, wrong_start.reason) == (
+        False,
+        chain[2].id,
+        "previous hash",
+    )
 
 
 # --- what the hash covers -------------------------------------------------------------
