@@ -23,8 +23,8 @@ from advisor.errors import AppError
 from advisor.evaluation import services as evaluation
 from advisor.extensions import db
 from advisor.ledger import anchors
-from advisor.ledger.models import LedgerEntry, LedgerHead
-from advisor.ledger.services import verify_chain
+from advisor.ledger import services as ledger
+from advisor.ledger.models import LedgerEntry
 from advisor.reminders import exclusive, scheduler
 from advisor.security_log.models import EventKind, Outcome
 from advisor.security_log.services import Origin, record
@@ -237,17 +237,40 @@ def _expectation(_ctx: Any, _param: Any, value: str | None) -> anchors.Anchor | 
     callback=_expectation,
     help="Also require this entry with this hash (an anchor kept elsewhere).",
 )
-def ledger_verify(expect: anchors.Anchor | None) -> None:
-    """Recompute the ledger's hash chain and check it against the latest anchor in the
-    anchor log (and --expect); exit 1 and say what broke if anything did."""
-    result = verify_chain(db.session)
-    head = db.session.get(LedgerHead, 1)
+@click.option(
+    "--since-last",
+    is_flag=True,
+    help="Recompute only the entries added since the last verification that passed (all"
+    " of them if none has), as the daily job does; the entry that verification reached must"
+    " still hold its hash. A change to an entry at or before it is found only by the full"
+    " verification, which is what runs without this option.",
+)
+def ledger_verify(expect: anchors.Anchor | None, since_last: bool) -> None:
+    """Recompute the ledger's hash chain (all of it, unless --since-last) and check it
+    against the latest anchor in the anchor log (and --expect); exit 1 and say what broke
+    if anything did. A verification that passed is kept, for --since-last to start after."""
+    if since_last:
+        result, since = ledger.verify_since_last(db.session)
+    else:
+        result, since = ledger.verify_chain(db.session), None
     if not result.ok:
         bad = db.session.get(LedgerEntry, result.first_bad_id) if result.first_bad_id else None
         where = f"entry {bad.id} (seq {bad.seq})" if bad else "the end of the chain"
+        if since is not None and result.reason == "verified entry":
+            where = f"entry {since.seq}, verified on {_moment(since.verified_at)}: " + (
+                f"its hash is no longer {since.hash}" if bad else "it is missing"
+            )
         click.echo(f"Ledger BROKEN at {where} ({result.reason}); {result.checked} entries checked.")
         raise SystemExit(1)
-    click.echo(f"Ledger intact: {result.checked} entries checked.")
+    if since is not None:
+        click.echo(
+            f"Ledger intact since entry {since.seq} (verified on {_moment(since.verified_at)}):"
+            f" {result.checked} entries checked; earlier ones need a full `flask ledger verify`."
+        )
+    else:
+        if since_last:
+            click.echo("No verification has passed yet: the whole chain was verified.")
+        click.echo(f"Ledger intact: {result.checked} entries checked.")
     path = current_app.config["ADVISOR"].anchor_file
     found, damaged = anchors.read_anchors(path)
     problems = [f"{damaged} lines of {path} are not anchors"] if damaged else []
@@ -264,10 +287,13 @@ def ledger_verify(expect: anchors.Anchor | None) -> None:
         raise SystemExit(1)
     if found:
         click.echo(f"Holds the latest anchor ({found[-1].line()}).")
-    if head is not None:
-        click.echo(
-            f"Latest hash (keep it to detect a rewrite of the whole chain): {head.last_hash}"
-        )
+    ledger.record_verification(db.session, result, since=since, now=utcnow())
+    db.session.commit()
+    click.echo(f"Latest hash (keep it to detect a rewrite of the whole chain): {result.end_hash}")
+
+
+def _moment(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @ledger_cli.command("anchor")

@@ -86,3 +86,25 @@ class LedgerHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(sa.String(64), default=GENESIS)
+
+
+class LedgerVerification(Base):
+    """A verification of the chain that passed: the entry it verified up to (sequence
+    number and hash), when, and whether it recomputed the whole chain or only what was
+    added since the verification before it.
+
+    ``flask ledger verify --since-last`` (and the daily job) starts after the latest one.
+    A row here saves work; it proves nothing on its own, since whoever can rewrite entries
+    can rewrite it too: the full verification and the anchors kept outside the database
+    are what catch that.
+    """
+
+    __tablename__ = "ledger_verification"
+    __table_args__ = (sa.CheckConstraint("seq > 0", name="seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verified_at: Mapped[datetime]
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(sa.String(64))
+    is_full: Mapped[bool]
+    checked: Mapped[int]  # entries recomputed

@@ -8,9 +8,8 @@ that supersedes the old one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,14 +22,22 @@ from advisor.db import utcnow
 from advisor.directory.models import Advisor, Assignment, School
 from advisor.errors import Conflict, Forbidden, ValidationError
 from advisor.ledger import queries
-from advisor.ledger.chain import Verification, entry_hash, verify
-from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
+from advisor.ledger.chain import Verification, entry_hash, verify_rows
+from advisor.ledger.models import (
+    GENESIS,
+    Kind,
+    LedgerEntry,
+    LedgerHead,
+    LedgerVerification,
+    Mode,
+)
 from advisor.ledger.permissions import (
     can_record_on_behalf,
     can_record_work,
     can_record_work_for,
     is_bound_to_served_schools,
 )
+from advisor.ledger.rows import entry_rows
 from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Review
 from advisor.reviews.signals import review_issued
@@ -272,24 +279,83 @@ def _record_review(
     )
 
 
-def verify_chain(session: orm.Session, batch: int = 5000) -> Verification:
-    """Recompute the whole chain, reading in batches (the identity map holds loaded
-    entries weakly, so memory stays flat over millions of rows)."""
-    head = session.get(LedgerHead, 1)
-    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, "0" * 64)
+def verify_chain(
+    session: orm.Session, batch: int = 5000, *, since: LedgerVerification | None = None
+) -> Verification:
+    """Recompute the chain up to the head, reading plain rows (advisor.ledger.rows: no
+    model objects) ``batch`` at a time, so that memory stays flat over millions of entries.
 
-    def entries() -> Iterator[LedgerEntry]:
-        last = 0
-        while True:
-            rows = session.scalars(
-                sa.select(LedgerEntry)
-                .where(LedgerEntry.seq > last)
-                .order_by(LedgerEntry.seq)
-                .limit(batch)
-            ).all()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1].seq
+    With ``since`` (a verification that passed), only the entries after the one it reached
+    are recomputed, and that entry must still hold the hash it had then (reason
+    "verified entry" otherwise): a rewrite of the chain up to it is caught, a change to an
+    entry at or before it whose hash was left alone is not (the full verification finds
+    that). Entries appended while this runs are left for the next verification.
+    """
+    head_seq, head_hash = _head(session)
+    after = (0, GENESIS)
+    if since is not None:
+        found = session.execute(
+            sa.select(LedgerEntry.id, LedgerEntry.hash).where(LedgerEntry.seq == since.seq)
+        ).first()
+        if found is None or found.hash != since.hash:
+            return Verification(False, 0, found.id if found else None, "verified entry")
+        after = (since.seq, since.hash)
+    with entry_rows(session, after_seq=after[0], head_seq=head_seq, batch=batch) as rows:
+        result = verify_rows(rows, head_seq=head_seq, head_hash=head_hash, after=after)
+    if result.ok and not _nothing_after_head(session, head_seq):
+        return Verification(False, result.checked, None, "end of chain")
+    return result
 
-    return verify(entries(), head_seq=head_seq, head_hash=head_hash)
+
+def _head(session: orm.Session) -> tuple[int, str]:
+    """The head's sequence number and hash, as the database holds them now."""
+    head = session.execute(
+        sa.select(LedgerHead.seq, LedgerHead.last_hash).where(LedgerHead.id == 1)
+    ).first()
+    return (head.seq, head.last_hash) if head else (0, GENESIS)
+
+
+def _nothing_after_head(session: orm.Session, head_seq: int) -> bool:
+    """No entry lies beyond the head read at the start, unless appended since: every
+    append moves the head in the same transaction, so the head read now covers it."""
+    last = session.scalar(sa.select(sa.func.max(LedgerEntry.seq))) or 0
+    return last <= head_seq or last <= _head(session)[0]
+
+
+def last_verification(session: orm.Session) -> LedgerVerification | None:
+    """The latest verification that passed, if any."""
+    return session.scalar(
+        sa.select(LedgerVerification).order_by(LedgerVerification.id.desc()).limit(1)
+    )
+
+
+def verify_since_last(session: orm.Session) -> tuple[Verification, LedgerVerification | None]:
+    """Verify the entries added since the latest verification that passed (the whole
+    chain if none did yet); return the result and the verification it started after."""
+    since = last_verification(session)
+    return verify_chain(session, since=since), since
+
+
+def record_verification(
+    session: orm.Session,
+    result: Verification,
+    *,
+    since: LedgerVerification | None,
+    now: datetime,
+) -> LedgerVerification | None:
+    """Keep a verification that passed, as the point the next incremental one starts
+    after; ``since`` is the verification it started after (None: it was a full one).
+    Nothing is kept for a failed one or an empty ledger. Adds and flushes; the caller
+    commits."""
+    if not result.ok or result.end_seq == 0:
+        return None
+    row = LedgerVerification(
+        verified_at=now,
+        seq=result.end_seq,
+        hash=result.end_hash,
+        is_full=since is None,
+        checked=result.checked,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,7 +1,8 @@
 """The scheduler: a few module-level jobs that read and update the reminder rows.
 
 - ``plan`` (every 10 minutes): plan what the data calls for (reminders.planning);
-- ``anchor`` (daily): the ledger's head appended to the anchor log (ledger.anchors);
+- ``anchor`` (daily): the ledger's new entries verified, then its head appended to the
+  anchor log (ledger.anchors);
 - ``send_due`` (every minute): send what is due (reminders.sending);
 - ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs).
 
@@ -45,6 +46,7 @@ from advisor.backup.jobs import make_daily_backup
 from advisor.db import immediate_writes
 from advisor.extensions import db
 from advisor.ledger import anchors
+from advisor.ledger import services as ledger
 from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
 
@@ -81,9 +83,29 @@ def run_send_due(session: orm.Session, now: datetime, config: Any) -> str:
 
 
 def run_anchor(session: orm.Session, now: datetime, config: Any) -> str:
-    """Copy the ledger's head to the anchor log (advisor.ledger.anchors), daily."""
+    """Daily: verify the entries added to the ledger since the last verification that
+    passed (ledger.services.verify_since_last) and check that the ledger still holds the
+    latest anchor; then keep that verification and copy the head to the anchor log
+    (advisor.ledger.anchors). A broken ledger is neither anchored nor marked verified, so
+    that tomorrow's run finds it broken again; the job's result says so."""
+    result, since = ledger.verify_since_last(session)
+    if not result.ok:
+        log.error("ledger verification failed: %s", result)
+        at = f" at entry id {result.first_bad_id}" if result.first_bad_id else ""
+        return f"ledger BROKEN ({result.reason}{at}): not anchored"
+    found, _ = anchors.read_anchors(config.anchor_file)
+    problem = anchors.check_anchor(session, found[-1]) if found else None
+    if problem:
+        log.error("ledger anchor check failed: %s", problem)
+        return f"ledger BROKEN: {problem}; not anchored"
+    ledger.record_verification(session, result, since=since, now=now)
+    session.commit()
     anchor = anchors.append_anchor(session, config.anchor_file, now)
-    return anchor.line() if anchor else "ledger empty"
+    if since is None:
+        checked = f"whole chain verified ({result.checked} entries)"
+    else:
+        checked = f"{result.checked} new entries verified"
+    return f"{checked}; {anchor.line()}" if anchor else f"{checked}; ledger empty"
 
 
 WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {

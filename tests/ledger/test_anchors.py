@@ -127,7 +127,7 @@ def test_the_daily_job_writes_an_anchor(
     session.commit()
     end = head(session)
     result = scheduler.run_anchor(session, NOW, app.config["ADVISOR"])
-    assert result == f"2026-11-16T02:30:00+00:00 {end.seq} {end.last_hash}"
+    assert result.endswith(f"; 2026-11-16T02:30:00+00:00 {end.seq} {end.last_hash}")
     assert anchors.read_anchors(path) == ([anchors.Anchor(NOW, end.seq, end.last_hash)], 0)
     assert scheduler.JOBS["anchor"] == {"days": 1}
 
