@@ -50,7 +50,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) demo generate --scale city --if-empty
-	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	SCHEDULER_IN_PROCESS=1 PARSE_WARM_START=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The production topology in the foreground (issue 16): migrate, then gunicorn
 # (gunicorn.conf.py: WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT) and exactly one reminder

@@ -28,6 +28,10 @@ def _cpus() -> int:
 
 
 wsgi_app = "advisor:create_app()"
+# Each worker starts its parser's reader process as it builds the app, so that the first
+# upload after a (re)start does not wait 1.4 s for it (config.py: parse_warm_start). The
+# reader ends with its worker. PARSE_WARM_START=0 in the environment turns this off.
+os.environ.setdefault("PARSE_WARM_START", "1")
 bind = [f"{os.environ.get('HOST') or '127.0.0.1'}:{_int('PORT', 5000)}"]
 proc_name = "advisor-web"
 # No runtime control socket (gunicornc): systemd and signals manage the process, and the

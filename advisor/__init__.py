@@ -11,6 +11,7 @@ from advisor import cli, errors
 from advisor.accounts.views import bp as accounts_bp
 from advisor.api.views import bp as api_bp
 from advisor.auth import init_login
+from advisor.contracts.extraction import start_reader
 from advisor.contracts.settings_views import bp as contracts_settings_bp
 from advisor.contracts.views import bp as contracts_bp
 from advisor.converters import IdConverter
@@ -123,4 +124,6 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     if config.scheduler_in_process and not config.testing:
         scheduler.start_in_process(app)
+    if config.parse_warm_start:
+        start_reader()
     return app

@@ -6,7 +6,11 @@ from __future__ import annotations
 import inspect as source
 import io
 import re
+import sys
+import types
+import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -151,6 +155,46 @@ def test_isolated_reading_refuses_at_the_memory_limit() -> None:
 def test_isolated_reading_refuses_at_the_wall_time() -> None:
     found = refusal(inspect_isolated, make_pdf(), Limits(wall_seconds=0.0))
     assert (found.code, found.params) == ("timeout", {"limit": 0.0})
+
+
+def test_a_parse_does_not_run_the_main_script_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """multiprocessing runs ``__main__``'s file again in each child it starts so that the
+    child may unpickle functions defined there; under gunicorn's script that cost every
+    upload about 35 ms, though the parse needs nothing of it."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "server.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    main.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    found = inspect_isolated(make_pdf(), Limits())
+    assert found.has_text
+    assert not marker.exists()
+
+
+def test_the_suspicious_characters_are_exactly_those_described() -> None:
+    """Latin-1 range, CJK Extension A, private use, U+FFFD and the categories Cc, Co and
+    Cs count, among the characters that are not space; every code point, in blocks."""
+
+    def described(text: str) -> float:
+        chars = [c for c in text if not c.isspace()]
+        odd = [
+            c
+            for c in chars
+            if 0x80 <= ord(c) <= 0xFF
+            or 0x3400 <= ord(c) <= 0x4DBF
+            or 0xE000 <= ord(c) <= 0xF8FF
+            or ord(c) == 0xFFFD
+            or unicodedata.category(c) in ("Cc", "Co", "Cs")
+        ]
+        return len(odd) / len(chars) if chars else 0.0
+
+    for start in range(0, 0x110000, 0x1000):
+        block = "".join(chr(code) for code in range(start, start + 0x1000))
+        assert suspicious_ratio(block) == described(block), hex(start)
 
 
 def test_cheap_refusals_need_no_child() -> None:

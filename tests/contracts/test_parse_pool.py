@@ -3,9 +3,11 @@ per-user limit, 503/429 with Retry-After when there is no room, places always gi
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing import forkserver
 from typing import Any
 
 import pytest
@@ -30,6 +32,7 @@ from tests.contracts.uploading import (
     store_left_as_found,
     unique_pdf,
 )
+from tests.deploy.processes import readers
 from tests.documents import make_pdf
 
 PDF = make_pdf()
@@ -322,3 +325,26 @@ def test_no_database_transaction_is_open_while_a_file_is_read(
     with contextmanager(store_left_as_found)(app):
         created(session, api.upload(unique_pdf("事务")))
     assert seen == [False]
+
+
+# --- the reader process, started with the app ----------------------------------------
+
+
+@pytest.mark.usefixtures("app")  # the test's transaction, for make_app
+def test_the_reader_process_runs_as_soon_as_the_app_is_built(
+    make_app: Callable[..., Flask], session: orm.Session
+) -> None:
+    """PARSE_WARM_START: the reader is running before any upload, and uploads are read
+    by it; without it the first upload after a start waited 1.4 s for the reader."""
+    forkserver._forkserver._stop()  # the reader an earlier test of this process started
+    make_app()
+    assert readers(os.getpid()) == []  # off by default: the CLI and the tests read nothing
+
+    app = make_app(parse_warm_start=True)
+    started = readers(os.getpid())
+    assert len(started) == 1
+
+    api = Api(app.test_client(), school_token(session))
+    with contextmanager(store_left_as_found)(app):
+        created(session, api.upload(unique_pdf("预热")))
+    assert readers(os.getpid()) == started

@@ -4,6 +4,7 @@ free port, readiness polled against a deadline, output kept in a file to show on
 from __future__ import annotations
 
 import os
+import select
 import shlex
 import signal
 import socket
@@ -157,3 +158,35 @@ def alive(pid: int) -> bool:
 def children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def readers(pid: int) -> list[int]:
+    """The live children of ``pid`` (from any of its threads) that run multiprocessing's
+    fork server: a web process's parser reader (advisor/contracts/extraction.py)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            pids = [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread or process that ended meanwhile
+            continue
+        for child in pids:
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:  # a parse that ended meanwhile
+                continue
+            if b"multiprocessing.forkserver" in command and alive(child):
+                found.append(child)
+    return found
+
+
+def ended(pid: int) -> bool:
+    """Whether process ``pid`` (not necessarily a child) ends within DEADLINE: a wait on
+    its pidfd, which becomes readable when it exits."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], DEADLINE)[0])
+    finally:
+        os.close(handle)

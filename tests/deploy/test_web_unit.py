@@ -19,11 +19,14 @@ from pathlib import Path
 from tests.deploy.processes import (
     DEADLINE,
     base_env,
+    children,
+    ended,
     exit_status,
     free_port,
     get,
     listening,
     output,
+    readers,
     stop,
     unit_command,
     wait_until,
@@ -80,6 +83,31 @@ def test_the_web_unit_serves_the_login_page_and_stops_cleanly_on_sigterm(
         stop(web)
     assert "gunicorn.error: Shutting down: Master" in output(log)
     assert len(re.findall(access, output(log))) == 1, output(log)
+
+
+def test_each_worker_starts_its_parser_reader_at_boot_and_it_ends_with_the_worker(
+    tmp_path: Path, served_database: str
+) -> None:
+    """Issue 19, item 4: the first upload after a start no longer waits 1.4 s for the
+    reader process (gunicorn.conf.py sets PARSE_WARM_START); SIGTERM leaves none behind."""
+    port = free_port()
+    log = tmp_path / "web.log"
+    web = start_web(tmp_path, served_database, port, log)
+    try:
+        wait_until(web, listening(port), f"gunicorn listening on {port}", log)
+        wait_until(
+            web,
+            lambda: len(children(web.pid)) == 2 and all(readers(w) for w in children(web.pid)),
+            "a reader under each of the 2 workers, before any upload",
+            log,
+        )
+        started = [reader for worker in children(web.pid) for reader in readers(worker)]
+        assert len(started) == 2, started
+        web.send_signal(signal.SIGTERM)
+        assert exit_status(web, log) == 0, output(log)
+    finally:
+        stop(web)
+    assert all(ended(reader) for reader in started), output(log)
 
 
 def request(port: int, path: str, request_id: str, data: bytes | None = None) -> int:

@@ -1,0 +1,161 @@
+"""Time a contract upload against pypdf reading the same file, side by side.
+
+    .venv/bin/python -m benchmarks.upload [--pages 50] [--repeat 7] [--profile FILE]
+
+Builds a PDF of ``--pages`` pages with a real text layer (the pre-check corpus set in
+reportlab's Chinese font, about 840 characters a page) and a fresh SQLite app holding
+the demo bureau, signed in as a school. Then, ``--repeat`` times each, alternating:
+
+- pypdf: the calls extraction.inspect makes, in this process
+  (``PdfReader(strict=False)``, ``extract_text(extraction_mode="layout")`` per page);
+- upload: ``POST /contracts/new`` with the file through the test client, the whole
+  request (parsing in the reader process, storing, the pre-check, the commit).
+
+Every upload sends different bytes (a numbered comment after the end marker), as a new
+contract would. It prints both medians and their ratio (the goal is at most 1.3), and
+the first upload's time with the reader process started at boot (PARSE_WARM_START), and
+the pre-check's share: ``advisor.precheck.run`` on the same pages in this process.
+``--profile FILE`` writes a cProfile of the uploads (the web process's side) to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import statistics
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pypdf
+from flask import Flask
+from flask.testing import FlaskClient
+
+from advisor import create_app
+from advisor.contracts.extraction import Limits, inspect
+from advisor.demo.bureau import DEMO_PASSWORD, load_demo
+from advisor.extensions import alembic, db
+from advisor.precheck import run
+from benchmarks.precheck import build_pages
+from config import Config
+from tests.documents import make_pdf
+
+LINE_CHARACTERS = 38  # what fits across an A4 page at 11 pt with reportlab's margins
+PAGE_LINES = 36
+SCHOOL = "school01@demo.local"
+CONTRACT_TYPE = "catering"
+AMOUNT = Decimal("180000.00")
+
+
+def contract_pdf(pages: int) -> bytes:
+    """A ``pages``-page PDF of contract text, about PAGE_LINES lines of Chinese a page."""
+    lines: list[str] = []
+    for line in "\n".join(build_pages(pages)).splitlines():
+        line = line.strip()
+        while line:
+            lines.append(line[:LINE_CHARACTERS])
+            line = line[LINE_CHARACTERS:]
+    chunks = [lines[i * PAGE_LINES : (i + 1) * PAGE_LINES] for i in range(pages)]
+    return make_pdf(chunks)
+
+
+def numbered(data: bytes, n: int) -> bytes:
+    """The same document with different bytes: a PDF comment after the end marker."""
+    return data + b"%% upload %d\n" % n
+
+
+def raw_pypdf(data: bytes) -> int:
+    """What extraction.inspect asks of pypdf, nothing more; the characters read."""
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    return sum(len(page.extract_text(extraction_mode="layout")) for page in reader.pages)
+
+
+def fresh_app(folder: Path) -> Flask:
+    env = {
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "ADVISOR_INSTANCE_PATH": str(folder),
+        "FILES_PATH": str(folder / "files"),
+        "SECRET_KEY": "benchmark-secret-key-benchmark-secret-key",
+        "PARSE_WARM_START": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+    app = create_app(Config.from_env(env))
+    app.config["WTF_CSRF_ENABLED"] = False  # the test client posts without a form token
+    with app.app_context():
+        alembic.upgrade()
+        load_demo(db.session)
+        db.session.commit()
+    return app
+
+
+def signed_in(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": SCHOOL, "password": DEMO_PASSWORD})
+    if response.status_code != 302:
+        raise SystemExit(f"cannot sign in as {SCHOOL}: {response.status_code}")
+    return client
+
+
+def upload(client: FlaskClient, data: bytes) -> float:
+    form = {
+        "title": "食堂食材采购合同",
+        "counterparty": "乌苏市丰收食品有限公司",
+        "contract_type": CONTRACT_TYPE,
+        "amount": str(AMOUNT),
+        "start_date": "2026-03-01",
+        "end_date": "2026-12-31",
+        "file": (io.BytesIO(data), "合同.pdf", "application/pdf"),
+    }
+    started = time.perf_counter()
+    response = client.post("/contracts/new", data=form, content_type="multipart/form-data")
+    seconds = time.perf_counter() - started
+    if response.status_code != 302:
+        raise SystemExit(f"upload answered {response.status_code}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args()
+    data = contract_pdf(args.pages)
+    characters = raw_pypdf(data)
+    print(f"{args.pages} pages, {len(data) // 1024} kB, {characters} characters")
+    with tempfile.TemporaryDirectory(prefix="advisor-upload-bench-") as folder:
+        app = fresh_app(Path(folder))
+        client = signed_in(app)
+        first = upload(client, numbered(data, 0))
+        profile = cProfile.Profile() if args.profile else None
+        parsed, uploaded = [], []
+        for n in range(1, args.repeat + 1):
+            started = time.perf_counter()
+            raw_pypdf(numbered(data, n))
+            parsed.append(time.perf_counter() - started)
+            if profile:
+                profile.enable()
+            uploaded.append(upload(client, numbered(data, n)))
+            if profile:
+                profile.disable()
+        if profile and args.profile:
+            profile.dump_stats(args.profile)
+    pages = inspect(data, Limits()).pages
+    checked = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        run(pages, contract_type=CONTRACT_TYPE, amount=AMOUNT)
+        checked.append(time.perf_counter() - started)
+    pypdf_ms = 1000 * statistics.median(parsed)
+    upload_ms = 1000 * statistics.median(uploaded)
+    print(f"first upload after start: {1000 * first:.0f} ms")
+    print(f"pypdf extraction, median of {args.repeat}: {pypdf_ms:.0f} ms")
+    print(f"upload, median of {args.repeat}: {upload_ms:.0f} ms")
+    print(f"of which the pre-check, in this process: {1000 * statistics.median(checked):.0f} ms")
+    print(f"ratio: {upload_ms / pypdf_ms:.2f} (goal ≤ 1.3)")
+
+
+if __name__ == "__main__":
+    main()
