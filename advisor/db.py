@@ -187,6 +187,18 @@ def immediate_writes() -> Iterator[None]:
         _WRITING.reset(token)
 
 
+@contextmanager
+def deferred_reads() -> Iterator[None]:
+    """Inside ``immediate_writes``, let the transactions begun in this context read
+    without taking SQLite's write lock: a long read (verifying the ledger) would hold
+    up every writer. No effect on PostgreSQL."""
+    token = _WRITING.set(False)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def configure_sqlite(engine: sa.Engine) -> None:
     """WAL, foreign keys, a busy timeout, and SAVEPOINT-capable transactions.
 

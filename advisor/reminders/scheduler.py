@@ -43,7 +43,7 @@ from flask import Flask, current_app
 from sqlalchemy import orm
 
 from advisor.backup.jobs import make_daily_backup
-from advisor.db import immediate_writes
+from advisor.db import deferred_reads, immediate_writes
 from advisor.extensions import db
 from advisor.ledger import anchors
 from advisor.ledger import services as ledger
@@ -88,13 +88,15 @@ def run_anchor(session: orm.Session, now: datetime, config: Any) -> str:
     latest anchor; then keep that verification and copy the head to the anchor log
     (advisor.ledger.anchors). A broken ledger is neither anchored nor marked verified, so
     that tomorrow's run finds it broken again; the job's result says so."""
-    result, since = ledger.verify_since_last(session)
+    with deferred_reads():  # the web keeps writing while this reads (SQLite)
+        result, since = ledger.verify_since_last(session)
+        found, _ = anchors.read_anchors(config.anchor_file)
+        problem = anchors.check_anchor(session, found[-1]) if found else None
+        session.rollback()  # the end of the read; nothing was written
     if not result.ok:
         log.error("ledger verification failed: %s", result)
         at = f" at entry id {result.first_bad_id}" if result.first_bad_id else ""
         return f"ledger BROKEN ({result.reason}{at}): not anchored"
-    found, _ = anchors.read_anchors(config.anchor_file)
-    problem = anchors.check_anchor(session, found[-1]) if found else None
     if problem:
         log.error("ledger anchor check failed: %s", problem)
         return f"ledger BROKEN: {problem}; not anchored"

@@ -15,9 +15,11 @@ import time_machine
 from flask import Flask
 from sqlalchemy import orm
 
+from advisor.extensions import db
 from advisor.ledger import anchors, services
 from advisor.ledger.models import LedgerEntry, LedgerHead, LedgerVerification
 from advisor.reminders import scheduler
+from tests.factories.apps import separate_app
 from tests.factories.ledger import chain_of, head, lift_append_only, remove, tamper
 
 NOW = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
@@ -338,3 +340,27 @@ def test_the_daily_job_does_not_anchor_a_ledger_cut_short_after_the_last_anchor(
     )
     assert result.endswith("; not anchored")
     assert len(path.read_text().splitlines()) == 1
+
+
+def test_the_daily_job_verifies_without_taking_sqlites_write_lock(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The scheduler's jobs take SQLite's write lock as they begin (immediate_writes);
+    the verification, a long read on a large ledger, must not hold the writers up."""
+    begun: list[str] = []
+    seen: list[tuple[str | None, str]] = []  # how the transaction began, statement
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+        seen.append((begun[-1] if begun else None, statement))
+
+    with separate_app(database_url, tmp_path, "verify_lock") as (app, _url), app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            result = scheduler.run_job("anchor", now=NOW)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert result.startswith("whole chain verified"), result
+    reads = [began for began, statement in seen if "FROM ledger_head" in statement]
+    assert reads and reads[0] != "BEGIN IMMEDIATE"
