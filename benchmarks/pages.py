@@ -65,6 +65,10 @@ def _pages(app: Flask) -> list[tuple[str, str]]:
         "/contracts?page=200",
         "/ledger",
         "/ledger?kind=lecture",
+        # text search: a common term (tens of thousands of matches) and one that matches
+        # nothing (a plain LIKE reads every entry to find that out)
+        "/ledger?q=讲座",
+        "/ledger?q=律师",
         "/schools",
         "/advisors",
         "/law-firms",
@@ -83,6 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--only", default="", help="time only the pages whose path holds this")
     args = parser.parse_args()
     env = dict(os.environ)
     if args.database_url:
@@ -108,6 +113,8 @@ def main() -> None:
     print(f"{'who':8} {'page':44} {'median ms':>9} {'p95 ms':>8} {'SQL':>4} {'status':>6}")
     worst = 0.0
     for who, path in _pages(app):
+        if args.only not in path:
+            continue
         client = clients[who]
         client.get(path)  # warm-up: the first request of a page compiles its templates
         seconds = []

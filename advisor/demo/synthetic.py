@@ -64,6 +64,7 @@ from advisor.directory.models import Advisor, Assignment, LawFirm, School, Schoo
 from advisor.ledger.chain import entry_hash
 from advisor.ledger.completeness import LATE_AFTER_DAYS
 from advisor.ledger.models import Kind, LedgerEntry, LedgerHead, Mode
+from advisor.ledger.search import index_entries
 from advisor.precheck.engine import RULES
 from advisor.precheck.models import PrecheckHit
 from advisor.reviews.models import Closing, Feedback, Finding, Review
@@ -811,6 +812,7 @@ class Generator:
                     yield row
 
         count = insert(c, LedgerEntry, rows())
+        index_entries(c, first_id)  # the search index, in one statement for them all
         if head is None:
             c.execute(sa.insert(LedgerHead).values(id=1, seq=seq, last_hash=prev))
         else:

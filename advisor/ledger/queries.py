@@ -14,6 +14,7 @@ from sqlalchemy import orm
 from advisor.accounts.models import Role, User
 from advisor.db import count_capped
 from advisor.errors import NotFound
+from advisor.ledger import search
 from advisor.ledger.models import LedgerEntry
 from advisor.ledger.permissions import can_see_all_entries
 from advisor.text import search_term
@@ -59,9 +60,10 @@ def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
         stmt = stmt.where(LedgerEntry.entry_on >= filters.date_from)
     if filters.date_to:
         stmt = stmt.where(LedgerEntry.entry_on <= filters.date_to)
+    stmt = stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
     if term := search_term(filters.q):
-        stmt = stmt.where(LedgerEntry.description.contains(term, autoescape=True))
-    return stmt.order_by(LedgerEntry.entry_on.desc(), LedgerEntry.seq.desc())
+        stmt = search.search(stmt, term)
+    return stmt
 
 
 @dataclass(frozen=True, slots=True)
