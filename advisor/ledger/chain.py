@@ -14,7 +14,6 @@ of entries; tests/ledger/test_chain.py holds it to ``canonical`` byte for byte.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,35 +66,6 @@ def entry_hash(entry: LedgerEntry | dict[str, Any], prev_hash: str) -> str:
 
 # --- the same bytes, fast -------------------------------------------------------------
 
-_NONE = type(None)
-# What each of the FIELDS is when read from its column (advisor.ledger.models), nullable
-# columns also None; the date and time may also come as text (their canonical text, as a
-# database renders it: advisor.ledger.rows), which canonical() writes as any string.
-# canonical_values writes rows of exactly these types itself and hands anything else to
-# canonical(), so that its bytes never depend on what it was given.
-_INT, _NULL_INT, _STR, _NULL_STR = (int,), (int, _NONE), (str,), (str, _NONE)
-_COLUMN_TYPES = (
-    _INT,  # seq
-    (date, str),  # entry_on
-    _INT,  # advisor_id
-    _NULL_INT,  # school_id
-    _STR,  # kind
-    _STR,  # description
-    _NULL_STR,  # service_mode
-    _INT,  # minutes
-    _STR,  # outcome
-    _STR,  # audience
-    _NULL_INT,  # headcount
-    _NULL_INT,  # contract_id
-    _NULL_INT,  # review_id
-    _NULL_INT,  # supersedes_id
-    (bool,),  # on_behalf
-    (datetime, str),  # created_at
-    _NULL_INT,  # created_by_id
-)
-assert len(_COLUMN_TYPES) == len(FIELDS)
-_STORED_TYPES = frozenset(itertools.product(*_COLUMN_TYPES))
-
 
 def canonical_values(values: Sequence[Any], prev_hash: str) -> bytes:
     """``canonical`` of the entry whose FIELDS are ``values``, in FIELDS order: the same
@@ -104,12 +74,13 @@ def canonical_values(values: Sequence[Any], prev_hash: str) -> bytes:
 
     The keys are written in sorted order; strings are escaped by the very function
     ``json.dumps`` uses for them (``ensure_ascii=False``), integers written as it writes
-    them, null, true and false spelled out. Values of any type a column does not give
-    (exactly: int, bool, str, date, datetime, None where nullable; text for the date and
-    time) go to ``canonical``.
+    them, null, true and false spelled out. The values are what the columns give
+    (advisor.ledger.models): ints, a bool, strings, a date and a datetime, None where a
+    column is nullable; the date and time may also come as text (their canonical text, as
+    a database renders it: advisor.ledger.rows), which the canonical form writes as the
+    same string. A value of any other type sends the entry to ``canonical`` itself, so the
+    bytes never depend on what was given.
     """
-    if type(prev_hash) is not str or tuple(map(type, values)) not in _STORED_TYPES:
-        return canonical(dict(zip(FIELDS, values, strict=True)), prev_hash)
     (
         seq,
         entry_on,
@@ -129,28 +100,51 @@ def canonical_values(values: Sequence[Any], prev_hash: str) -> bytes:
         created_at,
         created_by_id,
     ) = values
+    # Numbers are written by f-string, which spells a bool or a float otherwise than
+    # JSON; strings go through encode_basestring, which refuses anything but str.
+    if not (
+        type(seq) is int
+        and type(advisor_id) is int
+        and type(minutes) is int
+        and (school_id is None or type(school_id) is int)
+        and (headcount is None or type(headcount) is int)
+        and (contract_id is None or type(contract_id) is int)
+        and (review_id is None or type(review_id) is int)
+        and (supersedes_id is None or type(supersedes_id) is int)
+        and (created_by_id is None or type(created_by_id) is int)
+        and type(on_behalf) is bool
+    ):
+        return _canonical_of(values, prev_hash)
     if type(entry_on) is date:
         entry_on = entry_on.isoformat()
     if type(created_at) is datetime:
         if created_at.tzinfo is not UTC:
             created_at = created_at.astimezone(UTC)
         created_at = created_at.isoformat(timespec="microseconds")
-    return (
-        f'{{"advisor_id":{advisor_id},"audience":{encode_basestring(audience)},'
-        f'"contract_id":{"null" if contract_id is None else contract_id},'
-        f'"created_at":{encode_basestring(created_at)},'
-        f'"created_by_id":{"null" if created_by_id is None else created_by_id},'
-        f'"description":{encode_basestring(description)},'
-        f'"entry_on":{encode_basestring(entry_on)},'
-        f'"headcount":{"null" if headcount is None else headcount},'
-        f'"kind":{encode_basestring(kind)},"minutes":{minutes},'
-        f'"on_behalf":{"true" if on_behalf else "false"},'
-        f'"outcome":{encode_basestring(outcome)},"prev_hash":{encode_basestring(prev_hash)},'
-        f'"review_id":{"null" if review_id is None else review_id},'
-        f'"school_id":{"null" if school_id is None else school_id},"seq":{seq},'
-        f'"service_mode":{"null" if service_mode is None else encode_basestring(service_mode)},'
-        f'"supersedes_id":{"null" if supersedes_id is None else supersedes_id}}}'
-    ).encode()
+    try:
+        text = (
+            f'{{"advisor_id":{advisor_id},"audience":{encode_basestring(audience)},'
+            f'"contract_id":{"null" if contract_id is None else contract_id},'
+            f'"created_at":{encode_basestring(created_at)},'
+            f'"created_by_id":{"null" if created_by_id is None else created_by_id},'
+            f'"description":{encode_basestring(description)},'
+            f'"entry_on":{encode_basestring(entry_on)},'
+            f'"headcount":{"null" if headcount is None else headcount},'
+            f'"kind":{encode_basestring(kind)},"minutes":{minutes},'
+            f'"on_behalf":{"true" if on_behalf else "false"},'
+            f'"outcome":{encode_basestring(outcome)},"prev_hash":{encode_basestring(prev_hash)},'
+            f'"review_id":{"null" if review_id is None else review_id},'
+            f'"school_id":{"null" if school_id is None else school_id},"seq":{seq},'
+            f'"service_mode":{"null" if service_mode is None else encode_basestring(service_mode)},'
+            f'"supersedes_id":{"null" if supersedes_id is None else supersedes_id}}}'
+        )
+    except TypeError:  # a text field (or the date or time) that holds no text
+        return _canonical_of(values, prev_hash)
+    return text.encode()
+
+
+def _canonical_of(values: Sequence[Any], prev_hash: Any) -> bytes:
+    return canonical(dict(zip(FIELDS, values, strict=True)), prev_hash)
 
 
 # --- verification ---------------------------------------------------------------------
