@@ -19,6 +19,7 @@ import sqlalchemy as sa
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from advisor import create_app
 from advisor.accounts import services as accounts
@@ -32,6 +33,12 @@ from config import PROJECT_ROOT, Config
 from tests.api.answers_as_documented import _answers_as_documented
 from tests.documents import make_pdf
 from tests.separate_db import separate_database
+
+# Property tests draw the same examples on every run (derandomize): a test that passes
+# today passes tomorrow on the same code, and a failure names an example that reproduces.
+# Their example counts (@settings(max_examples=…)) still apply.
+settings.register_profile("advisor", derandomize=True, database=None)
+settings.load_profile("advisor")
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
