@@ -51,9 +51,8 @@ def _select(dialect: str) -> str:
     rendered = _RENDERED[dialect]
     columns = ", ".join(rendered.get(name, name) for name in ROW)
     after, head = _PARAMETERS[dialect]
-    # Fixed column names and the driver's own parameters: nothing from outside.
     return (
-        f"SELECT {columns} FROM ledger_entry"  # nosec B608
+        f"SELECT {columns} FROM ledger_entry"  # fixed columns, driver params  # nosec B608
         f" WHERE seq > {after} AND seq <= {head} ORDER BY seq"
     )
 
