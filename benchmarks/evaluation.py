@@ -35,7 +35,6 @@ import random
 import re
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -57,6 +56,7 @@ from advisor.extensions import alembic, db
 from advisor.ledger.models import GENESIS, Kind, LedgerEntry, LedgerHead, Mode
 from advisor.reviews.models import Feedback, Review
 from advisor.workdays import BEIJING, Period, parse_period
+from benchmarks.databases import reset_postgres
 from config import Config
 
 BATCH = 10_000
@@ -86,23 +86,6 @@ PASSWORD_HASH = "bench$not-a-password-hash"
 
 
 # --- building the database -------------------------------------------------------
-
-
-def _postgres_reset(url: str) -> None:
-    name = sa.make_url(url).database or ""
-    if "bench" not in name:
-        sys.exit(
-            f"--database-url points at {name!r}; its name must contain 'bench' (it is emptied)"
-        )
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-    except sa.exc.OperationalError as error:
-        sys.exit(f"cannot use {name!r} ({error.orig}); create it first, e.g. createdb {name}")
-    finally:
-        engine.dispose()
 
 
 def _app(database_url: str, instance: Path) -> Flask:
@@ -652,7 +635,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--advisors and --repeat must be at least 1")
 
     if args.database_url:
-        _postgres_reset(args.database_url)
+        reset_postgres(args.database_url)
     instance = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
     url = args.database_url or f"sqlite:///{instance / 'bench.db'}"
     try:

@@ -55,6 +55,7 @@ from advisor.extensions import alembic, db
 from advisor.ledger import services
 from advisor.ledger.chain import FIELDS, Verification, canonical_values
 from advisor.ledger.models import GENESIS, LedgerEntry, LedgerHead, Mode
+from benchmarks.databases import reset_postgres
 from benchmarks.evaluation import Synthetic
 from config import PROJECT_ROOT, Config
 
@@ -70,21 +71,6 @@ OUTCOMES = ("", "", "", "已书面答复", "已电话答复，学校表示认可
 AUDIENCES = ("全体教职工", "高一年级学生", "家长委员会", "学校中层干部")
 COUNTERPARTIES = ("乌苏市丰收食品有限公司", "新疆天山建设工程有限公司", "某某“阳光”物业服务公司")
 DAYS = 3 * 365
-
-
-def _reset_postgres(url: str) -> None:
-    name = sa.make_url(url).database or ""
-    if "bench" not in name:
-        sys.exit(f"--database-url points at {name!r}; its name must contain 'bench' (emptied)")
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-    except sa.exc.OperationalError as error:
-        sys.exit(f"cannot use {name!r} ({error.orig}); create it first, e.g. createdb {name}")
-    finally:
-        engine.dispose()
 
 
 def _config(database_url: str, instance: Path) -> Config:
@@ -350,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if not args.reuse:
             if args.database_url and url.startswith("postgresql"):
-                _reset_postgres(url)
+                reset_postgres(url)
             started = time.perf_counter()
             print(f"Filling {sa.make_url(url).render_as_string(hide_password=True)}:")
             build(create_app(config), args)

@@ -213,7 +213,8 @@ def _clauses(text: str, stop: int) -> list[Clause]:
 
 
 _PARTY_PARTICULARS = re.compile(r"地\s?址|住\s?所|住\s?址|法定代表人|统一社会信用代码|身份证")
-_ORGANISATION = re.compile(
+# The end of an organisation's name (学校, 公司, 中心 …): a party, not a description.
+ORGANISATION = re.compile(
     r"(?:学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
     r"|委员会|协会|集团|银行|图书馆|体育馆|站)$"
 )
@@ -224,7 +225,7 @@ def _parties(text: str, stop: int) -> list[Party]:
     for match in _PARTY_LINE.finditer(text, 0, stop):
         raw = match["name"]
         name = _NAME_END.split(raw.strip(), maxsplit=1)[0].strip()
-        if match["numbered"] and not (_PARTY_PARTICULARS.search(raw) or _ORGANISATION.search(name)):
+        if match["numbered"] and not (_PARTY_PARTICULARS.search(raw) or ORGANISATION.search(name)):
             continue
         start = match.start("name") + (raw.find(name) if name else 0)
         role = re.sub(r"[ \u3000]", "", match["role"])

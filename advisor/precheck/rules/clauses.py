@@ -21,7 +21,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
-from advisor.precheck.structure import PARTY
+from advisor.precheck.structure import ORGANISATION, PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 
@@ -59,7 +59,6 @@ _INSURED = ("被保险人", "受益人")
 _PERSONS = re.compile(
     r"学生|教职工|教师|员工|职工|人员|儿童|幼儿|师生|名单|全体|在职|在校|在册|参加|法定继承人"
 )
-_BODY = re.compile(r"(?:园|学校|中学|小学|学院|公司|中心|局|院|所|会)$")
 _NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
 
 
@@ -74,7 +73,11 @@ def check_parties(ctx: Context) -> list[Hit]:
             return [hit_at(ctx, PARTIES, *party.said)]
         if party.name in names or _SAME_AS.search(said):
             continue  # 被保险人：…（同投保人）: a party already named, with its address
-        if party.role in _INSURED and _PERSONS.search(party.name) and not _BODY.search(party.name):
+        if (
+            party.role in _INSURED
+            and _PERSONS.search(party.name)
+            and not ORGANISATION.search(party.name)
+        ):
             continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
         names.add(party.name)
         declared.append(party)
