@@ -12,8 +12,11 @@ opens as the text it is in Excel, WPS and LibreOffice:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, BinaryIO
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -81,3 +84,182 @@ def xlsx_row(sheet: Any, values: Iterable[Any], *, font: Font | None = None) -> 
 def append(sheet: Worksheet, values: Iterable[Any], *, font: Font | None = None) -> None:
     """Append one row to ``sheet`` through ``xlsx_row``."""
     sheet.append(xlsx_row(sheet, values, font=font))
+
+
+# --- large workbooks, streamed -------------------------------------------------------
+#
+# openpyxl keeps every string of a workbook in memory and writes the sheet through its
+# own XML layer: 340 s and a 2.2 GB temporary file for the ledger's 2,000,000 rows. The
+# writer below streams a minimal SpreadsheetML package instead: the sheet's XML is made
+# row by row as text and deflated straight into its zip entry, each text value an inline
+# string (t="inlineStr"), which, like openpyxl's shared strings, no spreadsheet
+# evaluates. The guarantees above hold: text is kept exactly, characters XML cannot
+# carry become U+FFFD, and a value is never a formula.
+
+# Rows a sheet holds in Excel, WPS and LibreOffice; the rest continues on another sheet
+# ("工作台账 (2)", ...) under the same header.
+SHEET_MAX_ROWS = 1_048_576
+# Deflate level: 1 compresses the repetitive sheet XML almost as well as 6, 4x faster.
+XLSX_COMPRESSION = 1
+_MARKUP = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_TEXT = '<c t="inlineStr"{style}><is><t xml:space="preserve">{}</t></is></c>'
+_NUMBER = "<c{style}><v>{}</v></c>"
+_PACKAGE_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+        '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats'
+        '-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats'
+        '-officedocument.spreadsheetml.styles+xml"/>{sheets}</Types>'
+    ),
+    "_rels/.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006'
+        '/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        "<sheets>{sheets}</sheets></workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '{sheets}<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org'
+        '/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+    ),
+    # Style 0 plain, style 1 bold (the header).
+    "xl/styles.xml": (
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0"'
+        ' borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0"'
+        ' fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0"'
+        ' borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1">'
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    ),
+}
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd'
+    '.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_SHEET_ENTRY = '<sheet name="{name}" sheetId="{n}" r:id="rIdSheet{n}"/>'
+_SHEET_RELATION = (
+    '<Relationship Id="rIdSheet{n}" Type="http://schemas.openxmlformats.org/officeDocument'
+    '/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+)
+# The first row frozen, as openpyxl's freeze_panes = "A2" writes it.
+_SHEET_START = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2"'
+    ' activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
+    "</sheetViews><cols>{cols}</cols><sheetData>"
+)
+_SHEET_END = "</sheetData></worksheet>"
+
+
+def _xml_text(value: str) -> str:
+    """``value`` as XML character data: markup escaped, a carriage return kept (a parser
+    would read a bare one as a line feed), what XML cannot carry replaced by U+FFFD."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return _MARKUP.sub(lambda m: _ENTITIES[m[0]], value)
+
+
+def _cells(values: Sequence[Any], style: str = "") -> str:
+    """One row's cells: text an inline string, numbers as numbers, None and "" blank
+    (openpyxl writes an empty string as a blank cell too)."""
+    out = []
+    texts = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            if value:
+                out.append(_TEXT.format(value, style=style))
+                texts.append(value)
+            else:
+                out.append("<c/>")
+        elif value is None:
+            out.append("<c/>")
+        elif kind is int or kind is float or kind is Decimal:
+            out.append(_NUMBER.format(value, style=style))
+        elif kind is bool:
+            out.append(f'<c t="b"{style}><v>{int(value)}</v></c>')
+        else:
+            raise TypeError(f"no spreadsheet cell for {kind.__name__}")
+    if _MARKUP.search("".join(texts)) is None:
+        return "".join(out)
+    # Rare: some text needs escaping. The row again, each text escaped.
+    return "".join(
+        _TEXT.format(_xml_text(v), style=style) if type(v) is str and v else _cells([v], style)
+        for v in values
+    )
+
+
+def write_xlsx(
+    target: BinaryIO,
+    *,
+    sheet_name: str,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence[Any]],
+    progress: Callable[[int], None] = lambda done: None,
+    every: int = 10_000,
+    max_rows: int = SHEET_MAX_ROWS,
+) -> int:
+    """Write ``rows`` under a bold, frozen ``headers`` row with column ``widths`` as an
+    .xlsx package into ``target`` (any writable binary file; it need not seek), reading
+    one row at a time: memory stays flat for any number of rows. Text values are
+    inline-string cells holding the text exactly (U+FFFD for what XML cannot carry),
+    ints, floats and decimals numbers, None and "" blank. Rows beyond a sheet's
+    ``max_rows`` continue on "<sheet_name> (2)" and so on, each under the header.
+    ``progress(rows written)`` is called every ``every`` rows and at the end; what it
+    raises stops the writing. Returns the number of rows written (header not counted)."""
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    header = "<row>" + _cells(headers, ' s="1"') + "</row>"
+    names: list[str] = []
+    done = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESSION) as z:
+        source = iter(rows)
+        pending = next(source, None)
+        while True:
+            names.append(sheet_name if not names else f"{sheet_name} ({len(names) + 1})")
+            entry = f"xl/worksheets/sheet{len(names)}.xml"
+            with z.open(entry, "w", force_zip64=True) as sheet:
+                sheet.write((_SHEET_START.format(cols=cols) + header).encode())
+                chunk: list[str] = []
+                room = max_rows - 1
+                while pending is not None and room:
+                    chunk.append("<row>" + _cells(pending) + "</row>")
+                    room -= 1
+                    done += 1
+                    if done % every == 0:
+                        sheet.write("".join(chunk).encode())
+                        chunk.clear()
+                        progress(done)
+                    pending = next(source, None)
+                sheet.write(("".join(chunk) + _SHEET_END).encode())
+            if pending is None:
+                break
+        numbered = list(enumerate(names, start=1))
+        parts = {
+            "[Content_Types].xml": "".join(_SHEET_TYPE.format(n=n) for n, _ in numbered),
+            "xl/workbook.xml": "".join(
+                _SHEET_ENTRY.format(n=n, name=_xml_text(name).replace('"', "&quot;"))
+                for n, name in numbered
+            ),
+            "xl/_rels/workbook.xml.rels": "".join(_SHEET_RELATION.format(n=n) for n, _ in numbered),
+        }
+        for name, template in _PACKAGE_PARTS.items():
+            body = template.format(sheets=parts[name]) if name in parts else template
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body)
+    progress(done)
+    return done
