@@ -152,6 +152,11 @@ class Config:
     # and above (DEBUG, INFO, WARNING, ERROR).
     log_format: str = "text"
     log_level: str = "INFO"
+    # A ledger .xlsx export of more rows than this is written in the background by the
+    # scheduler process, with a progress page, instead of in the request (issue 19);
+    # the files are removed this many days after they were made.
+    export_job_threshold: int = 50_000
+    export_keep_days: int = 7
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -184,6 +189,8 @@ class Config:
             parse_memory_mb=_int(env, "PARSE_MEMORY_MB", 1024),
             parse_max_pages=_int(env, "PARSE_MAX_PAGES", 500),
             list_count_cap=_int(env, "LIST_COUNT_CAP", 10_000),
+            export_job_threshold=_int(env, "EXPORT_JOB_THRESHOLD", 50_000),
+            export_keep_days=_int(env, "EXPORT_KEEP_DAYS", 7),
             parse_workers=_int(env, "PARSE_WORKERS", 1),
             parse_queue_seconds=float(env.get("PARSE_QUEUE_SECONDS") or 5),
             uploads_per_user=_int(env, "UPLOADS_PER_USER", 2),
@@ -232,6 +239,11 @@ class Config:
     def anchor_file(self) -> Path:
         """Where ledger anchors are appended: ANCHOR_PATH, else beside the instance data."""
         return self.anchor_path or self.instance_path / "ledger-anchors.log"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where export jobs write their files: under the instance folder."""
+        return self.instance_path / "exports"
 
     @property
     def files_dir(self) -> Path:

@@ -162,6 +162,17 @@ PAGES = [
     Case("ledger.verify", "GET", "/ledger/verify", (LOGIN, 403, 403, 200)),
     Case("ledger.export_csv", "GET", "/ledger/export.csv", (LOGIN, 200, 200, 200)),
     Case("ledger.export_xlsx", "GET", "/ledger/export.xlsx", (LOGIN, 200, 200, 200)),
+    # Background exports: anyone who exports may start one; a job is its author's alone
+    # (tests/ledger/test_export_jobs.py opens one as every role).
+    Case("ledger.start_export", "POST", "/ledger/exports", (LOGIN, 303, 303, 303)),
+    Case("ledger.export_job", "GET", "/ledger/exports/999999", (LOGIN, 404, 404, 404)),
+    Case(
+        "ledger.export_job_status",
+        "GET",
+        "/ledger/exports/999999/status",
+        (LOGIN, 404, 404, 404),
+    ),
+    Case("ledger.export_file", "GET", "/ledger/exports/999999/file", (LOGIN, 404, 404, 404)),
     Case("ledger.completeness_page", "GET", "/ledger/completeness", (LOGIN, 403, 200, 200)),
     Case("evaluation.index", "GET", "/evaluations", (LOGIN, 403, 200, 200)),
     Case("evaluation.run", "POST", "/evaluations", (LOGIN, 403, 403, 302)),
@@ -332,6 +343,13 @@ API = [
     Case("api.verify_ledger", "GET", "/api/v1/ledger/verify", (401, 403, 403, 200)),
     Case("api.export_ledger_csv", "GET", "/api/v1/ledger/export.csv", (401, 200, 200, 200)),
     Case("api.export_ledger_xlsx", "GET", "/api/v1/ledger/export.xlsx", (401, 200, 200, 200)),
+    Case("api.get_ledger_export", "GET", "/api/v1/ledger/exports/999999", (401, 404, 404, 404)),
+    Case(
+        "api.get_ledger_export_file",
+        "GET",
+        "/api/v1/ledger/exports/999999/file",
+        (401, 404, 404, 404),
+    ),
     Case("api.reassign_contract", "POST", "/api/v1/contracts/1/reassign", (401, 403, 403, 422)),
 ]
 

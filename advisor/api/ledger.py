@@ -1,4 +1,5 @@
-"""The ledger through the API (API.md "Ledger"): read, append, correct, verify, export.
+"""The ledger through the API (API.md "Ledger"): read, append, correct, verify, export;
+an export over the threshold is a job to poll (ledger.export_jobs).
 
 There is no PUT, PATCH or DELETE on entries: those methods get 405.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from advisor.api import responses
@@ -15,13 +16,13 @@ from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, json_body, page_params
 from advisor.api.fields import read
 from advisor.api.requests import EntryBody
-from advisor.api.schemas import chain_json, ledger_json, page_json
-from advisor.db import paginate
-from advisor.errors import Forbidden
+from advisor.api.schemas import chain_json, export_job_json, ledger_json, page_json
+from advisor.db import paginate, utcnow
+from advisor.errors import Conflict, Forbidden
 from advisor.extensions import db
-from advisor.ledger import export, permissions, queries, services
-from advisor.ledger.models import LedgerEntry
-from advisor.ledger.views import download_response, filters_from_args, note_export
+from advisor.ledger import export, export_jobs, permissions, queries, services
+from advisor.ledger.models import ExportJob, LedgerEntry
+from advisor.ledger.views import download_response, filters_from_args, is_large, note_export
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
 
@@ -119,8 +120,41 @@ def export_ledger_csv() -> Response:
 
 
 @bp.get("/ledger/export.xlsx")
-def export_ledger_xlsx() -> Response:
-    """The filtered ledger as .xlsx in the bureau's layout."""
-    stmt = queries.filtered(api_user(), filters_from_args())
+def export_ledger_xlsx() -> Any:
+    """The filtered ledger as .xlsx in the bureau's layout; over the threshold, a job
+    to poll (202, Location) instead: the file is written in the background."""
+    actor, filters = api_user(), filters_from_args()
+    stmt = queries.filtered(actor, filters)
     note_export("xlsx")
-    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)
+    if not is_large(stmt):
+        return download_response(
+            export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE
+        )
+    job = export_jobs.queue_export(db.session, actor=actor, filters=filters, now=utcnow())
+    db.session.commit()
+    location = url_for("api.get_ledger_export", job_id=job.id)
+    return _job_json(job), 202, {"Location": location}
+
+
+def _job_json(job: ExportJob) -> dict[str, Any]:
+    done = export_jobs.file_path(current_app.config["ADVISOR"].exports_dir, job) is not None
+    file_url = url_for("api.get_ledger_export_file", job_id=job.id) if done else None
+    return export_job_json(job, file_url)
+
+
+@bp.get("/ledger/exports/<int:job_id>")
+def get_ledger_export(job_id: int) -> Any:
+    """A background export (the caller's own): status and rows written of the total."""
+    return _job_json(export_jobs.get_job(db.session, api_user(), job_id))
+
+
+@bp.get("/ledger/exports/<int:job_id>/file")
+def get_ledger_export_file(job_id: int) -> Any:
+    """A finished background export's file; 409 while it is not ready."""
+    job = export_jobs.get_job(db.session, api_user(), job_id)
+    path = export_jobs.file_path(current_app.config["ADVISOR"].exports_dir, job)
+    if path is None:
+        raise Conflict(_l("The export is not ready: its status is %(status)s.", status=job.status))
+    return send_file(
+        path, mimetype=XLSX_CONTENT_TYPE, as_attachment=True, download_name="ledger.xlsx"
+    )

@@ -78,6 +78,7 @@ class Op:
     description: str | None = None
     notes: dict[str, str] = field(default_factory=dict)  # per-status descriptions
     public: bool = False
+    accepted: type[BaseModel] | None = None  # 202 with this body and Location: a job
 
 
 OPERATIONS = [
@@ -267,6 +268,28 @@ OPERATIONS = [
         "The .xlsx file",
         ("400", "401"),
         query=LEDGER_FILTERS,
+        description=(
+            "Up to the installation's threshold (EXPORT_JOB_THRESHOLD, default 50,000"
+            " rows) the file itself. Above it the file is written in the background:"
+            " the answer is 202 with the export job, its URL in `Location`; GET the job"
+            " until `status` is `done`, then GET its `file`."
+        ),
+        accepted=rs.ExportJob,
+    ),
+    Op(
+        "get",
+        "/ledger/exports/{job_id}",
+        "A background export: status and progress (the caller's own)",
+        rs.ExportJob,
+        ("401", "404"),
+    ),
+    Op(
+        "get",
+        "/ledger/exports/{job_id}/file",
+        "A finished background export's file",
+        "The .xlsx file",
+        ("401", "404", "409"),
+        notes={"409": "Not ready: the job is queued, running or failed"},
     ),
     Op(
         "get",
@@ -493,6 +516,12 @@ def _responses(op: Op) -> dict[str, Any]:
     else:
         ok["content"] = _json(_ref(op.answer))
     answers = {op.status: ok}
+    if op.accepted is not None:
+        answers["202"] = {
+            "description": "Accepted: written in the background; poll the job",
+            "headers": {"Location": {"description": "The job's URL", "schema": {"type": "string"}}},
+            "content": _json(_ref(op.accepted)),
+        }
     error = _json(_ref(rs.Error))
     errors = [*op.errors]
     if op.body is not None and not op.upload:  # any JSON body: not JSON, or over 1 MB
@@ -542,6 +571,7 @@ def component_schemas() -> dict[str, Any]:
     """Every model's JSON Schema: requests as they are read, answers as they are written."""
     requests = {op.body for op in OPERATIONS if op.body is not None}
     answers = {op.answer for op in OPERATIONS if not isinstance(op.answer, str)} | {rs.Error}
+    answers |= {op.accepted for op in OPERATIONS if op.accepted is not None}
     models: list[tuple[type[BaseModel], Any]] = [
         *((model, "validation") for model in sorted(requests, key=lambda m: m.__name__)),
         *((model, "serialization") for model in sorted(answers, key=lambda m: m.__name__)),

@@ -19,7 +19,7 @@ from advisor.api.requests import Result
 from advisor.contracts.models import ContractType, Status
 from advisor.db import MAX_PER_PAGE
 from advisor.directory.models import SchoolLevel
-from advisor.ledger.models import Kind, Mode
+from advisor.ledger.models import ExportStatus, Kind, Mode
 from advisor.reviews.models import Dimension, Outcome, Severity
 
 # Words kept in columns whose CHECK constraint names them (no enum in the models).
@@ -228,6 +228,23 @@ class ChainCheck(Answer):
     ok: bool
     checked: int
     first_bad_id: int | None
+
+
+class ExportJob(Answer):
+    """A ledger export written in the background: poll it until ``status`` is ``done``
+    (then ``file`` is where to GET the file) or ``failed`` (``error`` says why)."""
+
+    id: int
+    status: ExportStatus
+    format: Literal["xlsx"]
+    rows_total: int | None = Field(description="The rows to write; known once it runs")
+    rows_done: int
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
+    error: str | None
+    file: str | None = Field(description="The file's URL once done")
+    file_size: int | None
 
 
 # The rules as data: the schema the OpenAPI document holds as Rules (advisor.api.rules_schema).

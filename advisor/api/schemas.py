@@ -19,7 +19,7 @@ from advisor.directory.queries import Serving
 from advisor.evaluation import services as evaluation_services
 from advisor.evaluation.models import Evaluation, EvaluationResult, Objection, RuleSetVersion
 from advisor.ledger.chain import Verification as ChainResult
-from advisor.ledger.models import LedgerEntry
+from advisor.ledger.models import ExportJob, LedgerEntry
 from advisor.precheck import services as precheck
 from advisor.reports.figures import YearFigures
 from advisor.reviews import services as reviews
@@ -243,6 +243,25 @@ def chain_json(result: ChainResult) -> dict[str, Any]:
     return dump(
         responses.ChainCheck,
         {"ok": result.ok, "checked": result.checked, "first_bad_id": result.first_bad_id},
+    )
+
+
+def export_job_json(job: ExportJob, file_url: str | None) -> dict[str, Any]:
+    return dump(
+        responses.ExportJob,
+        {
+            "id": job.id,
+            "status": job.status,
+            "format": job.file_format,
+            "rows_total": job.rows_total,
+            "rows_done": job.rows_done,
+            "created_at": job.created_at,
+            "started_at": job.started_at,
+            "finished_at": job.finished_at,
+            "error": job.error,
+            "file": file_url,
+            "file_size": job.file_size,
+        },
     )
 
 

@@ -78,7 +78,7 @@ TYPE = {
 }
 
 
-def _columns(stmt: sa.Select[LedgerEntry]) -> sa.Select[Any]:
+def _columns(stmt: sa.Select[LedgerEntry]) -> sa.Select[*tuple[Any, ...]]:
     """The columns of the export for the entries ``stmt`` selects, in sequence order: plain
     values, not model objects (building two objects a row took most of the time)."""
     entries = stmt.subquery()

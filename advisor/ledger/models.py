@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -108,3 +109,45 @@ class LedgerVerification(Base):
     hash: Mapped[str] = mapped_column(sa.String(64))
     is_full: Mapped[bool]
     checked: Mapped[int]  # entries recomputed
+
+
+class ExportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ExportJob(Base):
+    """A ledger export too large to answer in the request, written in the background.
+
+    Who asked and with which filters (the file holds what that user could see, read when
+    the job runs), its progress (``rows_done`` of ``rows_total``, counted when it
+    starts) and the file when done, kept under the instance folder and named by
+    ``file_name``. Progress is in the database, so any web process answers a poll.
+    ``heartbeat_at`` moves while the job runs: a running job whose heartbeat stopped was
+    interrupted (advisor.ledger.export_jobs).
+    """
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        sa.CheckConstraint(in_values("status", ExportStatus), name="status"),
+        sa.CheckConstraint("file_format IN ('xlsx')", name="file_format"),
+        sa.CheckConstraint("rows_done >= 0", name="rows_done"),
+        sa.Index("ix_export_job_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    file_format: Mapped[str] = mapped_column(sa.String(8))
+    filters: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(16), default=ExportStatus.QUEUED)
+    rows_total: Mapped[int | None]
+    rows_done: Mapped[int] = mapped_column(default=0)
+    file_name: Mapped[str | None] = mapped_column(sa.String(200))
+    file_size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

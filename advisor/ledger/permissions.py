@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.accounts.models import Role, User
-from advisor.ledger.models import LedgerEntry
+from advisor.ledger.models import ExportJob, LedgerEntry
 
 
 def can_see_all_entries(user: User) -> bool:
@@ -64,3 +64,10 @@ def can_filter_by_school(user: User) -> bool:
 def can_verify_ledger(user: User) -> bool:
     """The bureau recomputes the hash chain of the whole ledger."""
     return user.role == Role.BUREAU
+
+
+def can_see_export_job(user: User, job: ExportJob) -> bool:
+    """An export job and its file are its author's alone, the bureau's included: the file
+    holds the ledger as that user sees it, with the filters they chose, and another user
+    asks for their own (the bureau sees the whole ledger through its own exports)."""
+    return job.user_id == user.id

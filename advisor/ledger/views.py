@@ -14,23 +14,25 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
-from advisor.db import paginate
+from advisor.db import count_capped, paginate, utcnow
 from advisor.directory.queries import advisor_choices, visible_school_choices
-from advisor.errors import AppError
+from advisor.errors import AppError, NotFound
 from advisor.extensions import db
-from advisor.forms import apply_errors, id_arg, page_args
-from advisor.ledger import completeness, export, queries, services
+from advisor.forms import apply_errors, page_args, small_int
+from advisor.ledger import completeness, export, export_jobs, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
-from advisor.ledger.models import LedgerEntry, LedgerHead
+from advisor.ledger.models import ExportJob, ExportStatus, LedgerEntry, LedgerHead
 from advisor.ledger.permissions import (
     can_filter_by_advisor,
     can_filter_by_school,
@@ -46,21 +48,22 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 protect(bp)
 
 
-def _date_arg(name: str) -> date | None:
+def _date_arg(name: str, args: Any = None) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat((request.args if args is None else args).get(name, ""))
     except ValueError:
         return None
 
 
-def filters_from_args() -> queries.Filters:
-    args = request.args
+def filters_from_args(args: Any = None) -> queries.Filters:
+    """The ledger filters from the query string (or the form ``args`` given)."""
+    args = request.args if args is None else args
     return queries.Filters(
-        advisor_id=id_arg("advisor_id"),
-        school_id=id_arg("school_id"),
+        advisor_id=small_int(args.get("advisor_id")) or None,
+        school_id=small_int(args.get("school_id")) or None,
         kind=args.get("kind", ""),
-        date_from=_date_arg("from"),
-        date_to=_date_arg("to"),
+        date_from=_date_arg("from", args),
+        date_to=_date_arg("to", args),
         q=args.get("q", ""),
         history=args.get("history") == "1",
     )
@@ -231,12 +234,95 @@ def export_csv() -> Response:
     return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
 
 
+def is_large(stmt: Any) -> bool:
+    """More rows than a request writes (Config.export_job_threshold): counted no further."""
+    threshold = current_app.config["ADVISOR"].export_job_threshold
+    return count_capped(db.session, stmt, threshold)[1]
+
+
 @bp.get("/export.xlsx")
-def export_xlsx() -> Response:
-    """The filtered ledger in the bureau's spreadsheet layout."""
+def export_xlsx() -> Any:
+    """The filtered ledger in the bureau's spreadsheet layout; a large one is offered as
+    a background export (a GET writes nothing: the page's button starts it)."""
     stmt = queries.filtered(user(), filters_from_args())
+    if is_large(stmt):
+        threshold = current_app.config["ADVISOR"].export_job_threshold
+        return render_template(
+            "ledger/export_job.html", job=None, threshold=threshold, args=request.args
+        )
     note_export("xlsx")
     return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)
+
+
+@bp.post("/exports")
+def start_export() -> Any:
+    """Queue a background export of the filtered ledger and show its progress page."""
+    job = export_jobs.queue_export(
+        db.session, actor=user(), filters=filters_from_args(request.form), now=utcnow()
+    )
+    note_export("xlsx")
+    db.session.commit()
+    return redirect(url_for("ledger.export_job", job_id=job.id), 303)
+
+
+def job_status(job: ExportJob) -> dict[str, Any]:
+    """What the progress page's poller reads."""
+    done = job.status == ExportStatus.DONE
+    return {
+        "status": job.status,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "text": status_text(job),
+        "file": url_for("ledger.export_file", job_id=job.id) if done else None,
+    }
+
+
+def status_text(job: ExportJob) -> str:
+    """Where a job stands, in words (the page's status line)."""
+    return str(_status_text(job))
+
+
+def _status_text(job: ExportJob) -> Any:
+    if job.status == ExportStatus.QUEUED:
+        return _("Waiting to start.")
+    if job.status == ExportStatus.RUNNING:
+        if job.rows_total is None:
+            return _("Counting the rows…")
+        return _(
+            "%(done)s of %(total)s rows written.",
+            done=f"{job.rows_done:,}",
+            total=f"{job.rows_total:,}",
+        )
+    if job.status == ExportStatus.DONE:
+        return _("Ready: %(rows)s rows.", rows=f"{job.rows_done:,}")
+    if job.error == export_jobs.INTERRUPTED:
+        return _("The export was interrupted by a restart of the server. Please start it again.")
+    return _("The export failed. Please start it again, or ask the administrator.")
+
+
+@bp.get("/exports/<int:job_id>")
+def export_job(job_id: int) -> Any:
+    """A background export's progress, and its file when ready."""
+    job = export_jobs.get_job(db.session, user(), job_id)
+    return render_template("ledger/export_job.html", job=job, status=job_status(job))
+
+
+@bp.get("/exports/<int:job_id>/status")
+def export_job_status(job_id: int) -> Any:
+    """The progress as JSON, for the page's poller."""
+    return job_status(export_jobs.get_job(db.session, user(), job_id))
+
+
+@bp.get("/exports/<int:job_id>/file")
+def export_file(job_id: int) -> Any:
+    """A finished export's file."""
+    job = export_jobs.get_job(db.session, user(), job_id)
+    path = export_jobs.file_path(current_app.config["ADVISOR"].exports_dir, job)
+    if path is None:
+        raise NotFound(_l("This export has no file (yet)."))
+    return send_file(
+        path, mimetype=XLSX_CONTENT_TYPE, as_attachment=True, download_name="ledger.xlsx"
+    )
 
 
 @bp.get("/completeness")

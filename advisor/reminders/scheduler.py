@@ -6,6 +6,10 @@
 - ``send_due`` (every minute): send what is due (reminders.sending);
 - ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs).
 
+Beside them, a thread of the same process runs the ledger's export jobs as they are
+queued (advisor.ledger.export_jobs.Worker): one process runs them, whichever web
+process queued them.
+
 The jobs are kept in the database (APScheduler's SQLAlchemyJobStore, table
 ``apscheduler_jobs``) so the schedule survives restarts. A run that was missed while
 the scheduler was down is made up once when it comes back (coalesce, with a grace time
@@ -45,7 +49,7 @@ from sqlalchemy import orm
 from advisor.backup.jobs import make_daily_backup
 from advisor.db import deferred_reads, immediate_writes
 from advisor.extensions import db
-from advisor.ledger import anchors
+from advisor.ledger import anchors, export_jobs
 from advisor.ledger import services as ledger
 from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
@@ -233,19 +237,25 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
     wakeup.setblocking(False)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     previous_fd = signal.set_wakeup_fd(wakeup.fileno(), warn_on_full_buffer=False)
+    workers: list[export_jobs.Worker] = []
     try:
         scheduler.start()
+        workers.append(export_jobs.start_worker(app))
         while not asked:
             wake.recv(64)  # a byte per signal; the handler has run once recv returns
         said = f"scheduler: {asked[0]} received; finishing the job in hand"
         log.info(said)
         print(said, file=sys.stderr, flush=True)
         STOP.set()  # the sending loop stops after the message in flight
+        for worker in workers:  # an export in hand goes back to the queue
+            worker.stop()
         scheduler.shutdown(wait=False)  # jobs still queued do nothing (run_scheduled)
         with JOB_IN_HAND:  # and the job in hand finishes
             pass
     finally:
         STOP.set()
+        for worker in workers:
+            worker.stop()
         if scheduler.running:
             scheduler.shutdown(wait=False)
         signal.set_wakeup_fd(previous_fd)
@@ -271,6 +281,7 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
     scheduler = configure(BackgroundScheduler(daemon=True), app.config["ADVISOR"].database_url)
     add_jobs(scheduler, app.config["ADVISOR"])
     scheduler.start()
+    export_jobs.start_worker(app)
     return scheduler
 
 
