@@ -157,6 +157,9 @@ class Config:
     # the files are removed this many days after they were made.
     export_job_threshold: int = 50_000
     export_keep_days: int = 7
+    # Where those files are written (by the scheduler's host) and read (by every web
+    # server): EXPORTS_PATH, a shared mount where the web runs on several machines.
+    exports_path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -191,6 +194,7 @@ class Config:
             list_count_cap=_int(env, "LIST_COUNT_CAP", 10_000),
             export_job_threshold=_int(env, "EXPORT_JOB_THRESHOLD", 50_000),
             export_keep_days=_int(env, "EXPORT_KEEP_DAYS", 7),
+            exports_path=Path(env["EXPORTS_PATH"]) if env.get("EXPORTS_PATH") else None,
             parse_workers=_int(env, "PARSE_WORKERS", 1),
             parse_queue_seconds=float(env.get("PARSE_QUEUE_SECONDS") or 5),
             uploads_per_user=_int(env, "UPLOADS_PER_USER", 2),
@@ -242,8 +246,8 @@ class Config:
 
     @property
     def exports_dir(self) -> Path:
-        """Where export jobs write their files: under the instance folder."""
-        return self.instance_path / "exports"
+        """Where export jobs write their files: EXPORTS_PATH, else under the instance folder."""
+        return self.exports_path or self.instance_path / "exports"
 
     @property
     def files_dir(self) -> Path:
