@@ -159,7 +159,9 @@ def test_the_api_answers_202_with_a_job_to_poll_and_then_the_file(
     assert file.status_code == 200
     assert len(values(file.data)) == ROWS + 1
     # Under the threshold the API still answers with the file itself.
-    assert client.get("/api/v1/ledger/export.xlsx?from=2025-01-20", headers=headers).status_code == 200
+    assert (
+        client.get("/api/v1/ledger/export.xlsx?from=2025-01-20", headers=headers).status_code == 200
+    )
 
 
 @pytest.mark.parametrize(
