@@ -68,6 +68,10 @@ _STARTS_ANEW = re.compile(
 )
 
 
+# Cells a PDF lays out in columns: two gaps of three spaces or more between words.
+_COLUMNS = re.compile(r"\S[ \u3000]{3,}\S.*?\S[ \u3000]{3,}\S")
+
+
 def _unwrapped(page: str) -> list[tuple[str, int, bool]]:
     """The page's lines, each with its offset on the page and whether the line break
     after it is kept: a PDF puts a break where a line of running text was wrapped, after
@@ -90,6 +94,7 @@ def _unwrapped(page: str) -> list[tuple[str, int, bool]]:
             and stripped[-1:] not in _KEEP_BREAK_AFTER
             and following != ""
             and not any(mark in line for mark in "|｜\t")  # a table row
+            and not _COLUMNS.search(line)  # a table row a PDF drew with spaces
             and not _STARTS_ANEW.match(following)
         )
         kept.append((line, at, not wrapped))

@@ -220,7 +220,34 @@ ORGANISATION = re.compile(
 )
 
 
+# 甲方莎车县某小学（地址：…）与乙方某服务部（地址：…）就……达成如下协议: parties named
+# inside the opening sentence of a short agreement, with no line of their own.
+_INLINE_PARTY = re.compile(
+    rf"(?:(?<![\u4e00-\u9fff])|(?<=[与和及]))(?P<role>{PARTY})[ \u3000]*[为即系是:：]?[ \u3000]*"
+    rf"(?P<name>[\u4e00-\u9fff·][\u4e00-\u9fff·\n]{{1,30}}?(?:{ORGANISATION.pattern[:-1]}|部|店|社|厂|队))"
+    r"(?=[（(，,、与和])"
+)
+
+
+def _inline_parties(text: str, stop: int) -> list[Party]:
+    """The parties of an opening sentence that names them in passing (see _INLINE_PARTY),
+    read only from the first paragraphs."""
+    parties = []
+    for match in _INLINE_PARTY.finditer(text, 0, min(stop, 800)):
+        role = re.sub(r"[ \u3000]", "", match["role"])
+        said_end = text.find("\n", match.end())
+        said = (match.start("name"), said_end if said_end >= 0 else stop)
+        name = match["name"].replace("\n", "")  # a PDF line may wrap inside the name
+        parties.append(Party(role, "", name, *match.span("name"), said))
+    return parties
+
+
 def _parties(text: str, stop: int) -> list[Party]:
+    parties = _line_parties(text, stop)
+    return parties if len(parties) >= 2 else parties or _inline_parties(text, stop)
+
+
+def _line_parties(text: str, stop: int) -> list[Party]:
     parties = []
     for match in _PARTY_LINE.finditer(text, 0, stop):
         raw = match["name"]

@@ -36,7 +36,9 @@ def check_school_bus_no_safety_letter(ctx: Context) -> list[Hit]:
 _ENTRUST = r"委托(?![方人])"
 _OUTSOURCED = re.compile(
     rf"承包经营|托管|{_ENTRUST}[^。；，,]{{0,6}}(?:管理|经营)|(?:交由?|承包给|{_ENTRUST}给?)"
-    r"[^。；，,]{0,6}经营|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
+    r"[^。；，,]{0,6}[经运]营|档口承包|食堂[^。；，,]{0,8}承包|承包[^。；，,]{0,8}食堂"
+    # 乙方自主经营、独立核算、自负盈亏: the enterprise bears the canteen's profit and loss
+    r"|(?:乙方|承包方|经营方|运营方)[^。；]{0,24}自负盈亏"
 )
 # The school keeps running it: not a hand-over.
 _SELF_RUN = re.compile(r"自主经营|自行经营|自营")

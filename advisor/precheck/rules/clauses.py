@@ -120,8 +120,24 @@ _NOT_PRICE = re.compile(
 )
 
 
+# A price table: 单价（元） over bare figures states the unit prices (a framework's price list).
+_PRICE_COLUMN = re.compile(r"单价|价格|报价|金额|总价|合价|小计|费用|租金|收费")
+_FIGURE = re.compile(r"^\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|万元)?\s*$")
+
+
+def _price_table(ctx: Context) -> bool:
+    for table in structure.read(ctx.text).tables:
+        for cell in table.rows[0]:
+            if _PRICE_COLUMN.search(cell) and not _NOT_PRICE.search(cell):
+                if any(_FIGURE.match(value) for value in table.column(cell)):
+                    return True
+    return False
+
+
 def check_price(ctx: Context) -> list[Hit]:
     """A price, a unit price, a fee, or for a gift the value of what is given."""
+    if _price_table(ctx):
+        return []
     stated = _stated(ctx.text)
     for money in money_in(stated):
         clause = _CLAUSE.search(
@@ -190,10 +206,15 @@ def _times_performance(sentence: str) -> bool:
         clock = ":" in time.group() or "：" in time.group()
         if clock and _RATIO_BEFORE.search(sentence[max(0, time.start() - 8) : time.start()]):
             continue
-        if _RESPONSE_BEFORE.search(segment):
+        # 收到尺码表后尽快组织生产: a vague time is the performance's own time, however it
+        # is counted (vague_performance_time judges it).
+        if _RESPONSE_BEFORE.search(segment) and not _VAGUE_TIME.match(time.group()):
             continue
         return True
     return False
+
+
+_VAGUE_TIME = re.compile(r"尽快|另行通知|视")
 
 
 # A gift of money is performed by paying it: 甲方于每年9月30日前将捐赠款项汇入乙方账户.

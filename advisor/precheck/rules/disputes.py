@@ -56,11 +56,34 @@ def _arbitration(text: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
-def _dispute_paragraphs(text: str) -> list[tuple[int, int, re.Match[str]]]:
+# A labour dispute goes to the labour arbitration commission first and may then go to
+# court: the statutory sequence (劳动争议调解仲裁法 art. 5, 47-50), neither 或裁或诉 nor a
+# commission the parties had to choose (corpus README, definition 9).
+_LABOUR = re.compile(r"劳动(?:人事)?争议|人事争议仲裁|劳动仲裁")
+
+
+# 对仲裁裁决不服的，可以向人民法院提起诉讼: court after the award, not instead of it.
+_AFTER_AWARD = re.compile(r"不服")
+
+
+def _statutory_sequence(text: str, start: int, end: int, litigation: re.Match[str]) -> bool:
+    """A labour dispute sent to arbitration and then, against the award, to court. 可以申请
+    仲裁，也可以向人民法院起诉 in a labour contract is still a choice the law does not give."""
+    if not _LABOUR.search(text, start, end):
+        return False
+    sentence_start = max(text.rfind(mark, 0, litigation.start()) for mark in "。；;\n") + 1
+    return _AFTER_AWARD.search(text, sentence_start, litigation.start()) is not None
+
+
+def _dispute_paragraphs(
+    text: str, *, labour: bool = True
+) -> list[tuple[int, int, re.Match[str]]]:
+    """The paragraphs that provide for arbitration, with where they do; with ``labour``
+    false, not those of a labour dispute (its commission is fixed by statute)."""
     found = []
     for start, end in paragraphs(text):
         match = _arbitration(text, start, end)
-        if match:
+        if match and (labour or not _LABOUR.search(text, start, end)):
             found.append((start, end, match))
     return found
 
@@ -109,7 +132,7 @@ def check_arbitration_and_litigation(ctx: Context) -> list[Hit]:
     hits = []
     for start, end, arbitration in _dispute_paragraphs(text):
         litigation = _litigation_outside_award(text, start, end)
-        if litigation:
+        if litigation and not _statutory_sequence(text, start, end, litigation):
             decided_by = f"{_segment_of(text, arbitration)} / {_segment_of(text, litigation)}"
             hits.append(
                 running.hit(ctx, ARBITRATION_AND_LITIGATION, start, end, decided_by=decided_by)
@@ -120,7 +143,7 @@ def check_arbitration_and_litigation(ctx: Context) -> list[Hit]:
 def check_arbitration_no_commission(ctx: Context) -> list[Hit]:
     running = prose(ctx)
     text = running.text
-    chosen = _dispute_paragraphs(text)
+    chosen = _dispute_paragraphs(text, labour=False)
     if not chosen or any(names_commission(text, start, end) for start, end, _ in chosen):
         return []
     start, end, arbitration = chosen[0]

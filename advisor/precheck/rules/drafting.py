@@ -151,6 +151,10 @@ _SAME_PERFORMANCE = (
 )
 
 
+# A time already set that may move: the vague words decide the change, not the time.
+_CHANGE = re.compile(r"是否|延期|改期|顺延|推迟|提前|调整|变更")
+
+
 def _timed_elsewhere(text: str, topic: str, skip: tuple[int, int]) -> str:
     """A sentence other than ``skip`` that gives a deadline for the same performance as
     ``topic`` (每日7:30前送达 for 及时送货), or ""."""
@@ -189,6 +193,8 @@ def check_vague_performance_time(ctx: Context) -> list[Hit]:
             (s for s in segments(text, start, end) if s[0] <= vague.start() < s[1]),
             (start, end),
         )
+        if _CHANGE.search(text, *segment) and _DEADLINE.search(text):
+            continue  # 是否延期视天气而定: whether a time the contract sets will move
         clause_start = start if _TIME_TOPIC.search(text, start, segment[0]) else segment[0]
         hits.append(
             running.hit(ctx, VAGUE_PERFORMANCE_TIME, clause_start, segment[1], term=vague.group())

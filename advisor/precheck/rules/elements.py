@@ -24,10 +24,13 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 SUBJECT_HEADING = re.compile(
     r"(?:标的物?|内容|事项|范围|概况|名称|清单|货物|物品|设备|产品|租赁物|房屋|场地|铺面|土地|车辆"
     r"|工程|项目|任务|对象|岗位|财产)$"
-    r"|(?:内容|范围|标的物?|事项|任务|岗位)[和及与、](?:地点|期限|期间|标准|要求|方式|时间|数量)$"
+    # 工作内容和工作地点: the second noun may repeat the first one's qualifier.
+    r"|(?:内容|范围|标的物?|事项|任务|岗位)[和及与、][\u4e00-\u9fff]{0,2}"
+    r"(?:地点|期限|期间|标准|要求|方式|时间|数量)$"
 )
 QUALITY_HEADING = re.compile(
-    r"质量|标准|要求|验收(?:标准|要求)|技术|参数|规格|现状|状况|车况|条件|考核|考评|评价|理赔|赔偿处理|规范"
+    r"质量|品质|标准|要求|验收(?:标准|要求)|技术|参数|规格|现状|状况|车况|条件|考核|考评|评价|理赔|赔偿处理|规范"
+    r"|检验|检测"
 )
 # Headings about something else, whose 标准/要求 are not the element's (付款要求, 收费标准).
 NOT_QUALITY_HEADING = re.compile(
@@ -67,13 +70,16 @@ VAGUE_QUALITY_WORDS = re.compile(
     rf"|按(?:照)?{_BUYER}的?要求(?=[^。；;，,\n]{{0,4}}(?:执行|做好|完成|进行|提供|落实|实施|办理))"
     r"|(?<![确])保证(?:服务|产品|货物|商品|图书|工程|供货|教学|培训)?质量(?=[。；;，,\n]|$)"
     r"|质量(?:良好|优良|优质|可靠|过硬|上乘|上佳|好)"
+    # 符合国家有关……质量标准 with no standard named; 满足甲方日常教学的使用需要
+    r"|符合国家(?:有关|相关|规定的?)[^。；;，,\n《]{0,14}?(?:标准|规定|要求)(?![^。；;，,\n]{0,3}[《A-Z])"
+    rf"|满足{_BUYER}[^。；;，,\n]{{0,12}}?(?:需要|需求)"
 )
 # A concrete criterion beside vague words: a measure (每日清扫2次, 不低于95%), a standard
 # (GB/T…, 《…规范》) or a prohibition (不得有积水).
 QUALITY_CRITERION = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|次|遍|小时|分钟|日|天|周|个|级|℃|米|mm|cm|kg|g|分)"
     r"|[一二两三四五六七八九十百]+(?:次|遍|小时|分钟|个工作日|级)|百分之"
-    r"|(?<![A-Za-z])(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d|《[^》]{2,40}》"
+    r"|(?<![A-Za-z])(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d(?!\d{6})|《[^》]{2,40}》"
     r"|不得|无(?:[\u4e00-\u9fff]{0,3})(?:污|渍|垃圾|异味|积水|杂物|破损|死角|灰尘|尘土)"
 )
 
@@ -96,11 +102,42 @@ DELEGATED = re.compile(
 _SEGMENT = re.compile(r"[^。；;，,\n]+")
 
 
+_ANNEX_REFERENCE = re.compile(r"附件\s*(?P<number>[一二三四五六七八九十]+|\d+)")
+# An annex that is in the submitted text begins a line after the signature block:
+# 附件1：保洁作业标准.
+_ANNEX_HEADING = re.compile(
+    r"^[ \t\u3000]*附件\s*(?P<number>[一二三四五六七八九十]+|\d+)[ \t\u3000]*[:：．.、]", re.M
+)
+
+
 @lru_cache(maxsize=8)
-def stated(text: str) -> str:
-    """The text with every segment that delegates its content blanked out (offsets kept)."""
+def attached(text: str) -> frozenset[str]:
+    """The numbers of the annexes ``text`` (a Context's text) carries after its signatures."""
+    stop = structure.read(text).signature
+    if stop is None:
+        return frozenset()
+    return frozenset(m["number"] for m in _ANNEX_HEADING.finditer(text, stop))
+
+
+def _delegates(segment: str, annexes: frozenset[str]) -> bool:
+    """Whether ``segment`` leaves its content to something not in the text: an annex
+    that is attached (附件1《保洁作业标准》 printed after the signatures) is in the text."""
+    found = DELEGATED.search(segment)
+    if found is None:
+        return False
+    if not annexes or found.group() != "附件":
+        return True
+    if DELEGATED.search(_ANNEX_REFERENCE.sub(" ", segment)):
+        return True  # something else is delegated too
+    return any(m["number"] not in annexes for m in _ANNEX_REFERENCE.finditer(segment))
+
+
+@lru_cache(maxsize=8)
+def stated(text: str, annexes: frozenset[str] = frozenset()) -> str:
+    """The text with every segment that delegates its content blanked out (offsets kept);
+    a segment that only refers to one of the ``annexes`` attached to the text is kept."""
     return _SEGMENT.sub(
-        lambda m: " " * len(m.group()) if DELEGATED.search(m.group()) else m.group(), text
+        lambda m: " " * len(m.group()) if _delegates(m.group(), annexes) else m.group(), text
     )
 
 

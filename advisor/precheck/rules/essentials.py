@@ -20,6 +20,7 @@ from advisor.precheck.rules.elements import (
     VAGUE_SUBJECT,
     Finding,
     Unit,
+    attached,
     before_signature,
     body,
     han,
@@ -34,6 +35,8 @@ from advisor.precheck.structure import PARTY
 _GENERIC_TITLE = re.compile(
     r"政府|采购|买卖|购销|供货|订购|服务|技术|劳务|劳动|聘用|合作|框架|补充|委托|合同书?|协议书?|货物类"
     r"|工程类|服务类"
+    # 战略合作协议, 校企共建协议: how the parties relate, not what they do
+    r"|战略|全面|长期|友好|校企|共建"
     r"|项目|爱心|捐赠|意向|租赁|编号|[的与和及]|[（()）\s\u3000]"
 )
 _SUBJECT_LABEL = re.compile(
@@ -108,6 +111,17 @@ def _undelegated(whole: str, sentence: str) -> str:
     return "，".join(kept)
 
 
+def _within(unit: Unit, outer: Unit) -> bool:
+    """Whether ``unit`` is ``outer`` or one of its sub-clauses (第二条2.3 under 第二条, whose
+    own words may end where its sub-clauses begin)."""
+    if not outer.start <= unit.start:
+        return False
+    if unit.end <= outer.end:
+        return True
+    number = outer.name.split(" ")[0]
+    return unit.heading == outer.heading and unit.name.split(" ")[0].startswith(number)
+
+
 def find_subject(ctx: Context) -> Finding:
     """What the contract is about: a specific title, or a subject clause with content."""
     if any(han(_GENERIC_TITLE.sub("", title)) >= 2 for title in structure.titles(ctx.text)):
@@ -125,7 +139,7 @@ def find_subject(ctx: Context) -> Finding:
         first = _undelegated(whole, re.split(r"[。；;\n]", whole[start : unit.end], maxsplit=1)[0])
         # Under a subject clause that opens vaguely (1. 乙方为甲方提供相关服务), what its
         # other sub-clauses say is how much and how (工作量不少于120人·日), unless it lists.
-        inside_vague = any(v.start <= unit.start and unit.end <= v.end for v in vague_units)
+        inside_vague = any(_within(unit, v) for v in vague_units)
         if inside_vague and not _ENUMERATES.search(first):
             continue
         if _is_concrete(first, 2):
@@ -152,13 +166,14 @@ _GOODS_UNITS = (
 )
 # 第六条, 条款六: a numeral that numbers a clause counts nothing.
 _COUNT = re.compile(
-    r"(?<![第\d.A-Za-z])(?<!条款)(?<!款项)(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"(?<![第\d.A-Za-z一二两三四五六七八九十百千万零])(?<!条款)(?<!款项)(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
     r"[ \t\u3000]*"
-    rf"(?:余|多)?(?P<unit>课时|学时|{_GOODS_UNITS}|人|名|位|次|场|节|项|处)"
+    rf"(?:余|多)?(?P<unit>课时|学时|{_GOODS_UNITS}|人|名|位|次|场|节|项|处|期)"
 )
 _COUNT_NOT_QUANTITY = {
     "个": re.compile(r"^(?:月|工作日|日|小时|季度|学期|星期|周|百分点|批次|自然日)"),
     "次": re.compile(r"^性"),
+    "期": re.compile(r"^(?:限|间|满|末|中|初|内|货|款|工程|付款|支付)"),  # 3期 sessions, not 期限
     "米": re.compile(r"^\s*/"),
     "节": re.compile(r"^(?:假|日)"),
     "支": re.compile(r"^付"),
@@ -193,7 +208,12 @@ def _clause_start(text: str, pos: int) -> int:
     return start
 
 
-_MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多|以上)\s*$")
+# A bound on the count (配备保安不少于4人, 至少2辆) states the extent (README, definition 10);
+# only 以上 before a figure refers back to something else.
+_MINIMUM = re.compile(r"以上\s*$")
+# A bound on hours (不少于4学时的培训) times an ancillary service; it counts nothing supplied.
+_BOUND = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|最多)\s*$")
+_HOURS = ("课时", "学时")
 # 每月上门服务不少于4次, 每日工作8小时: a frequency over the term is the extent of a service.
 _FREQUENCY = re.compile(
     r"每(?:日|天|周|月|学期|学年|年|星期|工作日|个工作日)[^，,。；;]{0,14}?"
@@ -299,6 +319,8 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
         before = text[max(0, match.start() - 6) : match.start()]
         if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
             continue
+        if unit in _HOURS and _BOUND.search(before):
+            continue
         if not _a_count(text, match, before, after):
             continue
         # A PDF breaks lines inside a clause: a line break ends it only after punctuation.
@@ -307,6 +329,8 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
             continue  # 每车配备驾驶人一名: a ratio, not the quantity
         if unit == "份" and _COPIES.search(before):
             continue
+        if unit == "期" and before.endswith("分"):
+            continue  # 分两期支付: instalments of the price
         if _BREACH_CONTEXT.search(_sentence_around(text, match.start(), match.end())):
             continue
         found.append(match)
@@ -384,7 +408,7 @@ def find_quantity(ctx: Context) -> Finding:
 # --- quality ---------------------------------------------------------------------------------
 
 _QUALITY = re.compile(
-    r"(?<![A-Za-z])(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d"
+    r"(?<![A-Za-z])(?:GB|JY|CJJ|JGJ|QB|FZ|HJ|DB\d*|ISO)\s*(?:/\s*T)?\s*\d(?!\d{6})"
     r"|《[^》]{2,40}(?:标准|规范|规程|技术条件|要求)》"
     r"|(?:质量|品质|服务|验收|技术|劳务|经营|保洁|安全|工作|教学|培训)(?:要求|标准|参数)"
     r"|理赔服务"
@@ -407,8 +431,9 @@ _QUALITY = re.compile(
 # For insurance the quality of the performance is the cover and the claims service: limits
 # of indemnity, deductibles and the times for settling claims (README, the quality row).
 _COVER_TERMS = re.compile(
-    r"(?:赔偿限额|责任限额|保险金额|免赔额|免赔率)[^。；;\n]{0,20}?(?:\d|[一二三四五六七八九十百千万]+[万元%％])"
-    r"|理赔时效|(?:收到|接到)[^。；;\n]{0,16}(?:索赔|报案|报告)[^。；;\n]{0,16}?"
+    r"理赔时效|(?:\d+|[一二三四五六七八九十]+)\s*(?:个工作日|工作日|日|天|小时)内[^。；;\n]{0,6}"
+    r"(?:赔付|支付保险金|结案|核定|回复|赔款|给付)"
+    r"|(?:收到|接到|接获|接)[^。；;\n]{0,16}(?:索赔|报案|报告)[^。；;\n]{0,16}?"
     r"(?:\d+|[一二三四五六七八九十]+)\s*(?:个工作日|工作日|日|天|小时)内"
 )
 
@@ -452,6 +477,9 @@ def _labelled(text: str, end: int) -> str:
 _PROCEDURE = re.compile(
     r"[^。；;，,\n]*(?:组织|进行|完成|办理|安排)[^。；;，,\n]{0,4}验收[^。；;，,\n]*"
     r"|[^。；;，,\n]*验收(?:合格)?后[^。；;，,\n]*(?:签署|签字|出具|办理)[^。；;，,\n]*"
+    r"|[^。；;\n]*(?:验收申请|申请验收)[^。；;\n]*"
+    # what follows a failed acceptance: 验收不合格的，乙方应在15日内整改
+    r"|[^。；;\n]*不合格的?[，,][^。；;\n]*(?:整改|返工|重做|更换|重新)[^。；;\n]*"
 )
 
 
@@ -472,13 +500,61 @@ def _states_quality(words: str) -> bool:
     return han(words) >= 12 or QUALITY_CRITERION.search(words) is not None
 
 
+# 施工质量达不到验收要求的，应返工: a remedy for falling short of a standard stated
+# elsewhere (or nowhere), not the standard.
+_FALLING_SHORT = re.compile(
+    r"(?:达不到|未达到|没有达到|不符合|未符合|不满足|未满足|低于)[^，,。；;\n]*$|[不未]$"
+)
+
+
+_UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定)")
+
+
+def _falls_short(text: str, match: re.Match[str]) -> bool:
+    segment_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n") + 1
+    segment_end = min(
+        (i for i in (text.find(mark, match.end()) for mark in "，,。；;\n") if i >= 0),
+        default=len(text),
+    )
+    return bool(
+        _FALLING_SHORT.search(text, segment_start, match.start())
+        and not QUALITY_CRITERION.search(text, segment_start, segment_end)
+    )
+
+
+def _clause_states_quality(words: str) -> bool:
+    """The words of a clause headed with the element (二、技术要求与验收标准): a criterion, or
+    a sentence of substance beside the vague ones and the steps of the acceptance."""
+    if _states_quality(words):
+        return True
+    return any(
+        han(sentence) >= 20
+        and not VAGUE_QUALITY_WORDS.search(sentence)
+        and "合格" not in sentence  # 合格产品, 产品合格证: "passing", by no stated test
+        and not _PROCEDURE.search(sentence)
+        for sentence in re.split(r"[。；;\n]", words)
+    )
+
+
 def find_quality(ctx: Context) -> Finding:
     whole = before_signature(ctx)
-    text = stated(whole)
+    text = stated(whole, attached(ctx.text))
     if ctx.contract_type == "insurance" and _COVER_TERMS.search(text):
         return Finding(True)
     for match in _QUALITY.finditer(text):
         if VAGUE_QUALITY.match(match.group()):
+            continue
+        if _UNNAMED_STANDARD.search(match.group()) and not _has_criterion(match.group()):
+            continue  # 符合国家有关……质量标准: which standard, it does not say
+        if _falls_short(text, match):
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if _HEADING_LINE.match(text[line_start:line_end].strip()):
+            # 第二条 技术要求与验收: a heading, whose clause must state the quality
+            if _clause_states_quality(_labelled(text, line_end)):
+                return Finding(True)
             continue
         if not _LABEL.match(text, match.end()) or _states_quality(_labelled(text, match.end())):
             return Finding(True)
