@@ -248,8 +248,7 @@ def remove_old_exports(session: orm.Session, *, exports_dir: Path, now: datetime
         if job.file_name and (exports_dir / job.file_name).is_file():
             (exports_dir / job.file_name).unlink()
             removed += 1
-        session.delete(job)
-    session.flush()
+    session.execute(sa.delete(ExportJob).where(ExportJob.id.in_([job.id for job in old])))
     if exports_dir.is_dir():
         named = set(
             session.scalars(sa.select(ExportJob.file_name).where(ExportJob.file_name.is_not(None)))

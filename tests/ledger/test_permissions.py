@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.ledger import permissions
-from advisor.ledger.models import LedgerEntry
+from advisor.ledger.models import ExportJob, LedgerEntry
 from tests.roles import OWN_ADVISOR_ID, OWN_SCHOOL_ID, WHO, person, rules_of, table
 
 EXPECTED = {
@@ -18,6 +18,8 @@ EXPECTED = {
     "can_filter_by_advisor": ("bureau",),
     "can_filter_by_school": ("bureau", "advisor", "other_advisor"),
     "can_verify_ledger": ("bureau",),
+    # A job started by the own advisor: theirs alone, not even the bureau's.
+    "can_see_export_job": ("advisor",),
 }
 
 
@@ -26,6 +28,10 @@ def ask(rule: str, who: str) -> bool:
     if rule == "can_see_entry":
         entry = LedgerEntry(advisor_id=OWN_ADVISOR_ID, school_id=OWN_SCHOOL_ID)
         return bool(check(person(who), entry))
+    if rule == "can_see_export_job":
+        user = person(who)
+        user.id = WHO.index(who) + 1
+        return bool(check(user, ExportJob(user_id=WHO.index("advisor") + 1)))
     if rule == "can_record_work_for":
         return bool(check(person(who), OWN_ADVISOR_ID))
     return bool(check(person(who)))
