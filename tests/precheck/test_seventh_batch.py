@@ -117,7 +117,8 @@ def test_whether_a_set_date_moves_is_no_vague_time() -> None:
 
 def test_a_vague_time_after_an_event_is_still_the_time_of_performance() -> None:
     text = (
-        ADDRESSES + "乙方应在收到甲方汇总的学生尺码表后尽快组织生产，生产完毕后将校服送至甲方学校。\n"
+        ADDRESSES
+        + "乙方应在收到甲方汇总的学生尺码表后尽快组织生产，生产完毕后将校服送至甲方学校。\n"
     )
     assert check("missing_clause:performance", text, "uniform") == []
 
@@ -126,7 +127,10 @@ def test_a_vague_time_after_an_event_is_still_the_time_of_performance() -> None:
 
 
 def test_unit_prices_in_a_price_column_are_a_price() -> None:
-    text = ADDRESSES + "品名 | 规格 | 单位 | 单价（元）\n粳米 | 25kg/袋 | 袋 | 128.00\n小麦粉 | 25kg/袋 | 袋 | 96.00\n"
+    text = (
+        ADDRESSES
+        + "品名 | 规格 | 单位 | 单价（元）\n粳米 | 25kg/袋 | 袋 | 128.00\n小麦粉 | 25kg/袋 | 袋 | 96.00\n"
+    )
     assert check("missing_clause:price", text, "catering") == []
     deposits = text.replace("单价（元）", "押金（元）")
     assert check("missing_clause:price", deposits, "catering")

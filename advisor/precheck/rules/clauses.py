@@ -128,9 +128,12 @@ _FIGURE = re.compile(r"^\s*[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*(?:元|万元)?\s*$")
 def _price_table(ctx: Context) -> bool:
     for table in structure.read(ctx.text).tables:
         for cell in table.rows[0]:
-            if _PRICE_COLUMN.search(cell) and not _NOT_PRICE.search(cell):
-                if any(_FIGURE.match(value) for value in table.column(cell)):
-                    return True
+            if (
+                _PRICE_COLUMN.search(cell)
+                and not _NOT_PRICE.search(cell)
+                and any(_FIGURE.match(value) for value in table.column(cell))
+            ):
+                return True
     return False
 
 

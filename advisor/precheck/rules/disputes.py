@@ -75,9 +75,7 @@ def _statutory_sequence(text: str, start: int, end: int, litigation: re.Match[st
     return _AFTER_AWARD.search(text, sentence_start, litigation.start()) is not None
 
 
-def _dispute_paragraphs(
-    text: str, *, labour: bool = True
-) -> list[tuple[int, int, re.Match[str]]]:
+def _dispute_paragraphs(text: str, *, labour: bool = True) -> list[tuple[int, int, re.Match[str]]]:
     """The paragraphs that provide for arbitration, with where they do; with ``labour``
     false, not those of a labour dispute (its commission is fixed by statute)."""
     found = []
