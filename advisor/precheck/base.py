@@ -277,6 +277,16 @@ def segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return list(spans(text, _SEGMENT_END, start, end))
 
 
+_SEGMENT_MARKS = "，,。；;\n"
+
+
+def segment_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the comma-separated part of its sentence that holds ``text[start:end]``."""
+    segment_start = max(text.rfind(mark, 0, start) for mark in _SEGMENT_MARKS) + 1
+    ends = [i for i in (text.find(mark, end) for mark in _SEGMENT_MARKS) if i >= 0]
+    return segment_start, min(ends, default=len(text))
+
+
 # --- amounts and percentages ------------------------------------------------------------------
 
 

@@ -214,17 +214,18 @@ def _clauses(text: str, stop: int) -> list[Clause]:
 
 _PARTY_PARTICULARS = re.compile(r"地\s?址|住\s?所|住\s?址|法定代表人|统一社会信用代码|身份证")
 # The end of an organisation's name (学校, 公司, 中心 …): a party, not a description.
-ORGANISATION = re.compile(
-    r"(?:学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
-    r"|委员会|协会|集团|银行|图书馆|体育馆|站)$"
+_ORGANISATION_ENDS = (
+    r"学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
+    r"|委员会|协会|集团|银行|图书馆|体育馆|站"
 )
+ORGANISATION = re.compile(rf"(?:{_ORGANISATION_ENDS})$")
 
 
 # 甲方莎车县某小学（地址：…）与乙方某服务部（地址：…）就……达成如下协议: parties named
 # inside the opening sentence of a short agreement, with no line of their own.
 _INLINE_PARTY = re.compile(
     rf"(?:(?<![\u4e00-\u9fff])|(?<=[与和及]))(?P<role>{PARTY})[ \u3000]*[为即系是:：]?[ \u3000]*"
-    rf"(?P<name>[\u4e00-\u9fff·][\u4e00-\u9fff·\n]{{1,30}}?(?:{ORGANISATION.pattern[:-1]}|部|店|社|厂|队))"
+    rf"(?P<name>[\u4e00-\u9fff·][\u4e00-\u9fff·\n]{{1,30}}?(?:{_ORGANISATION_ENDS}|部|店|社|队))"
     r"(?=[（(，,、与和])"
 )
 
@@ -243,8 +244,7 @@ def _inline_parties(text: str, stop: int) -> list[Party]:
 
 
 def _parties(text: str, stop: int) -> list[Party]:
-    parties = _line_parties(text, stop)
-    return parties if len(parties) >= 2 else parties or _inline_parties(text, stop)
+    return _line_parties(text, stop) or _inline_parties(text, stop)
 
 
 def _line_parties(text: str, stop: int) -> list[Party]:

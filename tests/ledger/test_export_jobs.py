@@ -112,6 +112,9 @@ def test_a_large_export_on_the_page_is_a_job_with_progress_and_the_requests_file
     assert '<label for="export-progress"' in html and '<progress id="export-progress"' in html
     assert 'role="status" aria-live="polite"' in html
     assert client.get(started.location + "/status").json["status"] == "queued"
+    early = client.get(started.location + "/file")  # asked for before it is written
+    assert early.status_code == 404
+    assert "该导出任务尚无文件。" in early.get_data(as_text=True)  # said, in Chinese
 
     seen: list[int] = []
 

@@ -14,6 +14,7 @@ from advisor.precheck.base import (
     Rule,
     paragraphs,
     prose,
+    segment_around,
     segments,
     spans,
 )
@@ -117,10 +118,7 @@ def names_commission(text: str, start: int, end: int) -> bool:
 
 def _segment_of(text: str, match: re.Match[str]) -> str:
     """The comma-separated part of its sentence holding ``match``, as the reader sees it."""
-    marks = "，,。；;\n"
-    seg_start = max(text.rfind(mark, 0, match.start()) for mark in marks) + 1
-    ends = [i for i in (text.find(mark, match.end()) for mark in marks) if i >= 0]
-    seg_end = min(ends, default=len(text))
+    seg_start, seg_end = segment_around(text, match.start(), match.end())
     return text[seg_start:seg_end].strip()
 
 

@@ -51,6 +51,8 @@ VAGUE_QUANTITY = re.compile(
     r"(?:以|按|根据|由)[^。；;\n]{0,14}?(?:实际|需求|需要|情况|任务单|订单|订货单|通知单|下达)"
     r"[^。；;\n]{0,8}?(?:为准|确定)"
 )
+# 符合国家有关标准: a standard referred to and not named (which one, the text does not say).
+UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定的?)")
 # Whose wishes a vague quality is left to.
 _BUYER = r"(?:甲方|采购人|采购方|学校|需方|买方|委托方|委托人|发包人|发包方|用户|使用单位|招标人)"
 VAGUE_QUALITY = re.compile(
@@ -71,7 +73,7 @@ VAGUE_QUALITY_WORDS = re.compile(
     r"|(?<![确])保证(?:服务|产品|货物|商品|图书|工程|供货|教学|培训)?质量(?=[。；;，,\n]|$)"
     r"|质量(?:良好|优良|优质|可靠|过硬|上乘|上佳|好)"
     # 符合国家有关……质量标准 with no standard named; 满足甲方日常教学的使用需要
-    r"|符合国家(?:有关|相关|规定的?)[^。；;，,\n《]{0,14}?(?:标准|规定|要求)(?![^。；;，,\n]{0,3}[《A-Z])"
+    rf"|{UNNAMED_STANDARD.pattern}[^。；;，,\n《]{{0,14}}?(?:标准|规定|要求)(?![^。；;，,\n]{{0,3}}[《A-Z])"
     rf"|满足{_BUYER}[^。；;，,\n]{{0,12}}?(?:需要|需求)"
 )
 # A concrete criterion beside vague words: a measure (每日清扫2次, 不低于95%), a standard

@@ -7,13 +7,14 @@ import re
 from functools import lru_cache
 
 from advisor.precheck import structure
-from advisor.precheck.base import Context
+from advisor.precheck.base import Context, segment_around
 from advisor.precheck.rules.elements import (
     DELEGATED,
     NOT_QUALITY_HEADING,
     QUALITY_CRITERION,
     QUALITY_HEADING,
     SUBJECT_HEADING,
+    UNNAMED_STANDARD,
     VAGUE_QUALITY,
     VAGUE_QUALITY_WORDS,
     VAGUE_QUANTITY,
@@ -507,15 +508,8 @@ _FALLING_SHORT = re.compile(
 )
 
 
-_UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定)")
-
-
 def _falls_short(text: str, match: re.Match[str]) -> bool:
-    segment_start = max(text.rfind(mark, 0, match.start()) for mark in "，,。；;\n") + 1
-    segment_end = min(
-        (i for i in (text.find(mark, match.end()) for mark in "，,。；;\n") if i >= 0),
-        default=len(text),
-    )
+    segment_start, segment_end = segment_around(text, match.start(), match.end())
     return bool(
         _FALLING_SHORT.search(text, segment_start, match.start())
         and not QUALITY_CRITERION.search(text, segment_start, segment_end)
@@ -544,7 +538,7 @@ def find_quality(ctx: Context) -> Finding:
     for match in _QUALITY.finditer(text):
         if VAGUE_QUALITY.match(match.group()):
             continue
-        if _UNNAMED_STANDARD.search(match.group()) and not _has_criterion(match.group()):
+        if UNNAMED_STANDARD.search(match.group()) and not _has_criterion(match.group()):
             continue  # 符合国家有关……质量标准: which standard, it does not say
         if _falls_short(text, match):
             continue
