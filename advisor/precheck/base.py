@@ -60,11 +60,14 @@ class Rule:
 
 _KEEP_BREAK_AFTER = set("。；;：:！？!?）)」』】|｜\t ")
 FULL_LINE = 0.8  # a line at least this share of the page's longest line was wrapped
-# A line that starts like this starts something new: a clause, an item or a "label：".
+# A line that starts like this starts something new: a clause, an item, a "label：" or a
+# 【label】.
 # A label is one phrase (地址：, 小写：): "万捌仟元整；小写：" continues a sentence cut short.
 _STARTS_ANEW = re.compile(
     r"(第[一二三四五六七八九十百零〇\d]+[条章节款]|[一二三四五六七八九十]+、|\d{1,2}(\.\d{1,2})*(、|[\.．](?!\d)|\s)"
-    r"|[（(][一二三四五六七八九十\d]+[）)]|[^\s：:，,。；;]{1,10}[：:])"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|[^\s：:，,。；;]{1,10}[：:]"
+    # a label spaced out (甲　　方：, 联 系 人：) and a bracketed one (【保险人】, 【一】)
+    r"|[^\s：:，,。；;]{1,4}(?:[ \u3000]{1,4}[^\s：:，,。；;]{1,4}){1,3}[：:]|【[^】\n]{1,16}】)"
 )
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # How parties are designated, in the header and on the signature lines. Word documents
-# often space out two-character designations (甲　方), so spaces between characters are allowed.
+# often space out two-character designations (甲　方, 甲　　方), so spaces between characters
+# are allowed.
 DESIGNATIONS = (
     *("甲方", "乙方", "丙方", "采购人", "采购方", "采购单位", "供应商", "供应方", "供货方"),
     *("供货单位", "出租方", "承租方", "出租人", "承租人", "发包人", "承包人", "发包方", "承包方"),
@@ -26,7 +27,7 @@ DESIGNATIONS = (
     *("出卖人", "需方", "供方", "合作方", "服务方", "托运人", "承运人", "劳动者", "受让方"),
     *("转让方", "服务商", "承运方", "托管方", "承包单位", "发包单位"),
 )
-PARTY = "(?:" + "|".join("[ \u3000]?".join(name) for name in DESIGNATIONS) + ")"
+PARTY = "(?:" + "|".join("[ \u3000]{0,4}".join(name) for name in DESIGNATIONS) + ")"
 # 订阅方（甲方）, 使用单位（乙方）: any role of the parties' own naming, labelled by a known
 # designation in brackets, is a party (README, amendment 5: parties in their usual variety).
 # Contact persons and agents labelled 甲方 are not parties.
@@ -43,7 +44,7 @@ _SPACE = "[ \t\u3000]"
 _NUMBERING = re.compile(
     rf"^{_SPACE}*(?:"
     rf"(?P<chapter>第{_CN}+章|第\d+章)"
-    rf"|(?P<article>第{_CN}+条|第\d+条)"
+    rf"|(?P<article>第{_CN}+条|第\d+条|条款{_CN}+|条款\d+)"
     rf"|(?P<cn>{_CN}+[、．.](?!\d))"
     rf"|(?P<paren_cn>[（(]{_CN}+[）)])"
     r"|(?P<decimal>\d{1,2}(?:[.．]\d{1,2})+)(?=[.．、]?[ \t\u3000]*[^\d.．\s%％万元亿倍米吨个])"
@@ -67,10 +68,13 @@ _PARTY_NUMBER = (
     rf"(?P<numbered>(?:\d{{1,2}}(?:[.．]\d{{1,2}})*[.．、]?|{_CN}+、"
     rf"|[（(](?:{_CN}+|\d{{1,2}})[）)]){_SPACE}*)?"
 )
+# 【甲方】某中学 and 【投保人/被保险人】某中学: a role in lenticular brackets labels the line
+# as a colon does (the colon is then optional); a second role after a slash is the same
+# party in another capacity.
 _PARTY_LINE = re.compile(
-    rf"^{_SPACE}*{_PARTY_NUMBER}(?P<role>{PARTY}|{LABELLED_PARTY})"
+    rf"^{_SPACE}*{_PARTY_NUMBER}(?P<open>【)?(?P<role>{PARTY}|{LABELLED_PARTY})"
     rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}})[）)])?"
-    rf"{_SPACE}*[:：]{_SPACE}*(?P<name>[^\n]*)",
+    rf"(?(open)(?:[/／、]{PARTY})*】{_SPACE}*[:：]?|{_SPACE}*[:：]){_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )
 # A name ends at a separator, at its address, or where the next party begins on the same
@@ -107,6 +111,7 @@ class Party:
     start: int  # the name's span in the text
     end: int
     said: tuple[int, int]  # the span of all that follows the colon (name, address, notes)
+    address: str = ""  # the address given in a parties table's own column (see _table_parties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,18 +219,18 @@ def _clauses(text: str, stop: int) -> list[Clause]:
 
 _PARTY_PARTICULARS = re.compile(r"地\s?址|住\s?所|住\s?址|法定代表人|统一社会信用代码|身份证")
 # The end of an organisation's name (学校, 公司, 中心 …): a party, not a description.
-_ORGANISATION_ENDS = (
+ORGANISATION_ENDS = (
     r"学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
     r"|委员会|协会|集团|银行|图书馆|体育馆|站"
 )
-ORGANISATION = re.compile(rf"(?:{_ORGANISATION_ENDS})$")
+ORGANISATION = re.compile(rf"(?:{ORGANISATION_ENDS})$")
 
 
 # 甲方莎车县某小学（地址：…）与乙方某服务部（地址：…）就……达成如下协议: parties named
 # inside the opening sentence of a short agreement, with no line of their own.
 _INLINE_PARTY = re.compile(
     rf"(?:(?<![\u4e00-\u9fff])|(?<=[与和及]))(?P<role>{PARTY})[ \u3000]*[为即系是:：]?[ \u3000]*"
-    rf"(?P<name>[\u4e00-\u9fff·][\u4e00-\u9fff·\n]{{1,30}}?(?:{_ORGANISATION_ENDS}|部|店|社|队))"
+    rf"(?P<name>[\u4e00-\u9fff·][\u4e00-\u9fff·\n]{{1,30}}?(?:{ORGANISATION_ENDS}|部|店|社|队))"
     r"(?=[（(，,、与和])"
 )
 
@@ -243,8 +248,55 @@ def _inline_parties(text: str, stop: int) -> list[Party]:
     return parties
 
 
-def _parties(text: str, stop: int) -> list[Party]:
-    return _line_parties(text, stop) or _inline_parties(text, stop)
+def _parties(text: str, stop: int, tables: list[Table]) -> list[Party]:
+    return (
+        _line_parties(text, stop)
+        or _table_parties(text, tables, stop)
+        or _inline_parties(text, stop)
+    )
+
+
+_ROLE_CELL = re.compile(rf"(?P<role>{PARTY}|{LABELLED_PARTY})(?:[（(](?P<alias>{PARTY})[）)])?")
+_NAME_HEADER = re.compile(r"名\s*称|姓\s*名|单\s*位")
+_ADDRESS_HEADER = re.compile(r"住\s*所|地\s*址|住\s*址")
+
+
+def _table_parties(text: str, tables: list[Table], stop: int) -> list[Party]:
+    """Parties laid out as a table before the first clause (当事人 | 名称 | 住所), one row per
+    party whose first cell is its role; the address comes from its own column."""
+    for table in tables:
+        if table.start >= min(stop, 1500):
+            break
+        # The header row is the first with a name column (a PDF may have run the title's
+        # line into the table).
+        heading = next(
+            (
+                at
+                for at, row in enumerate(table.rows)
+                if any(_NAME_HEADER.search(cell) for cell in row)
+            ),
+            None,
+        )
+        if heading is None:
+            continue
+        header = table.rows[heading]
+        name_at = next(i for i, cell in enumerate(header) if _NAME_HEADER.search(cell))
+        address_at = next((i for i, c in enumerate(header) if _ADDRESS_HEADER.search(c)), None)
+        parties = []
+        for row in table.rows[heading + 1 :]:
+            role = _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", row[0]))
+            if role is None or name_at >= len(row):
+                continue
+            name = row[name_at]
+            start = text.find(name, table.start, table.end)
+            address = row[address_at] if address_at is not None and address_at < len(row) else ""
+            line_end = text.find("\n", start, table.end)
+            said = (start, line_end if line_end >= 0 else table.end)
+            role_name, alias, end = role["role"], role["alias"] or "", start + len(name)
+            parties.append(Party(role_name, alias, name, start, end, said, address))
+        if parties:
+            return parties
+    return []
 
 
 def _line_parties(text: str, stop: int) -> list[Party]:
@@ -252,7 +304,9 @@ def _line_parties(text: str, stop: int) -> list[Party]:
     for match in _PARTY_LINE.finditer(text, 0, stop):
         raw = match["name"]
         name = _NAME_END.split(raw.strip(), maxsplit=1)[0].strip()
-        if match["numbered"] and not (_PARTY_PARTICULARS.search(raw) or ORGANISATION.search(name)):
+        # 3.1 甲方：应按时付款 and 【甲方】负责提供场地 are obligations, not parties.
+        labelled = match["numbered"] or match["open"]
+        if labelled and not (_PARTY_PARTICULARS.search(raw) or ORGANISATION.search(name)):
             continue
         start = match.start("name") + (raw.find(name) if name else 0)
         role = re.sub(r"[ \u3000]", "", match["role"])
@@ -323,11 +377,12 @@ def read(text: str) -> Structure:
     """The structure of ``text`` (a Context's text), read once per text: several rules ask."""
     signature = _SIGNATURE_LINE.search(text)
     stop = signature.start() if signature else len(text)
+    tables = _tables(text)
     return Structure(
         title=_title(text),
-        parties=tuple(_parties(text, stop)),
+        parties=tuple(_parties(text, stop, tables)),
         clauses=tuple(_clauses(text, stop)),
-        tables=tuple(_tables(text)),
+        tables=tuple(tables),
         annexes=tuple((m.start(), m.end()) for m in _ANNEX.finditer(text)),
         signature=signature.start() if signature else None,
     )

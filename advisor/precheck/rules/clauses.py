@@ -21,7 +21,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
-from advisor.precheck.structure import ORGANISATION, PARTY
+from advisor.precheck.structure import ORGANISATION, ORGANISATION_ENDS, PARTY
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 
@@ -43,8 +43,12 @@ def _han(text: str) -> int:
 # --- parties ---------------------------------------------------------------------------------
 
 _ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
+# An address label begins a line or a phrase, or follows a name straight away where a PDF
+# dropped the wide space between them (温宿县第一小学地址：…).
+_AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
 _ADDRESS = re.compile(
-    r"(?:^|(?<=[\s\u3000，,；;（(|｜]))(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
+    rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
+    r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
     r"(?:地[ \u3000]?址|住[ \u3000]?所地?|住[ \u3000]?址)[ \t\u3000]*[:：]",
     re.MULTILINE,
 )
@@ -82,7 +86,8 @@ def check_parties(ctx: Context) -> list[Hit]:
         names.add(party.name)
         declared.append(party)
     addresses = [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
-    if len(declared) < 2 or len(addresses) < len(declared):
+    tabled = sum(bool(party.address.strip()) for party in declared)  # 当事人 | 名称 | 住所
+    if len(declared) < 2 or len(addresses) + tabled < len(declared):
         return [hit_nowhere(PARTIES)]
     return []
 

@@ -153,6 +153,11 @@ _SAME_PERFORMANCE = (
 
 # A time already set that may move: the vague words decide the change, not the time.
 _CHANGE = re.compile(r"是否|延期|改期|顺延|推迟|提前|调整|变更")
+# The vague words said of something other than a time (开班仪式的具体议程由甲方另行通知).
+_NOT_TIME = re.compile(
+    r"(?:议程|内容|名单|地点|流程|要求|事项|主题|安排表|课表|书目)(?:由[^，,。；;]{0,6})?"
+    r"另行(?:通知|确定)"
+)
 
 
 def _timed_elsewhere(text: str, topic: str, skip: tuple[int, int]) -> str:
@@ -195,6 +200,9 @@ def check_vague_performance_time(ctx: Context) -> list[Hit]:
         )
         if _CHANGE.search(text, *segment) and _DEADLINE.search(text):
             continue  # 是否延期视天气而定: whether a time the contract sets will move
+        if _NOT_TIME.search(text, *segment) and not _TIME_TOPIC.search(text, *segment):
+            # 议程由甲方另行通知: the vague words are said of something other than a time
+            continue
         clause_start = start if _TIME_TOPIC.search(text, start, segment[0]) else segment[0]
         hits.append(
             running.hit(ctx, VAGUE_PERFORMANCE_TIME, clause_start, segment[1], term=vague.group())

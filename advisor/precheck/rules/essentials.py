@@ -61,7 +61,8 @@ _SEGMENTS = re.compile(r"[^。；;，,\n]+")
 
 # The domain a vague subject is "related to" names no thing: 教学相关设备, 日常相关服务.
 _VAGUE_WITH_DOMAIN = re.compile(
-    r"(?:教学|办公|日常|学校|校园|教育|后勤|管理|运营|工作|业务|信息化|技术)?"
+    # 校园后勤相关服务: domains may stack, and still name no thing.
+    r"(?:教学|办公|日常|学校|校园|教育|后勤|管理|运营|工作|业务|信息化|技术)*"
     r"(?:" + VAGUE_SUBJECT.pattern + ")"
     r"|(?:相关|有关|配套)(?:技术|专业|配套)?(?:服务|设施|设备|工作)"
 )
@@ -99,6 +100,24 @@ def _is_concrete(content: str, least: int = 4) -> bool:
                 return True
         return False
     return han(_GENERIC_CONTENT.sub("", content)) >= least
+
+
+_NAME_COLUMNS = ("品名", "名称", "品目", "书名")
+_TOTAL_ROW = re.compile(r"合\s*计|小\s*计|总\s*计")
+
+
+def _goods_listed(ctx: Context) -> bool:
+    """A table in the text whose name column names things (单面书架, 阅览桌): the list of
+    goods is the subject even under a generic title and a bare 品名、数量及价格如下."""
+    read = structure.read(ctx.text)
+    for table in read.tables:
+        if read.signature is not None and table.start >= read.signature:
+            continue
+        for word in _NAME_COLUMNS:
+            cells = [cell for cell in table.column(word) if not _TOTAL_ROW.search(cell)]
+            if any(_is_concrete(cell, 2) for cell in cells):
+                return True
+    return False
 
 
 def _undelegated(whole: str, sentence: str) -> str:
@@ -153,6 +172,8 @@ def find_subject(ctx: Context) -> Finding:
             content = whole[match.end() :].lstrip().split("\n", 1)[0]
         if _is_concrete(_undelegated(whole, re.split(r"[。；;]", content, maxsplit=1)[0])):
             return Finding(True)
+    if _goods_listed(ctx):
+        return Finding(True)
     vague = VAGUE_SUBJECT.search(before_signature(ctx))
     if vague:
         return Finding(False, vague.span())
@@ -162,12 +183,13 @@ def find_subject(ctx: Context) -> Finding:
 # --- quantity --------------------------------------------------------------------------------
 
 _GOODS_UNITS = (
-    "平方米|立方米|延长米|千克|公斤|㎡|m²|台|套|件|张|把|个|盏|辆|册|本|支|箱|盒|面|只|条|块|组|副"
+    "平方米|立方米|延长米|千克|公斤|㎡|m²|台|套|件|印张|张|把|个|盏|辆|册|本|支|箱|盒|面|只|条|块|组|副"
     "|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|份|袋|桶|片|眼"
 )
 # 第六条, 条款六: a numeral that numbers a clause counts nothing.
 _COUNT = re.compile(
-    r"(?<![第\d.A-Za-z一二两三四五六七八九十百千万零])(?<!条款)(?<!款项)(?P<number>\d[\d,，]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+    r"(?<![第\d.A-Za-z一二两三四五六七八九十百千万零])(?<!条款)(?<!款项)"
+    r"(?P<number>\d[\d,，]*(?:\.\d+)?(?:万|千)?|[一二两三四五六七八九十百千万]+)"
     r"[ \t\u3000]*"
     rf"(?:余|多)?(?P<unit>课时|学时|{_GOODS_UNITS}|人|名|位|次|场|节|项|处|期)"
 )
@@ -251,7 +273,8 @@ _QUANTITY_COLUMN = re.compile(
 )
 # A unit cell beside a whole number (单位 | 数量): how goods tables are drawn.
 _UNIT_AND_NUMBER = re.compile(
-    rf"(?:^|[|｜\t]|[ \u3000]{{2,}})[ \u3000]*(?:{_GOODS_UNITS}|人|名|次|节|课时|m)[ \u3000]*"
+    rf"(?:^|[|｜\t]|[ \u3000]{{2,}})[ \u3000]*"
+    rf"(?:{_GOODS_UNITS}|人|名|次|节|课时|升|m|kg|KG|Kg|L|mL|ml|t)[ \u3000]*"
     r"(?:[|｜\t]|[ \u3000]{2,})[ \u3000]*\d[\d,]*(?=[ \u3000]*(?:[|｜\t]|[ \u3000]{2,}|$))",
     re.MULTILINE,
 )
@@ -264,8 +287,8 @@ def _a_count(text: str, match: re.Match[str], before: str, after: str) -> bool:
     line_start = text.rfind("\n", 0, match.start()) + 1
     if not text[line_start : match.start()].strip() and match.group()[len(number) :][:1].isspace():
         return False  # an outline number at the start of a line: 3.1 本批…, 2 台账…
-    if "." in number and unit not in _MEASURES:
-        return False  # pieces, sets and persons are whole
+    if "." in number and unit not in _MEASURES and not number.endswith(("万", "千")):
+        return False  # pieces, sets and persons are whole (4.5万张 is whole)
     if unit in _MEASURES and _PARAMETER_BEFORE.search(before):
         return False
     if not number[0].isdigit() and _NAME_AFTER.search(after):
@@ -378,7 +401,8 @@ _UNLIMITED = re.compile(r"不限[^。；;，,]{0,6}?\s*数\s*量|数\s*量\s*不
 
 # The extent of a labour contract is its work period: 共三十七天, 为期五个月 (one worker).
 _WORK_PERIOD = re.compile(
-    r"(?:共|共计|合计|为期)[ \t\u3000]*(?:\d+|[一二两三四五六七八九十百]+)[ \t\u3000]*"
+    r"(?:共|共计|合计|为期|(?:协议|合同|聘用|劳务)期(?:限)?为?)[ \t\u3000]*"
+    r"(?:\d+|[一二两三四五六七八九十百]+)[ \t\u3000]*"
     r"(?:个)?(?:天|日|月|小时|工作日|周|学期)"
 )
 
@@ -419,7 +443,9 @@ _QUALITY = re.compile(
     r"|满足[^。；\n]{0,30}要求"
     # the qualification of the staff a service provides: 本科以上学历, 三年以上…经验, 持证上岗
     r"|(?:本科|大专|专科|中专|研究生|硕士)(?:及)?以上学历"
-    r"|(?:\d+|[一二两三四五六七八九十]+)年以上[^。；;\n]{0,16}经验|持证上岗"
+    r"|(?:\d+|[一二两三四五六七八九十]+)年以上(?:[^。；;\n]{0,16}经验|教龄|驾龄)|持证上岗"
+    r"|(?:初级|中级|高级|副高级?)(?:及)?以上(?:专业技术)?职称"
+    r"|持有?(?:有效的?)?[^。；;\n，,]{0,6}(?:上岗证|资格证|保安员证|健康证明?|驾驶证|等级证书?)"
     # the stated condition of leased premises, land or vehicles
     r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)[:：]|车况良好|年检合格"
     r"|技术等级|完好无损|可正常使用|运行正常"

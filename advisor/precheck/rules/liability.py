@@ -17,6 +17,12 @@ _NO_LIABILITY = re.compile(r"不(?:承担|负)(?:[^。；，,]{0,4})责任")
 _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违反)|由[甲乙]方承担")
 # Not a party excusing itself: a ban on exclusions, force majeure, an insurer's scope of cover.
 _NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
+# 因乙方自身过错受到伤害的，由乙方自行承担: a party bearing the harm of its own fault is
+# liability on the party at fault, not an exclusion.
+_OWN_FAULT = re.compile(
+    r"因(?P<party>[甲乙丙]方|学生|教师|员工|本人)(?:的)?自身(?:的)?(?:过错|过失|原因|故意)"
+    r"[^。；]{0,16}[，,]由(?P=party)自行(?:承担|负责)"
+)
 
 
 _SEGMENT_END = re.compile(r"[，,：:]")
@@ -42,6 +48,7 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
         sentence = text[start:end]
         if not _INJURY.search(sentence) or _NOT_AN_EXEMPTION.search(sentence):
             continue
+        sentence = _OWN_FAULT.sub(lambda m: " " * len(m.group()), sentence)
         exempt = _about_injury(sentence, _EXEMPT)
         if not exempt and not _FAULT.search(sentence):
             exempt = _about_injury(sentence, _NO_LIABILITY)

@@ -49,10 +49,18 @@ _CAP = re.compile(r"为限|上限|最高|不超过|不得超过|累计|总额|�
 _CONDITION = re.compile(r"(?:到账|到位|缴纳|交纳|提交|收到)?(?:之后|以后|后|之前|以前|前)")
 
 
+# A sum mentioned as already paid or set off (支付至合同总价的95%（含已付定金）, 扣除已付定金
+# 后): the percentage is another payment's, the sum itself was stated elsewhere.
+_PAID_BEFORE = re.compile(r"(?:含|包括|扣除|扣减|抵扣|冲抵|已付|已支付的?|已交的?|已收的?)$")
+
+
 def _names(text: str, keyword: re.Pattern[str], start: int, end: int) -> bool:
-    """Whether the stretch names the sum itself, not only as a condition of another step."""
+    """Whether the stretch names the sum itself, not only as a condition of another step
+    or as a payment already made."""
     return any(
-        not _CONDITION.match(text, match.end()) for match in keyword.finditer(text, start, end)
+        not _CONDITION.match(text, match.end())
+        and not _PAID_BEFORE.search(text, max(start, match.start() - 6), match.start())
+        for match in keyword.finditer(text, start, end)
     )
 
 
