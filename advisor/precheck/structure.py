@@ -69,12 +69,12 @@ _PARTY_NUMBER = (
     rf"|[（(](?:{_CN}+|\d{{1,2}})[）)]){_SPACE}*)?"
 )
 # 【甲方】某中学 and 【投保人/被保险人】某中学: a role in lenticular brackets labels the line
-# as a colon does (the colon is then optional); a second role after a slash is the same
-# party in another capacity.
+# as a colon does (the colon is then optional). A second role after a slash
+# (投保人/被保险人：某中学) is the same party in another capacity.
 _PARTY_LINE = re.compile(
     rf"^{_SPACE}*{_PARTY_NUMBER}(?P<open>【)?(?P<role>{PARTY}|{LABELLED_PARTY})"
     rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}})[）)])?"
-    rf"(?(open)(?:[/／、]{PARTY})*】{_SPACE}*[:：]?|{_SPACE}*[:：]){_SPACE}*(?P<name>[^\n]*)",
+    rf"(?:[/／、]{PARTY})*(?(open)】{_SPACE}*[:：]?|{_SPACE}*[:：]){_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )
 # A name ends at a separator, at its address, or where the next party begins on the same

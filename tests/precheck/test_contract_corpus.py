@@ -25,7 +25,7 @@ from tools.contract_render import parse, render_docx, render_pdf
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "contract_corpus"
 SPLITS = ("dev", "heldout")
-NAME = re.compile(r"^(\d{3})-([a-z_]+)-[a-z0-9][a-z0-9-]*$")
+NAME = re.compile(r"^(\d{3,4})-([a-z_]+)-[a-z0-9][a-z0-9-]*$")
 AMOUNT = re.compile(r"^\d+\.\d{2}$")
 
 SOURCE = """\
@@ -207,7 +207,7 @@ def test_file_names_follow_the_pattern_and_numbers_are_unique_across_splits() ->
     seen: dict[str, str] = {}
     repeated = []
     for name in names:
-        number = name[:3]
+        number = name.split("-", 1)[0]
         if number in seen:
             repeated.append((seen[number], name))
         seen[number] = name

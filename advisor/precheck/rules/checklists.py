@@ -50,12 +50,19 @@ _NEGATED = re.compile(
 )
 
 
+_LIST_JOINER = re.compile(r"[、，,]?(?:或者?|和|及|以及|与)?")
+
+
 def check_catering_outsourced(ctx: Context) -> list[Hit]:
     """The school canteen's operation handed to an enterprise (承包经营, 托管, 委托管理)."""
     running = prose(ctx)
     text = running.text
+    negated_until = -1
     for match in _OUTSOURCED.finditer(text):
-        if _NEGATED.search(text, max(0, match.start() - 16), match.start()):
+        # 不涉及食堂的承包经营、托管或委托管理: the negation covers the whole list.
+        listed = negated_until >= 0 and _LIST_JOINER.fullmatch(text[negated_until : match.start()])
+        if listed or _NEGATED.search(text, max(0, match.start() - 16), match.start()):
+            negated_until = match.end()
             continue
         if _SELF_RUN.search(match.group()):
             continue

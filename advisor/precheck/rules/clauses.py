@@ -75,8 +75,8 @@ def check_parties(ctx: Context) -> list[Hit]:
         said = text[party.said[0] : party.said[1]]
         if _han(party.name) < 2 or _ANONYMOUS.search(said):
             return [hit_at(ctx, PARTIES, *party.said)]
-        if party.name in names or _SAME_AS.search(said):
-            continue  # 被保险人：…（同投保人）: a party already named, with its address
+        if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
+            continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
         if (
             party.role in _INSURED
             and _PERSONS.search(party.name)

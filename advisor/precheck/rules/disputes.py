@@ -80,11 +80,38 @@ def _dispute_paragraphs(text: str, *, labour: bool = True) -> list[tuple[int, in
     """The paragraphs that provide for arbitration, with where they do; with ``labour``
     false, not those of a labour dispute (its commission is fixed by statute)."""
     found = []
-    for start, end in paragraphs(text):
+    every = paragraphs(text)
+    for index, (start, end) in enumerate(every):
         match = _arbitration(text, start, end)
+        if match:
+            start, end = _with_options(text, every, index)
         if match and (labour or not _LABOUR.search(text, start, end)):
             found.append((start, end, match))
     return found
+
+
+# An item of a list of ways: （1）, (一), ①, A.
+_OPTION = re.compile(
+    r"[ \t\u3000]*(?:[（(](?:\d{1,2}|[一二三四五六七八九十])[）)]|[①-⑩]|[A-D][.、．])"
+)
+
+
+def _with_options(text: str, every: tuple[tuple[int, int], ...], index: int) -> tuple[int, int]:
+    """The paragraph at ``index``, or, when it is one item of a list of ways (按下列方式解决：
+    （1）向…仲裁委员会申请仲裁；（2）向…人民法院起诉), the whole list with the line that
+    introduces it: the items are one clause."""
+    start, end = every[index]
+    if not _OPTION.match(text, start):
+        return start, end
+    low = index
+    while low > 0 and _OPTION.match(text, every[low - 1][0]):
+        low -= 1
+    if low > 0 and text[every[low - 1][0] : every[low - 1][1]].rstrip().endswith(("：", ":")):
+        low -= 1
+    high = index
+    while high + 1 < len(every) and _OPTION.match(text, every[high + 1][0]):
+        high += 1
+    return every[low][0], every[high][1]
 
 
 def _litigation_outside_award(text: str, start: int, end: int) -> re.Match[str] | None:

@@ -151,6 +151,10 @@ _SAME_PERFORMANCE = (
 )
 
 
+_CLOCK = re.compile(r"\d{1,2}[:：]\d{2}")
+_DATE_LEFT_OPEN = re.compile(
+    r"(?:具体)?日期[^。；;，,\n]{0,16}(?:另行通知|视[^。；;，,\n]{1,12}而定|待定|另行确定)"
+)
 # A time already set that may move: the vague words decide the change, not the time.
 _CHANGE = re.compile(r"是否|延期|改期|顺延|推迟|提前|调整|变更")
 # The vague words said of something other than a time (开班仪式的具体议程由甲方另行通知).
@@ -190,8 +194,11 @@ def check_vague_performance_time(ctx: Context) -> list[Hit]:
             continue
         if not _TIME_TOPIC.search(text, start, end):
             continue
-        if _DEADLINE.search(text, start, end):
-            continue
+        deadlines = [m.group() for m in _DEADLINE.finditer(text, start, end)]
+        if deadlines and not (
+            _DATE_LEFT_OPEN.search(text, start, end) and all(_CLOCK.fullmatch(d) for d in deadlines)
+        ):
+            continue  # 具体日期另行通知，当日7:50出发: the hour is set, the day is not
         if weak and _timed_elsewhere(text, vague.group(), (start, end)):
             continue
         segment = next(

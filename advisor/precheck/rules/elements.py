@@ -65,7 +65,7 @@ VAGUE_QUALITY = re.compile(
 # (README, amendment 2): 以甲方满意为准, 令甲方满意, 达到甲方要求, 按甲方要求做好, 保证质量,
 # 质量良好.
 VAGUE_QUALITY_WORDS = re.compile(
-    rf"质量合格(?!率)|符合{_BUYER}的?要求|(?<![标准规范定])符合要求"
+    rf"质量(?:达到)?合格(?![率标])|符合{_BUYER}的?要求|(?<![标准规范定])符合要求"
     rf"|(?:让|令|使|使得|确保|保证){_BUYER}满意|达到{_BUYER}的?(?:满意的?)?(?:要求|满意|标准)"
     rf"|(?:质量|品质|标准|要求|验收|效果|水平|成果|结果)[^。；;\n]{{0,12}}以{_BUYER}[^。；;\n]{{0,6}}"
     r"(?:需求|需要|要求|满意|认可|意见)为(?:准|标准|依据)"
@@ -74,7 +74,7 @@ VAGUE_QUALITY_WORDS = re.compile(
     r"|质量(?:良好|优良|优质|可靠|过硬|上乘|上佳|好)"
     # 符合国家有关……质量标准 with no standard named; 满足甲方日常教学的使用需要
     rf"|{UNNAMED_STANDARD.pattern}[^。；;，,\n《]{{0,14}}?(?:标准|规定|要求)(?![^。；;，,\n]{{0,3}}[《A-Z])"
-    rf"|满足{_BUYER}[^。；;，,\n]{{0,12}}?(?:需要|需求)"
+    rf"|满足{_BUYER}[^。；;，,\n]{{0,12}}?(?:需要|需求|要求)"
 )
 # A concrete criterion beside vague words: a measure (每日清扫2次, 不低于95%), a standard
 # (GB/T…, 《…规范》) or a prohibition (不得有积水).

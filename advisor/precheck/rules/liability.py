@@ -17,6 +17,11 @@ _NO_LIABILITY = re.compile(r"不(?:承担|负)(?:[^。；，,]{0,4})责任")
 _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违反)|由[甲乙]方承担")
 # Not a party excusing itself: a ban on exclusions, force majeure, an insurer's scope of cover.
 _NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
+# Harm put on the pupils or their guardians is an exclusion even beside force majeure
+# (因自身原因或不可抗力造成人身伤害的，由学生监护人自行承担; README, injury_exemption).
+_ON_THE_PUPILS = re.compile(
+    r"由(?:学生|幼儿|监护人|家长|学生监护人|学生家长)[^。；，,]{0,4}自行(?:承担|负责)"
+)
 # 因乙方自身过错受到伤害的，由乙方自行承担: a party bearing the harm of its own fault is
 # liability on the party at fault, not an exclusion.
 _OWN_FAULT = re.compile(
@@ -46,7 +51,9 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
     hits = []
     for start, end in sentences(text):
         sentence = text[start:end]
-        if not _INJURY.search(sentence) or _NOT_AN_EXEMPTION.search(sentence):
+        if not _INJURY.search(sentence):
+            continue
+        if _NOT_AN_EXEMPTION.search(sentence) and not _ON_THE_PUPILS.search(sentence):
             continue
         sentence = _OWN_FAULT.sub(lambda m: " " * len(m.group()), sentence)
         exempt = _about_injury(sentence, _EXEMPT)
