@@ -19,6 +19,12 @@ Python only sums the few grouped rows and reads percentiles off the turnaround h
 - risks: pre-check hits on the contracts submitted in the year by rule, and the findings
   of the reviews issued in the year by dimension and severity.
 - schools without submissions: active schools that submitted nothing in the year.
+
+Once the scheduler has refreshed the summary tables (reports.summary), the counts of the
+year and its months are read from them and the page says when they were refreshed; what
+must be live is still counted here: the overdue list, open contracts per advisor, the
+schools without submissions and the filter lists. ``build(..., live=True)`` counts
+everything from the base rows, as before the first refresh (and as the check does).
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from advisor.directory.models import (
 from advisor.evaluation.measures import issued_on_time
 from advisor.forms import small_int
 from advisor.precheck.models import PrecheckHit
+from advisor.reports import summary, summary_reads
 from advisor.reviews.models import Finding, Review
 from advisor.workdays import BEIJING, BureauCalendar, Period, utc_bounds, working_days_between
 
@@ -142,6 +149,7 @@ class Dashboard:
     filters: Filters
     today: date
     computed_at: datetime = field(default_factory=lambda: datetime.now(BEIJING))
+    refreshed_at: datetime | None = None  # of the summary tables read; None: counted live
     by_status: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
     by_outcome: Counter[str] = field(default_factory=Counter)
@@ -245,11 +253,23 @@ def _review_scope(filters: Filters) -> list[sa.ColumnElement[bool]]:
 
 
 def build(
-    session: orm.Session, filters: Filters, today: date, calendar: BureauCalendar
+    session: orm.Session,
+    filters: Filters,
+    today: date,
+    calendar: BureauCalendar,
+    *,
+    live: bool = False,
 ) -> Dashboard:
-    """Every figure of the dashboard for ``filters`` as of ``today``."""
+    """Every figure of the dashboard for ``filters`` as of ``today``: the year's counts
+    from the summary tables once refreshed (unless ``live``), else from the base rows."""
     dialect = session.get_bind().dialect.name
     found = Dashboard(filters, today)
+    found.refreshed_at = None if live else summary.last_refresh(session)
+    kept = found.refreshed_at is not None
+    where = {
+        table: summary_reads.scope(table, filters.district, filters.level, filters.law_firm_id)
+        for table in (summary.CONTRACTS, summary.REVIEWS, summary.HITS, summary.FINDINGS)
+    }
     utc_from, utc_to = utc_bounds(Period("year", filters.year))
     in_scope = contract_scope(filters)
     submitted_in_year = [Contract.submitted_at >= utc_from, Contract.submitted_at < utc_to]
@@ -263,9 +283,15 @@ def build(
     )
     year_prefix = f"{filters.year}-"
     found.received = dict.fromkeys(found.months, 0)
+    first_month = min(found.months[0], f"{filters.year}-01")
+    last_month = max(found.months[-1], f"{filters.year}-12")
     month = beijing_month(Contract.submitted_at, dialect)
     for value, status, kind, outcome, n in session.execute(
-        sa.select(month, Contract.status, Contract.contract_type, Contract.outcome, sa.func.count())
+        summary_reads.contracts_by_month(first_month, last_month, where[summary.CONTRACTS])
+        if kept
+        else sa.select(
+            month, Contract.status, Contract.contract_type, Contract.outcome, sa.func.count()
+        )
         .where(Contract.submitted_at >= scan_from, Contract.submitted_at < scan_to, *in_scope)
         .group_by(month, Contract.status, Contract.contract_type, Contract.outcome)
     ):
@@ -291,7 +317,9 @@ def build(
     found.reviewed = dict.fromkeys(found.months, 0)
     month = beijing_month(Review.issued_at, dialect)
     for value, days, timely, is_opinion, n in session.execute(
-        sa.select(month, Review.working_days, on_time, opinion, sa.func.count())
+        summary_reads.reviews_by_month(first_month, last_month, where[summary.REVIEWS])
+        if kept
+        else sa.select(month, Review.working_days, on_time, opinion, sa.func.count())
         .where(
             Review.status == "issued",
             Review.issued_at >= scan_from,
@@ -308,12 +336,21 @@ def build(
             if timely:
                 found.on_time += n
 
-    _workload(session, found, in_scope, issued_in_year)
+    _workload(
+        session,
+        found,
+        in_scope,
+        summary_reads.reviews_per_advisor(filters.year, where[summary.REVIEWS])
+        if kept
+        else _reviews_per_advisor(issued_in_year),
+    )
 
     found.rules = [
-        (rule, n)
+        (rule, int(n))
         for rule, n in session.execute(
-            sa.select(PrecheckHit.rule, sa.func.count())
+            summary_reads.top_rules(filters.year, where[summary.HITS], TOP_RULES)
+            if kept
+            else sa.select(PrecheckHit.rule, sa.func.count())
             .join(Contract, Contract.id == PrecheckHit.contract_id)
             .where(*submitted_in_year, *in_scope)
             .group_by(PrecheckHit.rule)
@@ -322,7 +359,9 @@ def build(
         )
     ]
     for dimension, severity, n in session.execute(
-        sa.select(Finding.dimension, Finding.severity, sa.func.count())
+        summary_reads.findings(filters.year, where[summary.FINDINGS])
+        if kept
+        else sa.select(Finding.dimension, Finding.severity, sa.func.count())
         .join(Review, Review.id == Finding.review_id)
         .where(*issued_in_year)
         .group_by(Finding.dimension, Finding.severity)
@@ -383,11 +422,28 @@ def _month_start(month: str, *, after: bool = False) -> datetime:
     return datetime.combine(date(number // 12, number % 12 + 1, 1), time(), BEIJING)
 
 
+def _reviews_per_advisor(
+    issued_in_year: list[sa.ColumnElement[bool]],
+) -> sa.Select[*tuple[Any, ...]]:
+    """(advisor, opinions, minutes, reviews) of the reviews issued in the year."""
+    opinion = sa.case((Review.outcome != "return", 1), else_=0)
+    return (
+        sa.select(
+            Review.advisor_id,
+            sa.func.sum(opinion),
+            sa.func.sum(Review.minutes_spent),
+            sa.func.count(),
+        )
+        .where(*issued_in_year)
+        .group_by(Review.advisor_id)
+    )
+
+
 def _workload(
     session: orm.Session,
     found: Dashboard,
     in_scope: list[sa.ColumnElement[bool]],
-    issued_in_year: list[sa.ColumnElement[bool]],
+    per_advisor: sa.Select[*tuple[Any, ...]],
 ) -> None:
     advisors = sa.select(Advisor.id, Advisor.name, LawFirm.name, Advisor.is_active).join(
         LawFirm, LawFirm.id == Advisor.law_firm_id
@@ -407,22 +463,12 @@ def _workload(
     ):
         if aid in rows:
             rows[aid].open = n
-    opinion = sa.case((Review.outcome != "return", 1), else_=0)
-    for aid, reviewed, minutes, issued in session.execute(
-        sa.select(
-            Review.advisor_id,
-            sa.func.sum(opinion),
-            sa.func.sum(Review.minutes_spent),
-            sa.func.count(),
-        )
-        .where(*issued_in_year)
-        .group_by(Review.advisor_id)
-    ):
+    for aid, reviewed, minutes, issued in session.execute(per_advisor):
         if aid in rows:
             rows[aid].reviewed, rows[aid].minutes, rows[aid].issued = (
                 int(reviewed or 0),
                 int(minutes or 0),
-                issued,
+                int(issued),
             )
     found.workload = sorted(
         (w for w in rows.values() if w.advisor_id not in inactive or w.open or w.issued),

@@ -12,12 +12,17 @@ figures"), each counted in SQL for one calendar year of Beijing days.
   lectures also the sum of their head counts.
 - average rating: of the school ratings given in the year (None when there is none).
 - grades: the grade counts of the year's published evaluation, if there is one.
+
+Once the scheduler has refreshed the summary tables (reports.summary), the contracts,
+opinions, findings and ledger work are read from them, and the page says when; the
+directory figures, the ratings and the grades are counted live. ``live=True`` counts
+everything from the base rows, as before the first refresh.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -28,6 +33,7 @@ from advisor.contracts.queries import narrowing_for
 from advisor.directory.models import Advisor, Assignment, AssignmentKind, School
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.ledger.models import LedgerEntry
+from advisor.reports import summary, summary_reads
 from advisor.reviews.models import Feedback, Finding, Review
 from advisor.reviews.services import average_rating
 from advisor.workdays import Period, utc_bounds
@@ -53,6 +59,7 @@ class YearFigures:
     ratings: int = 0
     grades: dict[str, int] = field(default_factory=dict)
     evaluation_id: int | None = None
+    refreshed_at: datetime | None = None  # of the summary tables read; None: counted live
 
     @property
     def coverage(self) -> Decimal:
@@ -86,11 +93,14 @@ def reviewed_in(year: int) -> sa.ColumnElement[bool]:
     return Contract.id.in_(opinions)
 
 
-def year_figures(session: orm.Session, year: int) -> YearFigures:
-    """Every figure for ``year``, in eleven queries whatever the size of the bureau."""
+def year_figures(session: orm.Session, year: int, *, live: bool = False) -> YearFigures:
+    """Every figure for ``year``, in a dozen queries whatever the size of the bureau: the
+    counts of work from the summary tables once refreshed (unless ``live``)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     utc_from, utc_to = utc_bounds(Period("year", year))
     found = YearFigures(year)
+    found.refreshed_at = None if live else summary.last_refresh(session)
+    kept = found.refreshed_at is not None
 
     engaged = sa.and_(
         Advisor.appointed_on <= last,
@@ -119,9 +129,11 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
     ).one()
     found.schools_covered = int(found.schools_covered or 0)
 
-    found.contracts_submitted = (
+    found.contracts_submitted = int(
         session.scalar(
-            sa.select(sa.func.count(Contract.id)).where(
+            summary_reads.contracts_submitted(year)
+            if kept
+            else sa.select(sa.func.count(Contract.id)).where(
                 Contract.submitted_at >= utc_from, Contract.submitted_at < utc_to
             )
         )
@@ -132,16 +144,24 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
         Review.status == "issued", Review.issued_at >= utc_from, Review.issued_at < utc_to
     )
     for outcome, n in session.execute(
-        sa.select(Review.outcome, sa.func.count(Review.id)).where(issued).group_by(Review.outcome)
+        summary_reads.reviews_by_outcome(year)
+        if kept
+        else sa.select(Review.outcome, sa.func.count(Review.id))
+        .where(issued)
+        .group_by(Review.outcome)
     ):
         if outcome == "return":
-            found.returns = n
+            found.returns = int(n)
         elif outcome is not None:
-            found.opinions[outcome] = n
+            found.opinions[outcome] = int(n)
     reviewed, value = session.execute(
-        sa.select(sa.func.count(Contract.id), sa.func.sum(Contract.amount)).where(reviewed_in(year))
+        summary_reads.reviewed(year)
+        if kept
+        else sa.select(sa.func.count(Contract.id), sa.func.sum(Contract.amount)).where(
+            reviewed_in(year)
+        )
     ).one()
-    found.contracts_reviewed = reviewed
+    found.contracts_reviewed = int(reviewed)
     found.value_reviewed = Decimal(value or 0).quantize(Decimal("0.01"))
 
     findings = (
@@ -150,7 +170,9 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
         .where(issued)
         .group_by(Finding.dimension, Finding.severity)
     )
-    for dimension, severity, n in session.execute(findings):
+    for dimension, severity, n in session.execute(
+        summary_reads.findings(year, []) if kept else findings
+    ):
         found.findings_by_dimension[dimension] = found.findings_by_dimension.get(dimension, 0) + n
         found.findings_by_severity[severity] = found.findings_by_severity.get(severity, 0) + n
 
@@ -163,11 +185,16 @@ def year_figures(session: orm.Session, year: int) -> YearFigures:
         LedgerEntry.kind, sa.func.count(), sa.func.coalesce(sa.func.sum(LedgerEntry.headcount), 0)
     ).group_by(LedgerEntry.kind)
     heads: dict[str, int] = {}
-    for kind, n, people in session.execute(by_kind.where(*in_year)):
-        found.ledger[kind], heads[kind] = n, int(people or 0)
-    for kind, n, people in session.execute(by_kind.where(*in_year, LedgerEntry.id.in_(corrected))):
-        found.ledger[kind] -= n
-        heads[kind] -= int(people or 0)
+    for kind, n, people in session.execute(
+        summary_reads.ledger_by_kind(year) if kept else by_kind.where(*in_year)
+    ):
+        found.ledger[kind], heads[kind] = int(n), int(people or 0)
+    if not kept:  # the summary holds current entries only
+        for kind, n, people in session.execute(
+            by_kind.where(*in_year, LedgerEntry.id.in_(corrected))
+        ):
+            found.ledger[kind] -= n
+            heads[kind] -= int(people or 0)
     found.ledger = {kind: n for kind, n in found.ledger.items() if n}
     found.lecture_headcount = heads.get("lecture", 0)
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # Part of every key: a change to what is stored changes the version, so workers of an
 # older release never read figures they would misunderstand.
-FORMAT = 1
+FORMAT = 2
 
 
 def _plain(value: Any) -> Any:
@@ -68,6 +68,7 @@ def load(text: str) -> Dashboard:
         filters=Filters(**raw["filters"]),
         today=date.fromisoformat(raw["today"]),
         computed_at=datetime.fromisoformat(raw["computed_at"]),
+        refreshed_at=(datetime.fromisoformat(raw["refreshed_at"]) if raw["refreshed_at"] else None),
         by_status=Counter(raw["by_status"]),
         by_type=Counter(raw["by_type"]),
         by_outcome=Counter(raw["by_outcome"]),
