@@ -30,6 +30,7 @@ from advisor.ratelimits import init_rate_limits
 from advisor.reminders import scheduler
 from advisor.reminders.kinds import subject_text
 from advisor.reminders.views import bp as reminders_bp
+from advisor.reports.jobs import refresh_summaries
 from advisor.reports.views import bp as reports_bp
 from advisor.reviews.settings_views import bp as reviews_settings_bp
 from advisor.reviews.views import bp as reviews_bp
@@ -118,6 +119,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     app.jinja_env.globals["reminder_subject"] = subject_text
+    scheduler.provide("summaries", refresh_summaries)
     cli.register(app)
     if config.trust_proxy:
         n = config.trust_proxy

@@ -4,7 +4,10 @@
 - ``anchor`` (daily): the ledger's new entries verified, then its head appended to the
   anchor log (ledger.anchors);
 - ``send_due`` (every minute): send what is due (reminders.sending);
-- ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs).
+- ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs);
+- ``summaries`` (every 5 minutes): the summary tables behind the dashboard and the yearly
+  figures rebuilt (reports.jobs). Reports come after reminders in the order of domains,
+  so the application that assembles them hands this job's function over (``provide``).
 
 Beside them, a thread of the same process runs the ledger's export jobs as they are
 queued (advisor.ledger.export_jobs.Worker): one process runs them, whichever web
@@ -61,6 +64,7 @@ JOBS = {
     "send_due": {"minutes": 1},
     "anchor": {"days": 1},
     "backup": {"days": 1},
+    "summaries": {"minutes": 5},
 }
 GRACE_SECONDS = 6 * 3600
 # What the job store keeps for every job: "module:function", resolved when the job is
@@ -120,6 +124,14 @@ WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
     "anchor": run_anchor,
     "backup": make_daily_backup,
 }
+
+
+def provide(name: str, work: Callable[[orm.Session, datetime, Any], str]) -> None:
+    """The function of the job ``name`` (one of JOBS) that a later domain owns; create_app
+    hands it over, so every process that runs jobs has it."""
+    if name not in JOBS:
+        raise KeyError(f"no scheduled job {name!r}")
+    WORK[name] = work
 
 
 def run_job(name: str, *, now: datetime | None = None) -> str:

@@ -189,7 +189,9 @@ def test_a_second_scheduler_and_the_hand_commands_are_refused(
     first = Process(world, "scheduler", "run", BACKUP_PATH="")
     processes.append(first)
     # The jobs it runs: no daily backup without BACKUP_PATH.
-    assert first.wait_for("Scheduler running") == "Scheduler running; jobs: plan, send_due, anchor"
+    assert first.wait_for("Scheduler running") == (
+        "Scheduler running; jobs: plan, send_due, anchor, summaries"
+    )
     second = Process(world, "scheduler", "run")
     processes.append(second)
     assert second.finish() == 1
