@@ -22,6 +22,7 @@ from advisor.errors import NotFound
 from advisor.extensions import db
 from advisor.forms import page_args
 from advisor.precheck.labels import rule_title
+from advisor.reminders.scheduler import JOBS
 from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
@@ -38,6 +39,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp)
 
 TURNAROUND_TAIL = 20  # working days; longer turnarounds share one bar
+REFRESH_MINUTES = JOBS["summaries"]["minutes"]  # how often the summary tables are rebuilt
 FIRST_YEAR = 2000
 
 
@@ -58,7 +60,10 @@ def this_year() -> Any:
 def year(year: int) -> Any:
     """The year's figures as a paragraph and a table, each linked to its records."""
     return render_template(
-        "reports/year.html", f=year_figures(db.session, _year(year)), outcomes=OUTCOME_LABELS
+        "reports/year.html",
+        f=year_figures(db.session, _year(year)),
+        outcomes=OUTCOME_LABELS,
+        refresh_minutes=REFRESH_MINUTES,
     )
 
 
@@ -242,4 +247,5 @@ def dashboard_page(today: date) -> str:
         years=range(today.year, max(FIRST_YEAR, today.year - 9) - 1, -1),
         levels=LEVEL_LABELS,
         fresh_url=url_for("home.index", **filters.query(), year=filters.year, fresh="1"),
+        refresh_minutes=REFRESH_MINUTES,
     )
