@@ -292,9 +292,10 @@ def refresh(session: orm.Session, now: datetime) -> Refreshed:
     for table, source in SOURCES.items():
         session.execute(table.delete())
         written = session.execute(
-            table.insert().from_select([c.name for c in table.columns], source(dialect))
+            table.insert().from_select([c.name for c in table.columns], source(dialect)),
+            execution_options={"preserve_rowcount": True},  # psycopg gives -1 otherwise
         )
-        rows += max(written.rowcount, 0)  # type: ignore[attr-defined]
+        rows += written.rowcount  # type: ignore[attr-defined]
     seconds = round(time.perf_counter() - started, 3)
     if row is None:
         row = SummaryRefresh(id=1, refreshed_at=now, seconds=seconds, rows=rows)
