@@ -31,11 +31,10 @@ PARTY = "(?:" + "|".join("[ \u3000]{0,4}".join(name) for name in DESIGNATIONS) +
 # 订阅方（甲方）, 使用单位（乙方）: any role of the parties' own naming, labelled by a known
 # designation in brackets, is a party (README, amendment 5: parties in their usual variety).
 # Contact persons and agents labelled 甲方 are not parties.
-OWN_ROLE = (
-    r"(?:(?!联系|经办|代理|代表|负责|责任|法定|授权|开户|收款|付款)[\u4e00-\u9fff]){1,4}"
-    r"(?:方|人|单位)"
-)
-LABELLED_PARTY = rf"(?:{OWN_ROLE}(?=[ \t\u3000]*[（(]{PARTY}[）)]))"
+# 客户（甲方）, 保安服务公司（乙方）, 托运方（以下简称甲方）: the label in brackets decides.
+OWN_ROLE = r"(?:(?!联系|经办|代理|代表|负责|责任|法定|授权|开户|收款|付款)[\u4e00-\u9fff]){1,6}"
+ALIAS = rf"[（(](?:以下简称|以下称|下称|简称)?[“\"]?{PARTY}[”\"]?[）)]"
+LABELLED_PARTY = rf"(?:{OWN_ROLE}(?=[ \t\u3000]*{ALIAS}))"
 
 _CN = "[一二三四五六七八九十百零〇两]"
 _SPACE = "[ \t\u3000]"
@@ -221,7 +220,7 @@ _PARTY_PARTICULARS = re.compile(r"地\s?址|住\s?所|住\s?址|法定代表人|
 # The end of an organisation's name (学校, 公司, 中心 …): a party, not a description.
 ORGANISATION_ENDS = (
     r"学校|中学|小学|大学|学院|幼儿园|公司|中心|局|医院|研究所|事务所|厂|商店|超市|合作社"
-    r"|委员会|协会|集团|银行|图书馆|体育馆|站"
+    r"|委员会|协会|集团|银行|图书馆|体育馆|站|商行|经营部|门市部|服务部|工作室"
 )
 ORGANISATION = re.compile(rf"(?:{ORGANISATION_ENDS})$")
 
@@ -252,51 +251,114 @@ def _parties(text: str, stop: int, tables: list[Table]) -> list[Party]:
     return (
         _line_parties(text, stop)
         or _table_parties(text, tables, stop)
+        or _letter_parties(text, stop)
         or _inline_parties(text, stop)
     )
 
 
-_ROLE_CELL = re.compile(rf"(?P<role>{PARTY}|{LABELLED_PARTY})(?:[（(](?P<alias>{PARTY})[）)])?")
+_ROLE_CELL = re.compile(
+    rf"(?P<role>{PARTY}|{LABELLED_PARTY})(?:[/／、]{PARTY})*"
+    rf"(?:[（(](?:以下简称|以下称|下称|简称)?(?P<alias>{PARTY}|[^（()）]{{1,8}})[）)])?"
+)
+_ROLE_ADDRESS = re.compile(rf"(?P<role>{PARTY}|{LABELLED_PARTY})(?:地址|住所|住址|通讯地址)")
 _NAME_HEADER = re.compile(r"名\s*称|姓\s*名|单\s*位")
 _ADDRESS_HEADER = re.compile(r"住\s*所|地\s*址|住\s*址")
 
 
 def _table_parties(text: str, tables: list[Table], stop: int) -> list[Party]:
-    """Parties laid out as a table before the first clause (当事人 | 名称 | 住所), one row per
-    party whose first cell is its role; the address comes from its own column."""
+    """Parties laid out in a table before the clauses: one row per party, either under a
+    header with a name column (当事人 | 名称 | 住所) or as the rows of a key-terms table
+    (采购人（甲方） | 某学校，住所：…; 投保人地址 | …), whose address may have a row of its
+    own."""
+    front = min(stop, 2500)
     for table in tables:
-        if table.start >= min(stop, 1500):
+        if table.start >= front:
             break
-        # The header row is the first with a name column (a PDF may have run the title's
-        # line into the table).
-        heading = next(
-            (
-                at
-                for at, row in enumerate(table.rows)
-                if any(_NAME_HEADER.search(cell) for cell in row)
-            ),
-            None,
-        )
-        if heading is None:
-            continue
-        header = table.rows[heading]
-        name_at = next(i for i, cell in enumerate(header) if _NAME_HEADER.search(cell))
-        address_at = next((i for i, c in enumerate(header) if _ADDRESS_HEADER.search(c)), None)
-        parties = []
-        for row in table.rows[heading + 1 :]:
-            role = _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", row[0]))
-            if role is None or name_at >= len(row):
-                continue
-            name = row[name_at]
-            start = text.find(name, table.start, table.end)
-            address = row[address_at] if address_at is not None and address_at < len(row) else ""
-            line_end = text.find("\n", start, table.end)
-            said = (start, line_end if line_end >= 0 else table.end)
-            role_name, alias, end = role["role"], role["alias"] or "", start + len(name)
-            parties.append(Party(role_name, alias, name, start, end, said, address))
+        parties = _by_columns(text, table)
         if parties:
             return parties
-    return []
+    # Rows read line by line, not table by table: a PDF breaks a table where a cell's text
+    # wraps, and may leave a party's row on its own.
+    return _by_rows(text, Table(0, front, tuple(_cells(line) for line in text[:front].split("\n"))))
+
+
+def _cells(line: str) -> tuple[str, ...]:
+    if not _TABLE_ROW.search(line.strip()):
+        return ()
+    return tuple(c for c in _CELL_SPLIT.split(line.strip(" |｜\u3000")) if c != "")
+
+
+def _party_in_cell(
+    text: str, table: Table, role: re.Match[str], cell: str, address: str = ""
+) -> Party:
+    name = _NAME_END.split(cell.strip(), maxsplit=1)[0].strip()
+    start = text.find(name, table.start, table.end)
+    line_end = text.find("\n", start, table.end)
+    said = (start, line_end if line_end >= 0 else table.end)
+    return Party(role["role"], role["alias"] or "", name, start, start + len(name), said, address)
+
+
+def _by_columns(text: str, table: Table) -> list[Party]:
+    # The header row is the first with a name column (a PDF may have run the title's line
+    # into the table).
+    heading = next(
+        (at for at, row in enumerate(table.rows) if any(_NAME_HEADER.search(c) for c in row)),
+        None,
+    )
+    if heading is None:
+        return []
+    header = table.rows[heading]
+    name_at = next(i for i, cell in enumerate(header) if _NAME_HEADER.search(cell))
+    address_at = next((i for i, c in enumerate(header) if _ADDRESS_HEADER.search(c)), None)
+    parties = []
+    for row in table.rows[heading + 1 :]:
+        role = _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", row[0]))
+        if role is None or name_at >= len(row):
+            continue
+        address = row[address_at] if address_at is not None and address_at < len(row) else ""
+        parties.append(_party_in_cell(text, table, role, row[name_at], address))
+    return parties
+
+
+def _by_rows(text: str, table: Table) -> list[Party]:
+    parties: list[Party] = []
+    addresses: dict[str, str] = {}
+    for row in table.rows:
+        cells = [c for c in row if not re.fullmatch(r"\d{1,2}", c.strip())]  # a 序号 column
+        if len(cells) < 2:
+            continue
+        label = re.sub(r"[ \u3000]", "", cells[0])
+        role = _ROLE_CELL.fullmatch(label)
+        if role is not None:
+            parties.append(_party_in_cell(text, table, role, cells[1]))
+            continue
+        own = _ROLE_ADDRESS.fullmatch(label)
+        if own is not None:
+            addresses[own["role"]] = cells[1]
+    return [
+        Party(p.role, p.alias, p.name, p.start, p.end, p.said, addresses.get(p.role, ""))
+        for p in parties
+    ]
+
+
+# A letter of confirmation (确认函): 致：某商行（…地址：…） and 我校（某学校，地址：…）.
+_LETTER_PARTY = re.compile(
+    r"^致[:：][ \u3000]*(?P<to>[^（(，,\n]{2,40})"
+    r"|(?:我校|我单位|本校|本单位)[（(](?P<we>[^，,；;）)\n]{2,40})",
+    re.MULTILINE,
+)
+
+
+def _letter_parties(text: str, stop: int) -> list[Party]:
+    parties = []
+    for match in _LETTER_PARTY.finditer(text, 0, min(stop, 1500)):
+        group = "to" if match["to"] else "we"
+        name = match[group].strip()
+        line_end = text.find("\n", match.end())
+        said = (match.start(group), line_end if line_end >= 0 else stop)
+        role = "受函方" if group == "to" else "致函方"
+        parties.append(Party(role, "", name, *match.span(group), said))
+    return parties if len(parties) >= 2 else []
 
 
 def _line_parties(text: str, stop: int) -> list[Party]:

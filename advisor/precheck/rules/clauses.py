@@ -10,7 +10,16 @@ import re
 from collections.abc import Callable
 
 from advisor.precheck import structure
-from advisor.precheck.base import N_, Context, Hit, Rule, hit_at, hit_nowhere, money_in
+from advisor.precheck.base import (
+    N_,
+    Context,
+    Hit,
+    Rule,
+    hit_at,
+    hit_nowhere,
+    money_in,
+    segment_around,
+)
 from advisor.precheck.rules.elements import (
     PLACE_HEADING,
     TIME_HEADING,
@@ -49,7 +58,7 @@ _AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
 _ADDRESS = re.compile(
     rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
     r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
-    r"(?:地[ \u3000]?址|住[ \u3000]?所地?|住[ \u3000]?址)[ \t\u3000]*[:：]",
+    r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址)[ \t\u3000]*[:：]",
     re.MULTILINE,
 )
 # 被保险人：克拉玛依市第十小学（同投保人）, 被保险人：同投保人: the same person as a party
@@ -176,7 +185,7 @@ _TIME = re.compile(
     # 每日 is a schedule; 每日施工结束后清理现场 is what follows each day's work.
     r"|(?:每年)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:前|之前|以前|起|至)"
     r"|\d{1,2}[:：]\d{2}|每(?:周|月|日|天|学期|个工作日)(?![^，,。；;]{0,6}(?:结束|完成|收工)后)"
-    r"|上学日|尽快|另行通知|视[^。；]{0,10}而定"
+    r"|上学日|尽快|另行通知|视[^。；]{0,16}而定"
 )
 # A from–to range; the second date may leave out the year (2026年8月17日至8月28日).
 _PERIOD = re.compile(
@@ -187,6 +196,8 @@ _ANY_TIME = re.compile(
     rf"{_DATE}|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|\d{{1,2}}[:：]\d{{2}}"
     r"|(?:\d+|[一二两三四五六七八九十]+)\s*(?:个月|年|天|日|周|学期|学年|课时|小时|个工作日|日历天)"
     r"|每(?:周|月|日|天|学期)"
+    # a vague time is a time stated (vague_performance_time judges it): 竣工日期：视天气而定
+    r"|尽快|另行通知|视[^。；\n]{0,16}而定"
 )
 # For insurance the characteristic performance is the cover: its period must be stated.
 _COVER = re.compile(r"保险期间|保险期限|保险责任期间|承保期间|保障期间")
@@ -300,6 +311,7 @@ _FAULT = re.compile(
 
 
 _COVER_PAID = re.compile(r"保险人[^。；;\n]{0,12}赔偿|责任限额|保险责任|保险金额")
+_DAMAGES = re.compile(r"赔偿[^。；;，,\n]{0,12}(?:因此|由此)[^。；;，,\n]{0,8}损失")
 
 
 def check_breach_liability(ctx: Context) -> list[Hit]:
@@ -316,7 +328,12 @@ def check_breach_liability(ctx: Context) -> list[Hit]:
         end = min(
             (i for i in (text.find(m, match.end()) for m in "。；;\n") if i >= 0), default=len(text)
         )
-        if _FAULT.search(text, start, match.start()) and not _COVER_PAID.search(text, start, end):
+        if not _FAULT.search(text, start, match.start()):
+            continue
+        # 保险人未按期履行赔偿义务的，……应当赔偿被保险人因此受到的损失: damages for a loss
+        # the delay caused are liability, even in a sentence about the cover.
+        segment = text[slice(*segment_around(text, match.start(), match.end()))]
+        if _DAMAGES.search(segment) or not _COVER_PAID.search(text, start, end):
             return []
     candidates = [u for u in headed(ctx, re.compile("违约|责任"))]
     return [hit_nowhere(BREACH_LIABILITY, searched=searched(ctx, candidates))]
