@@ -251,9 +251,31 @@ def _parties(text: str, stop: int, tables: list[Table]) -> list[Party]:
     return (
         _line_parties(text, stop)
         or _table_parties(text, tables, stop)
+        or _recital_parties(text, stop)
         or _letter_parties(text, stop)
         or _inline_parties(text, stop)
     )
+
+
+# 本协议由以下各方签订：（1）某学校（“甲方”），注册地址：…; （2）某公司，一家……（“乙方”）:
+# parties listed in a recital, each named first and given its role in quotation marks.
+_RECITAL_PARTY = re.compile(
+    rf"^{_SPACE}*[（(]\d{{1,2}}[）)]{_SPACE}*(?P<name>[^，,（(\n]{{2,40}}?)(?=[，,（(])"
+    # the rest of the item, over a line a PDF wrapped, up to its role
+    r"(?:[^\n]|\n(?![ \u3000]*[（(]\d))*?"
+    rf"[（(](?:以下简称|以下称|下称|简称)?[“\"](?:[^”\"\n]{{1,8}}[”\"]或[“\"])?"
+    rf"(?P<role>{PARTY}|[^”\"\n]{{1,8}})[”\"]",
+    re.MULTILINE,
+)
+
+
+def _recital_parties(text: str, stop: int) -> list[Party]:
+    parties = []
+    for match in _RECITAL_PARTY.finditer(text, 0, min(stop, 2500)):
+        line_end = text.find("\n", match.end())
+        said = (match.start("name"), line_end if line_end >= 0 else stop)
+        parties.append(Party(match["role"], "", match["name"].strip(), *match.span("name"), said))
+    return parties if len(parties) >= 2 else []
 
 
 _ROLE_CELL = re.compile(
@@ -274,7 +296,7 @@ def _table_parties(text: str, tables: list[Table], stop: int) -> list[Party]:
     for table in tables:
         if table.start >= front:
             break
-        parties = _by_columns(text, table)
+        parties = _by_columns(text, table) or _by_party_columns(text, table)
         if parties:
             return parties
     # Rows read line by line, not table by table: a PDF breaks a table where a cell's text
@@ -299,6 +321,7 @@ def _party_in_cell(
 
 
 def _by_columns(text: str, table: Table) -> list[Party]:
+    """Rows under a header with a name column (当事人 | 名称 | 住所)."""
     # The header row is the first with a name column (a PDF may have run the title's line
     # into the table).
     heading = next(
@@ -311,13 +334,45 @@ def _by_columns(text: str, table: Table) -> list[Party]:
     name_at = next(i for i, cell in enumerate(header) if _NAME_HEADER.search(cell))
     address_at = next((i for i, c in enumerate(header) if _ADDRESS_HEADER.search(c)), None)
     parties = []
-    for row in table.rows[heading + 1 :]:
+    # The lines after the header, not only the table's rows: a PDF breaks a table where a
+    # cell's text wraps, and may leave a party's row on its own.
+    header_at = text.find(header[0], table.start)
+    lines_from = text.find("\n", header_at) + 1
+    rows = []
+    for line in text[lines_from : lines_from + 1200].split("\n")[:12]:
+        at = text.find(line, lines_from) if line else -1
+        rows.append((_cells(line), Table(at, at + len(line), ())))
+    for row, holder in rows:
+        if not row:
+            continue
         role = _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", row[0]))
         if role is None or name_at >= len(row):
             continue
         address = row[address_at] if address_at is not None and address_at < len(row) else ""
-        parties.append(_party_in_cell(text, table, role, row[name_at], address))
+        parties.append(_party_in_cell(text, holder, role, row[name_at], address))
     return parties
+
+
+def _by_party_columns(text: str, table: Table) -> list[Party]:
+    """A table with a column per party (项目 | 采购人（甲方） | 供应商（乙方）), its rows
+    名称 | … | … and 住所 | … | …."""
+    header = table.rows[0]
+    roles = {
+        at: role
+        for at, cell in enumerate(header)
+        if at and (role := _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", cell)))
+    }
+    if len(roles) < 2:
+        return []
+    names = next((r for r in table.rows[1:] if _NAME_HEADER.search(r[0])), None)
+    if names is None:
+        return []
+    addresses = next((r for r in table.rows[1:] if _ADDRESS_HEADER.search(r[0])), ())
+    return [
+        _party_in_cell(text, table, role, names[at], addresses[at] if at < len(addresses) else "")
+        for at, role in roles.items()
+        if at < len(names)
+    ]
 
 
 def _by_rows(text: str, table: Table) -> list[Party]:

@@ -49,10 +49,16 @@ def _ruled_out(text: str, match: re.Match[str]) -> bool:
     return _RULED_OUT.search(text, segment_start, match.start()) is not None
 
 
+# Arbitration as an event the cover pays for, not a way the parties chose: 被保险人因保险
+# 事故而被提起仲裁或诉讼的，……仲裁或诉讼费用……保险人负责赔偿.
+_AS_AN_EVENT = re.compile(r"被提起|被申请|(?:仲裁|诉讼)[或和及、]?(?:仲裁|诉讼)?费")
+
+
 def _arbitration(text: str, start: int, end: int) -> re.Match[str] | None:
     """The first arbitration the paragraph ``text[start:end]`` provides for."""
     for match in _ARBITRATION.finditer(text, start, end):
-        if not _ruled_out(text, match):
+        around = text[max(start, match.start() - 4) : min(end, match.end() + 6)]
+        if not _ruled_out(text, match) and not _AS_AN_EVENT.search(around):
             return match
     return None
 

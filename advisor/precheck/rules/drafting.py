@@ -156,7 +156,7 @@ _DATE_LEFT_OPEN = re.compile(
     r"(?:具体)?日期[^。；;，,\n]{0,16}(?:另行通知|视[^。；;，,\n]{1,12}而定|待定|另行确定)"
 )
 # A time already set that may move: the vague words decide the change, not the time.
-_CHANGE = re.compile(r"是否|延期|改期|顺延|推迟|提前|调整|变更")
+_CHANGE = re.compile(r"是否|延期|改期|顺延|推迟|提前|调整|变更|恢复|暂停|停运|停课")
 # The vague words said of something other than a time (开班仪式的具体议程由甲方另行通知).
 _NOT_TIME = re.compile(
     r"(?:议程|内容|名单|地点|流程|要求|事项|主题|安排表|课表|书目)(?:由[^，,。；;]{0,6})?"

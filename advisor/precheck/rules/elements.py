@@ -134,13 +134,30 @@ def _delegates(segment: str, annexes: frozenset[str]) -> bool:
     return any(m["number"] not in annexes for m in _ANNEX_REFERENCE.finditer(segment))
 
 
+_ASIDE = re.compile(r"[（(][^（()）\n]*[）)]")
+
+
+def _blank(words: str) -> str:
+    return " " * len(words)
+
+
 @lru_cache(maxsize=8)
 def stated(text: str, annexes: frozenset[str] = frozenset()) -> str:
     """The text with every segment that delegates its content blanked out (offsets kept);
-    a segment that only refers to one of the ``annexes`` attached to the text is kept."""
-    return _SEGMENT.sub(
-        lambda m: " " * len(m.group()) if _delegates(m.group(), annexes) else m.group(), text
-    )
+    a segment that only refers to one of the ``annexes`` attached to the text is kept.
+    Where only an aside in brackets delegates (在园幼儿236人（名单见附件）), only the aside
+    is blanked: what the segment states outside it is stated."""
+
+    def kept(segment: str) -> str:
+        if not _delegates(segment, annexes):
+            return segment
+        if _delegates(_ASIDE.sub(lambda m: _blank(m.group()), segment), annexes):
+            return _blank(segment)
+        return _ASIDE.sub(
+            lambda m: _blank(m.group()) if _delegates(m.group(), annexes) else m.group(), segment
+        )
+
+    return _SEGMENT.sub(lambda m: kept(m.group()), text)
 
 
 def han(text: str) -> int:
