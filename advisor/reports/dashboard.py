@@ -340,7 +340,16 @@ def build(
         session,
         found,
         in_scope,
-        summary_reads.reviews_per_advisor(filters.year, where[summary.REVIEWS])
+        summary_reads.reviews_per_advisor(
+            filters.year,
+            summary_reads.scope(
+                summary.REVIEWS,
+                filters.district,
+                filters.level,
+                filters.law_firm_id,
+                per_advisor=True,
+            ),
+        )
         if kept
         else _reviews_per_advisor(issued_in_year),
     )

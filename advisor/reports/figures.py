@@ -171,7 +171,9 @@ def year_figures(session: orm.Session, year: int, *, live: bool = False) -> Year
         .group_by(Finding.dimension, Finding.severity)
     )
     for dimension, severity, n in session.execute(
-        summary_reads.findings(year, []) if kept else findings
+        summary_reads.findings(year, summary_reads.bureau_wide(summary.FINDINGS))
+        if kept
+        else findings
     ):
         found.findings_by_dimension[dimension] = found.findings_by_dimension.get(dimension, 0) + n
         found.findings_by_severity[severity] = found.findings_by_severity.get(severity, 0) + n

@@ -21,6 +21,11 @@ it is now.
 - ledger: current ledger entries (an entry a correction replaced is not counted) by month
   of ``entry_on``, advisor and kind; number and head count.
 
+Each table but reviewed_contract also holds its bureau-wide sums, rows with school and
+advisor NULL (ROLLED_UP): at a province's scale a month, school and advisor hold one or
+two contracts each, so the rows per school sum little, and the dashboard without a
+filter and the yearly figures read a few hundred bureau-wide rows instead.
+
 The tables have no key: they are rebuilt every few minutes, so a surrogate key's
 sequence would only count refreshes, and several grouping columns are nullable.
 """
@@ -47,7 +52,17 @@ from advisor.reviews.models import Finding, Review
 
 
 def _month_column() -> sa.Column[str]:
-    return sa.Column("month", sa.String(7), nullable=False, index=True)
+    return sa.Column("month", sa.String(7), nullable=False)
+
+
+def _by_advisor(table: str) -> sa.Index:
+    """The bureau-wide rows (advisor NULL) of some months, or a law firm's advisors'."""
+    return sa.Index(f"ix_{table}_advisor_id_month", "advisor_id", "month")
+
+
+def _by_school(table: str) -> sa.Index:
+    """The rows of a district's or a level's schools in some months."""
+    return sa.Index(f"ix_{table}_school_id_month", "school_id", "month")
 
 
 def _n() -> sa.Column[int]:
@@ -58,44 +73,52 @@ CONTRACTS = sa.Table(
     "summary_contract",
     Base.metadata,
     _month_column(),
-    sa.Column("school_id", sa.Integer, nullable=False),
-    sa.Column("advisor_id", sa.Integer, nullable=False),
+    sa.Column("school_id", sa.Integer),
+    sa.Column("advisor_id", sa.Integer),
     sa.Column("contract_type", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("outcome", sa.String(24)),
     _n(),
     sa.Column("amount", sa.Numeric(16, 2), nullable=False),
+    _by_advisor("summary_contract"),
+    _by_school("summary_contract"),
 )
 REVIEWS = sa.Table(
     "summary_review",
     Base.metadata,
     _month_column(),
-    sa.Column("school_id", sa.Integer, nullable=False),
-    sa.Column("advisor_id", sa.Integer, nullable=False),
+    sa.Column("school_id", sa.Integer),
+    sa.Column("advisor_id", sa.Integer),
     sa.Column("outcome", sa.String(24)),
     sa.Column("working_days", sa.Integer),
     sa.Column("on_time", sa.Boolean),
     _n(),
     sa.Column("minutes", sa.Integer, nullable=False),
+    _by_advisor("summary_review"),
+    _by_school("summary_review"),
 )
 HITS = sa.Table(
     "summary_precheck_hit",
     Base.metadata,
     _month_column(),
-    sa.Column("school_id", sa.Integer, nullable=False),
-    sa.Column("advisor_id", sa.Integer, nullable=False),
+    sa.Column("school_id", sa.Integer),
+    sa.Column("advisor_id", sa.Integer),
     sa.Column("rule", sa.String(60), nullable=False),
     _n(),
+    _by_advisor("summary_precheck_hit"),
+    _by_school("summary_precheck_hit"),
 )
 FINDINGS = sa.Table(
     "summary_finding",
     Base.metadata,
     _month_column(),
-    sa.Column("school_id", sa.Integer, nullable=False),
-    sa.Column("advisor_id", sa.Integer, nullable=False),
+    sa.Column("school_id", sa.Integer),
+    sa.Column("advisor_id", sa.Integer),
     sa.Column("dimension", sa.String(16), nullable=False),
     sa.Column("severity", sa.String(8), nullable=False),
     _n(),
+    _by_advisor("summary_finding"),
+    _by_school("summary_finding"),
 )
 REVIEWED = sa.Table(
     "summary_reviewed_contract",
@@ -110,12 +133,17 @@ LEDGER = sa.Table(
     "summary_ledger",
     Base.metadata,
     _month_column(),
-    sa.Column("advisor_id", sa.Integer, nullable=False),
+    sa.Column("advisor_id", sa.Integer),
     sa.Column("kind", sa.String(24), nullable=False),
     _n(),
     sa.Column("headcount", sa.Integer, nullable=False),
+    _by_advisor("summary_ledger"),
 )
 TABLES = (CONTRACTS, REVIEWS, HITS, FINDINGS, REVIEWED, LEDGER)
+# Tables that also hold their bureau-wide sums, with school and advisor NULL: the
+# dashboard without a filter and the yearly figures read those few rows, not thousands.
+ROLLED_UP = (CONTRACTS, REVIEWS, HITS, FINDINGS, LEDGER)
+WHO = {"school_id", "advisor_id"}
 # The columns that are counted or summed; the others are what a row is grouped by.
 MEASURES = {"n", "amount", "minutes", "headcount"}
 CENT = Decimal("0.01")
@@ -271,6 +299,20 @@ SOURCES: dict[sa.Table, Callable[[str], sa.Select[*tuple[Any, ...]]]] = {
 }
 
 
+def _rollup(table: sa.Table) -> sa.Select[*tuple[Any, ...]]:
+    """The table's rows of every school and advisor summed: school and advisor NULL."""
+    keys = [c for c in table.columns if c.name not in MEASURES | WHO]
+    columns = [
+        sa.cast(sa.null(), sa.Integer)
+        if c.name in WHO
+        else sa.func.sum(c)
+        if c.name in MEASURES
+        else c
+        for c in table.columns
+    ]
+    return sa.select(*columns).where(table.c.advisor_id.is_not(None)).group_by(*keys)
+
+
 @dataclass(frozen=True, slots=True)
 class Refreshed:
     refreshed_at: datetime
@@ -296,6 +338,12 @@ def refresh(session: orm.Session, now: datetime) -> Refreshed:
             execution_options={"preserve_rowcount": True},  # psycopg gives -1 otherwise
         )
         rows += written.rowcount  # type: ignore[attr-defined]
+        if table in ROLLED_UP:
+            written = session.execute(
+                table.insert().from_select([c.name for c in table.columns], _rollup(table)),
+                execution_options={"preserve_rowcount": True},
+            )
+            rows += written.rowcount  # type: ignore[attr-defined]
     seconds = round(time.perf_counter() - started, 3)
     if row is None:
         row = SummaryRefresh(id=1, refreshed_at=now, seconds=seconds, rows=rows)
@@ -335,6 +383,14 @@ def check(session: orm.Session) -> list[str]:
         keys = sum(name not in MEASURES for name in names)
         stored = _cells(session.execute(sa.select(*table.columns)), keys)
         counted = _cells(session.execute(source(dialect)), keys)
+        if table in ROLLED_UP:
+            counted |= _cells(
+                (
+                    (*(None if n in WHO else v for n, v in zip(names, key, strict=False)), *m)
+                    for key, m in counted.items()
+                ),
+                keys,
+            )
         for key in sorted(stored.keys() | counted.keys(), key=repr):
             if stored.get(key) != counted.get(key):
                 where = ", ".join(f"{n}={v}" for n, v in zip(names[:keys], key, strict=True))

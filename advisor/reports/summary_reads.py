@@ -3,7 +3,9 @@
 dashboard.build or figures.year_figures, column for column, so the same code adds them up.
 
 The narrowing is the dashboard's (contracts.queries.narrowing): the schools of a district
-and level through ``school_id``, the advisors of a law firm through ``advisor_id``.
+and level through ``school_id``, the advisors of a law firm through ``advisor_id``. Without
+a filter the bureau-wide rows are read (school and advisor NULL, summary.ROLLED_UP); with
+one, the rows per school and advisor (an IN never matches NULL), never both.
 """
 
 from __future__ import annotations
@@ -18,8 +20,23 @@ from advisor.reports.summary import CONTRACTS, FINDINGS, HITS, LEDGER, REVIEWED,
 Scope = list[sa.ColumnElement[bool]]
 
 
-def scope(table: sa.Table, district: str, level: str, law_firm_id: int | None) -> Scope:
-    """Conditions on a summary table's rows for the dashboard's filters."""
+def bureau_wide(table: sa.Table) -> Scope:
+    """The rows that sum every school and advisor."""
+    return [table.c.advisor_id.is_(None)]
+
+
+def scope(
+    table: sa.Table,
+    district: str,
+    level: str,
+    law_firm_id: int | None,
+    *,
+    per_advisor: bool = False,
+) -> Scope:
+    """Conditions on a summary table's rows for the dashboard's filters; ``per_advisor``
+    for figures grouped by advisor, which the bureau-wide rows cannot give."""
+    if not (district or level or law_firm_id):
+        return [table.c.advisor_id.is_not(None)] if per_advisor else bureau_wide(table)
     conditions: Scope = []
     if district or level:
         schools = sa.select(School.id)
@@ -98,13 +115,19 @@ def findings(year: int, where: Scope) -> sa.Select[*tuple[Any, ...]]:
 
 
 def contracts_submitted(year: int) -> sa.Select[*tuple[Any, ...]]:
-    return sa.select(sa.func.coalesce(sa.func.sum(CONTRACTS.c.n), 0)).where(_year(CONTRACTS, year))
+    return sa.select(sa.func.coalesce(sa.func.sum(CONTRACTS.c.n), 0)).where(
+        _year(CONTRACTS, year), *bureau_wide(CONTRACTS)
+    )
 
 
 def reviews_by_outcome(year: int) -> sa.Select[*tuple[Any, ...]]:
     """(outcome, reviews) of the reviews issued in ``year``."""
     r = REVIEWS.c
-    return sa.select(r.outcome, sa.func.sum(r.n)).where(_year(REVIEWS, year)).group_by(r.outcome)
+    return (
+        sa.select(r.outcome, sa.func.sum(r.n))
+        .where(_year(REVIEWS, year), *bureau_wide(REVIEWS))
+        .group_by(r.outcome)
+    )
 
 
 def reviewed(year: int) -> sa.Select[*tuple[Any, ...]]:
@@ -120,6 +143,6 @@ def ledger_by_kind(year: int) -> sa.Select[*tuple[Any, ...]]:
     entries = LEDGER.c
     return (
         sa.select(entries.kind, sa.func.sum(entries.n), sa.func.sum(entries.headcount))
-        .where(_year(LEDGER, year))
+        .where(_year(LEDGER, year), *bureau_wide(LEDGER))
         .group_by(entries.kind)
     )

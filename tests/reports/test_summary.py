@@ -153,7 +153,8 @@ def test_the_check_names_what_changed_since_the_refresh(app: Flask, session: orm
     assert found.exit_code == 1
     assert "summary_finding (" in found.output and "stored nothing, counted n=1" in found.output
     named = [line for line in found.output.splitlines() if line.startswith("summary_")]
-    assert summary.check(session) == named and len(named) == 2  # the old cell and the new
+    # The old cell and the new, of the school and advisor and of the bureau-wide sums.
+    assert summary.check(session) == named and len(named) == 4
 
     refreshed = runner.invoke(args=["reports", "refresh-summaries"])
     assert refreshed.exit_code == 0 and "Summary tables refreshed" in refreshed.output
@@ -178,8 +179,10 @@ def test_a_refresh_replaces_the_figures_it_rebuilds(session: orm.Session) -> Non
     first = summary.refresh(session, REFRESHED)
     second = summary.refresh(session, REFRESHED)
     assert first.rows == second.rows
-    counted = session.scalar(sa.select(sa.func.sum(summary.CONTRACTS.c.n)))
-    assert counted == session.scalar(sa.select(sa.func.count(Contract.id)))
+    everyone = summary.CONTRACTS.c.advisor_id.is_(None)
+    for bureau_wide in (everyone, ~everyone):  # the sums, and the rows they sum
+        counted = session.scalar(sa.select(sa.func.sum(summary.CONTRACTS.c.n)).where(bureau_wide))
+        assert counted == session.scalar(sa.select(sa.func.count(Contract.id)))
 
 
 @pytest.mark.usefixtures("bureau_work")
