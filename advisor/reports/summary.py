@@ -301,15 +301,14 @@ SOURCES: dict[sa.Table, Callable[[str], sa.Select[*tuple[Any, ...]]]] = {
 
 def _rollup(table: sa.Table) -> sa.Select[*tuple[Any, ...]]:
     """The table's rows of every school and advisor summed: school and advisor NULL."""
+
+    def summed(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
+        if column.name in WHO:
+            return sa.cast(sa.null(), sa.Integer)
+        return sa.func.sum(column) if column.name in MEASURES else column
+
     keys = [c for c in table.columns if c.name not in MEASURES | WHO]
-    columns = [
-        sa.cast(sa.null(), sa.Integer)
-        if c.name in WHO
-        else sa.func.sum(c)
-        if c.name in MEASURES
-        else c
-        for c in table.columns
-    ]
+    columns = [summed(c) for c in table.columns]
     return sa.select(*columns).where(table.c.advisor_id.is_not(None)).group_by(*keys)
 
 
