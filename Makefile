@@ -134,3 +134,18 @@ topology-test: install-dev system-packages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Every goal of issue 19 measured and printed as one table, also written to
+# bench-results.json (benchmarks/bench.py). BENCH_DATABASE_URL for PostgreSQL (a database
+# whose name contains "bench"), else instance/bench-province.db; a database without
+# contracts is first filled with the province (about 20 minutes). The load test needs
+# Debian's wrk. BENCH_OPTIONS passes options on, e.g. BENCH_OPTIONS="--quick --skip ledger".
+.PHONY: bench
+bench: install-dev
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing wrk (the Debian package the load test needs)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "The load test needs wrk: sudo apt-get install -y wrk"; exit 1; fi; \
+	fi
+	$(BIN)/python -m benchmarks.bench $(BENCH_OPTIONS)

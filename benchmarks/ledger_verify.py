@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.ledger_verify [--entries 2000000] [--database-url URL]
         [--append 2000] [--advisors 300] [--schools 2000] [--seed 5] [--reuse] [--keep]
+        [--json FILE]
 
 Builds a database with the migrations (a new SQLite file under /tmp by default; with
 --database-url a PostgreSQL database whose name contains "bench", emptied first) and
@@ -22,7 +23,8 @@ average (the machine may be shared: CPU time is the work itself):
 4. ``--append`` more, then ``flask ledger verify --since-last`` in a new process.
 
 Goal (issue 19, item 5): the full verification of 2,000,000 entries within 30 s on both
-databases, the incremental one within 2 s.
+databases, the incremental one within 2 s. ``--json FILE`` writes each timing's goal in
+benchmarks/goals.py's form.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from advisor.extensions import alembic, db
 from advisor.ledger import services
 from advisor.ledger.chain import FIELDS, Verification, canonical_values
 from advisor.ledger.models import GENESIS, LedgerEntry, LedgerHead, Mode
+from benchmarks import goals
 from benchmarks.databases import reset_postgres
 from benchmarks.evaluation import Synthetic
 from config import PROJECT_ROOT, Config
@@ -311,6 +314,13 @@ def measure(config: Config, args: argparse.Namespace) -> list[Figure]:
     return figures
 
 
+def verify_goals(figures: list[Figure]) -> list[goals.Entry]:
+    """One goal per timing: its wall seconds against its goal."""
+    return [
+        goals.at_most(f"ledger verify: {what}", wall, goal, "s") for what, wall, _, goal in figures
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.ledger_verify",
@@ -326,6 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="full verifications in process")
     parser.add_argument("--reuse", action="store_true", help="time the database as it is")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--json", type=Path, default=None, help="write the goals to this file")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="ledger-verify-", dir="/tmp"))
@@ -353,6 +364,8 @@ def main(argv: list[str] | None = None) -> None:
         met = "yes" if wall <= goal else "NO"
         print(f"{what:56} {wall:7.2f} {cpu:7.2f} {goal:5.0f}  {met}")
     print("(CPU: this process's, or the command's; PostgreSQL's own work is not in it)")
+    if args.json:
+        goals.write(args.json, goals.database_name(url), verify_goals(figures))
 
 
 if __name__ == "__main__":

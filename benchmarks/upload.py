@@ -1,6 +1,7 @@
 """Time a contract upload against pypdf reading the same file, side by side.
 
     .venv/bin/python -m benchmarks.upload [--pages 50] [--repeat 7] [--profile FILE]
+        [--json FILE]
 
 Builds a PDF of ``--pages`` pages with a real text layer (the pre-check corpus set in
 reportlab's Chinese font, about 840 characters a page) and a fresh SQLite app holding
@@ -15,7 +16,8 @@ Every upload sends different bytes (a numbered comment after the end marker), as
 contract would. It prints both medians and their ratio (the goal is at most 1.3), and
 the first upload's time with the reader process started at boot (PARSE_WARM_START), and
 the pre-check's share: ``advisor.precheck.run`` on the same pages in this process.
-``--profile FILE`` writes a cProfile of the uploads (the web process's side) to FILE.
+``--profile FILE`` writes a cProfile of the uploads (the web process's side) to FILE;
+``--json FILE`` writes the ratio's goal in benchmarks/goals.py's form.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from advisor.contracts.extraction import Limits, inspect
 from advisor.demo.bureau import DEMO_PASSWORD, load_demo
 from advisor.extensions import alembic, db
 from advisor.precheck import run
+from benchmarks import goals
 from benchmarks.precheck import build_pages
 from config import Config
 from tests.documents import make_pdf
@@ -47,6 +50,13 @@ PAGE_LINES = 36
 SCHOOL = "school01@demo.local"
 CONTRACT_TYPE = "catering"
 AMOUNT = Decimal("180000.00")
+RATIO = 1.3  # issue 19, item 4
+
+
+def upload_goals(pages: int, upload_ms: float, pypdf_ms: float) -> list[goals.Entry]:
+    """The upload's median over pypdf's on the same file: at most RATIO."""
+    name = f"upload: {pages}-page upload ÷ pypdf extraction"
+    return [goals.at_most(name, upload_ms / pypdf_ms, RATIO, "×")]
 
 
 def contract_pdf(pages: int) -> bytes:
@@ -121,6 +131,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--json", type=Path, default=None, help="write the goal to this file")
     args = parser.parse_args()
     data = contract_pdf(args.pages)
     characters = raw_pypdf(data)
@@ -155,6 +166,12 @@ def main() -> None:
     print(f"upload, median of {args.repeat}: {upload_ms:.0f} ms")
     print(f"of which the pre-check, in this process: {1000 * statistics.median(checked):.0f} ms")
     print(f"ratio: {upload_ms / pypdf_ms:.2f} (goal ≤ 1.3)")
+    if args.json:
+        goals.write(
+            args.json,
+            "sqlite (a new one, the demo bureau)",
+            upload_goals(args.pages, upload_ms, pypdf_ms),
+        )
 
 
 if __name__ == "__main__":
