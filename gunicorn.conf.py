@@ -2,8 +2,8 @@
 
 Used by ``make serve`` (deploy/serve.py) and deploy/advisor-web.service:
 ``gunicorn --config gunicorn.conf.py``. Each value below can be overridden from the
-environment (HOST, PORT, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT, WEB_GRACEFUL_TIMEOUT),
-anything else with GUNICORN_CMD_ARGS. See docs/deploy.md for sizing.
+environment (HOST, PORT, WEB_WORKERS, WEB_THREADS, WEB_WORKER_CONNECTIONS, WEB_TIMEOUT,
+WEB_GRACEFUL_TIMEOUT), anything else with GUNICORN_CMD_ARGS. See docs/deploy.md for sizing.
 """
 
 from __future__ import annotations
@@ -43,6 +43,13 @@ control_socket_disable = True
 worker_class = "gthread"
 workers = _int("WEB_WORKERS", max(2, _cpus()))
 threads = _int("WEB_THREADS", 4)
+# How many connections one worker holds at once, kept-alive idle ones included. A worker
+# accepts while it has room, so with the default (1,000) one worker took every kept-alive
+# connection of a load test (or of nginx's upstream pool) and the others idled (issue 19,
+# item 3: 20 connections split 20/0). Three per thread spreads them; a connection beyond
+# every worker's room waits in the listen queue until one has room. nginx.conf keeps its
+# upstream pool (keepalive) below workers × this, so its idle connections never fill it.
+worker_connections = _int("WEB_WORKER_CONNECTIONS", 3 * threads)
 # A worker that stops answering its arbiter this long is killed and replaced; a parse
 # is bounded by PARSE_SECONDS (20 s), well under it.
 timeout = _int("WEB_TIMEOUT", 60)
