@@ -180,8 +180,8 @@ def _figure(value: float | None) -> str:
 
 def table(entries: list[goals.Entry]) -> str:
     """The goals as one table, a missed goal marked MISSED, and how many were met."""
-    width = max([len("goal"), *(len(e["name"]) for e in entries)])
-    lines = [f"{'goal':{width}} {'measured':>10} {'goal':>8} {'unit':10} met"]
+    width = max([len("name"), *(len(e["name"]) for e in entries)])
+    lines = [f"{'name':{width}} {'measured':>10} {'goal':>8} {'unit':10} met"]
     for e in entries:
         lines.append(
             f"{e['name']:{width}} {_figure(e['measured']):>10} {_figure(e['goal']):>8}"

@@ -158,7 +158,7 @@ def test_the_orchestrator_gathers_every_benchmark_into_one_table(tmp_path: Path)
     }
 
     lines = bench.table(entries).splitlines()
-    assert lines[0].split() == ["goal", "measured", "goal", "unit", "met"]
+    assert lines[0].split() == ["name", "measured", "goal", "unit", "met"]
     row = next(line for line in lines if line.startswith("load: bureau /contracts throughput"))
     assert row.split()[-4:] == ["7.2", "50", "req/s", "MISSED"]
     assert next(line for line in lines if line.startswith("pages: bureau / p95")).endswith(" met")
