@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -175,16 +176,26 @@ def collect(name: str, report: Path, returncode: int) -> tuple[list[goals.Entry]
 def _figure(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if value == int(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def table(entries: list[goals.Entry]) -> str:
     """The goals as one table, a missed goal marked MISSED, and how many were met."""
-    width = max([len("name"), *(len(e["name"]) for e in entries)])
+    width = max([len("name"), *(_width(e["name"]) for e in entries)])
     lines = [f"{'name':{width}} {'measured':>10} {'goal':>8} {'unit':10} met"]
     for e in entries:
+        name = e["name"] + " " * (width - _width(e["name"]))
         lines.append(
-            f"{e['name']:{width}} {_figure(e['measured']):>10} {_figure(e['goal']):>8}"
+            f"{name} {_figure(e['measured']):>10} {_figure(e['goal']):>8}"
             f" {e['unit']:10} {'met' if e['met'] else 'MISSED'}"
         )
     met = sum(1 for e in entries if e["met"])

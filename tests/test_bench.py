@@ -196,3 +196,19 @@ def test_quick_runs_fewer_requests() -> None:
     assert quick["load"][-2:] == ["--seconds", "3"]
     assert "--entries" not in full["ledger"]
     assert quick["ledger"][-2:] == ["--database-url", "postgresql+psycopg://h/x_bench_ledger"]
+
+
+def test_the_table_lines_up_chinese_names_and_shows_figures_near_a_goal() -> None:
+    entries = [
+        goals.at_most("pages: bureau /ledger?q=讲座 p95", 431.0, 300, "ms"),
+        goals.at_most("pages: bureau /ledger p95", 259.0, 300, "ms"),
+        goals.at_most("export: time to first progress", 1.995, 2.0, "s"),
+    ]
+    lines = bench.table(entries).splitlines()
+    # Each figure ends in the same terminal column (a Chinese character takes two).
+    ends = {bench._width(line.rsplit(maxsplit=3)[0]) for line in lines[1:4]}
+    assert len(ends) == 1
+    assert lines[1].endswith("MISSED")
+    assert lines[2].endswith("met")
+    # 1.995 s is not rounded up to the goal of 2 s it met.
+    assert lines[3].split()[-4:] == ["1.995", "2", "s", "met"]
