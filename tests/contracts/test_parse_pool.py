@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing import forkserver
@@ -330,6 +331,15 @@ def test_no_database_transaction_is_open_while_a_file_is_read(
 # --- the reader process, started with the app ----------------------------------------
 
 
+def _reader_once_running() -> list[int]:
+    """This process's reader, once it has replaced the forked copy of this process with
+    the fork server (exec): the child exists at once, its command line a moment later."""
+    deadline = time.monotonic() + 10
+    while not (found := readers(os.getpid())) and time.monotonic() < deadline:
+        os.sched_yield()
+    return found
+
+
 @pytest.mark.usefixtures("app")  # the test's transaction, for make_app
 def test_the_reader_process_runs_as_soon_as_the_app_is_built(
     make_app: Callable[..., Flask], session: orm.Session
@@ -341,7 +351,7 @@ def test_the_reader_process_runs_as_soon_as_the_app_is_built(
     assert readers(os.getpid()) == []  # off by default: the CLI and the tests read nothing
 
     app = make_app(parse_warm_start=True)
-    started = readers(os.getpid())
+    started = _reader_once_running()
     assert len(started) == 1
 
     api = Api(app.test_client(), school_token(session))
