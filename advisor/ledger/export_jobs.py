@@ -174,7 +174,8 @@ def run_export(
     # Nothing of ``writes`` stays open across the read's start (in tests both sessions
     # share one connection, and a savepoint released takes those inside it along).
     writes.commit()
-    actor = reads.get(User, user_id)
+    with deferred_reads():  # the read begins here: it must not take SQLite's write lock
+        actor = reads.get(User, user_id)
     exports_dir.mkdir(parents=True, exist_ok=True)
     name = f"ledger-{job_id}-{secrets.token_hex(8)}.xlsx"
     partial = exports_dir / f"{name}.part"

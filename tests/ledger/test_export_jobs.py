@@ -297,3 +297,37 @@ def test_old_exports_are_removed_with_their_files(
     assert export_jobs.remove_old_exports(session, now=NOW + timedelta(days=8), **kept) == 1
     session.commit()
     assert not file.exists() and session.get(ExportJob, job.id) is None
+
+
+def test_the_worker_runs_a_job_on_its_own_connections(database_url: str, tmp_path: Path) -> None:
+    """With the reads and the writes on separate connections that really commit, as in
+    the scheduler: on SQLite the read must not begin by taking the write lock, or the
+    job's first progress commit fails at once with "database is locked"."""
+    from advisor.accounts.models import User
+    from advisor.demo.bureau import load_demo
+    from advisor.ledger import queries
+    from tests.factories.apps import separate_app
+
+    with separate_app(database_url, tmp_path, "exports") as (app, _url):
+        with app.app_context():
+            load_demo(db.session)
+            bureau = db.session.scalar(sa.select(User).where(User.email == "bureau@demo.local"))
+            assert bureau is not None
+            services.record_work(
+                db.session,
+                entry_on=date(2025, 1, 1),
+                advisor_id=1,
+                school_id=1,
+                kind=Kind.CONSULTATION.value,
+                description="一项工作",
+                minutes=30,
+            )
+            job = export_jobs.queue_export(
+                db.session, actor=bureau, filters=queries.Filters(), now=NOW
+            )
+            db.session.commit()
+            job_id = job.id
+        assert export_jobs.run_pending(app, stopping=lambda: False, clock=clock) == 1
+        with app.app_context():
+            done = db.session.get_one(ExportJob, job_id)
+            assert (done.status, done.error, done.rows_done) == (ExportStatus.DONE, None, 1)
