@@ -175,8 +175,7 @@ def _get(url: str, cookie: str) -> None:
 
 def load(server: Server, result: Result, cookie: str, *, seconds: int, connections: int) -> Result:
     _get(server.url + result.path, cookie)  # warm up: the first request compiles templates
-    workers = server.workers()
-    before = {pid: _cpu_ticks(pid) for pid in workers}
+    before = {pid: _cpu_ticks(pid) for pid in server.workers()}
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -201,7 +200,10 @@ def load(server: Server, result: Result, cookie: str, *, seconds: int, connectio
     result.p50_ms, result.p95_ms, result.p99_ms = (
         round(report[key], 1) for key in ("p50_ms", "p95_ms", "p99_ms")
     )
-    used = [_cpu_ticks(pid) - before.get(pid, 0) for pid in workers]
+    # gunicorn replaces a worker after max_requests: a worker that ended during the run is
+    # left out (its time is lost), one that started counts from zero.
+    after = {pid: _cpu_ticks(pid) for pid in server.workers()}
+    used = [ticks - before.get(pid, 0) for pid, ticks in after.items() if ticks]
     total = sum(used) or 1
     result.worker_cpu_share = [round(100 * u / total) for u in used]
     return result
