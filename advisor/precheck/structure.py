@@ -447,8 +447,8 @@ def _tables(text: str) -> list[Table]:
     at = 0
     for line in text.split("\n"):
         end = at + len(line)
-        cells = tuple(c for c in _CELL_SPLIT.split(line.strip(" |｜\u3000")) if c != "")
-        if _TABLE_ROW.search(line.strip()) and len(cells) >= 2:
+        cells = _cells(line)
+        if len(cells) >= 2:
             if run and abs(len(run[0][2]) - len(cells)) > 1:
                 close()
             run.append((at, end, cells))

@@ -69,56 +69,43 @@ def _n() -> sa.Column[int]:
     return sa.Column("n", sa.Integer, nullable=False)
 
 
-CONTRACTS = sa.Table(
+def _per_school(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table of counts by Beijing month, school and advisor (both NULL in the
+    bureau-wide rows), with ``columns`` grouped or summed, indexed for both filters."""
+    return sa.Table(
+        name,
+        Base.metadata,
+        _month_column(),
+        sa.Column("school_id", sa.Integer),
+        sa.Column("advisor_id", sa.Integer),
+        *columns,
+        _by_advisor(name),
+        _by_school(name),
+    )
+
+
+CONTRACTS = _per_school(
     "summary_contract",
-    Base.metadata,
-    _month_column(),
-    sa.Column("school_id", sa.Integer),
-    sa.Column("advisor_id", sa.Integer),
     sa.Column("contract_type", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("outcome", sa.String(24)),
     _n(),
     sa.Column("amount", sa.Numeric(16, 2), nullable=False),
-    _by_advisor("summary_contract"),
-    _by_school("summary_contract"),
 )
-REVIEWS = sa.Table(
+REVIEWS = _per_school(
     "summary_review",
-    Base.metadata,
-    _month_column(),
-    sa.Column("school_id", sa.Integer),
-    sa.Column("advisor_id", sa.Integer),
     sa.Column("outcome", sa.String(24)),
     sa.Column("working_days", sa.Integer),
     sa.Column("on_time", sa.Boolean),
     _n(),
     sa.Column("minutes", sa.Integer, nullable=False),
-    _by_advisor("summary_review"),
-    _by_school("summary_review"),
 )
-HITS = sa.Table(
-    "summary_precheck_hit",
-    Base.metadata,
-    _month_column(),
-    sa.Column("school_id", sa.Integer),
-    sa.Column("advisor_id", sa.Integer),
-    sa.Column("rule", sa.String(60), nullable=False),
-    _n(),
-    _by_advisor("summary_precheck_hit"),
-    _by_school("summary_precheck_hit"),
-)
-FINDINGS = sa.Table(
+HITS = _per_school("summary_precheck_hit", sa.Column("rule", sa.String(60), nullable=False), _n())
+FINDINGS = _per_school(
     "summary_finding",
-    Base.metadata,
-    _month_column(),
-    sa.Column("school_id", sa.Integer),
-    sa.Column("advisor_id", sa.Integer),
     sa.Column("dimension", sa.String(16), nullable=False),
     sa.Column("severity", sa.String(8), nullable=False),
     _n(),
-    _by_advisor("summary_finding"),
-    _by_school("summary_finding"),
 )
 REVIEWED = sa.Table(
     "summary_reviewed_contract",
