@@ -7,7 +7,9 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app advisor
 CATALOGS := $(wildcard advisor/translations/*/LC_MESSAGES/messages.po)
 
-# What the suite needs from Debian: Chromium (and CJK fonts) for the browser tests,
+# What the suite needs from Debian: Chromium (and CJK fonts) for the browser tests, the
+# CJK fonts also for the opinion letter as PDF (advisor/reviews/letter_pdf.py embeds Noto
+# Serif CJK SC; production installs fonts-noto-cjk too, docs/deploy.md),
 # libfaketime for the tests that start a process on the suite's clock.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
 

@@ -81,6 +81,16 @@ def to_capital(amount: Decimal) -> str:
     return "".join(words)
 
 
+def capital_and_figure(amount: Decimal) -> str:
+    """An amount as documents write it: 人民币壹万贰仟元整（¥12,000.00）.
+
+    The capitals are ``to_capital``'s standard form; zero, which is not an amount there,
+    is written 零元整. Raises ValueError as ``to_capital`` does for anything else.
+    """
+    capitals = "零元整" if amount == 0 else to_capital(amount)
+    return f"人民币{capitals}（¥{amount:,.2f}）"
+
+
 def _integer_capital(yuan: int) -> str:
     """亿, 万 and units groups of four digits; 零 before a group that starts with zeros."""
     words: list[str] = []

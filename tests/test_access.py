@@ -270,6 +270,7 @@ PAGES = [
     ),
     Case("reviews.opinion", "GET", "/contracts/1/opinion", (LOGIN, 404, 404, 404)),
     Case("reviews.opinion_docx", "GET", "/contracts/2/opinion.docx", (LOGIN, 404, 404, 404)),
+    Case("reviews.opinion_pdf", "GET", "/contracts/2/opinion.pdf", (LOGIN, 404, 404, 404)),
     Case("reviews.feedback", "POST", "/contracts/1/feedback", (LOGIN, 302, 403, 403)),
     Case("reviews.feedback", "POST", "/contracts/2/feedback", (LOGIN, 404, 403, 403)),
     Case("reviews.close", "POST", "/contracts/1/close", (LOGIN, 302, 403, 403)),

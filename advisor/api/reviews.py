@@ -27,8 +27,9 @@ from advisor.db import paginate, utcnow
 from advisor.errors import Forbidden, NotFound, PreconditionRequired
 from advisor.extensions import db
 from advisor.reviews import permissions, services
+from advisor.reviews.letter import compose_letter
 from advisor.reviews.opinion import build_letter
-from advisor.reviews.views import letter_facts, note_opinion_download
+from advisor.reviews.views import letter_facts, letter_file_name, note_opinion_download
 from advisor.workdays import today_local
 
 
@@ -86,10 +87,10 @@ def opinion_docx(contract_id: int) -> Any:
     found = services.latest_opinion(db.session, contract)
     if found is None:
         raise NotFound(_l("No opinion has been issued for this contract yet."))
-    name = f"法律意见书-{contract.title}-{found.number}.docx"
-    data = build_letter(letter_facts(contract, found))
-    note_opinion_download(contract.id, found.number)
-    return file_response(data, name, "docx")
+    letter = compose_letter(letter_facts(contract, found))
+    data = build_letter(letter)
+    note_opinion_download(contract.id, letter.number)
+    return file_response(data, letter_file_name(contract, letter, "docx"), "docx")
 
 
 @bp.post("/contracts/<int:contract_id>/feedback")

@@ -36,8 +36,10 @@ from advisor.reviews.labels import (
     OUTCOME_LABELS,
     SEVERITY_LABELS,
 )
+from advisor.reviews.letter import Letter, LetterFacts, compose_letter
+from advisor.reviews.letter_pdf import build_letter_pdf
 from advisor.reviews.models import Outcome, Review
-from advisor.reviews.opinion import DECLARATIONS, LetterFacts, build_letter
+from advisor.reviews.opinion import build_letter
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
@@ -46,6 +48,7 @@ bp = Blueprint("reviews", __name__)
 protect(bp)
 
 DOCX = "docx"
+PDF = "pdf"
 
 
 def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
@@ -302,17 +305,10 @@ def letter_facts(contract: Contract, found: Review) -> LetterFacts:
 
 @bp.get("/contracts/<int:contract_id>/opinion")
 def opinion(contract_id: int) -> Any:
-    """The opinion letter as a printable page."""
+    """The opinion letter as a printable page (A4 in print, as the .docx and the PDF)."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
     facts = letter_facts(contract, _letter_review(contract))
-    return render_template(
-        "reviews/opinion.html",
-        facts=facts,
-        outcomes=OUTCOME_LABELS,
-        declarations=DECLARATIONS,
-        dimensions=DIMENSION_LABELS,
-        severities=SEVERITY_LABELS,
-    )
+    return render_template("reviews/opinion.html", facts=facts, letter=compose_letter(facts))
 
 
 def note_opinion_download(contract_id: int, number: str | None) -> None:
@@ -320,15 +316,29 @@ def note_opinion_download(contract_id: int, number: str | None) -> None:
     note(EventKind.OPINION_DOWNLOAD, subject=f"contract:{contract_id}", detail={"letter": number})
 
 
+def letter_file_name(contract: Contract, letter: Letter, extension: str) -> str:
+    """法律意见书-<contract title>-<letter number>.<extension>"""
+    return f"法律意见书-{contract.title}-{letter.number}.{extension}"
+
+
 @bp.get("/contracts/<int:contract_id>/opinion.docx")
 def opinion_docx(contract_id: int) -> Response:
     """The opinion letter as a Word document."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
-    found = _letter_review(contract)
-    name = f"法律意见书-{contract.title}-{found.number}.docx"
-    data = build_letter(letter_facts(contract, found))
-    note_opinion_download(contract.id, found.number)
-    return file_response(data, name, DOCX)
+    letter = compose_letter(letter_facts(contract, _letter_review(contract)))
+    data = build_letter(letter)
+    note_opinion_download(contract.id, letter.number)
+    return file_response(data, letter_file_name(contract, letter, DOCX), DOCX)
+
+
+@bp.get("/contracts/<int:contract_id>/opinion.pdf")
+def opinion_pdf(contract_id: int) -> Response:
+    """The opinion letter as a PDF with its Chinese font embedded, to send as it is."""
+    contract = contract_queries.get_contract(db.session, user(), contract_id)
+    letter = compose_letter(letter_facts(contract, _letter_review(contract)))
+    data = build_letter_pdf(letter)
+    note_opinion_download(contract.id, letter.number)
+    return file_response(data, letter_file_name(contract, letter, PDF), PDF)
 
 
 @bp.post("/contracts/<int:contract_id>/feedback")

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
@@ -74,8 +75,8 @@ def test_the_letter_says_who_what_and_which_file(
     assert "新疆天山律师事务所律师张伟（执业证号：16542200910000001）" in text
     assert "合同名称：食堂食材采购合同" in text
     assert "合同相对方：乌苏市丰收食品有限公司" in text
-    assert "合同金额：人民币12,000.00元" in text
-    assert "合同期限：2026-03-01至2026-12-31" in text
+    assert "合同金额：人民币壹万贰仟元整（¥12,000.00）" in text
+    assert "合同期限：2026年3月1日至2026年12月31日" in text
     sha = sha256_of(session, opinion)
     assert re.fullmatch(r"[0-9a-f]{64}", sha)
     assert f"合同文本第1版：合同.pdf（SHA-256：{sha}）" in text
@@ -130,11 +131,15 @@ def test_every_run_has_an_east_asian_font(school1: FlaskClient, opinion: Review)
         assert fonts.get(qn("w:eastAsia")), run.text
     title = document.paragraphs[0].runs[0]
     assert title.text == "法律意见书"
-    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert title._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert title.font.size == Pt(22)  # 2号
+    heading = next(r for r in runs if r.text == "一、审查事项")
+    assert heading._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     body = next(r for r in runs if r.text.startswith("致："))
-    assert body._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    assert body._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert body.font.size == Pt(16)  # 3号
     normal = document.styles["Normal"].element.rPr.rFonts
-    assert normal.get(qn("w:eastAsia")) == "宋体"
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
 
 
 def test_the_file_name_is_chinese(school1: FlaskClient, opinion: Review) -> None:
@@ -168,6 +173,7 @@ def test_the_api_gives_the_same_letter(
 def test_who_may_read_the_letter(app: Flask, opinion: Review, email: str, status: int) -> None:
     client = login(app.test_client(), email)
     assert client.get("/contracts/1/opinion.docx").status_code == status
+    assert client.get("/contracts/1/opinion.pdf").status_code == status
     assert client.get("/contracts/1/opinion").status_code == status
 
 
@@ -217,6 +223,7 @@ def test_the_printable_page_shows_the_same_letter(
         assert f"法律依据：{finding.legal_basis}" in page
     assert page.index("合法性") < page.index("明确性") < page.index("可操作性")
     assert f'href="/contracts/1/opinion.docx?review={opinion.id}"' in page
+    assert f'href="/contracts/1/opinion.pdf?review={opinion.id}"' in page
 
 
 def test_the_printable_page_has_the_declarations(school1: FlaskClient, opinion: Review) -> None:
@@ -235,6 +242,7 @@ def test_no_letter_before_an_opinion(
 ) -> None:
     headers = token_headers(session, "school01@demo.local")
     assert school1.get("/contracts/1/opinion.docx").status_code == 404
+    assert school1.get("/contracts/1/opinion.pdf").status_code == 404
     assert school1.get("/contracts/1/opinion").status_code == 404
     missing = client.get("/api/v1/contracts/1/opinion.docx", headers=headers)
     assert missing.status_code == 404
@@ -246,5 +254,6 @@ def test_no_letter_before_an_opinion(
     issue_review(session, found, "return", findings=FINDINGS[:1])
     session.commit()
     assert school1.get("/contracts/1/opinion.docx").status_code == 404
+    assert school1.get("/contracts/1/opinion.pdf").status_code == 404
     assert school1.get("/contracts/1/opinion").status_code == 404
     assert client.get("/api/v1/contracts/1/opinion.docx", headers=headers).status_code == 404
