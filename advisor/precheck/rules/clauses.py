@@ -30,7 +30,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.rules.essentials import find_quality, find_quantity, find_subject
-from advisor.precheck.structure import ORGANISATION, ORGANISATION_ENDS, PARTY
+from advisor.precheck.rules.parties import find_missing_party
 
 BASIS = "《中华人民共和国民法典》第四百七十条"
 
@@ -45,95 +45,17 @@ def _stated(text: str) -> str:
     )
 
 
-def _han(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", text))
-
-
-# --- parties ---------------------------------------------------------------------------------
-
-_ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
-# An address label begins a line or a phrase, or follows a name straight away where a PDF
-# dropped the wide space between them (温宿县第一小学地址：…).
-_AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
-_ADDRESS = re.compile(
-    rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
-    r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
-    r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所)"
-    r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]",
-    re.MULTILINE,
-)
-# 被保险人：克拉玛依市第十小学（同投保人）, 被保险人：同投保人: the same person as a party
-# already declared.
-_SAME_AS = re.compile(
-    rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]|^\s*(?:同|即|系|为)\s*{PARTY}\s*(?:本人)?\s*(?:[。；;，,]|$)"
-)
-# The insured and beneficiaries of a group policy are described, not named: the persons
-# covered are no contracting party with a domicile of its own.
-_INSURED = ("被保险人", "受益人")
-_PERSONS = re.compile(
-    r"学生|教职工|教师|员工|职工|人员|儿童|幼儿|师生|名单|全体|在职|在校|在册|参加|法定继承人"
-)
-# The parties a role stands for, listed on the lines that follow it: numbered, or each an
-# organisation with its address.
-_LIST_FOLLOWS = re.compile(
-    r"\n[ \t\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑩]"
-    rf"|[^\n]{{2,30}}?(?:{ORGANISATION_ENDS})[ \t\u3000，,]*(?:住所|地址))"
-)
-# A table of the parties a role stands for, with their addresses (使用学校 | 地址 | …).
-_ADDRESS_COLUMN = re.compile(
-    r"^[^\n]*(?:学校|单位|名称|被保险人)(?:[ \t\u3000]*[|｜\t]|[ \u3000]{2,})[^\n]*(?:地址|住所)",
-    re.MULTILINE,
-)
-_ADDRESS_SHAPE = re.compile(
-    r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|巷|道|镇|乡|村)[\u4e00-\u9fff\d段-]{0,12}?\d+号"
-)
-_LISTED = re.compile(
-    r"(?:附表|附件|清单|下表)[^。；;\n]{0,20}地址|地址[^。；;\n]{0,10}(?:附表|附件|清单|下表)"
-)
-_NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
+# --- parties (see ``parties``) --------------------------------------------------------------
 
 
 def check_parties(ctx: Context) -> list[Hit]:
     """Every party named, and a domicile or address for each."""
-    text = ctx.text
-    declared = []
-    names: set[str] = set()
-    for party in structure.read(text).parties:  # the parties block, before the signatures
-        said = text[party.said[0] : party.said[1]]
-        if not party.name and _LIST_FOLLOWS.match(text, party.said[1]):
-            continue  # 丙方（使用单位）：⏎1．某中学，住所：…: the parties are the items listed
-        if _han(party.name) < 2 or _ANONYMOUS.search(said):
-            return [hit_at(ctx, PARTIES, *party.said)]
-        if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
-            continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
-        if (
-            party.role in _INSURED
-            and _PERSONS.search(party.name)
-            and not ORGANISATION.search(party.name)
-        ):
-            continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
-        names.add(party.name)
-        declared.append(party)
-    addresses = [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
-    # An address given without a label: in a parties table's own column or row, or in the
-    # words that introduce the party (丙方：某中学（天山路12号）), or the group of parties
-    # a schedule lists with their addresses (丙方：附表一所列学校（名称、地址见附表一）).
-    unlabelled = sum(
-        bool(party.address.strip())
-        or (
-            not _ADDRESS.search(text, *party.said)
-            and bool(
-                _ADDRESS_SHAPE.search(text, *party.said)
-                or _LISTED.search(text, *party.said)
-                # 丙方：甲中学、乙小学……, their addresses in a table of the schools
-                or ("、" in party.name and _ADDRESS_COLUMN.search(text))
-            )
-        )
-        for party in declared
-    )
-    if len(declared) < 2 or len(addresses) + unlabelled < len(declared):
-        return [hit_nowhere(PARTIES)]
-    return []
+    missing = find_missing_party(ctx)
+    if missing is None:
+        return []
+    if missing.span is not None:
+        return [hit_at(ctx, PARTIES, *missing.span)]
+    return [hit_nowhere(PARTIES)]
 
 
 # --- subject, quantity, quality (see ``essentials``) ---------------------------------------------

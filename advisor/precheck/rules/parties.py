@@ -1,0 +1,259 @@
+"""The parties (Civil Code art. 470 (一)): every party named, with a domicile or address.
+
+Two readings, and an alarm only when both find a party unnamed or an address missing.
+
+The first takes the parties as ``structure`` recognises them (party lines, tables,
+recitals, letters, an opening sentence) and checks each for a name, and the contract for
+as many addresses. Every drafting office introduces its parties in a way of its own, and
+a way the first reading does not know looks to it like a party missing.
+
+The second reads content, not format: in the front of the contract, before its first
+clause, each role used as a label (甲方：, 【乙方】, 订阅方（甲方）：, or a name followed by
+（以下简称“甲方”）) must stand next to a name, and the contract must give at least as many
+addresses as it names parties. It knows no layout, so a new one does not confuse it; it
+is the stricter reading's second opinion, not a replacement: a blank (乙方：＿＿＿), an
+anonymous donor (爱心人士) or a party without any address still fails it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.precheck import structure
+from advisor.precheck.base import Context
+from advisor.precheck.structure import ORGANISATION, ORGANISATION_ENDS, PARTY
+
+
+def _han(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+_ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
+# An address label begins a line or a phrase, or follows a name straight away where a PDF
+# dropped the wide space between them (温宿县第一小学地址：…).
+_AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
+_ADDRESS = re.compile(
+    rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
+    r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
+    r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所)"
+    r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]",
+    re.MULTILINE,
+)
+# 被保险人：克拉玛依市第十小学（同投保人）, 被保险人：同投保人: the same person as a party
+# already declared.
+_SAME_AS = re.compile(
+    rf"[（(]\s*(?:同|即|系)\s*{PARTY}\s*[）)]|^\s*(?:同|即|系|为)\s*{PARTY}\s*(?:本人)?\s*(?:[。；;，,]|$)"
+)
+# The insured and beneficiaries of a group policy are described, not named: the persons
+# covered are no contracting party with a domicile of its own.
+_INSURED = ("被保险人", "受益人")
+_PERSONS = re.compile(
+    r"学生|教职工|教师|员工|职工|人员|儿童|幼儿|师生|名单|全体|在职|在校|在册|参加|法定继承人"
+)
+# The parties a role stands for, listed on the lines that follow it: numbered, or each an
+# organisation with its address.
+_LIST_FOLLOWS = re.compile(
+    r"\n[ \t\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑩]"
+    rf"|[^\n]{{2,30}}?(?:{ORGANISATION_ENDS})[ \t\u3000，,]*(?:住所|地址))"
+)
+# A table of the parties a role stands for, with their addresses (使用学校 | 地址 | …).
+_ADDRESS_COLUMN = re.compile(
+    r"^[^\n]*(?:学校|单位|名称|被保险人)(?:[ \t\u3000]*[|｜\t]|[ \u3000]{2,})[^\n]*(?:地址|住所)",
+    re.MULTILINE,
+)
+_ADDRESS_SHAPE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|巷|道|镇|乡|村)[\u4e00-\u9fff\d段-]{0,12}?\d+号"
+)
+_LISTED = re.compile(
+    r"(?:附表|附件|清单|下表)[^。；;\n]{0,20}地址|地址[^。；;\n]{0,10}(?:附表|附件|清单|下表)"
+)
+_NOT_A_DOMICILE = re.compile(r"交货|送货|收货|服务|工程|项目|安装|施工|培训")
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A party left unnamed (``span``: the words given for it), or, with no span, an
+    address missing or fewer than two parties."""
+
+    span: tuple[int, int] | None = None
+
+
+def find_missing_party(ctx: Context) -> Missing | None:
+    """What is missing from the parties, or None when every party is named with an
+    address: both readings must find something missing (see the module's docstring)."""
+    missing = _as_recognised(ctx.text)
+    if missing is None or _by_content(ctx.text):
+        return None
+    return missing
+
+
+def _as_recognised(text: str) -> Missing | None:
+    """The first reading: the parties ``structure`` recognises, each named, and as many
+    addresses as parties."""
+    declared = []
+    names: set[str] = set()
+    for party in structure.read(text).parties:  # the parties block, before the signatures
+        said = text[party.said[0] : party.said[1]]
+        if not party.name and _LIST_FOLLOWS.match(text, party.said[1]):
+            continue  # 丙方（使用单位）：⏎1．某中学，住所：…: the parties are the items listed
+        if _han(party.name) < 2 or _ANONYMOUS.search(said):
+            return Missing(party.said)
+        if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
+            continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
+        if (
+            party.role in _INSURED
+            and _PERSONS.search(party.name)
+            and not ORGANISATION.search(party.name)
+        ):
+            continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
+        names.add(party.name)
+        declared.append(party)
+    # An address given without a label: in a parties table's own column or row, or in the
+    # words that introduce the party (丙方：某中学（天山路12号）), or the group of parties
+    # a schedule lists with their addresses (丙方：附表一所列学校（名称、地址见附表一）).
+    unlabelled = sum(
+        bool(party.address.strip())
+        or (
+            not _ADDRESS.search(text, *party.said)
+            and bool(
+                _ADDRESS_SHAPE.search(text, *party.said)
+                or _LISTED.search(text, *party.said)
+                # 丙方：甲中学、乙小学……, their addresses in a table of the schools
+                or ("、" in party.name and _ADDRESS_COLUMN.search(text))
+            )
+        )
+        for party in declared
+    )
+    if len(declared) < 2 or len(_addresses(text)) + unlabelled < len(declared):
+        return Missing()
+    return None
+
+
+def _addresses(text: str) -> list[re.Match[str]]:
+    """The labelled addresses of the whole text, places of delivery or service left out."""
+    return [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
+
+
+# --- the second reading: by content --------------------------------------------------------
+
+_SP = r"[ \t\u3000]"
+# A role used as a label: 甲方：, 甲　方（采购人）：, 【乙方】, 订阅方（甲方）：, or a role
+# alone on its line with the name and address on the lines below (甲方（采购人）⏎名称：…).
+_ROLE_LABEL = re.compile(
+    rf"【{_SP}*(?P<boxed>{PARTY})(?:[/／、]{PARTY})*{_SP}*】{_SP}*[:：]?"
+    rf"|(?<![\u4e00-\u9fff])(?P<role>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*[:：]"
+    rf"|[（(](?:以下简称|以下称|下称|简称)?[“\"]?(?P<inner>{PARTY})[”\"]?[）)]{_SP}*[:：]"
+    rf"|^{_SP}*(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$",
+    re.MULTILINE,
+)
+# A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）.
+_ROLE_ALIAS = re.compile(
+    rf"[（(](?:以下简称|以下称|下称|简称)?{_SP}*(?:[“\"「][^”\"」\n]{{1,8}}[”\"」]或)?"
+    rf"[“\"「]?(?P<alias>{PARTY})[”\"」]?(?:或[“\"「][^”\"」\n]{{1,8}}[”\"」])?[）)]"
+    rf"(?!{_SP}*[:：])"
+)
+# Where a name ends: at a separator, a bracket, a wide space, or its particulars.
+_NAME_STOP = re.compile(
+    r"[，,；;。（(\t|｜]|[ \u3000]{2,}|\n"
+    r"|地[ \u3000]?址|住[ \u3000]?所|住[ \u3000]?址|法定代表人|负责人|联系|统一社会信用代码|身份证"
+)
+# Words that begin an obligation, not a name (甲方：应于……, 甲方：负责……).
+_NOT_A_NAME = re.compile(
+    r"^(?:应当|应按|应于|应在|应向|应负责|须|需|负责|保证|承担|同意|有权|不得|按照|按时)"
+)
+# 名称：某学校, 单位全称：…: the label of the name itself.
+_NAME_LABEL = re.compile(
+    r"^(?:单位|学校|公司)?(?:名[ \u3000]*称|全[ \u3000]*称|姓[ \u3000]*名)[:：]"
+)
+# A name before its role, after the words that lead to it (兹有, 由, 与, numbering).
+_LEAD = re.compile(
+    r"^(?:[（(]?\d{1,2}[）).．、]|[一二三四五六七八九十]+、|兹有|由|与|[:：，,、；;\s])+"
+)
+
+
+def _front(text: str) -> int:
+    """Where the front of the contract ends: at the first clause after the first role's
+    label that is not a party's own line (1.1 投保人：…), within the text before the
+    signatures. A cover page's numbered lines before the parties do not end it."""
+    read = structure.read(text)
+    stop = min(read.signature if read.signature is not None else len(text), 3000)
+    first = min(
+        (
+            m.start()
+            for m in (_ROLE_LABEL.search(text, 0, stop), _ROLE_ALIAS.search(text, 0, stop))
+            if m
+        ),
+        default=stop,
+    )
+    for clause in read.clauses:
+        if clause.start >= stop:
+            break
+        if clause.start <= first:
+            continue
+        line_end = text.find("\n", clause.start)
+        line = text[clause.start : line_end if line_end >= 0 else stop]
+        if not _ROLE_LABEL.search(line) and not _ROLE_ALIAS.search(line):
+            return clause.start
+    return stop
+
+
+def _is_name(words: str) -> bool:
+    words = words.strip(" \t\u3000:：")
+    return _han(words) >= 2 and not _ANONYMOUS.search(words) and not _NOT_A_NAME.match(words)
+
+
+def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None]:
+    """Each role labelled in the front, with the name given and the span of what is said
+    of it (up to the next role's label), or None where no name is given."""
+    labels = [
+        (m.start(), m.end(), m["boxed"] or m["role"] or m["inner"] or m["alone"], "label")
+        for m in _ROLE_LABEL.finditer(text, 0, front)
+    ]
+    # 甲方（采购人）：: the designation in brackets belongs to the label, it is no alias.
+    labels += [
+        (m.start(), m.end(), m["alias"], "alias")
+        for m in _ROLE_ALIAS.finditer(text, 0, front)
+        if not any(start <= m.start() < end for start, end, _, _ in labels)
+    ]
+    labels.sort()
+    named: dict[str, tuple[str, int, int] | None] = {}
+    for at, (start, end, role, kind) in enumerate(labels):
+        role = re.sub(r"[ \u3000]", "", role)
+        following = labels[at + 1][0] if at + 1 < len(labels) else front
+        if kind == "label":
+            # 甲方：某学校 or, a PDF having moved the name, 甲方：⏎某学校.
+            said = _NAME_LABEL.sub("", text[end:following].lstrip(" \t\u3000\n"))
+            name = _NAME_STOP.split(said, maxsplit=1)[0]
+            span = (end, following)
+        else:  # 某学校（以下简称“甲方”）
+            line_start = text.rfind("\n", 0, start) + 1
+            previous = labels[at - 1][1] if at else 0
+            said = text[max(line_start, previous) : start].strip(" \t\u3000")
+            # （1）某学校，一所民办学校，注册地址：…（下称“甲方”）: the name comes first.
+            name = re.split(r"[，,；;。：:（(]", _LEAD.sub("", said), maxsplit=1)[0]
+            span = (max(line_start, previous), following)
+        persons = role in _INSURED and _PERSONS.search(name) and not ORGANISATION.search(name)
+        if _SAME_AS.search(said) or persons:
+            continue  # 被保险人：同投保人, 被保险人：在校学生: no party of its own (as above)
+        if named.get(role) is None:
+            named[role] = (name.strip(), *span) if _is_name(name) else None
+    return named
+
+
+def _by_content(text: str) -> bool:
+    """The second reading: two or more roles labelled in the front, every one with a
+    name, and as many addresses given (labelled anywhere, or an address's shape where the
+    party is introduced)."""
+    roles = _named_roles(text, _front(text))
+    if len(roles) < 2 or None in roles.values():
+        return False
+    # 采购人：某中学（以下简称“甲方”）: two roles of one party.
+    parties = {name: (start, end) for name, start, end in filter(None, roles.values())}
+    if len(parties) < 2:
+        return False
+    unlabelled = sum(
+        not _ADDRESS.search(text, *span) and bool(_ADDRESS_SHAPE.search(text, *span))
+        for span in parties.values()
+    )
+    return len(_addresses(text)) + unlabelled >= len(parties)

@@ -1,0 +1,97 @@
+"""The parties rule's second reading, by content (advisor/precheck/rules/parties.py): a
+layout of the parties block that ``structure`` does not recognise is no missing party,
+while a blank, an anonymous party or a missing address still is.
+
+Each layout here is one the first reading alone misreads (asserted), so the test fails
+without the second reading; the defects are asserted against both readings together."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.precheck.rules import parties
+from tests.precheck.checking import check
+
+CLAUSES = (
+    "第一条 采购内容\n乙方向甲方供应学生课桌椅120套，规格见附件一。\n"
+    "第二条 合同价款\n合同总价为人民币叁万陆仟元整（¥36,000.00）。\n"
+)
+
+# Layouts the first reading does not know, each naming both parties with their addresses.
+UNKNOWN_LAYOUTS = {
+    "a role alone on its line, its particulars below": (
+        "课桌椅采购合同\n"
+        "甲方（采购人）\n名称：昌吉市第三中学\n地址：昌吉市北京南路88号\n"
+        "乙方（供应商）\n名称：昌吉市华星教学设备有限公司\n地址：昌吉市延安北路307号\n"
+    ),
+    "the name before its role, the role in plain brackets": (
+        "课桌椅采购合同\n"
+        "兹有昌吉市第三中学（甲方），地址：昌吉市北京南路88号，\n"
+        "与昌吉市华星教学设备有限公司（乙方），地址：昌吉市延安北路307号，\n"
+        "经友好协商，订立本合同。\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", UNKNOWN_LAYOUTS.values(), ids=UNKNOWN_LAYOUTS.keys())
+def test_a_layout_the_first_reading_does_not_know_is_no_missing_party(layout: str) -> None:
+    text = layout + CLAUSES
+    assert parties._as_recognised(text) is not None  # the first reading alone: an alarm
+    assert check("missing_clause:parties", text) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("名称：昌吉市第三中学", "名称：＿＿＿＿＿＿＿＿"),  # the supplier left blank
+        ("名称：昌吉市第三中学", "名称：爱心人士"),  # an anonymous party
+        ("名称：昌吉市第三中学", "名称：应按时供货"),  # words of an obligation, no name
+    ],
+)
+def test_a_party_left_unnamed_is_still_missing(first: str, second: str) -> None:
+    text = (
+        "课桌椅采购合同\n"
+        f"甲方（采购人）\n{first}\n地址：昌吉市北京南路88号\n"
+        f"乙方（供应商）\n{second}\n地址：昌吉市延安北路307号\n" + CLAUSES
+    )
+    assert [hit.rule for hit in check("missing_clause:parties", text)] == ["missing_clause:parties"]
+
+
+def test_parties_named_without_any_address_are_still_missing_one() -> None:
+    text = (
+        "课桌椅采购合同\n"
+        "甲方（采购人）\n名称：昌吉市第三中学\n"
+        "乙方（供应商）\n名称：昌吉市华星教学设备有限公司\n" + CLAUSES
+    )
+    assert [hit.rule for hit in check("missing_clause:parties", text)] == ["missing_clause:parties"]
+
+
+def test_one_address_for_two_parties_is_not_enough() -> None:
+    text = (
+        "课桌椅采购合同\n"
+        "兹有昌吉市第三中学（甲方），地址：昌吉市北京南路88号，\n"
+        "与昌吉市华星教学设备有限公司（乙方）经友好协商，订立本合同。\n" + CLAUSES
+    )
+    assert [hit.rule for hit in check("missing_clause:parties", text)] == ["missing_clause:parties"]
+
+
+def test_a_role_in_the_opening_sentence_is_no_label() -> None:
+    """甲方委托乙方……: a role in running text names nobody; the front ends at the first
+    clause, so a name in the clauses is not taken for a party's."""
+    text = (
+        "课桌椅采购合同\n"
+        "甲方委托乙方供应课桌椅，地址：昌吉市北京南路88号，地址：昌吉市延安北路307号。\n"
+        "第一条 供货\n乙方：昌吉市华星教学设备有限公司负责送货。\n"
+    )
+    assert parties._by_content(text) is False
+
+
+def test_a_third_party_left_blank_is_missing_though_two_are_named() -> None:
+    text = (
+        "课桌椅采购合同\n"
+        "甲方（采购人）\n名称：昌吉市第三中学\n地址：昌吉市北京南路88号\n"
+        "乙方（供应商）\n名称：昌吉市华星教学设备有限公司\n地址：昌吉市延安北路307号\n"
+        "丙方（使用单位）\n名称：＿＿＿＿＿＿＿＿\n地址：＿＿＿＿＿＿＿＿\n" + CLAUSES
+    )
+    assert parties._by_content(text) is False
+    assert [hit.rule for hit in check("missing_clause:parties", text)] == ["missing_clause:parties"]
