@@ -189,6 +189,7 @@ def _page(status: int, message: Any) -> tuple[str, int]:
 
 FALLBACK_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
 <title>{status}</title><link rel="stylesheet" href="/static/css/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <body class="fallback-page">
 <h1>系统暂时无法处理您的请求（{status}）</h1><p>请稍后重试；如果问题持续，请联系教科局。</p>
 <p>The system could not handle your request ({status}). Please try again later.</p>

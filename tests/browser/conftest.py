@@ -7,6 +7,7 @@ import secrets
 import threading
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -74,10 +75,11 @@ def _off_main_thread(work: Callable[[], T]) -> T:
         return pool.submit(work).result()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The application, with CSRF on, on a migrated SQLite file holding the demo bureau."""
-    tmp = tmp_path_factory.mktemp("live")
+@contextmanager
+def serve_demo(tmp: Path, seed: Callable[[Flask], None] | None = None) -> Iterator[str]:
+    """Serve the application, with CSRF on, on a migrated SQLite file in ``tmp`` holding
+    the demo bureau and whatever ``seed`` adds (called inside an app context); yields
+    the server's address."""
     config = Config(
         secret_key=secrets.token_hex(32),
         database_url=f"sqlite:///{tmp / 'browser.db'}",
@@ -93,6 +95,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             alembic.upgrade()
             load_demo(db.session)
             db.session.commit()
+            if seed is not None:
+                seed(app)
         return app
 
     def dispose() -> None:
@@ -110,6 +114,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
         thread.join(timeout=10)
         _off_main_thread(dispose)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The application, with CSRF on, on a migrated SQLite file holding the demo bureau."""
+    with serve_demo(tmp_path_factory.mktemp("live")) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
