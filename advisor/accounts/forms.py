@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, Field, Form, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from advisor.accounts.services import PASSWORD_MAX, PASSWORD_MIN, TOKEN_DAYS, TOKEN_DAYS_CHOICES
@@ -21,7 +21,16 @@ _password_length = Length(
     message=_l("Between %(min)d and %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
 )
 _required = DataRequired(message=_l("Required."))
-_email = Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)
+_email_format = Email(message=_l("Enter a valid e-mail address."), check_deliverability=False)
+
+
+def _email(form: Form, field: Field) -> None:
+    """A new address must be valid; the one an account already has is kept as it is,
+    so that an account under an intranet domain (the demo's demo.local, which the
+    validator calls reserved) can still have its name or role edited."""
+    if field.object_data is not None and field.data == field.object_data:
+        return
+    _email_format(form, field)
 
 
 class LoginForm(AppForm):

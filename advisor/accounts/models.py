@@ -106,7 +106,8 @@ class LoginSession(Base):
 class ApiToken(Base):
     """A bearer token for the JSON API. Only the SHA-256 of the token is kept. It works
     until ``expires_at`` unless revoked: by its owner, or with every token of the user
-    when the password changes or the account is deactivated or reactivated.
+    when the password, the role or the linked school or advisor changes, or the account
+    is deactivated or reactivated.
     ``last_used_at`` is recorded at most once a minute."""
 
     __tablename__ = "api_token"

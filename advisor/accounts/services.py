@@ -366,8 +366,9 @@ def update_user(
     advisor_id: int | None,
     now: datetime,
 ) -> User:
-    """Change an account's details. A change of role or link ends its sessions,
-    since what it may see has changed."""
+    """Change an account's details. A change of role or link ends its sessions and
+    revokes its API tokens, since what they may see and do has changed (a script given
+    a school clerk's token must not act with the bureau's rights after a promotion)."""
     email = normalise_email(email)
     _check_role_link(role, school_id, advisor_id)
     _check_unique_email(session, email, user.id)
@@ -376,6 +377,7 @@ def update_user(
     new_advisor = advisor_id if role == Role.ADVISOR else None
     if (role, new_school, new_advisor) != (user.role, user.school_id, user.advisor_id):
         end_all_sessions(session, user, now)
+        revoke_all_tokens(session, user, now)
     user.email, user.name, user.role = email, name.strip(), role
     user.school_id, user.advisor_id = new_school, new_advisor
     session.flush()

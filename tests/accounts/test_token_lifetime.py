@@ -264,3 +264,48 @@ def test_other_users_tokens_are_left_alone(
     bureau.post(f"/users/{user.id}/password", data={"new_password": "new-pass-123"})
     bureau.post(f"/users/{user.id}/active", data={"active": "0"})
     assert _me(client, other)[0] == 200
+
+
+def test_a_change_of_role_or_school_revokes_the_tokens_but_a_new_name_does_not(
+    bureau: FlaskClient, session: orm.Session, client: FlaskClient
+) -> None:
+    user = _user(session, "school03@demo.local")
+    clear = _live_token(session, "school03@demo.local")
+    form = {
+        "email": user.email,
+        "name": "新名字",
+        "role": user.role,
+        "school_id": str(user.school_id),
+        "advisor_id": "0",
+    }
+    assert bureau.post(f"/users/{user.id}/edit", data=form).status_code == 302
+    assert _me(client, clear)[0] == 200  # a new name changes no rights
+    other_school = session.scalars(
+        sa.select(User.school_id).where(User.email == "school04@demo.local")
+    ).one()
+    form["school_id"] = str(other_school)
+    assert bureau.post(f"/users/{user.id}/edit", data=form).status_code == 302
+    status, message = _me(client, clear)
+    assert status == 401 and "吊销" in message
+    clear = _live_token(session, "school03@demo.local")
+    form["role"] = "bureau"
+    assert bureau.post(f"/users/{user.id}/edit", data=form).status_code == 302
+    assert _me(client, clear)[0] == 401
+
+
+def test_a_new_address_is_checked_but_the_one_an_account_has_is_kept(
+    bureau: FlaskClient, session: orm.Session
+) -> None:
+    """The demo's accounts are under demo.local, which the e-mail validator calls
+    reserved: editing such an account's name must not demand a new address, while a
+    new address that is no address is refused."""
+    user = _user(session, "school03@demo.local")
+    form = {"email": "not-an-address", "name": "新名字", "role": "school"}
+    form |= {"school_id": str(user.school_id), "advisor_id": "0"}
+    refused = bureau.post(f"/users/{user.id}/edit", data=form)
+    assert refused.status_code == 422
+    assert "请输入有效的电子邮箱地址" in refused.get_data(as_text=True)
+    form["email"] = "school03@demo.local"
+    assert bureau.post(f"/users/{user.id}/edit", data=form).status_code == 302
+    session.refresh(user)
+    assert user.name == "新名字"
