@@ -6,7 +6,8 @@ headings in order.
 The pages are the access matrix's (tests/test_access.py): every GET row a role opens
 with 200, so a page added there is checked here too, plus the pages of contracts in
 the states the matrix's two submitted contracts never reach (under review with
-pre-check hits, returned, with an opinion). axe-core is vendored under tests/vendor.
+pre-check hits, returned, with an opinion), and a form of each role's sent back with
+its errors. axe-core is vendored under tests/vendor.
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ STATES = {
         f"/contracts/{OPINION}/opinion",
     ],
     "bureau": [f"/contracts/{UNDER_REVIEW}", f"/contracts/{OPINION}"],
+}
+# A form of each role's, sent empty: the page again, with every error shown.
+SENT_EMPTY = {
+    "anonymous": "/login",
+    "school": "/contracts/new",
+    "advisor": "/ledger/new",
+    "bureau": "/users/new",
 }
 
 # Each violation serious or critical, with the nodes it was found on. The rule that the
@@ -190,18 +198,31 @@ def sign_in(page: Page, role: str) -> None:
     expect(page.get_by_test_id("nav")).to_be_visible()
 
 
-def check(page: Page, path: str, status: int) -> list[str]:
-    """The serious and critical violations on ``path`` and its heading jumps, as lines."""
-    response = page.goto(path)
-    assert response is not None and response.status == status, path
+def violations(page: Page, name: str) -> list[str]:
+    """The serious and critical violations on the page shown and its heading jumps."""
     found: list[dict[str, Any]] = page.evaluate(RUN_AXE, LEVEL_AA)
     lines = [
-        f"{path} [{v['impact']}] {v['rule']} ({v['help']}): {node}"
+        f"{name} [{v['impact']}] {v['rule']} ({v['help']}): {node}"
         for v in found
         for node in v["nodes"]
     ]
-    lines += [f"{path} heading order: {jump}" for jump in page.evaluate(HEADING_JUMPS)]
+    lines += [f"{name} heading order: {jump}" for jump in page.evaluate(HEADING_JUMPS)]
     return lines
+
+
+def check(page: Page, path: str, status: int) -> list[str]:
+    """The violations on ``path``, which answers ``status``."""
+    response = page.goto(path)
+    assert response is not None and response.status == status, path
+    return violations(page, path)
+
+
+def check_sent_empty(page: Page, path: str) -> list[str]:
+    """The violations on the form of ``path`` sent back with its errors."""
+    page.goto(path)
+    page.locator("main form[novalidate] button").first.click()
+    expect(page.locator("main .invalid-feedback, main .alert-danger").first).to_be_visible()
+    return violations(page, f"{path} (sent empty)")
 
 
 def outline_of(page: Page) -> str:
@@ -249,6 +270,7 @@ def test_no_serious_violation_on_any_page(
             kind = context.request.get(path).headers.get("content-type", "")
             if kind.startswith("text/html"):
                 problems += check(page, path, status)
+        problems += check_sent_empty(page, SENT_EMPTY[role])
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
