@@ -117,7 +117,8 @@ class Config:
     parse_queue_seconds: float = 5.0
     uploads_per_user: int = 2
     # Start the process's reader (the parent of every parse) when the app is built, not
-    # on the first upload, which would wait 1.4 s for it. On in the web server
+    # on the first upload, which would wait 1.4 s for it (and import the pre-check's
+    # rules then too, which the upload runs next: 0.5 s). On in the web server
     # (gunicorn.conf.py sets it); off by default for CLI commands and the scheduler,
     # which read no uploads, and for the tests.
     parse_warm_start: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from pathlib import Path
 
@@ -130,6 +131,9 @@ def create_app(config: Config | None = None) -> Flask:
         scheduler.start_in_process(app)
     if config.parse_warm_start:
         start_reader()
+        # The other half of an upload: the pre-check's rules, imported now rather than by
+        # the first upload (commands, which leave warm start off, never import them).
+        importlib.import_module("advisor.precheck.engine")
     return app
 
 

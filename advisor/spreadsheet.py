@@ -16,12 +16,17 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, BinaryIO
+from functools import cache
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+# openpyxl (0.3 s to import) is imported where a cell is made, not with this module: the
+# CSV and streamed exports and the content types below do without it.
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    BOLD: Font
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +36,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-BOLD = Font(bold=True)
+
+@cache
+def _bold() -> Font:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``BOLD``, openpyxl's bold font, made when first asked for (see the imports)."""
+    if name == "BOLD":
+        return _bold()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def as_text(value: str) -> str:
@@ -58,6 +75,9 @@ def text_cell(sheet: Any, value: str, *, font: Font | None = None) -> Cell:
     Characters XML cannot carry (C0 controls other than tab and line breaks) become
     U+FFFD, so stored text can never make an export fail half-way.
     """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
     cell.data_type = "s"
     if font is not None:
@@ -68,6 +88,8 @@ def text_cell(sheet: Any, value: str, *, font: Font | None = None) -> Cell:
 def xlsx_row(sheet: Any, values: Iterable[Any], *, font: Font | None = None) -> list[Any]:
     """A row for ``sheet.append`` (normal or write-only sheet): every text value a
     string cell; numbers, decimals, dates and blanks as they are (bold if ``font``)."""
+    from openpyxl.cell import WriteOnlyCell
+
     row: list[Any] = []
     for value in values:
         if isinstance(value, str):
@@ -167,6 +189,8 @@ _SHEET_END = "</sheetData></worksheet>"
 def _xml_text(value: str) -> str:
     """``value`` as XML character data: markup escaped, a carriage return kept (a parser
     would read a bare one as a line feed), what XML cannot carry replaced by U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return _MARKUP.sub(lambda m: _ENTITIES[m[0]], value)
 

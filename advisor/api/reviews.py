@@ -28,7 +28,6 @@ from advisor.errors import Forbidden, NotFound, PreconditionRequired
 from advisor.extensions import db
 from advisor.reviews import permissions, services
 from advisor.reviews.letter import compose_letter
-from advisor.reviews.opinion import build_letter
 from advisor.reviews.views import letter_facts, letter_file_name, note_opinion_download
 from advisor.workdays import today_local
 
@@ -83,6 +82,8 @@ def create_review(contract_id: int) -> Any:
 @bp.get("/contracts/<int:contract_id>/opinion.docx")
 def opinion_docx(contract_id: int) -> Any:
     """The latest opinion letter as a Word document."""
+    from advisor.reviews.opinion import build_letter  # on demand: python-docx takes 0.3 s
+
     contract = queries.get_contract(db.session, api_user(), contract_id)
     found = services.latest_opinion(db.session, contract)
     if found is None:

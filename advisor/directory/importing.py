@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
@@ -25,7 +24,7 @@ from advisor.directory.labels import LEVEL_ALIASES
 from advisor.directory.models import Advisor, AssignmentKind, LawFirm, School
 from advisor.directory.queries import open_assignment
 from advisor.office_xml import UnsafeXml, check_parts
-from advisor.spreadsheet import BOLD, append
+from advisor.spreadsheet import append
 
 MAX_ROWS = 5000
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -86,6 +85,11 @@ class ImportReport:
 
 def template(kind: str) -> bytes:
     """A workbook with the header row and one example row, for the bureau to fill in."""
+    # openpyxl takes 0.3 s to import: here, when a workbook is asked for
+    from openpyxl import Workbook
+
+    from advisor.spreadsheet import BOLD
+
     columns = KINDS[kind]
     book = Workbook()
     sheet = book.active
@@ -133,6 +137,8 @@ def _rows(
     data: bytes, columns: tuple[Column, ...]
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
     """Read the first sheet into dicts keyed by column, with file-level problems."""
+    from openpyxl import load_workbook  # here: openpyxl takes 0.3 s to import
+
     not_xlsx = [
         Problem(
             0, "", str(_l("This is not an Excel .xlsx file. Download the template and fill it in."))

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 from sqlalchemy import orm
 
 from advisor.directory.models import Advisor, LawFirm
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import RuleSet
-from advisor.spreadsheet import BOLD, append
+from advisor.spreadsheet import append
 
 CENT = Decimal("0.01")
 KIND = {"points": "调整分值", "measure": "录入指标", "veto": "一票否决"}
@@ -88,6 +87,11 @@ def workbook(
     session: orm.Session, evaluation: Evaluation, rules: RuleSet, results: list[EvaluationResult]
 ) -> bytes:
     """The evaluation as an .xlsx file: 排名 (every item's points), 律所汇总, 调整记录, 异议."""
+    # openpyxl takes 0.3 s to import: here, when a workbook is asked for
+    from openpyxl import Workbook
+
+    from advisor.spreadsheet import BOLD
+
     who = people(session, results)
     book = Workbook()
 

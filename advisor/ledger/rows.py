@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-import psycopg
 from sqlalchemy import orm
 
 from advisor.ledger.chain import ROW
@@ -79,6 +78,8 @@ def entry_rows(
         finally:
             cursor.close()
         return
+    import psycopg  # here: SQLite's processes need not import it (0.1 s)
+
     chunk = batch if psycopg.pq.version() >= CHUNKED_LIBPQ else 1
     rows = cursor.stream(_select(dialect), parameters, size=chunk)
     try:

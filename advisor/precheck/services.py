@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -21,11 +21,12 @@ from advisor.accounts.models import User
 from advisor.contracts.models import Contract, ContractVersion
 from advisor.contracts.signals import version_added
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
-from advisor.precheck import engine
-from advisor.precheck.base import Hit
 from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
 from advisor.precheck.permissions import can_decide_hit, can_switch_rules
 from advisor.text import NOTE, too_long
+
+if TYPE_CHECKING:
+    from advisor.precheck.base import Hit
 
 
 def disabled_rules(session: orm.Session) -> frozenset[str]:
@@ -40,6 +41,8 @@ def run_on_version(
     session: orm.Session, contract: Contract, version: ContractVersion, pages: Sequence[str]
 ) -> list[PrecheckHit]:
     """Pre-check one version's text and store its hits."""
+    from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
+
     hits = engine.run(
         pages,
         contract_type=contract.contract_type,
@@ -188,6 +191,8 @@ def set_enabled(
     """The bureau switches a rule off (or on again); versions uploaded later follow it."""
     if not can_switch_rules(actor):
         raise Forbidden(_l("Only the bureau switches pre-check rules."))
+    from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
+
     if rule not in engine.RULES:
         raise NotFound(_l("No such pre-check rule."))
     row = session.get(PrecheckRuleSwitch, rule)
@@ -212,6 +217,8 @@ def rule_counts(session: orm.Session) -> dict[str, dict[str, int]]:
 
 def hit_json(hit: PrecheckHit, version_number: int) -> dict[str, Any]:
     """API.md's ``precheck[]`` item, with the position and the advisor's decision."""
+    from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
+
     return {
         "rule": hit.rule,
         "severity": hit.severity,
@@ -227,6 +234,8 @@ def hit_json(hit: PrecheckHit, version_number: int) -> dict[str, Any]:
 
 
 def as_engine_hit(hit: PrecheckHit) -> Hit:
+    from advisor.precheck.base import Hit  # on first use: with the rules' patterns
+
     return Hit(
         rule=hit.rule,
         severity=hit.severity,

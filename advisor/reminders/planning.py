@@ -36,7 +36,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -97,6 +96,8 @@ class Occasion:
 
 def office_time(day: date, settings: Settings, calendar: BureauCalendar) -> datetime:
     """Office time on ``day``, or on the next working day when ``day`` is a rest day (UTC)."""
+    from apscheduler.triggers.cron import CronTrigger  # here: the web workers do without it
+
     trigger = CronTrigger(hour=settings.hour, minute=settings.minute, timezone=settings.timezone)
     fire = trigger.get_next_fire_time(None, datetime.combine(day, time(), settings.timezone))
     while fire is not None and not is_working_day(fire.date(), calendar):

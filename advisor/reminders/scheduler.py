@@ -39,13 +39,9 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask, current_app
 from sqlalchemy import orm
 
@@ -56,6 +52,12 @@ from advisor.ledger import anchors, export_jobs
 from advisor.ledger import services as ledger
 from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
+
+# APScheduler is imported where a scheduler is made: the web workers and the other
+# commands, which import this module for its job names, do without it (0.1 s).
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import BaseScheduler
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +188,10 @@ def run_scheduled(app: Flask, name: str) -> None:
 def configure(scheduler: BaseScheduler, database_url: str) -> BaseScheduler:
     """Jobs kept in the database; one job at a time (they are short, and on SQLite one
     writer at a time is what the database allows anyway)."""
+    # Here, not with the module: see the imports.
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
     engine = sa.create_engine(
         database_url,
         connect_args={"timeout": 30} if database_url.startswith("sqlite") else {},
@@ -235,6 +241,8 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
     Waiting in the scheduler's main loop instead lost a signal that came just before the
     loop went back to sleep: SIGTERM right after a job then waited for the next job, up to
     a minute."""
+    from apscheduler.schedulers.background import BackgroundScheduler  # see the imports
+
     global _lock
     _lock = exclusive.acquire(app.config["ADVISOR"].database_url)
     started()
@@ -284,6 +292,8 @@ def run(app: Flask, started: Callable[[], None] = lambda: None) -> int:
 def start_in_process(app: Flask) -> BackgroundScheduler | None:
     """A scheduler thread inside this process, for the one-command local run; none if
     another process holds the sender lock."""
+    from apscheduler.schedulers.background import BackgroundScheduler  # see the imports
+
     global _lock
     try:
         _lock = exclusive.acquire(app.config["ADVISOR"].database_url)

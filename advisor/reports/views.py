@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-import redis
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,13 +26,15 @@ from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
 from advisor.reports.recent_figures import RecentFigures
-from advisor.reports.shared_figures import SharedFigures
 from advisor.reports.workbook import year_workbook
 from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.spreadsheet import XLSX_CONTENT_TYPE
 from advisor.workdays import today_local
+
+if TYPE_CHECKING:
+    from advisor.reports.shared_figures import SharedFigures
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 protect(bp)
@@ -126,6 +127,10 @@ def _recent_figures() -> RecentFigures | SharedFigures:
         config = current_app.config["ADVISOR"]
         made: RecentFigures | SharedFigures
         if config.redis_url:
+            import redis  # only where REDIS_URL is set: 0.1 s to import
+
+            from advisor.reports.shared_figures import SharedFigures
+
             client = redis.Redis.from_url(
                 config.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
             )
@@ -133,7 +138,7 @@ def _recent_figures() -> RecentFigures | SharedFigures:
         else:
             made = RecentFigures(config.dashboard_cache_seconds)
         store = current_app.extensions.setdefault("dashboard_figures", made)
-    return cast(RecentFigures | SharedFigures, store)
+    return cast("RecentFigures | SharedFigures", store)
 
 
 def dashboard_page(today: date) -> str:

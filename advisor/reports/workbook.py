@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from advisor.reports.figures import YearFigures
-from advisor.spreadsheet import BOLD, append
+from advisor.spreadsheet import append
 
 KINDS = {
     "consultation": "法律咨询（次）",
@@ -49,6 +47,11 @@ def rows(f: YearFigures) -> list[tuple[str, Any]]:
 
 def year_workbook(f: YearFigures) -> bytes:
     """The figures of one year as an .xlsx file (sheet "<year>年度")."""
+    # openpyxl takes 0.3 s to import: here, when a workbook is asked for
+    from openpyxl import Workbook
+
+    from advisor.spreadsheet import BOLD
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its sheet; for mypy  # nosec B101

@@ -25,7 +25,6 @@ from advisor.directory.models import Advisor, School
 from advisor.errors import AppError, Conflict, NotFound
 from advisor.extensions import db
 from advisor.forms import act, error_text, form_error_text, id_arg, posted
-from advisor.precheck import engine
 from advisor.precheck import services as precheck
 from advisor.reviews import permissions, services
 from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
@@ -37,9 +36,7 @@ from advisor.reviews.labels import (
     SEVERITY_LABELS,
 )
 from advisor.reviews.letter import Letter, LetterFacts, compose_letter
-from advisor.reviews.letter_pdf import build_letter_pdf
 from advisor.reviews.models import Outcome, Review
-from advisor.reviews.opinion import build_letter
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
@@ -94,6 +91,8 @@ def _form_from_draft(contract: Contract) -> ReviewForm:
 
 
 def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
+    from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
+
     earlier = services.last_return(db.session, contract)
     latest = contract.versions[-1]
     hits = precheck.hits_for(db.session, contract)
@@ -324,6 +323,8 @@ def letter_file_name(contract: Contract, letter: Letter, extension: str) -> str:
 @bp.get("/contracts/<int:contract_id>/opinion.docx")
 def opinion_docx(contract_id: int) -> Response:
     """The opinion letter as a Word document."""
+    from advisor.reviews.opinion import build_letter  # on demand: python-docx takes 0.3 s
+
     contract = contract_queries.get_contract(db.session, user(), contract_id)
     letter = compose_letter(letter_facts(contract, _letter_review(contract)))
     data = build_letter(letter)
@@ -334,6 +335,8 @@ def opinion_docx(contract_id: int) -> Response:
 @bp.get("/contracts/<int:contract_id>/opinion.pdf")
 def opinion_pdf(contract_id: int) -> Response:
     """The opinion letter as a PDF with its Chinese font embedded, to send as it is."""
+    from advisor.reviews.letter_pdf import build_letter_pdf  # on demand: fpdf2 takes 0.5 s
+
     contract = contract_queries.get_contract(db.session, user(), contract_id)
     letter = compose_letter(letter_facts(contract, _letter_review(contract)))
     data = build_letter_pdf(letter)
