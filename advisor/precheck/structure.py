@@ -356,18 +356,23 @@ def _by_columns(text: str, table: Table) -> list[Party]:
 def _by_party_columns(text: str, table: Table) -> list[Party]:
     """A table with a column per party (项目 | 采购人（甲方） | 供应商（乙方）), its rows
     名称 | … | … and 住所 | … | …."""
-    header = table.rows[0]
-    roles = {
-        at: role
-        for at, cell in enumerate(header)
-        if at and (role := _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", cell)))
-    }
-    if len(roles) < 2:
+    # The header is the first row with two roles (a PDF may have run the title's line
+    # into the table, as in _by_columns).
+    for row, header in enumerate(table.rows):
+        roles = {
+            column: role
+            for column, cell in enumerate(header)
+            if column and (role := _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", cell)))
+        }
+        if len(roles) >= 2:
+            rows = table.rows[row + 1 :]
+            break
+    else:
         return []
-    names = next((r for r in table.rows[1:] if _NAME_HEADER.search(r[0])), None)
+    names = next((r for r in rows if _NAME_HEADER.search(r[0])), None)
     if names is None:
         return []
-    addresses = next((r for r in table.rows[1:] if _ADDRESS_HEADER.search(r[0])), ())
+    addresses = next((r for r in rows if _ADDRESS_HEADER.search(r[0])), ())
     return [
         _party_in_cell(text, table, role, names[at], addresses[at] if at < len(addresses) else "")
         for at, role in roles.items()

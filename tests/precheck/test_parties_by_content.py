@@ -7,6 +7,8 @@ without the second reading; the defects are asserted against both readings toget
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from advisor.precheck.rules import parties
@@ -95,3 +97,43 @@ def test_a_third_party_left_blank_is_missing_though_two_are_named() -> None:
     )
     assert parties._by_content(text) is False
     assert [hit.rule for hit in check("missing_clause:parties", text)] == ["missing_clause:parties"]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # the particulars inside the brackets that give the role (twelfth batch)
+        "昌吉市第三中学（以下简称甲方，住所：昌吉市北京南路88号，校长：何建平）因教学需要，"
+        "与昌吉市华星教学设备有限公司（以下简称乙方，住所：昌吉市延安北路307号，"
+        "法定代表人：李国强）协商一致，签订本合同。\n",
+        "根据课桌椅采购项目（项目编号：CJ-2026-0455）询价结果，采购人昌吉市第三中学"
+        "（以下简称“甲方”，住所：昌吉市北京南路88号）与成交供应商昌吉市华星教学设备有限公司"
+        "（以下简称“乙方”，住所：昌吉市延安北路307号）订立本合同。\n",
+        "捐赠方昌吉市华星教学设备有限公司（以下称甲方；住所：昌吉市延安北路307号）自愿向受赠方"
+        "昌吉市第三中学（以下称乙方；住所：昌吉市北京南路88号）捐赠课桌椅。\n",
+    ],
+)
+def test_parties_named_in_an_opening_sentence_with_their_particulars_in_brackets(
+    opening: str,
+) -> None:
+    text = "课桌椅采购合同\n" + opening + CLAUSES
+    assert check("missing_clause:parties", text) == []
+    without = re.sub(r"[，；]住所：[^，；）]+", "", text)
+    assert check("missing_clause:parties", without)  # no address: still missing
+
+
+def test_a_column_per_party_under_a_title_line_a_pdf_ran_into_the_table() -> None:
+    text = (
+        "                 昌吉市第三中学国有资产（门面）出租合同\n"
+        + " " * 8
+        + "合同编号：FMZX-ZL-2026-05                 房屋（门面）租赁合同\n"
+        "项目          出租方（甲方）              承租方（乙方）\n"
+        "名称          昌吉市第三中学              昌吉新知书店有限责任公司\n"
+        "住所          昌吉市北京南路88号         昌吉市延安北路307号\n"
+        "法定代表人       何建平                  赵明轩\n"
+        # a page's running text is wider than its title line
+        "鉴于甲方临街门面经昌吉市财政局、教育局批准，由昌吉市公共资源交易中心公开招租"
+        "（招租编号：CJZZ-2026-019），乙方竞得承租权，双方依照《中华人民共和国民法典》订立本合同。\n"
+        "【第一条】租赁物\n1.1 甲方出租的门面位于昌吉市北京南路88号。\n"
+    )
+    assert check("missing_clause:parties", text, "lease") == []

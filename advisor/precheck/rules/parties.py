@@ -147,11 +147,12 @@ _ROLE_LABEL = re.compile(
     rf"|^{_SP}*(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$",
     re.MULTILINE,
 )
-# A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）.
+# A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）, and with the
+# particulars in the same brackets: 某学校（以下简称甲方，住所：…，校长：…）.
 _ROLE_ALIAS = re.compile(
-    rf"[（(](?:以下简称|以下称|下称|简称)?{_SP}*(?:[“\"「][^”\"」\n]{{1,8}}[”\"」]或)?"
-    rf"[“\"「]?(?P<alias>{PARTY})[”\"」]?(?:或[“\"「][^”\"」\n]{{1,8}}[”\"」])?[）)]"
-    rf"(?!{_SP}*[:：])"
+    rf"[（(](?P<lead>以下简称|以下称|下称|简称)?{_SP}*(?:[“\"「][^”\"」\n]{{1,8}}[”\"」]或)?"
+    rf"[“\"「]?(?P<alias>{PARTY})[”\"」]?(?:或[“\"「][^”\"」\n]{{1,8}}[”\"」])?"
+    rf"(?(lead)(?:[）)](?!{_SP}*[:：])|(?=[，,；;、]))|[）)](?!{_SP}*[:：]))"
 )
 # Where a name ends: at a separator, a bracket, a wide space, or its particulars.
 _NAME_STOP = re.compile(
@@ -203,6 +204,17 @@ def _is_name(words: str) -> bool:
     return _han(words) >= 2 and not _ANONYMOUS.search(words) and not _NOT_A_NAME.match(words)
 
 
+def _name_before(said: str) -> str:
+    """The name a role in brackets is given to: the organisation just before the
+    brackets (…招标结果，采购人某中学（以下简称“甲方”）), else the words that begin the
+    item ((1)某学校，一所民办学校，注册地址：…（下称“甲方”）)."""
+    pieces = [piece for piece in re.split(r"[，,；;。：:（）()]", said) if piece.strip()]
+    last = _LEAD.sub("", re.split(PARTY, pieces[-1])[-1].strip()) if pieces else ""
+    if ORGANISATION.search(last):
+        return last
+    return re.split(r"[，,；;。：:（(]", _LEAD.sub("", said), maxsplit=1)[0]
+
+
 def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None]:
     """Each role labelled in the front, with the name given and the span of what is said
     of it (up to the next role's label), or None where no name is given."""
@@ -230,8 +242,7 @@ def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None
             line_start = text.rfind("\n", 0, start) + 1
             previous = labels[at - 1][1] if at else 0
             said = text[max(line_start, previous) : start].strip(" \t\u3000")
-            # （1）某学校，一所民办学校，注册地址：…（下称“甲方”）: the name comes first.
-            name = re.split(r"[，,；;。：:（(]", _LEAD.sub("", said), maxsplit=1)[0]
+            name = _name_before(said)
             span = (max(line_start, previous), following)
         persons = role in _INSURED and _PERSONS.search(name) and not ORGANISATION.search(name)
         if _SAME_AS.search(said) or persons:
