@@ -29,6 +29,7 @@ from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract
 from advisor.demo.bureau import DEMO_PASSWORD
+from advisor.evaluation import services as evaluations
 from advisor.extensions import db
 from advisor.precheck import services as precheck
 from advisor.reviews import services as reviews
@@ -43,8 +44,10 @@ LEVEL_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = ("zh-CN", "en-US")
 SKIP_LINK = {"zh-CN": "跳到正文", "en-US": "Skip to main content"}
 
-# Contracts 3 to 5 (WS001's, advisor01's), made by ``_seed`` after the matrix's 1 and 2.
+# Contracts 3 to 5 (WS001's, advisor01's), made by ``_seed`` after the matrix's 1 and 2,
+# and a published evaluation.
 UNDER_REVIEW, RETURNED, OPINION = 3, 4, 5
+EVALUATION, PERIOD = 1, "2026-Q1"
 STATES = {
     "school": [f"/contracts/{RETURNED}", f"/contracts/{OPINION}", f"/contracts/{OPINION}/opinion"],
     "advisor": [
@@ -52,8 +55,15 @@ STATES = {
         f"/contracts/{UNDER_REVIEW}/review",
         f"/contracts/{RETURNED}",
         f"/contracts/{OPINION}/opinion",
+        f"/evaluations/{EVALUATION}/advisors/1",
     ],
-    "bureau": [f"/contracts/{UNDER_REVIEW}", f"/contracts/{OPINION}"],
+    "bureau": [
+        f"/contracts/{UNDER_REVIEW}",
+        f"/contracts/{OPINION}",
+        f"/evaluations/{EVALUATION}",
+        f"/evaluations/{EVALUATION}/advisors/1",
+        "/evaluations/rules/1",
+    ],
 }
 # A form of each role's, sent empty: the page again, with every error shown.
 SENT_EMPTY = {
@@ -179,6 +189,26 @@ def _seed(app: Flask) -> None:
             today=date(2026, 3, 3),
             now=now,
         )
+    db.session.commit()
+    _evaluation(app)
+
+
+def _evaluation(app: Flask) -> None:
+    """Evaluation 1, of 2026-Q1, computed and published (its ranking, results, objections)."""
+    bureau = _user(EMAILS["bureau"])
+    today, now = date(2026, 4, 7), datetime(2026, 4, 7, 2, 0, tzinfo=UTC)
+    evaluation = evaluations.run_evaluation(
+        db.session, actor=bureau, period_text=PERIOD, today=today, now=now
+    )
+    assert evaluation.id == EVALUATION
+    evaluations.publish(
+        db.session,
+        actor=bureau,
+        evaluation=evaluation,
+        today=today,
+        now=now,
+        objection_days=app.config["ADVISOR"].objection_working_days,
+    )
     db.session.commit()
 
 
