@@ -45,8 +45,9 @@ LANGUAGES = ("zh-CN", "en-US")
 SKIP_LINK = {"zh-CN": "跳到正文", "en-US": "Skip to main content"}
 
 # Contracts 3 to 5 (WS001's, advisor01's), made by ``_seed`` after the matrix's 1 and 2,
-# and a published evaluation.
+# the ledger entry of the first review issued, and a published evaluation.
 UNDER_REVIEW, RETURNED, OPINION = 3, 4, 5
+LEDGER_ENTRY = 1
 EVALUATION, PERIOD = 1, "2026-Q1"
 STATES = {
     "school": [f"/contracts/{RETURNED}", f"/contracts/{OPINION}", f"/contracts/{OPINION}/opinion"],
@@ -56,6 +57,8 @@ STATES = {
         f"/contracts/{RETURNED}",
         f"/contracts/{OPINION}/opinion",
         f"/evaluations/{EVALUATION}/advisors/1",
+        f"/ledger/{LEDGER_ENTRY}",
+        f"/ledger/{LEDGER_ENTRY}/correct",
     ],
     "bureau": [
         f"/contracts/{UNDER_REVIEW}",
@@ -63,6 +66,7 @@ STATES = {
         f"/evaluations/{EVALUATION}",
         f"/evaluations/{EVALUATION}/advisors/1",
         "/evaluations/rules/1",
+        f"/ledger/{LEDGER_ENTRY}",
     ],
 }
 # A form of each role's, sent empty: the page again, with every error shown.
