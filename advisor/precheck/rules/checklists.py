@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from advisor.precheck.base import N_, Context, Hit, Rule, hit_nowhere, prose
+from advisor.regex import quick
 
 UNIFORM_STANDARDS = {"GB/T 31888": "GB/T31888", "GB 18401": "GB18401", "GB 31701": "GB31701"}
 
@@ -40,6 +41,7 @@ _OUTSOURCED = re.compile(
     # 乙方自主经营、独立核算、自负盈亏: the enterprise bears the canteen's profit and loss
     r"|(?:乙方|承包方|经营方|运营方)[^。；]{0,24}自负盈亏"
 )
+_OUTSOURCED = quick(_OUTSOURCED)  # read over the whole text
 # The school keeps running it: not a hand-over.
 _SELF_RUN = re.compile(r"自主经营|自行经营|自营")
 # A negation earlier in the same part of the sentence: 不实行承包经营或委托管理,

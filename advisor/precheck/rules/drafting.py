@@ -16,6 +16,7 @@ from advisor.precheck.base import (
     segments,
     sentences,
 )
+from advisor.regex import quick
 
 # Lines of the signature block where a blank is normal for an unsigned contract.
 _SIGNING_WORDS = re.compile(
@@ -23,11 +24,14 @@ _SIGNING_WORDS = re.compile(
 )
 _GAP = r"[ \t\u3000]"
 _BLANK = re.compile(rf"_{{2,}}|＿+|[（(]{_GAP}*[）)]|××|(?<![A-Za-z])[Xx]{{2,}}(?![A-Za-z])")
+# quick (advisor.regex): these two read each line of a long signature block one by one
+_BLANK = quick(_BLANK)
 _NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(
     rf"(?P<year>\d{{4}}|[〇○零一二三四五六七八九]{{4}})?{_GAP}*年{_GAP}*(?P<month>{_NUMERAL})?"
     rf"{_GAP}*月{_GAP}*(?P<day>{_NUMERAL})?{_GAP}*日"
 )
+_DATE = quick(_DATE)
 
 
 def signature_block_start(text: str) -> int | None:
@@ -96,8 +100,9 @@ def _blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_signing_line(line: str) -> bool:
-    only_date = not _DATE.sub("", line).strip(" \t\u3000_＿|｜:：")
-    return bool(_SIGNING_WORDS.search(line)) or only_date
+    if _SIGNING_WORDS.search(line):
+        return True
+    return not _DATE.sub("", line).strip(" \t\u3000_＿|｜:：")  # only a date
 
 
 def check_blank_field(ctx: Context) -> list[Hit]:
@@ -126,6 +131,7 @@ _VAGUE = re.compile(
     r"尽快|另行通知|视[^。；，,\n]{1,12}而定|视情况|时间待定|另行确定|另行约定(?:具体)?(?:时间|日期)"
     r"|择期|择日"
 )
+_VAGUE = quick(_VAGUE)  # read over every sentence
 # Words that leave the time open only when they are said of the performance itself
 # (及时供货, 根据需要送货); 及时通知, 及时处理 are diligence, not a time of performance.
 _PERFORMANCE = (

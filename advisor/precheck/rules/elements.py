@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
+from advisor.regex import quick
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -76,6 +77,7 @@ VAGUE_QUALITY_WORDS = re.compile(
     rf"|{UNNAMED_STANDARD.pattern}[^。；;，,\n《]{{0,14}}?(?:标准|规定|要求)(?![^。；;，,\n]{{0,3}}[《A-Z])"
     rf"|满足{_BUYER}[^。；;，,\n]{{0,12}}?(?:需要|需求|要求)"
 )
+VAGUE_QUALITY_WORDS = quick(VAGUE_QUALITY_WORDS)  # read over the whole text
 # A concrete criterion beside vague words: a measure (每日清扫2次, 不低于95%), a standard
 # (GB/T…, 《…规范》) or a prohibition (不得有积水).
 QUALITY_CRITERION = re.compile(
@@ -101,6 +103,7 @@ DELEGATED = re.compile(
     r"[^。；;，,\n]{0,10}(?:方案|计划|清单|确认单|任务书|任务单|订单|订货单|通知单|协议|文件|通知)"
     r"(?:为准|执行|确定)"
 )
+DELEGATED = quick(DELEGATED)  # read in every segment of the text
 _SEGMENT = re.compile(r"[^。；;，,\n]+")
 
 

@@ -30,6 +30,7 @@ from advisor.precheck.rules.elements import (
     stated,
 )
 from advisor.precheck.structure import PARTY
+from advisor.regex import quick
 
 # --- subject ---------------------------------------------------------------------------------
 
@@ -453,6 +454,7 @@ _QUALITY = re.compile(
     r"|(?:墙面|地面|门窗|屋面|水电|设施|结构|房屋|场地|土地)[^。；;\n]{0,12}?"
     r"(?:完好|良好|齐全|检验合格|验收合格)"
 )
+_QUALITY = quick(_QUALITY)  # read over the whole text
 
 
 # For insurance the quality of the performance is the cover and the claims service: limits
