@@ -27,6 +27,7 @@ from advisor.contracts import services as contracts
 from advisor.contracts.extraction import Limits, inspect
 from advisor.contracts.files import FileStore
 from advisor.demo.bureau import DEMO_PASSWORD, load_demo
+from advisor.evaluation.services import ensure_default_rule_set
 from advisor.extensions import alembic, db
 from advisor.workdays import BEIJING
 from config import PROJECT_ROOT, Config
@@ -139,6 +140,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator
     with app.app_context():
         alembic.upgrade()
         load_demo(db.session)
+        ensure_default_rule_set(db.session)  # as `flask demo load`
         db.session.commit()
         _sample_contracts(app)
     yield app

@@ -322,10 +322,19 @@ OPERATIONS = [
         description=(
             "The body is a rule set as `rules` in GET (at most 256 KB). It is saved"
             " as the next version of its name; a stored version never changes. A"
-            " `version` in the body is the newest version the client knew of."
+            " `version` in the body is the newest version the client knew of. Keys"
+            " (`key` of blocks, items, veto items and calendar dates) and English"
+            " labels (`label_en`, a grade's `name_en`) may be left out: a part"
+            " labelled as in the newest version of that name keeps its key there,"
+            " another gets `item_` (`block_`, `veto_`, `event_`) and the first 6 hex"
+            " digits of the SHA-256 of its Chinese label (then `_2`, `_3`, ... if"
+            " taken); an English label left out is the Chinese one. Only the `params`"
+            " of an item's `method` are taken."
         ),
         notes={
-            "201": "The new version",
+            "201": "The new version, with every key and English label left out filled"
+            " in: a key generated from the Chinese label (or kept from the newest"
+            " version), the English label as the Chinese one",
             "409": "The same rules as the newest version of that name, or a version"
             " newer than the body's `version` was saved meanwhile",
             "413": "Body larger than 256 KB",
@@ -345,10 +354,18 @@ OPERATIONS = [
         "/evaluations",
         "Compute a draft evaluation (bureau)",
         rs.Evaluation,
-        ("400", "401", "403", "404", "422"),
+        ("400", "401", "403", "404", "409", "422"),
         status="201",
         body=rq.EvaluationBody,
-        notes={"201": "The draft evaluation", "422": "Bad period"},
+        description=(
+            "Computed under `ruleset_id`, or the current rules (the version stored"
+            " last). Computing never stores a rule-set version."
+        ),
+        notes={
+            "201": "The draft evaluation",
+            "409": "No rule set is stored yet",
+            "422": "Bad period",
+        },
     ),
     Op(
         "get",

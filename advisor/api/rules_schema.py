@@ -12,9 +12,13 @@ from advisor.evaluation.rules import MEASURES, METHODS, NO_DATA, PERIODS
 
 _DECIMAL = {"type": "string", "examples": ["12.5"]}
 _LABELS = {
-    "key": {"type": "string"},
+    "key": {
+        "type": "string",
+        "pattern": "^[a-z][a-z0-9_]*$",
+        "description": "Optional: generated from the Chinese label when left out",
+    },
     "label_zh": {"type": "string"},
-    "label_en": {"type": "string"},
+    "label_en": {"type": "string", "description": "Optional: the Chinese label when left out"},
 }
 RULES: dict[str, Any] = {
     "type": "object",
@@ -30,7 +34,7 @@ RULES: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["key", "label_zh", "label_en", "max_points", "items"],
+                "required": ["label_zh", "max_points", "items"],
                 "properties": {
                     **_LABELS,
                     "max_points": _DECIMAL,
@@ -40,9 +44,7 @@ RULES: dict[str, Any] = {
                         "items": {
                             "type": "object",
                             "required": [
-                                "key",
                                 "label_zh",
-                                "label_en",
                                 "max_points",
                                 "measure",
                                 "method",
@@ -78,7 +80,7 @@ RULES: dict[str, Any] = {
             "description": "From the highest grade to the lowest, which starts at 0",
             "items": {
                 "type": "object",
-                "required": ["name_zh", "name_en", "min_total"],
+                "required": ["name_zh", "min_total"],
                 "properties": {
                     "name_zh": {"type": "string"},
                     "name_en": {"type": "string"},

@@ -20,6 +20,7 @@ from sqlalchemy import orm
 
 from advisor.accounts.models import User
 from advisor.errors import AppError, Conflict, Forbidden, PayloadTooLarge, ValidationError
+from advisor.evaluation.identifiers import complete
 from advisor.evaluation.models import NAME_LENGTH, RuleSetVersion
 from advisor.evaluation.permissions import can_edit_rule_sets
 from advisor.evaluation.problems import problem_text
@@ -107,7 +108,9 @@ def save_rule_set(
 ) -> RuleSetVersion:
     """Store ``data``, a rule set in its JSON form, as the next version of its name.
 
-    Any ``version`` in ``data`` is replaced by the one assigned. ``seen_version`` is the
+    Any ``version`` in ``data`` is replaced by the one assigned; missing keys and English
+    labels are filled in (identifiers.complete, keeping the keys of the newest version of
+    that name for parts labelled as there). ``seen_version`` is the
     newest version of that name the editor knew of (None: do not check). Raises Forbidden
     for anyone but the bureau; ValidationError whose fields map each problem's path to
     its message; Conflict when the rules equal the newest version of that name (a second
@@ -121,7 +124,7 @@ def save_rule_set(
     name = data.get("name")
     newest = get_newest(session, name) if isinstance(name, str) else None
     number = (newest.version if newest else 0) + 1
-    numbered = {**data, "version": number}
+    numbered = complete({**data, "version": number}, newest.data if newest else None)
     problems = validate(numbered) + _too_many(numbered)
     if isinstance(name, str) and len(name) > NAME_LENGTH:
         message = f"must be at most {NAME_LENGTH} characters"

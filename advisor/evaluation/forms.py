@@ -4,6 +4,12 @@ The form checks nothing itself: what is typed goes into the JSON form as it is (
 field is left out, so that it is reported as required) and rulefile.validate judges it.
 Its problems come back by path ("blocks[1].items[0].max_points") and are put next to the
 field that path names.
+
+The bureau types only what it means: keys are hidden fields that carry a saved part's key
+through an edit and are generated for a new part (identifiers.complete), an English label
+may stay empty, and only the settings of an item's chosen method (and the points with no
+data when that rule is "a fixed score") are read; the others are neither judged nor
+saved. An item's 一票否决 box makes it a veto item too (a veto item with its labels).
 """
 
 from __future__ import annotations
@@ -41,6 +47,25 @@ from advisor.evaluation.rules import METHOD_PARAMS, PERIODS
 from advisor.forms import AppForm, AppSubform
 
 NUMBER_PARAMS = ("per_unit", "cap", "start")
+# The item's fields that hold each method setting.
+SETTING_FIELDS = {
+    "rate": ("rate",),
+    "target": ("target_year", "target_quarter"),
+    "per_unit": ("per_unit",),
+    "cap": ("cap",),
+    "start": ("start",),
+    "bands": ("bands",),
+}
+
+
+def methods_using(field: str) -> list[str]:
+    """The scoring methods that read the item's field ``field``: the page shows the field
+    only for them."""
+    return [
+        method
+        for method, (needed, optional) in METHOD_PARAMS.items()
+        if any(field in SETTING_FIELDS[p] for p in needed + optional)
+    ]
 
 
 def _strip(value: Any) -> Any:
@@ -51,6 +76,16 @@ def _text(name: str, **kwargs: Any) -> StringField:
     return StringField(FIELD_LABELS[name], filters=[_strip], **kwargs)
 
 
+def _english(name: str = "label_en") -> StringField:
+    label = _l("English name (optional)") if name == "name_en" else _l("English label (optional)")
+    return StringField(label, filters=[_strip])
+
+
+def _key() -> HiddenField:
+    # Never typed: kept through an edit, generated for a new part when saved.
+    return HiddenField(filters=[_strip])
+
+
 def _select(name: str, labels: Mapping[str, Any], default: str) -> SelectField:
     # Any value is taken as typed: rulefile.validate names an unknown one.
     return SelectField(
@@ -59,9 +94,9 @@ def _select(name: str, labels: Mapping[str, Any], default: str) -> SelectField:
 
 
 class ItemForm(AppSubform):
-    key = _text("key")
+    key = _key()
     label_zh = _text("label_zh")
-    label_en = _text("label_en")
+    label_en = _english()
     max_points = _text("max_points")
     measure = _select("measure", MEASURE_LABELS, "on_time_rate")
     method = _select("method", METHOD_LABELS, "proportional")
@@ -75,12 +110,13 @@ class ItemForm(AppSubform):
     no_data = _select("no_data", NO_DATA_LABELS, "not_applicable")
     no_data_points = _text("no_data_points")
     manual = BooleanField(FIELD_LABELS["manual"])
+    veto = BooleanField(_l("Veto"), default=False)
 
 
 class BlockForm(AppSubform):
-    key = _text("key")
+    key = _key()
     label_zh = _text("label_zh")
-    label_en = _text("label_en")
+    label_en = _english()
     max_points = _text("max_points")
     is_bonus = BooleanField(FIELD_LABELS["is_bonus"])
     items = FieldList(FormField(ItemForm), max_entries=MAX_ROWS["items"])
@@ -88,20 +124,20 @@ class BlockForm(AppSubform):
 
 class GradeForm(AppSubform):
     name_zh = _text("name_zh")
-    name_en = _text("name_en")
+    name_en = _english("name_en")
     min_total = _text("min_total")
 
 
 class VetoForm(AppSubform):
-    key = _text("key")
+    key = _key()
     label_zh = _text("label_zh")
-    label_en = _text("label_en")
+    label_en = _english()
 
 
 class EventForm(AppSubform):
-    key = _text("key")
+    key = _key()
     label_zh = _text("label_zh")
-    label_en = _text("label_en")
+    label_en = _english()
     when = _text("when", render_kw={"placeholder": "period_end-10d"})
 
 
@@ -137,13 +173,19 @@ class RuleSetForm(AppForm):
 # --- JSON form -> form values -------------------------------------------------------------
 
 
-def _item_values(item: Mapping[str, Any]) -> dict[str, Any]:
+def _typed_english(part: Mapping[str, Any], zh: str = "label_zh", en: str = "label_en") -> Any:
+    """The English label as typed: empty where it was left to be the Chinese one."""
+    return "" if part.get(en) == part.get(zh) else part.get(en)
+
+
+def _item_values(item: Mapping[str, Any], vetoes: set[str]) -> dict[str, Any]:
     params = item.get("params") or {}
     target = params.get("target")
     targets = target if isinstance(target, dict) else dict.fromkeys(PERIODS, target)
     bands = params.get("bands") or []
     return {
-        **{k: item.get(k) for k in ("key", "label_zh", "label_en", "max_points", "measure")},
+        **{k: item.get(k) for k in ("key", "label_zh", "max_points", "measure")},
+        "label_en": _typed_english(item),
         "method": item.get("method"),
         "rate": params.get("rate", "fraction"),
         "target_year": targets.get("year") or "",
@@ -153,12 +195,20 @@ def _item_values(item: Mapping[str, Any]) -> dict[str, Any]:
         "no_data": item.get("no_data", "not_applicable"),
         "no_data_points": item.get("no_data_points") or "",
         "manual": bool(item.get("manual")),
+        "veto": item.get("label_zh") in vetoes,
     }
 
 
+def _labelled(part: Mapping[str, Any]) -> dict[str, Any]:
+    return {**part, "label_en": _typed_english(part)}
+
+
 def form_values(rules: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's values for a stored rule set (its JSON form)."""
-    block_fields = ("key", "label_zh", "label_en", "max_points", "is_bonus")
+    """The form's values for a stored rule set (its JSON form). A veto item labelled as an
+    item is shown as that item's 一票否决 box rather than in the list of veto items."""
+    block_fields = ("key", "label_zh", "max_points", "is_bonus")
+    labels = {i.get("label_zh") for b in rules.get("blocks", []) for i in b.get("items", [])}
+    vetoes = {v.get("label_zh") for v in rules.get("veto_items", [])} & labels
     return {
         "name": rules.get("name", ""),
         "total_cap": rules.get("total_cap", "100"),
@@ -167,13 +217,19 @@ def form_values(rules: Mapping[str, Any]) -> dict[str, Any]:
         "blocks": [
             {
                 **{k: b.get(k) for k in block_fields},
-                "items": [_item_values(i) for i in b.get("items", [])],
+                "label_en": _typed_english(b),
+                "items": [_item_values(i, vetoes) for i in b.get("items", [])],
             }
             for b in rules.get("blocks", [])
         ],
-        "grades": list(rules.get("grades", [])),
-        "veto_items": list(rules.get("veto_items", [])),
-        "calendar": list(rules.get("calendar", [])),
+        "grades": [
+            {**g, "name_en": _typed_english(g, "name_zh", "name_en")}
+            for g in rules.get("grades", [])
+        ],
+        "veto_items": [
+            _labelled(v) for v in rules.get("veto_items", []) if v.get("label_zh") not in vetoes
+        ],
+        "calendar": [_labelled(e) for e in rules.get("calendar", [])],
         "grade_names": next(
             (
                 k
@@ -220,15 +276,28 @@ def _params(item: ItemForm) -> dict[str, Any]:
 
 
 def _item_json(item: ItemForm) -> dict[str, Any]:
+    fixed = item.no_data.data == "fixed"  # the points with no data count only then
     return {
         **_filled(item, "key", "label_zh", "label_en", "max_points"),
         "measure": item.measure.data,
         "method": item.method.data,
         "params": _params(item),
         "no_data": item.no_data.data,
-        **_filled(item, "no_data_points"),
+        **(_filled(item, "no_data_points") if fixed else {}),
         "manual": bool(item.manual.data),
     }
+
+
+def _vetoes(form: RuleSetForm) -> list[dict[str, Any]]:
+    """The veto items: those of the items whose 一票否决 box is ticked, then the others."""
+    items = [
+        {"label_zh": i.form.label_zh.data, **_filled(i.form, "label_en")}
+        for b in form.blocks
+        for i in b.form["items"]
+        if i.form.veto.data and i.form.label_zh.data
+    ]
+    rows = [_filled(v.form, "key", "label_zh", "label_en") for v in form.veto_items]
+    return items + rows
 
 
 def rules_json(form: RuleSetForm) -> dict[str, Any]:
@@ -245,7 +314,7 @@ def rules_json(form: RuleSetForm) -> dict[str, Any]:
             for b in form.blocks
         ],
         "grades": [_filled(g.form, "name_zh", "name_en", "min_total") for g in form.grades],
-        "veto_items": [_filled(v.form, "key", "label_zh", "label_en") for v in form.veto_items],
+        "veto_items": _vetoes(form),
         "calendar": [_filled(e.form, "key", "label_zh", "label_en", "when") for e in form.calendar],
     }
 

@@ -21,6 +21,7 @@ from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.evaluation import services
+from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import Evaluation, EvaluationResult, Objection, SelfEvaluation
 from advisor.evaluation.permissions import can_answer_objections, can_object, can_self_evaluate
 from advisor.evaluation.rulefile import from_json
@@ -156,8 +157,10 @@ def open_objections(session: orm.Session, evaluation: Evaluation) -> int:
 
 
 def current_rules(session: orm.Session) -> RuleSet:
-    """The newest rule set, which a self-evaluation proposes points against."""
-    return from_json(services.ensure_default_rule_set(session).data)
+    """The newest rule set, which a self-evaluation proposes points against; the built-in
+    default while none is stored (reading stores nothing)."""
+    row = services.get_current_rule_set(session)
+    return from_json(row.data) if row else default_rule_set()
 
 
 def get_self_evaluation(

@@ -23,6 +23,7 @@ from advisor.evaluation.forms import (
     change_rows,
     field_at,
     form_values,
+    methods_using,
     rules_json,
 )
 from advisor.evaluation.models import RuleSetVersion
@@ -125,7 +126,8 @@ def _place(
             list_errors.setdefault(field.name, []).append(str(message))
         elif field is not None:
             field.errors = [*field.errors, str(message)]
-        shown.append(ShownProblem(where(path), path, str(message), field.id if field else None))
+        anchor = field.id if field is not None and field.type != "HiddenField" else None
+        shown.append(ShownProblem(where(path), path, str(message), anchor))
     return shown, list_errors
 
 
@@ -147,6 +149,7 @@ def _render(
         list_errors=list_errors,
         newer=editing.get_newest(db.session, form.name.data or "") if stale else None,
         labels=labels,
+        methods_using=methods_using,
         next_version=editing.newest_version(db.session, form.name.data or "") + 1,
     ), status
 
@@ -186,5 +189,16 @@ def edit(rule_set_id: int | None) -> Any:
             # Kept as typed; the next Save is a deliberate choice over the newer version.
             form.seen_version.data = str(error.fields["version"])
         return _render(form, base, status=error.status, error=error)
-    flash(_("Saved as version %(n)d.", n=saved.version), "success")
+    flash(
+        _(
+            "Saved “%(name)s” as version %(n)d: %(blocks)d block(s), %(items)d item(s),"
+            " %(vetoes)d veto item(s). Evaluations computed from now on use it.",
+            name=saved.name,
+            n=saved.version,
+            blocks=len(saved.data["blocks"]),
+            items=sum(len(b["items"]) for b in saved.data["blocks"]),
+            vetoes=len(saved.data["veto_items"]),
+        ),
+        "success",
+    )
     return redirect(url_for("evaluation_rules.detail", rule_set_id=saved.id))

@@ -52,18 +52,14 @@ def get_current_rule_set(session: orm.Session) -> RuleSetVersion | None:
     return session.scalar(sa.select(RuleSetVersion).order_by(RuleSetVersion.id.desc()).limit(1))
 
 
-def ensure_default_rule_set(session: orm.Session, *, actor: User | None = None) -> RuleSetVersion:
-    """The current version, storing the default rule set as version 1 if none is stored."""
+def ensure_default_rule_set(session: orm.Session) -> RuleSetVersion:
+    """The current version, storing the default rule set as version 1, by the system (no
+    author), if none is stored; for setting up an installation, never for running."""
     latest = get_current_rule_set(session)
     if latest is not None:
         return latest
     rules = default_rule_set()
-    row = RuleSetVersion(
-        name=rules.name,
-        version=rules.version,
-        data=to_json(rules),
-        created_by_id=actor.id if actor else None,
-    )
+    row = RuleSetVersion(name=rules.name, version=rules.version, data=to_json(rules))
     session.add(row)
     session.flush()
     return row
@@ -97,8 +93,9 @@ def run_evaluation(
 
     Manual measures (spot checks, complaints, ...) start with no data and are scored as
     the rule set says for items with no data until the bureau enters them. Raises
-    Forbidden for anyone but the bureau and ValidationError for a bad period or one the
-    rule set does not cover.
+    Forbidden for anyone but the bureau, ValidationError for a bad period or one the
+    rule set does not cover, and Conflict when no rule set is stored: running reads the
+    rules (the given version, else the current one) and never stores a version.
     """
     _bureau_only(actor)
     try:
@@ -108,11 +105,16 @@ def run_evaluation(
             _l("Give the period as 2025 or 2025-Q3."),
             fields={"period": _l("Like 2025 or 2025-Q3.")},
         ) from error
-    row = (
-        get_rule_set(session, rule_set_id)
-        if rule_set_id
-        else ensure_default_rule_set(session, actor=actor)
-    )
+    row = get_rule_set(session, rule_set_id) if rule_set_id else get_current_rule_set(session)
+    if row is None:
+        # Computing never saves rules: storing them is the bureau's explicit act, under
+        # its name, on the rules page (or the system's, when an installation is set up).
+        raise Conflict(
+            _l(
+                "No evaluation rules are saved yet. Open the evaluation rules, check them and"
+                " save them; then compute the draft. Nothing was saved."
+            )
+        )
     rules: RuleSet = from_json(row.data)
     if period.kind not in rules.periods:
         raise ValidationError(

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from advisor import create_app
 from advisor.demo.bureau import load_demo
+from advisor.evaluation.services import ensure_default_rule_set
 from advisor.extensions import alembic, db
 from config import PROJECT_ROOT, Config
 
@@ -94,6 +95,7 @@ def serve_demo(tmp: Path, seed: Callable[[Flask], None] | None = None) -> Iterat
         with app.app_context():
             alembic.upgrade()
             load_demo(db.session)
+            ensure_default_rule_set(db.session)  # as `flask demo load`
             db.session.commit()
             if seed is not None:
                 seed(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import orm
@@ -15,6 +16,9 @@ from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import RuleSetVersion
 from advisor.evaluation.rulefile import from_json, to_json
 from tests.factories.people import token_headers
+
+# These read an installation before any rule set is stored.
+pytestmark = pytest.mark.usefixtures("no_rules")
 
 
 def count(session: orm.Session) -> int:
@@ -65,7 +69,7 @@ def test_invalid_rules_are_refused_with_every_problem_by_path(
     headers = token_headers(session, "bureau@demo.local")
     body = rules()
     body["blocks"][0]["items"][0]["max_points"] = "-1"
-    del body["blocks"][1]["label_en"]
+    del body["blocks"][1]["label_zh"]
     body["grades"][3]["min_total"] = "10"
     body["name"] = "考" * 101
 
@@ -77,7 +81,7 @@ def test_invalid_rules_are_refused_with_every_problem_by_path(
     assert error["fields"] == {
         "name": "At most 100 characters.",
         "blocks[0].items[0].max_points": "Must not be negative.",
-        "blocks[1].label_en": "Required.",
+        "blocks[1].label_zh": "Required.",
         "grades[3].min_total": "The lowest grade must start at 0, not 10.",
     }
     assert "4 problem(s)" in error["message"]
@@ -123,6 +127,7 @@ def test_a_stale_or_repeated_save_is_a_conflict(session: orm.Session, client: Fl
 def test_only_the_bureau_stores_rules_and_advisors_still_read_them(
     session: orm.Session, client: FlaskClient
 ) -> None:
+
     services.ensure_default_rule_set(session)
     session.commit()
     for email in ("advisor01@demo.local", "school01@demo.local"):

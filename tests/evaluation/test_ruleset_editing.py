@@ -9,6 +9,7 @@ import io
 import json
 import re
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy import orm
@@ -29,6 +30,9 @@ from tests.evaluation.rulesets import (
     text_of,
     versions,
 )
+
+# These read an installation before any rule set is stored.
+pytestmark = pytest.mark.usefixtures("no_rules")
 
 
 def test_an_edit_stores_the_next_version_and_the_old_one_is_unchanged(
@@ -99,7 +103,7 @@ def test_problems_are_shown_at_their_fields_and_nothing_is_saved(
         "blocks-0-items-0-max_points": "-5",
         "blocks-1-key": "Service Quality",
         "blocks-2-items-0-max_points": "5",
-        "blocks-2-items-1-label_en": "",
+        "blocks-2-items-1-label_zh": "",
         "blocks-2-items-1-bands": "0.5:5",
         "blocks-0-items-1-target_quarter": "",
         "grades-2-min_total": "80",
@@ -124,9 +128,9 @@ def test_problems_are_shown_at_their_fields_and_nothing_is_saved(
     points = field_html(page, "blocks-0-items-0-max_points")
     assert 'value="-5"' in points and "is-invalid" in points
     assert "Must not be negative." in points
-    key = field_html(page, "blocks-1-key")
-    assert 'value="Service Quality"' in key and "Use lower-case letters" in key
-    assert "Required." in field_html(page, "blocks-2-items-1-label_en")
+    # A key is never typed; a posted one that is not a key is still refused, by name.
+    assert "Block 2 › Key: Use lower-case letters" in summary
+    assert "Required." in field_html(page, "blocks-2-items-1-label_zh")
     assert "Give the target for a quarter." in field_html(page, "blocks-0-items-1-target_quarter")
     assert "Must be below the grade above (75)." in field_html(page, "grades-2-min_total")
     when = field_html(page, "calendar-0-when")
@@ -215,11 +219,11 @@ def test_rows_are_added_and_removed_by_buttons_without_saving(
     assert 'name="blocks-0-items-2-method"' in added
 
     removed = press("remove-item-0-0")
-    assert 'name="blocks-0-items-0-key" type="text" value="matters"' in removed
+    assert 'name="blocks-0-items-0-key" type="hidden" value="matters"' in removed
     assert 'name="blocks-0-items-1-key"' not in removed
 
     without_block = press("remove-block-1")
-    assert 'name="blocks-1-key" type="text" value="records"' in without_block
+    assert 'name="blocks-1-key" type="hidden" value="records"' in without_block
     assert 'name="blocks-4-key"' not in without_block
     assert 'name="blocks-5-key"' in press("add-block")
 
@@ -266,7 +270,7 @@ def test_the_evaluation_page_names_the_current_rules(
     session: orm.Session, bureau_en: FlaskClient
 ) -> None:
     before = bureau_en.get("/evaluations").get_data(as_text=True)
-    assert "Current evaluation rules: the built-in default." in before
+    assert "No evaluation rules are saved yet: save them before computing" in before
     stored(session)
     page = bureau_en.get("/evaluations").get_data(as_text=True)
     assert f"Current evaluation rules: {NAME}, version 1." in page

@@ -27,6 +27,9 @@ from tests.evaluation.rulesets import (
     versions,
 )
 
+# These read an installation before any rule set is stored.
+pytestmark = pytest.mark.usefixtures("no_rules")
+
 
 def test_export_then_import_gives_the_same_rules_as_a_new_version(
     session: orm.Session, bureau_en: FlaskClient
@@ -136,6 +139,7 @@ def test_a_hostile_file_is_refused_clearly_and_saves_nothing(
     status: int,
     messages: list[str],
 ) -> None:
+
     stored(session)
     response = bureau_en.post(
         "/evaluations/rules/import", data={"file": (_file(content), "rules.json")}
