@@ -84,9 +84,14 @@ _NAME_END = re.compile(
 _ANNEX = re.compile(rf"附\s*件\s*(?:{_CN}+|\d+|[A-Z])?")
 _TABLE_ROW = re.compile(r"[|｜\t]|[ \u3000]{3,}\S")
 _CELL_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{3,}")
+_SEALED = "(?:签字|签章|盖章|公章|签名)"
 _SIGNATURE_LINE = re.compile(
-    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:[（(]{PARTY}[）)])?\s*(?:代表)?\s*[:：]?\s*[（(]?\s*"
-    r"(?:签字|签章|盖章|公章|签名)",
+    rf"^[ \t\u3000|｜]*{PARTY}\s*(?:[（(]{PARTY}[）)])?\s*(?:代表)?\s*[:：]?\s*[（(]?\s*{_SEALED}"
+    # 甲方（采购人）：  乙方（供应商）：⏎单位名称（盖章）：…: the roles on a line of their
+    # own, the places to seal and sign on the lines below them.
+    rf"|^[ \t\u3000|｜]*{PARTY}{_SPACE}*(?:[（(][^）)\n]{{1,8}}[）)])?{_SPACE}*[:：]?"
+    rf"[ \t\u3000|｜]*(?:{PARTY}[^\n]{{0,12}})?"
+    rf"\n[ \t\u3000|｜]*[^\n：:]{{0,12}}[（(]{_SEALED}[）)]",
     re.MULTILINE,
 )
 

@@ -137,3 +137,41 @@ def test_a_column_per_party_under_a_title_line_a_pdf_ran_into_the_table() -> Non
         "【第一条】租赁物\n1.1 甲方出租的门面位于昌吉市北京南路88号。\n"
     )
     assert check("missing_clause:parties", text, "lease") == []
+
+
+# --- the thirteenth batch -------------------------------------------------------------------
+
+
+def test_parties_on_numbered_lines_with_their_particulars_numbered_below() -> None:
+    """A procurement centre's model layout: 1.1 采购人（甲方） and 1.1.1 名称：…, with
+    items of the party's own number (1.1.4 食堂管理员：…) that are no clause."""
+    text = (
+        "课桌椅采购合同\n1 合同当事人\n"
+        "1.1 采购人（甲方）\n1.1.1 名称：昌吉市第三中学\n1.1.2 住所：昌吉市北京南路88号\n"
+        "1.1.3 法定代表人：王建国\n1.1.4 食堂管理员：蔡玉梅，联系电话：13830018452\n"
+        "1.2 供应商（乙方）\n1.2.1 名称：昌吉市华星教学设备有限公司\n"
+        "1.2.2 经营场所及住址：昌吉市延安北路307号\n"
+        "2 合同标的\n2.1 乙方向甲方供应学生课桌椅120套。\n"
+    )
+    assert parties._as_recognised(text) is not None
+    assert check("missing_clause:parties", text) == []
+    unnamed = text.replace("1.2.1 名称：昌吉市华星教学设备有限公司", "1.2.1 名称：＿＿＿＿")
+    assert check("missing_clause:parties", unnamed)
+
+
+def test_a_cover_page_naming_the_parties_and_a_table_giving_their_addresses() -> None:
+    """The roles and names on the cover, the addresses only in the cells of a parties
+    table whose columns a PDF drew with wide gaps."""
+    text = (
+        "房屋租赁合同\n出租方（甲方）：陈志明\n承租方（乙方）：昌吉市小橡树幼儿园\n"
+        "合同当事人\n"
+        "项目              出租方（甲方）                 承租方（乙方）\n"
+        "姓名/名称           陈志明                     昌吉市小橡树幼儿园\n"
+        "住址/住所           昌吉市北京南路88号6栋502号    昌吉市延安北路307号\n"
+        "联系电话            13808189623             0994-85836617\n"
+        "第一条 租赁房屋\n甲方将坐落于昌吉市延安北路307号的房屋出租给乙方。\n"
+    )
+    assert parties._as_recognised(text) is not None
+    assert check("missing_clause:parties", text, "lease") == []
+    no_addresses = re.sub(r"住址/住所[^\n]*\n", "", text)
+    assert check("missing_clause:parties", no_addresses, "lease")

@@ -35,7 +35,7 @@ _ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|�
 _AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
 _ADDRESS = re.compile(
     rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
-    r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,4}?)"
+    r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,6}?)"
     r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所)"
     r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]",
     re.MULTILINE,
@@ -138,13 +138,18 @@ def _addresses(text: str) -> list[re.Match[str]]:
 # --- the second reading: by content --------------------------------------------------------
 
 _SP = r"[ \t\u3000]"
+# A clause number before a party's line (1.1 采购人（甲方）, 1.1.1 名称：…, （一）甲方).
+_NUMBER = (
+    r"(?:\d{1,2}(?:[.．]\d{1,2})*[.．、]?|[一二三四五六七八九十]+、"
+    r"|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)])"
+)
 # A role used as a label: 甲方：, 甲　方（采购人）：, 【乙方】, 订阅方（甲方）：, or a role
 # alone on its line with the name and address on the lines below (甲方（采购人）⏎名称：…).
 _ROLE_LABEL = re.compile(
     rf"【{_SP}*(?P<boxed>{PARTY})(?:[/／、]{PARTY})*{_SP}*】{_SP}*[:：]?"
     rf"|(?<![\u4e00-\u9fff])(?P<role>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*[:：]"
     rf"|[（(](?:以下简称|以下称|下称|简称)?[“\"]?(?P<inner>{PARTY})[”\"]?[）)]{_SP}*[:：]"
-    rf"|^{_SP}*(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$",
+    rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$",
     re.MULTILINE,
 )
 # A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）, and with the
@@ -158,6 +163,13 @@ _ROLE_ALIAS = re.compile(
 _NAME_STOP = re.compile(
     r"[，,；;。（(\t|｜]|[ \u3000]{2,}|\n"
     r"|地[ \u3000]?址|住[ \u3000]?所|住[ \u3000]?址|法定代表人|负责人|联系|统一社会信用代码|身份证"
+)
+# A party's particulars on a numbered line of their own (1.1.1 名称：…, 1.1.2 住所：…):
+# still the parties, not the first clause.
+_PARTICULARS_LINE = re.compile(
+    rf"^{_SP}*(?:{_NUMBER}{_SP}*)?[^\n：:]{{0,8}}?"
+    r"(?:名称|姓名|住所|地址|住址|法定代表人|负责人|代表人|联系|电话|信用代码|开户|账号|身份证|税号|邮箱)"
+    r"[^\n：:]{0,8}[:：]"
 )
 # Words that begin an obligation, not a name (甲方：应于……, 甲方：负责……).
 _NOT_A_NAME = re.compile(
@@ -187,21 +199,34 @@ def _front(text: str) -> int:
         ),
         default=stop,
     )
+    parties: list[str] = []  # the numbers of the parties' own lines (1.1 采购人（甲方）)
     for clause in read.clauses:
         if clause.start >= stop:
             break
-        if clause.start <= first:
-            continue
         line_end = text.find("\n", clause.start)
         line = text[clause.start : line_end if line_end >= 0 else stop]
-        if not _ROLE_LABEL.search(line) and not _ROLE_ALIAS.search(line):
+        if _ROLE_LABEL.search(line) or _ROLE_ALIAS.search(line):
+            parties.append(clause.number.rstrip(".．、"))
+        elif clause.start <= first:
+            continue  # a cover page's numbered lines before the parties
+        # 1.1.4 食堂管理员：…: an item under a party's own number is its particulars
+        elif not (
+            _PARTICULARS_LINE.match(line)
+            or any(re.match(rf"{re.escape(n)}[.．]\d", clause.number) for n in parties)
+        ):
             return clause.start
     return stop
 
 
 def _is_name(words: str) -> bool:
     words = words.strip(" \t\u3000:：")
-    return _han(words) >= 2 and not _ANONYMOUS.search(words) and not _NOT_A_NAME.match(words)
+    return (
+        _han(words) >= 2
+        and not _ANONYMOUS.search(words)
+        and not _NOT_A_NAME.match(words)
+        # cells of a table's row (a PDF draws its columns with wide gaps), not a name
+        and not re.search(r"[|｜\t]|[ \u3000]{3,}", words)
+    )
 
 
 def _name_before(said: str) -> str:
@@ -235,7 +260,8 @@ def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None
         following = labels[at + 1][0] if at + 1 < len(labels) else front
         if kind == "label":
             # 甲方：某学校 or, a PDF having moved the name, 甲方：⏎某学校.
-            said = _NAME_LABEL.sub("", text[end:following].lstrip(" \t\u3000\n"))
+            said = text[end:following].lstrip(" \t\u3000\n")
+            said = _NAME_LABEL.sub("", re.sub(rf"^{_NUMBER}{_SP}*", "", said))
             name = _NAME_STOP.split(said, maxsplit=1)[0]
             span = (end, following)
         else:  # 某学校（以下简称“甲方”）
@@ -247,8 +273,12 @@ def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None
         persons = role in _INSURED and _PERSONS.search(name) and not ORGANISATION.search(name)
         if _SAME_AS.search(said) or persons:
             continue  # 被保险人：同投保人, 被保险人：在校学生: no party of its own (as above)
-        if named.get(role) is None:
-            named[role] = (name.strip(), *span) if _is_name(name) else None
+        if _is_name(name):
+            if named.get(role) is None:
+                named[role] = (name.strip(), *span)
+        elif kind == "label":
+            named.setdefault(role, None)  # 乙方：＿＿＿: a role left without a name
+        # a role in brackets after no name (项目 | 出租方（甲方）, a table's header) names nobody
     return named
 
 
@@ -267,4 +297,20 @@ def _by_content(text: str) -> bool:
         not _ADDRESS.search(text, *span) and bool(_ADDRESS_SHAPE.search(text, *span))
         for span in parties.values()
     )
-    return len(_addresses(text)) + unlabelled >= len(parties)
+    return len(_addresses(text)) + unlabelled + _table_addresses(text) >= len(parties)
+
+
+# 住所 | 某路1号 | 某路2号, 住所/户籍地址 | …: a row of addresses in a parties table, one
+# cell a party.
+_ADDRESS_ROW = re.compile(r"[^|｜]{0,6}(?:住所|地址|住址|经营场所)[^|｜]{0,6}")
+
+
+def _table_addresses(text: str) -> int:
+    """The addresses given in the cells of a table's 住所 row before the clauses."""
+    return sum(
+        sum(_han(cell) >= 4 for cell in row[1:])
+        for table in structure.read(text).tables
+        if table.start < _front(text)
+        for row in table.rows
+        if row and _ADDRESS_ROW.fullmatch(re.sub(r"\s", "", row[0]))
+    )
