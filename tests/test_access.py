@@ -251,6 +251,8 @@ PAGES = [
     Case("reviews.save_draft", "POST", "/contracts/2/review", (LOGIN, 403, 404, 403)),
     Case("reviews.issue", "POST", "/contracts/1/review/issue", (LOGIN, 403, 302, 403)),
     Case("reviews.issue", "POST", "/contracts/2/review/issue", (LOGIN, 403, 404, 403)),
+    Case("reviews.return_to_school", "POST", "/contracts/1/review/return", (LOGIN, 403, 302, 403)),
+    Case("reviews.return_to_school", "POST", "/contracts/2/review/return", (LOGIN, 403, 404, 403)),
     Case("reviews.add_finding", "POST", "/contracts/1/review/findings/new", (LOGIN, 403, 302, 403)),
     Case(
         "reviews.remove_finding",

@@ -42,4 +42,5 @@ ACTION_LABELS = {
     "download": _l("File downloaded"),
     "route_backup": _l("Sent to the backup advisor"),
     "due_recomputed": _l("Due date recalculated (working-day calendar changed)"),
+    "precheck_carried": _l("Dismissed pre-check hits carried over (their text is unchanged)"),
 }

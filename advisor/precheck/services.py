@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
-from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.models import Contract, ContractEvent, ContractVersion
 from advisor.contracts.signals import version_added
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
@@ -65,7 +65,67 @@ def run_on_version(
     ]
     session.add_all(rows)
     session.flush()
+    carry_dismissals(session, contract, version, rows)
     return rows
+
+
+CARRIED = "precheck_carried"  # the audit event's action
+
+
+def carry_dismissals(
+    session: orm.Session, contract: Contract, version: ContractVersion, rows: list[PrecheckHit]
+) -> list[PrecheckHit]:
+    """A hit the advisor dismissed on the version before stays dismissed on ``version``
+    when the same rule hits the same excerpt text again: the text the advisor judged is
+    unchanged. Each earlier dismissal carries to at most one new hit. The carried hit keeps
+    the reason, the advisor and the time of the dismissal it repeats, and one audit event
+    on the contract (at the upload's time, no actor: nobody decided anything now) names
+    each pair, so the history says the dismissal was carried, not made again. Flushes;
+    returns the hits dismissed."""
+    earlier_id = session.scalar(
+        sa.select(sa.func.max(ContractVersion.id)).where(
+            ContractVersion.contract_id == contract.id,
+            ContractVersion.id < version.id,
+            ContractVersion.is_signed.is_(False),
+        )
+    )
+    if earlier_id is None or not rows:
+        return []
+    dismissed: dict[tuple[str, str], list[PrecheckHit]] = {}
+    for hit in session.scalars(
+        sa.select(PrecheckHit)
+        .where(PrecheckHit.version_id == earlier_id, PrecheckHit.status == "dismissed")
+        .order_by(PrecheckHit.id)
+    ):
+        dismissed.setdefault((hit.rule, hit.excerpt), []).append(hit)
+    pairs = []
+    for row in rows:
+        waiting = dismissed.get((row.rule, row.excerpt))
+        if not waiting:
+            continue
+        earlier = waiting.pop(0)
+        row.status, row.reason = "dismissed", earlier.reason
+        row.decided_by_id, row.decided_at = earlier.decided_by_id, earlier.decided_at
+        pairs.append((earlier, row))
+    if pairs:
+        session.flush()
+        session.add(
+            ContractEvent(
+                contract_id=contract.id,
+                actor_id=None,
+                at=version.uploaded_at,
+                action=CARRIED,
+                detail={
+                    "version": version.number,
+                    "hits": [
+                        {"rule": new.rule, "from_hit": old.id, "to_hit": new.id}
+                        for old, new in pairs
+                    ],
+                },
+            )
+        )
+        session.flush()
+    return [new for _old, new in pairs]
 
 
 @version_added.connect
@@ -213,6 +273,41 @@ def rule_counts(session: orm.Session) -> dict[str, dict[str, int]]:
     ):
         counts.setdefault(rule, {})[status] = n
     return counts
+
+
+def marked_pages(texts: list[str], hits: list[PrecheckHit]) -> list[list[tuple[str, list[int]]]]:
+    """Each page's text cut into (piece, ids of the hits marked on it) around the hits'
+    excerpts; overlapping excerpts make one mark carrying every hit's id, and a piece
+    outside every excerpt carries none."""
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for hit in hits:
+        if hit.page is not None and hit.start is not None and hit.end is not None:
+            spans.setdefault(hit.page, []).append((hit.start, hit.end, hit.id))
+    pages = []
+    for number, text in enumerate(texts, start=1):
+        pieces: list[tuple[str, list[int]]] = []
+        at = 0
+        for start, end, hit_id in sorted(spans.get(number, [])):
+            end = min(end, len(text))
+            if pieces and pieces[-1][1] and start < at:  # overlaps the mark just made
+                if end > at:
+                    pieces[-1] = (pieces[-1][0] + text[at:end], pieces[-1][1])
+                    at = end
+                pieces[-1][1].append(hit_id)
+                continue
+            start = max(start, at)
+            if start >= end:
+                continue
+            pieces += [(text[at:start], []), (text[start:end], [hit_id])]
+            at = end
+        pieces.append((text[at:], []))
+        pages.append(pieces)
+    return pages
+
+
+def mark_count(pages: list[list[tuple[str, list[int]]]]) -> int:
+    """How many marks ``marked_pages`` shows: the "N 处" said above the text."""
+    return sum(1 for pieces in pages for _piece, ids in pieces if ids)
 
 
 def hit_json(hit: PrecheckHit, version_number: int) -> dict[str, Any]:

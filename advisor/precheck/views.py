@@ -17,7 +17,6 @@ from advisor.db import utcnow
 from advisor.extensions import db
 from advisor.forms import act
 from advisor.precheck import services
-from advisor.precheck.models import PrecheckHit
 from advisor.precheck.permissions import can_see_hits
 
 bp = Blueprint("precheck_settings", __name__, url_prefix="/settings/precheck")
@@ -54,27 +53,6 @@ def switch(rule: str) -> Any:
     return redirect(url_for("precheck_settings.index"))
 
 
-def marked_pages(texts: list[str], hits: list[PrecheckHit]) -> list[list[tuple[str, bool]]]:
-    """Each page's text cut into (piece, marked) around the hits' excerpts, overlaps merged."""
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for hit in hits:
-        if hit.page is not None and hit.start is not None and hit.end is not None:
-            spans.setdefault(hit.page, []).append((hit.start, hit.end))
-    pages = []
-    for number, text in enumerate(texts, start=1):
-        pieces: list[tuple[str, bool]] = []
-        at = 0
-        for start, end in sorted(spans.get(number, [])):
-            start, end = max(start, at), min(end, len(text))
-            if start >= end:
-                continue
-            pieces += [(text[at:start], False), (text[start:end], True)]
-            at = end
-        pieces.append((text[at:], False))
-        pages.append(pieces)
-    return pages
-
-
 def precheck_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The latest version's text with the pre-check hits marked, for advisors and the bureau."""
     if not can_see_hits(viewer, contract):
@@ -84,7 +62,14 @@ def precheck_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     if latest is None or not hits:
         return {}
     texts = version_text(db.session, latest)
-    return {"marked_texts": marked_pages(texts, hits), "precheck_hits": hits}
+    marked = services.marked_pages(texts, hits)
+    # One entry per mark shown (the ids of the hits it marks), so the page's "N 处" counts
+    # the marks: overlapping hits make one mark and a hit with no place (a missing clause)
+    # makes none.
+    return {
+        "marked_texts": marked,
+        "precheck_hits": [ids for pieces in marked for _piece, ids in pieces if ids],
+    }
 
 
 DETAIL_PANELS.append(precheck_panel)

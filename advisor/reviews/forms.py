@@ -22,7 +22,7 @@ from advisor.forms import AppForm, AppSubform, small_int, text_limit
 from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
-    OUTCOME_LABELS,
+    OPINION_LABELS,
     SEVERITY_LABELS,
 )
 from advisor.reviews.services import (
@@ -50,7 +50,8 @@ class FindingForm(AppSubform):
 
 
 class ReviewForm(AppForm):
-    outcome = SelectField(_l("Outcome"), choices=[("", "—"), *OUTCOME_LABELS.items()])
+    # The opinion's outcomes only: returning the contract is its own button and handler.
+    outcome = SelectField(_l("Outcome"), choices=[("", "—"), *OPINION_LABELS.items()])
     summary = TextAreaField(_l("Summary opinion"), validators=[text_limit(SUMMARY_MAX)])
     minutes_spent = IntegerField(
         _l("Minutes spent"),
@@ -75,10 +76,11 @@ class ReviewForm(AppForm):
             if any((entry.problem.data or "", entry.clause.data or "", entry.suggestion.data or ""))
         ]
 
-    def review_data(self, posted: Mapping[str, str]) -> ReviewData:
+    def review_data(self, posted: Mapping[str, str], *, outcome: str | None = None) -> ReviewData:
         """What the advisor wrote, for the services. ``posted`` is the whole request form:
         the answers on an earlier return's findings (``resolved-<finding id>``: "1" fixed,
-        "0" not fixed, "" not said) are fields of those findings, not of this form."""
+        "0" not fixed, "" not said) are fields of those findings, not of this form.
+        ``outcome``, when given, is the one the button chose (a return), not the select's."""
         findings = [
             FindingData(
                 dimension=entry.dimension.data or "",
@@ -100,7 +102,7 @@ class ReviewForm(AppForm):
             and value
         }
         return ReviewData(
-            outcome=self.outcome.data or None,
+            outcome=outcome or self.outcome.data or None,
             summary=self.summary.data or "",
             minutes_spent=self.minutes_spent.data or 0,
             findings=findings,

@@ -13,6 +13,9 @@ OUTCOME_LABELS = {
     Outcome.RETURN: _l("Return for changes"),
 }
 
+# The outcomes an opinion can have: the review form's choice when issuing one.
+OPINION_LABELS = {key: label for key, label in OUTCOME_LABELS.items() if key != Outcome.RETURN}
+
 # The letter is a Chinese legal document whatever the reader's interface language.
 OUTCOME_CHINESE: dict[str, str] = {
     Outcome.APPROVE: "同意签订",

@@ -13,6 +13,7 @@ from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import queries as contract_queries
 from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.queries import version_text
 from advisor.contracts.views import (
     DETAIL_PANELS,
     file_in_use,
@@ -90,22 +91,41 @@ def _form_from_draft(contract: Contract) -> ReviewForm:
     return form
 
 
+def _answers(earlier: Review | None) -> dict[int, str]:
+    """The 是否已修改 answer shown on each of the earlier return's findings ("1", "0" or
+    ""): the one just posted, so re-showing the form never resets a choice, else the saved
+    one."""
+    if earlier is None:
+        return {}
+    saved = {
+        f.id: "" if f.resolved is None else "1" if f.resolved else "0" for f in earlier.findings
+    }
+    if request.method != "POST":
+        return saved
+    return {key: request.form.get(f"resolved-{key}", value) for key, value in saved.items()}
+
+
 def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
     from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
 
     earlier = services.last_return(db.session, contract)
     latest = contract.versions[-1]
     hits = precheck.hits_for(db.session, contract)
+    marked = precheck.marked_pages(version_text(db.session, latest), hits)
     return render_template(
         "reviews/form.html",
         contract=contract,
         form=form,
         earlier=earlier,
+        answers=_answers(earlier),
         latest=latest,
         earlier_version=db.session.get(ContractVersion, earlier.version_id) if earlier else None,
         dimensions=DIMENSION_LABELS,
         severities=SEVERITY_LABELS,
         hits=in_context(db.session, hits),
+        marked_texts=marked,
+        marks=precheck.mark_count(marked),
+        reasons={key: value for key, value in posted().items() if key.startswith("dismiss-")},
         hit_message=lambda hit: engine.message(precheck.as_engine_hit(hit)),
         hit_explanation=lambda hit: engine.explanation(precheck.as_engine_hit(hit)),
     ), status
@@ -184,20 +204,18 @@ def save_draft(contract: Contract) -> Any:
     return redirect(url_for("reviews.review", contract_id=contract.id))
 
 
-@bp.post(f"{REVIEW}/issue")
-@require(Role.ADVISOR)
-@reviewing
-def issue(contract: Contract) -> Any:
-    """Issue the opinion, or return the contract to the school with the findings."""
+def _issue(contract: Contract, *, returning: bool) -> Any:
+    """Issue the review as the opinion (the outcome chosen in the form, never a return),
+    or as a return to the school, whatever the form's outcome says."""
     form = ReviewForm()
     if not form.validate_on_submit():
         return _render(contract, form, 422)
     try:
-        issued = services.issue_review(
+        services.issue_review(
             db.session,
             actor=user(),
             contract=contract,
-            data=form.review_data(request.form),
+            data=form.review_data(request.form, outcome=Outcome.RETURN if returning else None),
             today=today_local(),
             now=utcnow(),
             lock_version=_lock(form),
@@ -205,9 +223,24 @@ def issue(contract: Contract) -> Any:
         db.session.commit()
     except AppError as error:
         return _refused(contract, form, error)
-    returned = issued.outcome == Outcome.RETURN
-    flash(_("Returned to the school.") if returned else _("Opinion issued."), "success")
+    flash(_("Returned to the school.") if returning else _("Opinion issued."), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.post(f"{REVIEW}/issue")
+@require(Role.ADVISOR)
+@reviewing
+def issue(contract: Contract) -> Any:
+    """Issue the opinion with the outcome chosen in the form (出具意见)."""
+    return _issue(contract, returning=False)
+
+
+@bp.post(f"{REVIEW}/return")
+@require(Role.ADVISOR)
+@reviewing
+def return_to_school(contract: Contract) -> Any:
+    """Return the contract to the school with the findings as what to change (退回补正)."""
+    return _issue(contract, returning=True)
 
 
 @bp.post(f"{REVIEW}/findings/new")
@@ -253,7 +286,7 @@ def take_hit(contract: Contract, hit_id: int) -> Any:
     except AppError as error:
         return _refused(contract, form, error)
     flash(_("Taken into the review as a finding; draft saved."), "success")
-    return redirect(url_for("reviews.review", contract_id=contract.id))
+    return redirect(url_for("reviews.review", contract_id=contract.id, _anchor=f"hit-{hit.id}"))
 
 
 @bp.post(f"{REVIEW}/hits/<int:hit_id>/dismiss")

@@ -280,7 +280,9 @@ def test_removing_the_taken_finding_on_the_page_reopens_the_hit(
     saved = advisor1.post(button(removed, "save-draft"), data=form_of(removed))
     assert saved.status_code == 302
     assert hit_state(session, hit) == ("open", None, False)
-    assert button(advisor1.get(url), f"take-{hit.id}") == f"{url}/hits/{hit.id}/take"
+    # The page comes back at the hit (the fragment) once it is taken.
+    taking = f"{url}/hits/{hit.id}/take#hit-{hit.id}"
+    assert button(advisor1.get(url), f"take-{hit.id}") == taking
 
 
 # --- the API ------------------------------------------------------------------------------

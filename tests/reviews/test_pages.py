@@ -54,6 +54,7 @@ FIELDS = ("dimension", "severity", "clause", "problem", "suggestion", "legal_bas
 # Where each button of contract 1's review form posts it.
 SAVE = "/contracts/1/review"
 ISSUE = "/contracts/1/review/issue"
+RETURN = "/contracts/1/review/return"
 ADD = "/contracts/1/review/findings/new"
 
 
@@ -344,16 +345,18 @@ def test_each_button_posts_the_form_to_its_own_handler(
     assert targets.pop("enter-saves-draft") == SAVE
     assert targets.pop("save-draft") == SAVE
     assert targets.pop("issue") == ISSUE
-    assert targets.pop("add-finding") == ADD
+    assert targets.pop("return") == RETURN
+    # A button that brings the form back carries the place to come back to.
+    assert targets.pop("add-finding") == f"{ADD}#finding-3"
     removes = [b.get("formaction") for b in by_testid(form, "remove-finding")]
-    assert removes == [remove(0), remove(1), remove(2)]
+    assert removes == [f"{remove(0)}#findings", f"{remove(1)}#finding-0", f"{remove(2)}#finding-1"]
     del targets["remove-finding"]
     # The pre-check's hits, each taken or dismissed by its own button.
     assert targets, "contract 1's upload has pre-check hits"
     for testid, url in targets.items():
         verb, hit_id = testid.split("-")
         assert verb in ("take", "dismiss")
-        assert url == f"/contracts/1/review/hits/{hit_id}/{verb}"
+        assert url == f"/contracts/1/review/hits/{hit_id}/{verb}#hit-{hit_id}"
 
 
 # --- the contract page after an opinion -------------------------------------------------
@@ -394,7 +397,7 @@ def test_a_return_shows_no_opinion_link(
     under_review: Contract,
     session: orm.Session,
 ) -> None:
-    response = advisor1.post(ISSUE, data=posted(ROWS[:1], outcome="return"))
+    response = advisor1.post(RETURN, data=posted(ROWS[:1]))
     assert response.status_code == 302
     assert zh(app, "Returned to the school.") in alerts(advisor1.get("/contracts/1"))
     [review] = services.issued_reviews(session, current_contract(session))
