@@ -128,6 +128,10 @@ def check_price(ctx: Context) -> list[Hit]:
 _OTHER_DUTY = re.compile(
     r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|告知|测评报告"
     r"|保证金|缴纳"
+    # the times of other events: signing, a book's publication, a notice of a change, a
+    # replacement or a deduction as a remedy (签订时间：…, 出版时间在2023年以后, 变更后3日内
+    # 书面通知对方, 应在3日内撤换, 每缺1人每日扣减)
+    r"|签(?:订|署)(?:时间|日期)|出版|出厂|生产日期|变更后|书面通知|通知对方|撤换|扣减"
 )
 _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"

@@ -63,8 +63,8 @@ _DATE_SHAPED = re.compile(r"^\d{4}[-/.](?:\d{1,2}|[Xx]{2})[-/.](?:\d{1,2}|[Xx]{2
 def _in_identifier(text: str, start: int, end: int) -> bool:
     """XX that is part of a number (合同编号 XX-2025-BJ-031, 型号 XX2000) is no blank: the
     token it sits in also holds digits. A date left as 2025-XX-XX is still a blank."""
-    if not text[start:end].isascii():
-        return False
+    if not re.fullmatch(r"[Xx]+", text[start:end]):
+        return False  # ____ is a blank wherever it stands (编号：FT-2026-____)
     left, right = start, end
     while left > 0 and _ID_CHAR.match(text[left - 1]):
         left -= 1

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from advisor.precheck.base import CN_NUMBER, N_, Context, Hit, Rule, cn_number, prose, sentences
 
-_LEASE_TERM = re.compile(r"租赁期(?:限)?|租期|承租期(?:限)?|出租期(?:限)?")
+_LEASE_TERM = re.compile(r"租赁期(?:限)?|租期|租用期(?:限)?|承租期(?:限)?|出租期(?:限)?")
 # The term in years or months: 租期为25年, 租期三十年, 租赁期限：贰拾伍年, 租期300个月.
 _YEARS = re.compile(
     rf"\s*(?:为|是|共|：|:|暂定为?|定为|计)?\s*(?:期限)?\s*(?P<years>\d+|{CN_NUMBER})\s*"
