@@ -11,6 +11,7 @@ from advisor.accounts.forms import ROLE_CHOICES
 from advisor.accounts.services import unread_count
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import db
+from advisor.forms import option_tags
 
 
 def role_label(role: str) -> str:
@@ -38,4 +39,5 @@ def init_template_globals(app: Flask) -> None:
         role_choices=role_choices,
         kind_label=kind_label,
         unread_notifications=unread_notifications,
+        option_tags=option_tags,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -11,6 +12,12 @@ from advisor import create_app
 from advisor.db import Base
 from advisor.extensions import alembic, db
 from tests.conftest import make_config
+
+# SQLite's reflection skips an index on an expression (ix_contract_list_order, made by its
+# migration and left out of the comparison by advisor.db.UNMODELLED) with a warning.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index ix_contract_list_order"
+)
 
 
 def test_migrations_produce_the_models_schema(app: Flask) -> None:

@@ -55,7 +55,7 @@ from advisor.forms import (
     page_args,
     small_int,
 )
-from advisor.i18n import fmt_date
+from advisor.i18n import fmt_date, translated
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
@@ -155,8 +155,8 @@ def index() -> Any:
         filters=filters,
         today=today,
         badge=queries.due_badge,
-        statuses=STATUS_LABELS,
-        types=TYPE_LABELS,
+        statuses=translated(STATUS_LABELS),
+        types=translated(TYPE_LABELS),
         schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],
         advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
         missing_years=(

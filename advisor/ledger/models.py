@@ -54,6 +54,8 @@ class LedgerEntry(Base):
         # kind, minutes and head counts too: the list's totals and the yearly figures come
         # from the index alone.
         sa.Index("ix_ledger_entry_on", "entry_on", "kind", "minutes", "headcount"),
+        # The list's order: a page of the newest entries is read from it, not sorted.
+        sa.Index("ix_ledger_entry_on_seq", "entry_on", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -41,9 +42,14 @@ class Filters:
     history: bool = False
 
 
+# The correcting entry, made once: an alias of the entry's twenty columns costs each
+# request that makes it 2-6 ms (SQLAlchemy proxies every column), more than the
+# ledger search's page of SQL.
+_NEWER = orm.aliased(LedgerEntry, name="newer")
+
+
 def _superseded() -> sa.Exists:
-    newer = orm.aliased(LedgerEntry)
-    return sa.exists().where(newer.supersedes_id == LedgerEntry.id)
+    return sa.exists().where(_NEWER.supersedes_id == LedgerEntry.id)
 
 
 def filtered(user: User, filters: Filters) -> sa.Select[LedgerEntry]:
@@ -86,19 +92,32 @@ def totals(session: orm.Session, user: User, filters: Filters, *, cap: int | Non
     answers the first count alone."""
     everything = filtered(user, replace(filters, history=True)).order_by(None)
     if cap is not None:
-        bound, capped = count_capped(session, everything.with_only_columns(LedgerEntry.id), cap)
+        counted = _index_rows(user, filters)
+        if counted is None:
+            counted = everything.with_only_columns(LedgerEntry.id)
+        bound, capped = count_capped(session, counted, cap)
         if capped:
             return Totals(bound, None, capped=True)
     summed = (sa.func.count(), sa.func.coalesce(sa.func.sum(LedgerEntry.minutes), 0))
     count, minutes = session.execute(everything.with_only_columns(*summed)).one()
     if not filters.history:
-        newer = orm.aliased(LedgerEntry)
-        corrected = sa.select(newer.supersedes_id).where(newer.supersedes_id.is_not(None))
+        corrected = sa.select(_NEWER.supersedes_id).where(_NEWER.supersedes_id.is_not(None))
         gone, gone_minutes = session.execute(
             everything.where(LedgerEntry.id.in_(corrected)).with_only_columns(*summed)
         ).one()
         count, minutes = count - gone, minutes - gone_minutes
     return Totals(int(count), int(minutes))
+
+
+def _index_rows(user: User, filters: Filters) -> sa.Select[Any] | None:
+    """The filtered entries, corrected ones too, as rows of the search index alone, when
+    the user sees every entry and nothing but a term that is its own bigram and dates
+    narrows them: counting 讲座's first 10,001 then reads no entry (119 ms -> 11 ms of
+    2,000,000 on PostgreSQL). None otherwise."""
+    others = replace(filters, q="", date_from=None, date_to=None, history=False)
+    if not can_see_all_entries(user) or others != Filters():
+        return None
+    return search.index_rows(search_term(filters.q), filters.date_from, filters.date_to)
 
 
 def get_entry(session: orm.Session, user: User, entry_id: int) -> LedgerEntry:

@@ -29,6 +29,7 @@ from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound
 from advisor.extensions import db
 from advisor.forms import apply_errors, page_args, small_int
+from advisor.i18n import translated
 from advisor.ledger import completeness, export, export_jobs, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
@@ -93,7 +94,7 @@ def index() -> Any:
         page=page,
         filters=filters,
         totals=totals,
-        kinds=KIND_LABELS,
+        kinds=translated(KIND_LABELS),
         modes=MODE_LABELS,
         advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
         schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],

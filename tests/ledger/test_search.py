@@ -4,7 +4,8 @@ same whether written entry by entry, in bulk or by the migration."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ from advisor.demo.bureau import load_demo
 from advisor.extensions import alembic, db
 from advisor.ledger import services
 from advisor.ledger.models import LedgerEntry
-from advisor.ledger.queries import Filters, filtered
-from advisor.ledger.search import LedgerBigram, bigrams, index_entries
+from advisor.ledger.queries import Filters, Totals, filtered, totals
+from advisor.ledger.search import LedgerBigram, bigrams, index_entries, is_own_bigram
 from tests.conftest import make_config
 from tests.factories.ledger import LEDGER_TODAY, add_ledger_entry, entry_data
 from tests.factories.people import advisor_user, bureau_user
@@ -95,6 +96,40 @@ def test_the_terms_cover_matches_and_misses(
     found = {term: len(_like(session, term)) for term in TERMS}
     assert found["律师"] == 0
     assert found["讲座"] >= 3 and found["法"] >= 4 and found["调处：参与调处纠纷"] == 1
+
+
+def test_a_term_that_is_its_own_bigram_is_found_without_reading_descriptions(
+    session: orm.Session,
+) -> None:
+    assert [t for t in TERMS if is_own_bigram(t)] == ["讲座", "纠纷", "律师", "0%", "_1"]
+
+    def reads_text(q: str) -> bool:
+        stmt = filtered(bureau_user(session), Filters(q=q, history=True))
+        return "description" in str(stmt.with_only_columns(LedgerEntry.id))
+
+    assert not reads_text("讲座")
+    assert reads_text("Pp") and reads_text("治讲座") and reads_text("法")
+
+
+def test_a_capped_count_read_from_the_index_counts_what_the_entries_count(
+    session: orm.Session, described: list[LedgerEntry]
+) -> None:
+    bureau = bureau_user(session)
+    day = described[0].entry_on
+    for filters in (Filters(q="讲座"), Filters(q="讲座", date_from=day, date_to=day)):
+        entries = session.scalar(
+            filtered(bureau, replace(filters, history=True))
+            .with_only_columns(sa.func.count())
+            .order_by(None)
+        )
+        assert entries and entries >= 3
+        exact = totals(session, bureau, filters)
+        assert totals(session, bureau, filters, cap=entries) == exact and not exact.capped
+        assert totals(session, bureau, filters, cap=entries - 1) == Totals(
+            entries - 1, None, capped=True
+        )
+    after = day + timedelta(days=1)
+    assert totals(session, bureau, Filters(q="讲座", date_from=after), cap=0) == Totals(0, 0)
 
 
 def test_a_new_entry_is_found_in_its_own_transaction(session: orm.Session) -> None:
