@@ -80,6 +80,8 @@ class Config:
     session_cookie_secure: bool = False
     default_locale: str = "zh"
     timezone: str = "Asia/Shanghai"
+    # The bureau's name, at the head of every export (the ledger, the yearly figures).
+    bureau_name: str = ""
     # Sign-in lock-out: this many failures on one account within the window pause it;
     # one address (a school's NAT) is paused only after many more, across accounts.
     login_max_failures: int = 5
@@ -202,6 +204,7 @@ class Config:
             parse_warm_start=_bool(env, "PARSE_WARM_START", False),
             trust_proxy=_int(env, "TRUST_PROXY", 0),
             timezone=env.get("TIMEZONE") or "Asia/Shanghai",
+            bureau_name=env.get("BUREAU_NAME", "").strip(),
             reminder_time=env.get("REMINDER_TIME") or "10:30",
             smtp_host=env.get("SMTP_HOST", ""),
             smtp_port=_int(env, "SMTP_PORT", 25),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     BOLD: Font
+    TITLE_FONT: Font
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and WPS.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,10 +46,20 @@ def _bold() -> Font:
     return Font(bold=True)
 
 
+@cache
+def _title_font() -> Font:
+    from openpyxl.styles import Font
+
+    return Font(bold=True, size=14)
+
+
 def __getattr__(name: str) -> Any:
-    """``BOLD``, openpyxl's bold font, made when first asked for (see the imports)."""
+    """``BOLD``, openpyxl's bold font, and ``TITLE_FONT``, a title's (bold, larger), made
+    when first asked for (see the imports)."""
     if name == "BOLD":
         return _bold()
+    if name == "TITLE_FONT":
+        return _title_font()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -152,20 +164,6 @@ _PACKAGE_PARTS = {
         '{sheets}<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org'
         '/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
     ),
-    # Style 0 plain, style 1 bold (the header).
-    "xl/styles.xml": (
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-        '<fill><patternFill patternType="gray125"/></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
-        '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0"'
-        ' borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0"'
-        ' fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0"'
-        ' borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1">'
-        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-    ),
 }
 _SHEET_TYPE = (
     '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd'
@@ -176,14 +174,39 @@ _SHEET_RELATION = (
     '<Relationship Id="rIdSheet{n}" Type="http://schemas.openxmlformats.org/officeDocument'
     '/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
 )
-# The first row frozen, as openpyxl's freeze_panes = "A2" writes it.
+# Fonts: 0 plain, 1 bold (the header), 2 bold and larger (the title). Cell styles: 0
+# plain, 1 the header, 2 the title, then one per number format a column asks for, whose
+# codes are numbered from 164, the first id a workbook may define.
+_STYLES = (
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "{formats}"
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="14"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0"'
+    ' borderId="0"/></cellStyleXfs><cellXfs count="{count}"><xf numFmtId="0" fontId="0"'
+    ' fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0"'
+    ' borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="2" fillId="0"'
+    ' borderId="0" xfId="0" applyFont="1"/>{styles}</cellXfs><cellStyles count="1">'
+    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+_FORMAT_STYLE = (
+    '<xf numFmtId="{id}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+)
+_FIRST_FORMAT_ID, _FIRST_FORMAT_STYLE = 164, 3
+# The rows above the data frozen, as openpyxl's freeze_panes = "A2" (or "A3") writes it.
 _SHEET_START = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2"'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="{frozen}" topLeftCell="A{first}"'
     ' activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
     "</sheetViews><cols>{cols}</cols><sheetData>"
 )
-_SHEET_END = "</sheetData></worksheet>"
+_SHEET_END = "</sheetData>{merge}</worksheet>"
+# Excel's day 0: a date is the days since, a time of day the fraction of a day.
+_EPOCH = date(1899, 12, 30).toordinal()
 
 
 def _xml_text(value: str) -> str:
@@ -195,12 +218,16 @@ def _xml_text(value: str) -> str:
     return _MARKUP.sub(lambda m: _ENTITIES[m[0]], value)
 
 
-def _cells(values: Sequence[Any], style: str = "") -> str:
-    """One row's cells: text an inline string, numbers as numbers, None and "" blank
-    (openpyxl writes an empty string as a blank cell too)."""
+def _cells(values: Sequence[Any], styles: Sequence[str] = ()) -> str:
+    """One row's cells, each with its column's style attribute from ``styles`` (none
+    beyond them): text an inline string, numbers as numbers, a date or a naive datetime
+    as Excel's serial number, None and "" blank (openpyxl writes an empty string as a
+    blank cell too)."""
+    if len(styles) < len(values):
+        styles = [*styles, *[""] * (len(values) - len(styles))]
     out = []
     texts = []
-    for value in values:
+    for value, style in zip(values, styles, strict=False):
         kind = type(value)
         if kind is str:
             if value:
@@ -212,17 +239,33 @@ def _cells(values: Sequence[Any], style: str = "") -> str:
             out.append("<c/>")
         elif kind is int or kind is float or kind is Decimal:
             out.append(_NUMBER.format(value, style=style))
+        elif kind is date:
+            out.append(_NUMBER.format(value.toordinal() - _EPOCH, style=style))
         elif kind is bool:
             out.append(f'<c t="b"{style}><v>{int(value)}</v></c>')
+        elif kind is datetime and value.tzinfo is None:
+            day = value.toordinal() - _EPOCH
+            seconds = value.hour * 3600 + value.minute * 60 + value.second
+            fraction = (seconds + value.microsecond / 1e6) / 86400
+            out.append(_NUMBER.format(day + fraction, style=style))
         else:
             raise TypeError(f"no spreadsheet cell for {kind.__name__}")
     if _MARKUP.search("".join(texts)) is None:
         return "".join(out)
     # Rare: some text needs escaping. The row again, each text escaped.
     return "".join(
-        _TEXT.format(_xml_text(v), style=style) if type(v) is str and v else _cells([v], style)
-        for v in values
+        _TEXT.format(_xml_text(v), style=style) if type(v) is str and v else _cells([v], [style])
+        for v, style in zip(values, styles, strict=False)
     )
+
+
+def _column_name(n: int) -> str:
+    """The letters of column ``n`` (1: "A", 27: "AA")."""
+    name = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def write_xlsx(
@@ -232,6 +275,8 @@ def write_xlsx(
     headers: Sequence[str],
     widths: Sequence[float],
     rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] = (),
+    title: str = "",
     progress: Callable[[int], None] = lambda done: None,
     every: int = 10_000,
     max_rows: int = SHEET_MAX_ROWS,
@@ -240,15 +285,29 @@ def write_xlsx(
     .xlsx package into ``target`` (any writable binary file; it need not seek), reading
     one row at a time: memory stays flat for any number of rows. Text values are
     inline-string cells holding the text exactly (U+FFFD for what XML cannot carry),
-    ints, floats and decimals numbers, None and "" blank. Rows beyond a sheet's
-    ``max_rows`` continue on "<sheet_name> (2)" and so on, each under the header.
-    ``progress(rows written)`` is called every ``every`` rows and at the end; what it
-    raises stops the writing. Returns the number of rows written (header not counted)."""
+    ints, floats and decimals numbers, dates and naive datetimes date cells, None and ""
+    blank. ``formats`` gives each column's number format (Excel's codes, such as
+    ``#,##0.00``; None: general); a date column needs one to show as a date. A
+    ``title`` goes above the header in a bold row merged across the columns, frozen with
+    it. Rows beyond a sheet's ``max_rows`` continue on "<sheet_name> (2)" and so on,
+    each under the title and header. ``progress(rows written)`` is called every
+    ``every`` rows and at the end; what it raises stops the writing. Returns the number
+    of rows written (title and header not counted)."""
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
         for i, w in enumerate(widths, start=1)
     )
-    header = "<row>" + _cells(headers, ' s="1"') + "</row>"
+    codes = list(dict.fromkeys(code for code in formats if code))
+    styles = [f' s="{_FIRST_FORMAT_STYLE + codes.index(code)}"' if code else "" for code in formats]
+    header = "<row>" + _cells(headers, [' s="1"'] * len(headers)) + "</row>"
+    merge = ""
+    if title:
+        header = "<row>" + _cells([title], [' s="2"']) + "</row>" + header
+        if len(headers) > 1:
+            last = _column_name(len(headers))
+            merge = f'<mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells>'
+    above = 2 if title else 1
+    start = _SHEET_START.format(cols=cols, frozen=above, first=above + 1)
     names: list[str] = []
     done = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESSION) as z:
@@ -258,11 +317,11 @@ def write_xlsx(
             names.append(sheet_name if not names else f"{sheet_name} ({len(names) + 1})")
             entry = f"xl/worksheets/sheet{len(names)}.xml"
             with z.open(entry, "w", force_zip64=True) as sheet:
-                sheet.write((_SHEET_START.format(cols=cols) + header).encode())
+                sheet.write((start + header).encode())
                 chunk: list[str] = []
-                room = max_rows - 1
+                room = max_rows - above
                 while pending is not None and room:
-                    chunk.append("<row>" + _cells(pending) + "</row>")
+                    chunk.append("<row>" + _cells(pending, styles) + "</row>")
                     room -= 1
                     done += 1
                     if done % every == 0:
@@ -270,7 +329,7 @@ def write_xlsx(
                         chunk.clear()
                         progress(done)
                     pending = next(source, None)
-                sheet.write(("".join(chunk) + _SHEET_END).encode())
+                sheet.write(("".join(chunk) + _SHEET_END.format(merge=merge)).encode())
             if pending is None:
                 break
         numbered = list(enumerate(names, start=1))
@@ -283,7 +342,25 @@ def write_xlsx(
             "xl/_rels/workbook.xml.rels": "".join(_SHEET_RELATION.format(n=n) for n, _ in numbered),
         }
         for name, template in _PACKAGE_PARTS.items():
-            body = template.format(sheets=parts[name]) if name in parts else template
+            body = template.format(sheets=parts.get(name, ""))
             z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body)
+        z.writestr(
+            "xl/styles.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _styles(codes),
+        )
     progress(done)
     return done
+
+
+def _styles(codes: Sequence[str]) -> str:
+    """The styles part: the fixed styles, then one per number format code."""
+    quoted = [_xml_text(code).replace('"', "&quot;") for code in codes]
+    formats = "".join(
+        f'<numFmt numFmtId="{_FIRST_FORMAT_ID + i}" formatCode="{code}"/>'
+        for i, code in enumerate(quoted)
+    )
+    return _STYLES.format(
+        formats=f'<numFmts count="{len(codes)}">{formats}</numFmts>' if codes else "",
+        count=_FIRST_FORMAT_STYLE + len(codes),
+        styles="".join(_FORMAT_STYLE.format(id=_FIRST_FORMAT_ID + i) for i in range(len(codes))),
+    )

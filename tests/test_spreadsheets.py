@@ -25,6 +25,7 @@ from advisor.ledger import services as ledger
 from advisor.ledger.models import LedgerEntry
 from advisor.spreadsheet import as_text, csv_row, from_text, xlsx_row
 from config import PROJECT_ROOT
+from tests.factories.ledger import add_ledger_entry
 from tests.factories.people import bureau_user, token_headers
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1")
@@ -135,13 +136,24 @@ def hostile_ledger(session: orm.Session) -> dict[int, dict[str, str]]:
         "合同名称": HOSTILE[0],
         "合同相对方": HOSTILE[3],
     }
+    lecture = add_ledger_entry(
+        session,
+        bureau_user(session),
+        advisor_id=1,
+        kind="lecture",
+        description="法治讲座",
+        audience=HOSTILE[0],
+        headcount=40,
+    )
+    expected[lecture.seq] = {"事项内容": "法治讲座", "听众": HOSTILE[0]}
     session.commit()
     return expected
 
 
 def by_seq(rows: list[list[Any]]) -> dict[int, dict[str, Any]]:
-    header = rows[0]
-    return {int(row[0]): dict(zip(header, row, strict=True)) for row in rows[1:]}
+    """The rows under the title row and the header, by sequence number."""
+    header = rows[1]
+    return {int(row[0]): dict(zip(header, row, strict=True)) for row in rows[2:]}
 
 
 @pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
@@ -179,7 +191,7 @@ def test_the_ledger_csv_quotes_hostile_text(
         response = bureau.get("/ledger/export.csv")
     rows = by_seq(csv_fields(response))
     for seq, columns in hostile_ledger.items():
-        quoted = {k: v if v == "审查合同" else "'" + v for k, v in columns.items()}
+        quoted = {k: v if v in ("审查合同", "法治讲座") else "'" + v for k, v in columns.items()}
         assert {k: rows[seq][k] for k in columns} == quoted, seq
         assert {k: from_text(rows[seq][k]) for k in columns} == columns, seq
     assert rows[min(hostile_ledger)]["日期"] == "2026-03-02"  # dates are not quoted
@@ -188,9 +200,9 @@ def test_the_ledger_csv_quotes_hostile_text(
 def test_every_ledger_csv_says_its_charset_once(
     session: orm.Session, client: FlaskClient, advisor1: FlaskClient
 ) -> None:
-    assert csv_fields(advisor1.get("/ledger/export.csv"))[0][0] == "序号"
+    assert csv_fields(advisor1.get("/ledger/export.csv"))[1][0] == "序号"
     headers = token_headers(session, "school01@demo.local")
-    assert csv_fields(client.get("/api/v1/ledger/export.csv", headers=headers))[0][0] == "序号"
+    assert csv_fields(client.get("/api/v1/ledger/export.csv", headers=headers))[1][0] == "序号"
 
 
 # --- the evaluation ------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """advisor.spreadsheet.write_xlsx, the streaming workbook writer: the same cells as
 openpyxl writes from the same values (text exactly, never a formula, U+FFFD for what
 XML cannot carry), the header bold and frozen, widths kept, full sheets continued on
-another, progress reported, and a file that openpyxl and a zip reader accept."""
+another, progress reported, and a file that openpyxl and a zip reader accept; dates as
+date cells, number formats per column, a title row above the header (issue 20, item 9)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -128,3 +130,51 @@ def test_the_package_is_a_valid_zip_that_needs_no_seeking() -> None:
 def test_a_value_without_a_cell_type_is_refused() -> None:
     with pytest.raises(TypeError):
         streamed_book([(object(),)])
+
+
+def test_dates_are_date_cells_and_each_column_has_its_number_format() -> None:
+    rows = [
+        (1, date(2025, 3, 1), Decimal("12000.50"), 1320, datetime(2025, 3, 1, 18, 0), "text"),
+        (2, None, None, None, None, ""),
+    ]
+    formats = ("0", 'yyyy"年"m"月"d"日"', "#,##0.00", "#,##0", "yyyy-mm-dd hh:mm", None)
+    out = io.BytesIO()
+    write_xlsx(
+        out,
+        sheet_name="工作台账",
+        headers=HEADERS[:6],
+        widths=WIDTHS[:6],
+        rows=rows,
+        formats=formats,
+    )
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["工作台账"]
+    first = list(sheet[2])
+    assert [c.number_format for c in first] == [*formats[:5], "General"]
+    assert first[1].is_date and first[1].value == datetime(2025, 3, 1)
+    assert first[4].is_date and first[4].value == datetime(2025, 3, 1, 18, 0)
+    assert (first[2].data_type, first[2].value) == ("n", 12000.5)
+    assert (first[3].data_type, first[3].value) == ("n", 1320)
+    assert first[5].data_type == "s" and not first[1].font.bold
+    assert [c.value for c in sheet[3]] == [2, None, None, None, None, None]
+    assert [c.value for c in sheet[1]] == list(HEADERS[:6])  # no title: the header is row 1
+    with pytest.raises(TypeError):  # a time with a zone has no place in a cell
+        streamed_book([(datetime(2025, 3, 1, tzinfo=UTC),)])
+
+
+def test_a_title_row_above_the_header_is_merged_bold_frozen_and_text() -> None:
+    title = '=HYPERLINK("http://x","y") 法律顾问工作台账 & <附表>'
+    rows = [(i, f"第{i}项") for i in range(1, 6)]
+    data = streamed_book(rows, title=title, max_rows=4)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["工作台账", "工作台账 (2)", "工作台账 (3)"]
+    for sheet in book.worksheets:  # every sheet under the title and the header
+        assert (sheet["A1"].value, sheet["A1"].data_type) == (title, "s")
+        assert sheet["A1"].font.bold and sheet["A1"].font.sz == 14
+        assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:G1"]
+        assert sheet.freeze_panes == "A3"
+        assert [c.value for c in sheet[2]] == list(HEADERS) and sheet["A2"].font.bold
+    assert [[r[0] for r in s.iter_rows(min_row=3, values_only=True)] for s in book] == [
+        [1, 2],
+        [3, 4],
+        [5],
+    ]

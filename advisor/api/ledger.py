@@ -114,9 +114,13 @@ def verify_ledger() -> Any:
 @bp.get("/ledger/export.csv")
 def export_ledger_csv() -> Response:
     """The filtered ledger as CSV."""
-    stmt = queries.filtered(api_user(), filters_from_args())
+    filters = filters_from_args()
+    stmt = queries.filtered(api_user(), filters)
     note_export("csv")
-    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
+    title = export.made_title(current_app.config["ADVISOR"], filters, utcnow())
+    return download_response(
+        export.csv_stream(db.session, stmt, title=title), "ledger.csv", CSV_CONTENT_TYPE
+    )
 
 
 @bp.get("/ledger/export.xlsx")
@@ -127,8 +131,9 @@ def export_ledger_xlsx() -> Any:
     stmt = queries.filtered(actor, filters)
     note_export("xlsx")
     if not is_large(stmt):
+        title = export.made_title(current_app.config["ADVISOR"], filters, utcnow())
         return download_response(
-            export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE
+            export.xlsx_stream(db.session, stmt, title=title), "ledger.xlsx", XLSX_CONTENT_TYPE
         )
     job = export_jobs.queue_export(db.session, actor=actor, filters=filters, now=utcnow())
     db.session.commit()

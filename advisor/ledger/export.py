@@ -5,6 +5,12 @@ out (UTF-8 with a BOM so Excel reads Chinese), XLSX through advisor.spreadsheet'
 streaming writer, into a temporary file for a download or into the file of an export
 job (advisor.ledger.export_jobs). Memory stays flat for any row count. Cells go through
 ``advisor.spreadsheet``: user text is never a formula.
+
+Both files open with a title row naming the bureau, the period and when the file was
+made, so that the bureau can file the sheet as it is (issue 20, item 9). In the workbook
+dates are date cells shown as 2025年3月1日, amounts and counts numbers with their
+formats; the CSV, which has no cell types, holds the same columns with dates as
+2025-03-01 and amounts with two decimals.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import csv
 import io
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -22,8 +31,10 @@ from advisor import spreadsheet
 from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.ledger.models import LedgerEntry
+from advisor.ledger.queries import Filters
 from advisor.reviews.models import Closing, Feedback, Review
 from advisor.spreadsheet import SHEET_MAX_ROWS, csv_row
+from config import Config
 
 HEADERS = (
     "序号",
@@ -38,6 +49,8 @@ HEADERS = (
     "合同金额（元）",
     "合同类型",
     "服务方式",
+    "听众",
+    "人数",
     "应完成日期",
     "完成日期",
     "是否超期",
@@ -49,7 +62,29 @@ HEADERS = (
 )
 SHEET = "工作台账"
 BATCH = 5000
-WIDTHS = (8, 12, 24, 10, 22, 12, 40, 24, 24, 14, 12, 10, 12, 12, 8, 10, 16, 12, 8, 24)
+WIDTHS = (8, 15, 24, 10, 22, 12, 40, 24, 24, 14, 12, 10, 20, 8, 15, 15, 8, 10, 16, 12, 8, 24)
+# The bureau's documents write a date as 2025年3月1日 (GB/T 9704); the cell holds the date.
+DATE = 'yyyy"年"m"月"d"日"'
+AMOUNT, COUNT, NUMBER = "#,##0.00", "#,##0", "0"
+FORMATS = (
+    NUMBER,  # 序号: a number, not a count to group in thousands
+    DATE,
+    *(None,) * 7,
+    AMOUNT,
+    None,
+    None,
+    None,
+    COUNT,  # 人数
+    DATE,
+    DATE,
+    None,
+    COUNT,  # 用时（分钟）
+    None,
+    None,
+    NUMBER,  # 学校评价
+    None,
+)
+CENT = Decimal("0.01")
 
 KIND = {
     "contract_review": "合同审查",
@@ -101,6 +136,8 @@ def _columns(stmt: sa.Select[LedgerEntry]) -> sa.Select[*tuple[Any, ...]]:
             Contract.amount,
             Contract.contract_type,
             entry.service_mode,
+            entry.audience,
+            entry.headcount,
             Review.due_on,
             entry.minutes,
             entry.outcome,
@@ -121,9 +158,37 @@ def _columns(stmt: sa.Select[LedgerEntry]) -> sa.Select[*tuple[Any, ...]]:
     )
 
 
+def title(bureau: str, filters: Filters, made_at: datetime) -> str:
+    """The title row: the bureau, the period the filters ask for, and ``made_at`` (the
+    bureau's local time, passed in), e.g. "乌苏市教科局 法律顾问工作台账（2025年1月1日至
+    2025年12月31日） 制表时间：2026年1月5日 09:30"."""
+    start, end = filters.date_from, filters.date_to
+    if start and end:
+        period = f"{_day(start)}至{_day(end)}"
+    elif start:
+        period = f"{_day(start)}起"
+    elif end:
+        period = f"截至{_day(end)}"
+    else:
+        period = "全部日期"
+    name = f"{bureau.strip()} " if bureau.strip() else ""
+    return f"{name}法律顾问工作台账（{period}）　制表时间：{_day(made_at)} {made_at:%H:%M}"
+
+
+def made_title(config: Config, filters: Filters, now: datetime) -> str:
+    """``title`` with the configured bureau, ``now`` (UTC, read once by the caller) in
+    the bureau's time zone."""
+    return title(config.bureau_name, filters, now.astimezone(ZoneInfo(config.timezone)))
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[Any, ...]]:
     """The export's rows for the entries ``stmt`` selects, in the bureau's layout, read
-    in batches: memory stays flat for any number of entries."""
+    in batches: memory stays flat for any number of entries. Dates are dates, amounts
+    decimals to the cent, counts ints (None where there is none)."""
     query = _columns(stmt).execution_options(yield_per=BATCH)
     kind_label, mode_label, type_label, adoption_label = KIND.get, MODE.get, TYPE.get, ADOPTION.get
     for (
@@ -140,6 +205,8 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
         amount,
         contract_type,
         mode,
+        audience,
+        headcount,
         due,
         minutes,
         outcome,
@@ -151,7 +218,7 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
         on_contract = contract_id is not None
         yield (
             seq,
-            entry_on.isoformat(),
+            entry_on,
             school or "",
             advisor,
             firm,
@@ -159,11 +226,13 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
             description,
             title if on_contract else "",
             counterparty if on_contract else "",
-            f"{amount:.2f}" if on_contract else "",
+            amount.quantize(CENT) if on_contract else None,
             type_label(contract_type, "") if on_contract else "",
             mode_label(mode or "", ""),
-            due.isoformat() if due else "",
-            entry_on.isoformat(),
+            audience or "",
+            headcount,
+            due,
+            entry_on,
             ("是" if entry_on > due else "否") if due else "",
             minutes,
             outcome,
@@ -173,10 +242,15 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
         )
 
 
-def csv_stream(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[bytes]:
+def csv_stream(
+    session: orm.Session, stmt: sa.Select[LedgerEntry], *, title: str
+) -> Iterator[bytes]:
+    """The entries ``stmt`` selects as CSV under ``title`` (the ``title`` function) and
+    the header: UTF-8 with a BOM, dates as 2025-03-01, blanks empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
+    writer.writerow(csv_row([title]))
     writer.writerow(HEADERS)
     for count, row in enumerate(rows(session, stmt), start=1):
         writer.writerow(csv_row(row))
@@ -192,18 +266,21 @@ def write_xlsx(
     stmt: sa.Select[LedgerEntry],
     target: BinaryIO,
     *,
+    title: str,
     progress: Callable[[int], None] = lambda done: None,
     every: int = 10_000,
     max_rows: int = SHEET_MAX_ROWS,
 ) -> int:
-    """The entries ``stmt`` selects as the bureau's workbook, written into ``target``
-    (advisor.spreadsheet.write_xlsx: see there for ``progress`` and ``max_rows``).
-    Returns the number of rows."""
+    """The entries ``stmt`` selects as the bureau's workbook under ``title`` (the
+    ``title`` function), written into ``target`` (advisor.spreadsheet.write_xlsx: see
+    there for ``progress`` and ``max_rows``). Returns the number of rows."""
     return spreadsheet.write_xlsx(
         target,
         sheet_name=SHEET,
         headers=HEADERS,
         widths=WIDTHS,
+        formats=FORMATS,
+        title=title,
         rows=rows(session, stmt),
         progress=progress,
         every=every,
@@ -211,11 +288,13 @@ def write_xlsx(
     )
 
 
-def xlsx_stream(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[bytes]:
+def xlsx_stream(
+    session: orm.Session, stmt: sa.Select[LedgerEntry], *, title: str
+) -> Iterator[bytes]:
     """The workbook for a download: written into a temporary file, then sent in chunks
     (a zip package is finished by its directory, at the end)."""
     with tempfile.TemporaryFile() as handle:
-        write_xlsx(session, stmt, handle)
+        write_xlsx(session, stmt, handle, title=title)
         handle.seek(0)
         while chunk := handle.read(64 * 1024):
             yield chunk

@@ -32,6 +32,7 @@ from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask
@@ -46,6 +47,7 @@ from advisor.ledger import export, queries
 from advisor.ledger.models import ExportJob, ExportStatus
 from advisor.ledger.permissions import can_see_export_job
 from advisor.spreadsheet import SHEET_MAX_ROWS
+from advisor.workdays import BEIJING
 
 log = logging.getLogger(__name__)
 
@@ -161,15 +163,18 @@ def run_export(
     *,
     exports_dir: Path,
     clock: Callable[[], datetime],
+    bureau: str = "",
+    zone: ZoneInfo = BEIJING,
     stopping: Callable[[], bool] = lambda: False,
     every: int = PROGRESS_ROWS,
     max_rows: int = SHEET_MAX_ROWS,
 ) -> None:
-    """Write a claimed (running) job's file. Rows are read in ``reads`` (one read
-    transaction, never writing); ``job`` belongs to ``writes``, in which the count, the
-    progress, the heartbeat and the end are committed as they happen. Ends done, failed
-    (with the error), or, when ``stopping()`` turns true, queued again with its partial
-    file removed. The clock is read for each heartbeat: time is passed in."""
+    """Write a claimed (running) job's file, titled with ``bureau`` and the time its
+    writing began in ``zone``. Rows are read in ``reads`` (one read transaction, never
+    writing); ``job`` belongs to ``writes``, in which the count, the progress, the
+    heartbeat and the end are committed as they happen. Ends done, failed (with the
+    error), or, when ``stopping()`` turns true, queued again with its partial file
+    removed. The clock is read for each heartbeat: time is passed in."""
     job_id, user_id, stored = job.id, job.user_id, job.filters
     # Nothing of ``writes`` stays open across the read's start (in tests both sessions
     # share one connection, and a savepoint released takes those inside it along).
@@ -194,11 +199,13 @@ def run_export(
             job.rows_total = queries.totals(reads, actor, filters).entries
             job.heartbeat_at = clock()
             writes.commit()
+            title = export.title(bureau, filters, job.heartbeat_at.astimezone(zone))
             with partial.open("wb") as target:
                 written = export.write_xlsx(
                     reads,
                     queries.filtered(actor, filters),
                     target,
+                    title=title,
                     progress=progress,
                     every=every,
                     max_rows=max_rows,
@@ -290,6 +297,8 @@ def run_pending(
                         job,
                         exports_dir=config.exports_dir,
                         clock=clock,
+                        bureau=config.bureau_name,
+                        zone=ZoneInfo(config.timezone),
                         stopping=stopping,
                     )
                 except Stopped:

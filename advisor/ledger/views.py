@@ -230,9 +230,13 @@ def note_export(file_format: str) -> None:
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """The filtered ledger as CSV (UTF-8 with BOM, opens in Excel)."""
-    stmt = queries.filtered(user(), filters_from_args())
+    filters = filters_from_args()
+    stmt = queries.filtered(user(), filters)
     note_export("csv")
-    return download_response(export.csv_stream(db.session, stmt), "ledger.csv", CSV_CONTENT_TYPE)
+    title = export.made_title(current_app.config["ADVISOR"], filters, utcnow())
+    return download_response(
+        export.csv_stream(db.session, stmt, title=title), "ledger.csv", CSV_CONTENT_TYPE
+    )
 
 
 def is_large(stmt: Any) -> bool:
@@ -245,14 +249,18 @@ def is_large(stmt: Any) -> bool:
 def export_xlsx() -> Any:
     """The filtered ledger in the bureau's spreadsheet layout; a large one is offered as
     a background export (a GET writes nothing: the page's button starts it)."""
-    stmt = queries.filtered(user(), filters_from_args())
+    filters = filters_from_args()
+    stmt = queries.filtered(user(), filters)
     if is_large(stmt):
         threshold = current_app.config["ADVISOR"].export_job_threshold
         return render_template(
             "ledger/export_job.html", job=None, threshold=threshold, args=request.args
         )
     note_export("xlsx")
-    return download_response(export.xlsx_stream(db.session, stmt), "ledger.xlsx", XLSX_CONTENT_TYPE)
+    title = export.made_title(current_app.config["ADVISOR"], filters, utcnow())
+    return download_response(
+        export.xlsx_stream(db.session, stmt, title=title), "ledger.xlsx", XLSX_CONTENT_TYPE
+    )
 
 
 @bp.post("/exports")

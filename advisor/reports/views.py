@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from advisor.auth import protect, require
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts.labels import STATUS_LABELS, TYPE_LABELS
 from advisor.contracts.models import ContractType
-from advisor.db import paginate_rows
+from advisor.db import paginate_rows, utcnow
 from advisor.directory.labels import LEVEL_LABELS
 from advisor.errors import NotFound
 from advisor.extensions import db
@@ -72,7 +73,11 @@ def year(year: int) -> Any:
 @require(Role.BUREAU)
 def year_xlsx(year: int) -> Response:
     """The year's figures as a workbook."""
-    data = year_workbook(year_figures(db.session, _year(year)))
+    config = current_app.config["ADVISOR"]
+    made_at = utcnow().astimezone(ZoneInfo(config.timezone))
+    data = year_workbook(
+        year_figures(db.session, _year(year)), bureau=config.bureau_name, made_at=made_at
+    )
     note(EventKind.FIGURES_EXPORT, subject=f"figures:{year}")
     response = Response(data, content_type=XLSX_CONTENT_TYPE)
     name = f"法律顾问工作年度数据-{year}.xlsx"

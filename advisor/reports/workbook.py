@@ -1,8 +1,11 @@
-"""The yearly figures as an .xlsx workbook: one row per figure, Chinese labels first."""
+"""The yearly figures as an .xlsx workbook: a title row naming the bureau, the year and
+when it was made, then one row per figure, Chinese labels first, each value a number in
+the format its unit asks for (issue 20, item 9)."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from advisor.reports.figures import YearFigures
@@ -18,6 +21,15 @@ KINDS = {
     "other": "其他（次）",
 }
 OUTCOMES = {"approve": "同意签订", "approve_with_changes": "修改后签订", "reject": "不宜签订"}
+# Number formats: counts grouped in thousands, money to the fen, the year as it is written.
+COUNT, AMOUNT, PERCENT, SCORE, YEAR = "#,##0", "#,##0.00", "0.0", "0.00", "0"
+SPECIAL_FORMATS = {
+    "年度": YEAR,
+    "覆盖率（%）": PERCENT,
+    "审查合同金额（元）": AMOUNT,
+    "学校平均评分": SCORE,
+}
+WIDTHS = {"A": 30, "B": 16}
 
 
 def rows(f: YearFigures) -> list[tuple[str, Any]]:
@@ -45,21 +57,44 @@ def rows(f: YearFigures) -> list[tuple[str, Any]]:
     ]
 
 
-def year_workbook(f: YearFigures) -> bytes:
-    """The figures of one year as an .xlsx file (sheet "<year>年度")."""
+def number_format(label: str, value: Any) -> str | None:
+    """The format of a figure's cell: its label's, else a count's; None for text."""
+    if isinstance(value, str):
+        return None
+    return SPECIAL_FORMATS.get(label, COUNT)
+
+
+def title(bureau: str, year: int, made_at: datetime) -> str:
+    """The title row: the bureau, the year and ``made_at`` (the bureau's local time,
+    passed in), e.g. "乌苏市教科局 2025年度法律顾问工作数据　制表时间：2026年1月5日 09:30"."""
+    name = f"{bureau.strip()} " if bureau.strip() else ""
+    made = f"{made_at.year}年{made_at.month}月{made_at.day}日 {made_at:%H:%M}"
+    return f"{name}{year}年度法律顾问工作数据　制表时间：{made}"
+
+
+def year_workbook(f: YearFigures, *, bureau: str, made_at: datetime) -> bytes:
+    """The figures of one year as an .xlsx file (sheet "<year>年度") under the title
+    row (``title``), made at ``made_at``, the bureau's local time."""
     # openpyxl takes 0.3 s to import: here, when a workbook is asked for
     from openpyxl import Workbook
 
-    from advisor.spreadsheet import BOLD
+    from advisor.spreadsheet import BOLD, TITLE_FONT
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its sheet; for mypy  # nosec B101
     sheet.title = f"{f.year}年度"
+    append(sheet, [title(bureau, f.year, made_at)], font=TITLE_FONT)
+    sheet.merge_cells("A1:B1")
     append(sheet, ["指标", "数值"], font=BOLD)
     for label, value in rows(f):
         append(sheet, [label, value])
-    sheet.column_dimensions["A"].width = 28
+        code = number_format(label, value)
+        if code is not None:
+            sheet.cell(row=sheet.max_row, column=2).number_format = code
+    sheet.freeze_panes = "A3"
+    for column, width in WIDTHS.items():
+        sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -56,7 +56,7 @@ def ledger(session: orm.Session) -> list[LedgerEntry]:
 @pytest.fixture()
 def small(make_app: Any) -> Flask:
     """The application with a threshold of 10 rows."""
-    app: Flask = make_app(export_job_threshold=THRESHOLD)
+    app: Flask = make_app(export_job_threshold=THRESHOLD, bureau_name="乌苏市教科局")
     return app
 
 
@@ -82,17 +82,25 @@ def run_next(app: Flask, sessions: tuple[orm.Session, orm.Session], **options: A
         job,
         exports_dir=app.config["ADVISOR"].exports_dir,
         clock=clock,
+        bureau=app.config["ADVISOR"].bureau_name,
         **options,
     )
     return job
 
 
 def values(data: bytes) -> list[list[Any]]:
+    """The sheet's rows from the header on (the title row says when the file was made)."""
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["工作台账"]
     cells = [cell for row in book["工作台账"].iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    return [list(row) for row in book["工作台账"].iter_rows(values_only=True)]
+    return [list(row) for row in book["工作台账"].iter_rows(min_row=2, values_only=True)]
+
+
+def title(data: bytes) -> str:
+    value = load_workbook(io.BytesIO(data))["工作台账"]["A1"].value
+    assert isinstance(value, str)
+    return value
 
 
 def test_a_large_export_on_the_page_is_a_job_with_progress_and_the_requests_file(
@@ -138,6 +146,10 @@ def test_a_large_export_on_the_page_is_a_job_with_progress_and_the_requests_file
     rows = values(file.data)
     assert len(rows) == ROWS + 1
     assert rows[4][6] == HOSTILE  # written as text, never a formula
+    # Titled with the bureau, the period asked for and the job's own time (12:00 in Beijing).
+    assert title(file.data) == (
+        "乌苏市教科局 法律顾问工作台账（2025年1月1日起）　制表时间：2026年3月2日 12:00"
+    )
 
 
 def test_the_api_answers_202_with_a_job_to_poll_and_then_the_file(
@@ -327,7 +339,14 @@ def test_the_worker_runs_a_job_on_its_own_connections(database_url: str, tmp_pat
             )
             db.session.commit()
             job_id = job.id
+        app.config["ADVISOR"] = app.config["ADVISOR"].but(bureau_name="乌苏市教科局")
         assert export_jobs.run_pending(app, stopping=lambda: False, clock=clock) == 1
         with app.app_context():
             done = db.session.get_one(ExportJob, job_id)
             assert (done.status, done.error, done.rows_done) == (ExportStatus.DONE, None, 1)
+            written = export_jobs.file_path(app.config["ADVISOR"].exports_dir, done)
+            assert written is not None
+            # The configured bureau and the job's clock in Beijing time head the sheet.
+            assert title(written.read_bytes()) == (
+                "乌苏市教科局 法律顾问工作台账（全部日期）　制表时间：2026年3月2日 12:00"
+            )

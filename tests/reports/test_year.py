@@ -1,4 +1,5 @@
-"""The yearly figures against a hand-counted year, and who may see them."""
+"""The yearly figures against a hand-counted year, and who may see them; the workbook
+titled and formatted for filing (issue 20, item 9)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import orm
@@ -20,7 +22,7 @@ from advisor.ledger import services as ledger
 from advisor.reports import summary
 from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding, Review
-from tests.conftest import QueryCounter
+from tests.conftest import QueryCounter, login
 from tests.evaluation.helpers import entry, rate, review, utc
 from tests.factories import NOW
 from tests.factories.people import token_headers
@@ -149,7 +151,7 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     ratings = bureau.get("/reports/year/2025/ratings").get_data(as_text=True)
     assert ratings.count('data-testid="rating-row"') == 2 and ">5<" in ratings
     book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
-    values = dict(book.active.iter_rows(min_row=2, values_only=True))
+    values = dict(book.active.iter_rows(min_row=3, values_only=True))
     assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
 
 
@@ -217,3 +219,37 @@ def test_the_figures_take_a_dozen_queries_however_much_data(
     before = count_queries.count
     year_figures(session, 2025)
     assert count_queries.count - before == 11
+
+
+@pytest.mark.usefixtures("year_2025")
+def test_the_workbook_has_a_title_and_each_figure_its_number_format(
+    session: orm.Session,
+    app: Flask,
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    time_machine: TimeMachineFixture,
+) -> None:
+    session.commit()
+    monkeypatch.setitem(
+        app.config, "ADVISOR", app.config["ADVISOR"].but(bureau_name="乌苏市教科局")
+    )
+    time_machine.move_to(datetime(2026, 11, 20, 1, 30, tzinfo=UTC), tick=False)  # 09:30 Beijing
+    response = login(client, "bureau@demo.local").get("/reports/year/2025.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert (
+        sheet["A1"].value == "乌苏市教科局 2025年度法律顾问工作数据　制表时间：2026年11月20日 09:30"
+    )
+    assert sheet["A1"].data_type == "s" and sheet["A1"].font.bold
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:B1"]
+    assert [c.value for c in sheet[2]] == ["指标", "数值"] and sheet.freeze_panes == "A3"
+    assert (sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width) == (30, 16)
+    cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=3)}
+    formats = {label: (cell.data_type, cell.number_format) for label, cell in cells.items()}
+    assert formats["年度"] == ("n", "0")
+    assert formats["审查合同金额（元）"] == ("n", "#,##0.00")
+    assert formats["覆盖率（%）"] == ("n", "0.0")
+    assert formats["学校平均评分"] == ("n", "0.00") and cells["学校平均评分"].value == 4.5
+    assert formats["审查完毕的合同（份）"] == ("n", "#,##0")
+    assert formats["讲座受众（人次）"] == ("n", "#,##0")
+    assert all(f == ("n", "#,##0") for label, f in formats.items() if label.endswith("（次）"))

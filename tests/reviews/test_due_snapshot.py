@@ -27,6 +27,6 @@ def test_the_review_keeps_the_due_date_of_its_issue(
 
     export = bureau.get("/ledger/export.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(export)))
-    header, mine = rows[0], [r for r in rows[1:] if contract.title in r[6]]
+    header, mine = rows[1], [r for r in rows[2:] if contract.title in r[6]]  # title, header
     assert len(mine) == 1
     assert mine[0][header.index("应完成日期")] == due_then.isoformat()
