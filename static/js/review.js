@@ -21,19 +21,25 @@
     }
   }
 
+  // "instant": Bootstrap makes the page scroll smoothly, and a glide from the fragment
+  // would end anywhere but where the advisor was.
   function restore(place) {
     var element = place.id ? document.getElementById(place.id) : null;
+    var y = place.y;
     if (element && typeof place.top === "number") {
-      window.scrollBy(0, element.getBoundingClientRect().top - place.top);
-    } else if (typeof place.y === "number") {
-      window.scrollTo(0, place.y);
+      y = window.scrollY + element.getBoundingClientRect().top - place.top;
     }
+    if (typeof y === "number") window.scrollTo({ top: y, behavior: "instant" });
   }
 
   var place = read();
   if (place) {
-    if (document.readyState === "complete") restore(place);
-    else window.addEventListener("load", function () { restore(place); });
+    restore(place);
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () {
+        restore(place);
+      });
+    }
   }
 
   form.addEventListener("submit", function (event) {
