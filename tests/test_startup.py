@@ -5,6 +5,7 @@ Issue 19, item 5: ``flask ledger verify --since-last`` within 2 s, start-up incl
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +43,18 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def _modules_after_create_app(folder: Path, *, warm: bool = False) -> set[str]:
+    # The child builds the app on the real clock: this test is about imports, not time, and
+    # under CI's libfaketime (the whole suite run on a fixed date) the child hung in a futex
+    # wait. The timeout turns any other hang into a failure instead of a stalled suite.
+    env = {k: v for k, v in os.environ.items() if k not in {"LD_PRELOAD", "FAKETIME"}}
     done = subprocess.run(  # nosec B603 (our own command line)
         [sys.executable, "-c", BUILD, str(folder), "warm" if warm else "cold"],
         cwd=PROJECT_ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
+        timeout=120,
     )
     return set(json.loads(done.stdout.splitlines()[-1]))
 
