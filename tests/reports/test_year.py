@@ -253,3 +253,13 @@ def test_the_workbook_has_a_title_and_each_figure_its_number_format(
     assert formats["审查完毕的合同（份）"] == ("n", "#,##0")
     assert formats["讲座受众（人次）"] == ("n", "#,##0")
     assert all(f == ("n", "#,##0") for label, f in formats.items() if label.endswith("（次）"))
+
+
+def test_a_bureau_name_that_looks_like_a_formula_stays_text_in_the_yearly_workbook(
+    app: Flask, bureau: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = '=HYPERLINK("http://x","y")'
+    monkeypatch.setitem(app.config, "ADVISOR", app.config["ADVISOR"].but(bureau_name=hostile))
+    book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
+    title = book.active["A1"]
+    assert title.data_type == "s" and title.value.startswith(hostile)  # a string, no formula
