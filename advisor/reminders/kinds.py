@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from flask_babel import force_locale, get_locale, gettext
@@ -22,6 +23,9 @@ class Kind:
     subject: str  # msgid, formatted with the reminder's params
     body: str  # msgid, formatted with the reminder's params
     in_app: bool = True  # False when the app already told the user at the moment
+    # The param holding the date the reminder is about (the review's due date, the day a
+    # contract or appointment ends, ...) as 2026-03-02; None when it is about no one day.
+    due_param: str | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -34,6 +38,7 @@ KINDS: dict[str, Kind] = {
             "New contract to review: %(title)s",
             "%(school)s submitted %(title)s for review; the opinion is due by %(due)s.",
             in_app=False,
+            due_param="due",
         ),
         Kind(
             "due_tomorrow",
@@ -41,6 +46,7 @@ KINDS: dict[str, Kind] = {
             _l("A review due tomorrow"),
             "Due tomorrow: %(title)s",
             "The opinion on %(title)s from %(school)s is due tomorrow, %(due)s.",
+            due_param="due",
         ),
         Kind(
             "due_today",
@@ -48,6 +54,7 @@ KINDS: dict[str, Kind] = {
             _l("A review due today"),
             "Due today: %(title)s",
             "The opinion on %(title)s from %(school)s is due today, %(due)s.",
+            due_param="due",
         ),
         Kind(
             "overdue",
@@ -55,6 +62,7 @@ KINDS: dict[str, Kind] = {
             _l("An overdue review (daily until done)"),
             "Overdue: %(title)s",
             "The opinion on %(title)s from %(school)s was due on %(due)s and is not issued yet.",
+            due_param="due",
         ),
         Kind(
             "overdue_digest",
@@ -76,6 +84,7 @@ KINDS: dict[str, Kind] = {
             _l("Advisor appointments ending within 30 days"),
             "Appointment ending: %(advisor)s",
             "The appointment of %(advisor)s (%(firm)s) ends on %(ends)s.",
+            due_param="ends",
         ),
         Kind(
             "calendar_missing",
@@ -100,6 +109,7 @@ KINDS: dict[str, Kind] = {
             "Contract ending: %(title)s",
             "%(title)s with %(counterparty)s ends on %(ends)s. If it is to be renewed, submit"
             " the renewal for review in time.",
+            due_param="ends",
         ),
         Kind(
             "evaluation_calendar",
@@ -107,6 +117,7 @@ KINDS: dict[str, Kind] = {
             _l("The evaluation calendar"),
             "%(event)s: %(period)s",
             "%(event)s, for the evaluation of %(period)s, on %(day)s.",
+            due_param="day",
         ),
         Kind(
             "ledger_anchor",
@@ -123,6 +134,7 @@ KINDS: dict[str, Kind] = {
             _l("The last day to object to an evaluation"),
             "Last day to object: evaluation %(period)s",
             "Today, %(until)s, is the last day to object to your evaluation for %(period)s.",
+            due_param="until",
         ),
     )
 }
@@ -182,6 +194,19 @@ _MARKERS = (
     _l("Last day to object: evaluation %(period)s"),
     _l("Today, %(until)s, is the last day to object to your evaluation for %(period)s."),
 )
+
+
+def due_date(kind: str, params: Mapping[str, Any]) -> date | None:
+    """The date a reminder is about (see ``Kind.due_param``), or None: not the day it is
+    sent, which is the reminder's own ``due_at``."""
+    found = KINDS.get(kind)
+    value = params.get(found.due_param) if found and found.due_param else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def subject_text(kind: str, params: Mapping[str, Any]) -> str:

@@ -43,7 +43,8 @@ CHANNEL_LABELS = {
 @bp.get("")
 @require(Role.BUREAU)
 def index() -> Any:
-    """Planned and sent reminders, newest due first, with their status and errors."""
+    """Planned and sent reminders, newest due first, with the date each is about, when it
+    goes or went out, its status and errors."""
     status = request.args.get("status", "")
     stmt = sa.select(Reminder).order_by(Reminder.due_at.desc(), Reminder.id.desc())
     if status in STATUSES:
@@ -62,6 +63,7 @@ def index() -> Any:
         status=status,
         counts=counts,
         names=names,
+        due_dates={r.id: kinds.due_date(r.kind, r.params) for r in page.items},
         kinds=kinds.KINDS,
         statuses=STATUS_LABELS,
         channels=CHANNEL_LABELS,

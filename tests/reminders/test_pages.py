@@ -54,6 +54,52 @@ def test_the_bureau_sees_failures_and_sends_again(
     assert "3 件审查已超期" not in bureau.get("/reminders?status=failed").get_data(as_text=True)
 
 
+def test_the_due_column_shows_the_date_the_reminder_is_about(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    # Sent on 2026-04-29 about a review due on 2026-04-30: the due column shows the 30th,
+    # the day it goes out has its own column; a reminder about no one day shows a dash.
+    failed_reminder(session)
+    advisor = session.scalar(sa.select(User).where(User.email == "advisor01@demo.local"))
+    assert advisor is not None
+    row = Reminder(
+        key="due_tomorrow|app|u2|contract:1|2026-04-30",
+        kind="due_tomorrow",
+        channel="app",
+        user_id=advisor.id,
+        subject="contract:1",
+        occasion="2026-04-30",
+        params={"title": "食堂承包合同", "school": "一中", "due": "2026-04-30"},
+        due_at=WHEN,
+        next_attempt_at=WHEN,
+        status="sent",
+        sent_at=WHEN,
+    )
+    session.add(row)
+    session.commit()
+    page = bureau.get("/reminders").get_data(as_text=True)
+    header = re.search(r"<thead>.*?</thead>", page, re.S)
+    assert header is not None
+    assert re.findall(r"<th>([^<]*)</th>", header.group(0))[:6] == [
+        "到期日",
+        "提醒内容",
+        "接收人",
+        "渠道",
+        "发送时间",
+        "状态",
+    ]
+    cells = re.search(rf'data-testid="reminder-{row.id}">(.*?)</tr>', page, re.S)
+    assert cells is not None
+    due = re.search(r'data-testid="due-on">([^<]*)<', cells.group(1))
+    sent = re.search(r'data-testid="sent-at">([^<]*)<', cells.group(1))
+    assert due is not None and due.group(1) == "2026年4月30日"
+    assert sent is not None and sent.group(1).startswith("2026年4月29日")
+    digest = re.search(
+        r'data-testid="reminder-\d+">(.*?)</tr>', page.split(cells.group(0))[1], re.S
+    )
+    assert digest is not None and 'data-testid="due-on">—<' in digest.group(1)
+
+
 def test_robots_are_checked_added_and_switched_off(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
