@@ -1,18 +1,19 @@
-"""Language choice (user setting, then session, then Accept-Language) and display filters.
-Below every domain: the names pages call that come from a domain are template_globals.py's."""
+"""Language choice (user setting, then session, then Accept-Language) and display filters
+(how a value reads is formats.py's). Below every domain: the names pages call that come
+from a domain are template_globals.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask import Flask, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
+from advisor import formats
 from advisor.extensions import babel
 from advisor.workdays import today_local
 
@@ -34,19 +35,17 @@ def select_locale() -> str:
 
 
 def fmt_date(value: date | datetime | None) -> str:
-    """2025年10月14日 in Chinese, October 14, 2025 in English."""
+    """A day as 2026年12月9日 (9 Dec 2026); a moment as 2026年12月9日 14:05 in the
+    configured time zone (Beijing)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return str(format_datetime(value, "medium"))
-    return _long_date(value, str(get_locale()))
+        return formats.datetime_text(value, _language(), get_timezone())
+    return formats.date_text(value, _language())
 
 
-@lru_cache(maxsize=4096)
-def _long_date(value: date, locale: str) -> str:
-    """A day in the locale's long form, written once per process: a list of 50 entries
-    shows a few days, and Babel takes 30-100 µs each time it writes one."""
-    return str(format_date(value, "long"))
+def _language() -> str:
+    return str(get_locale() or LOCALES[0])
 
 
 def translated(labels: Mapping[K, Any]) -> dict[K, str]:
@@ -63,9 +62,23 @@ def fmt_day(value: datetime | None) -> str:
 
 
 def fmt_money(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return str(format_decimal(value, "#,##0.00"))
+    """An exact amount: 12,000.00."""
+    return formats.money_text(value)
+
+
+def fmt_sum(value: Decimal | int | None) -> str:
+    """A summary sum: 1.48亿元, 152.35万元 (¥148 million, ¥1.52 million)."""
+    return formats.sum_text(value, _language())
+
+
+def fmt_period(period: str) -> str:
+    """2026年度, 2026年第一季度 (2026, Q1 2026)."""
+    return formats.period_text(period, _language())
+
+
+def fmt_evaluation(period: str) -> str:
+    """2026年度考核, 2026年第一季度考核 (Evaluation 2026)."""
+    return formats.evaluation_title(period, _language())
 
 
 def init_i18n(app: Flask) -> None:
@@ -73,4 +86,8 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["day"] = fmt_day
+    app.jinja_env.filters["sum_yuan"] = fmt_sum
+    app.jinja_env.filters["num"] = formats.number_text
+    app.jinja_env.filters["period"] = fmt_period
+    app.jinja_env.filters["evaluation_title"] = fmt_evaluation
     app.jinja_env.globals["get_locale"] = get_locale

@@ -144,7 +144,7 @@ def test_detail_shows_due_date_versions_and_history(
         t.text_content() for t in root.xpath('//*[@data-testid="page-text"]')
     )
     [row] = cells(root, "history")
-    assert row[0] == "2026年3月2日 10:00:00"  # 02:00 UTC, shown in Beijing time
+    assert row[0] == "2026年3月2日 10:00"  # 02:00 UTC, shown in Beijing time
     assert zh(app, "Submitted") in row[1] and "张伟" in row[1]
     assert row[2] == "→ " + zh(app, "Awaiting review")
 
