@@ -11,6 +11,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +24,7 @@ from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
     OPINION_LABELS,
+    RATING_LABELS,
     SEVERITY_LABELS,
 )
 from advisor.reviews.services import (
@@ -139,8 +141,11 @@ class ReviewForm(AppForm):
 
 
 class FeedbackForm(AppForm):
-    rating = SelectField(
-        _l("Rating"), coerce=int, choices=[(5, "5"), (4, "4"), (3, "3"), (2, "2"), (1, "1")]
+    rating = RadioField(
+        _l("Rating"),
+        coerce=int,
+        choices=list(RATING_LABELS.items()),
+        invalid_choice_message=_l("Choose how satisfied you are with the opinion."),
     )
     comment = TextAreaField(_l("Comment (optional)"), validators=[text_limit(NOTE_MAX)])
 

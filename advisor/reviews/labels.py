@@ -1,4 +1,5 @@
-"""Display labels of review outcomes, dimensions, severities and adoption (DOMAIN.md's terms)."""
+"""Display labels of review outcomes, dimensions, severities, adoption (DOMAIN.md's terms) and
+the words of a school's 1–5 satisfaction rating."""
 
 from __future__ import annotations
 
@@ -46,4 +47,13 @@ ADOPTION_LABELS = {
     Adoption.FULLY: _l("Fully adopted"),
     Adoption.PARTLY: _l("Partly adopted"),
     Adoption.NOT: _l("Not adopted"),
+}
+
+# A school's rating in the words of a satisfaction survey (满意度评价), highest first.
+RATING_LABELS = {
+    5: _l("Very satisfied"),
+    4: _l("Satisfied"),
+    3: _l("Neutral"),
+    2: _l("Dissatisfied"),
+    1: _l("Very dissatisfied"),
 }

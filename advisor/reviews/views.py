@@ -34,6 +34,7 @@ from advisor.reviews.labels import (
     ADOPTION_LABELS,
     DIMENSION_LABELS,
     OUTCOME_LABELS,
+    RATING_LABELS,
     SEVERITY_LABELS,
 )
 from advisor.reviews.letter import Letter, LetterFacts, compose_letter
@@ -76,6 +77,7 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
         "dimensions": DIMENSION_LABELS,
         "severities": SEVERITY_LABELS,
         "adoptions": ADOPTION_LABELS,
+        "ratings": RATING_LABELS,
     }
 
 

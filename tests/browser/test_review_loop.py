@@ -194,13 +194,20 @@ def test_the_review_loop(page: Page, new_page: PageFactory, tmp_path: Path) -> N
     assert "审查结论：修改后签订。" in letter
     assert ADVISOR_NAME in letter and title in letter
 
+    # The school rates in words, from 非常满意 down to 很不满意, and reads its rating back
+    # in words.
     rating = school.get_by_test_id("feedback-form")
-    rating.get_by_label("评分").select_option("4")
+    choices = rating.get_by_role("radio")
+    expect(choices).to_have_count(5)
+    words = ["非常满意", "满意", "一般", "不满意", "很不满意"]
+    for n, word in enumerate(words):
+        expect(choices.nth(n)).to_have_accessible_name(word)
+    rating.get_by_role("radio", name="满意", exact=True).check()
     rating.get_by_placeholder("评价内容（选填）").fill("意见具体，可以直接采用。")
     rating.get_by_role("button", name="提交评价").click()
     expect_flash(school, "感谢您的评价。")
     expect(school.get_by_test_id("feedback-form")).to_have_count(0)
-    expect(school.get_by_test_id("rating")).to_have_text("★★★★☆ 意见具体，可以直接采用。")
+    expect(school.get_by_test_id("rating")).to_have_text("★★★★☆ 满意 · 意见具体，可以直接采用。")
 
     closing = school.get_by_test_id("close-form")
     closing.get_by_label("签订结果").select_option(label="已签订")

@@ -409,6 +409,30 @@ def test_a_return_shows_no_opinion_link(
     assert root.xpath('//a[contains(@href, "opinion.docx")]') == []
 
 
+def test_the_rating_form_offers_the_words_of_the_scale(
+    app: Flask, school1: FlaskClient, session: orm.Session
+) -> None:
+    opinion_issued(session)
+    [form] = by_testid(tree(school1.get("/contracts/1")), "feedback-form")
+    radios = form.xpath('.//input[@type="radio"][@name="rating"]')
+    labels = [
+        " ".join(form.xpath(f'.//label[@for="{radio.get("id")}"]')[0].text_content().split())
+        for radio in radios
+    ]
+    assert [radio.get("value") for radio in radios] == ["5", "4", "3", "2", "1"]
+    assert labels == [
+        "★★★★★ 非常满意",
+        "★★★★ 满意",
+        "★★★ 一般",
+        "★★ 不满意",
+        "★ 很不满意",
+    ]
+    # Sent without a choice: told what is missing, nothing stored.
+    school1.post("/contracts/1/feedback", data={"comment": "很及时"})
+    assert "请选择您对审查意见的满意程度。" in " ".join(alerts(school1.get("/contracts/1")))
+    assert session.scalar(sa.select(sa.func.count(Feedback.id))) == 0
+
+
 def test_the_school_rates_the_opinion_once(
     app: Flask, school1: FlaskClient, session: orm.Session
 ) -> None:
@@ -420,7 +444,7 @@ def test_the_school_rates_the_opinion_once(
     assert zh(app, "Thank you for rating the opinion.") in alerts(page)
     root = tree(page)
     assert by_testid(root, "feedback-form") == []
-    assert one_text(root, "rating") == "★★★★☆ 很及时"
+    assert one_text(root, "rating") == "★★★★☆ 满意 · 很及时"
 
     again = school1.post("/contracts/1/feedback", data={"rating": "1"})
     assert again.status_code == 302
@@ -444,7 +468,7 @@ def test_the_advisor_sees_ratings_only_when_anonymity_is_off(
     opinion_issued(session)
     school1.post("/contracts/1/feedback", data={"rating": "2", "comment": "回复太慢"})
     assert by_testid(tree(advisor1.get("/contracts/1")), "rating") == []
-    assert one_text(tree(bureau.get("/contracts/1")), "rating") == "★★☆☆☆ 回复太慢"
+    assert one_text(tree(bureau.get("/contracts/1")), "rating") == "★★☆☆☆ 不满意 · 回复太慢"
     settings = tree(bureau.get("/settings/ratings"))
     assert settings.xpath('//input[@name="anonymous"]')[0].get("checked") is not None
 
@@ -455,7 +479,7 @@ def test_the_advisor_sees_ratings_only_when_anonymity_is_off(
     assert services.ratings_are_anonymous(session) is False
     settings = tree(bureau.get("/settings/ratings"))
     assert settings.xpath('//input[@name="anonymous"]')[0].get("checked") is None
-    assert one_text(tree(advisor1.get("/contracts/1")), "rating") == "★★☆☆☆ 回复太慢"
+    assert one_text(tree(advisor1.get("/contracts/1")), "rating") == "★★☆☆☆ 不满意 · 回复太慢"
 
     assert bureau.post("/settings/ratings", data={"anonymous": "1"}).status_code == 302
     assert by_testid(tree(advisor1.get("/contracts/1")), "rating") == []
