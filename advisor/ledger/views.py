@@ -32,7 +32,7 @@ from advisor.forms import apply_errors, page_args, small_int
 from advisor.i18n import translated
 from advisor.ledger import completeness, export, export_jobs, queries, services
 from advisor.ledger.forms import EntryForm
-from advisor.ledger.labels import KIND_LABELS, MODE_LABELS
+from advisor.ledger.labels import KIND_LABELS, MODE_LABELS, OUTCOME_LABELS
 from advisor.ledger.models import ExportJob, ExportStatus, LedgerEntry, LedgerHead
 from advisor.ledger.permissions import (
     can_filter_by_advisor,
@@ -163,6 +163,7 @@ def detail(entry_id: int) -> Any:
         entry=entry,
         kinds=KIND_LABELS,
         modes=MODE_LABELS,
+        outcomes=OUTCOME_LABELS,
         corrected_by=queries.correction_of(db.session, entry),
         supersedes=db.session.get(LedgerEntry, entry.supersedes_id)
         if entry.supersedes_id

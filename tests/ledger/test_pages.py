@@ -3,6 +3,8 @@ the bureau's verification page; and the API's view of the same rules."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -253,6 +255,46 @@ def test_an_entry_opens_only_for_who_may_see_it(
         e["id"] for e in client.get("/api/v1/ledger?per_page=200", headers=headers).json["items"]
     }
     assert {n for n, e in four.items() if e.id in listed_ids} == visible
+
+
+# --- the outcome, named for the kind of work ----------------------------------------------
+
+
+def test_the_form_names_the_outcome_for_every_kind_of_work(advisor1: FlaskClient) -> None:
+    # Without a script: one label for all kinds and a hint saying what each writes; the
+    # script's words for each kind are on the page (static/js/ledger_form.js).
+    page = text_of(advisor1.get("/ledger/new"))
+    assert re.search(r'<label class="form-label" for="outcome">办理结果</label>', page)
+    hint = re.search(r'data-testid="outcome-hint"[^>]*>([^<]*)<', page)
+    assert hint is not None
+    assert "合同审查填审查结论" in hint.group(1) and "法律咨询填答复意见" in hint.group(1)
+    box = re.search(r"data-outcome-for=\"kind\" data-outcome-words='([^']*)'", page)
+    assert box is not None
+    words = json.loads(html.unescape(box.group(1)))
+    assert {kind: w["label"] for kind, w in words["kinds"].items()} == {
+        "contract_review": "审查结论",
+        "consultation": "答复意见",
+        "lecture": "讲座效果",
+        "dispute_mediation": "调处结果",
+        "document_drafting": "形成的文书",
+        "training": "培训效果",
+        "other": "办理结果",
+    }
+    assert "js/ledger_form.js" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("lecture", "讲座效果"), ("contract_review", "审查结论"), ("consultation", "答复意见")],
+)
+def test_an_entry_names_its_outcome_for_its_kind(
+    session: orm.Session, advisor1: FlaskClient, kind: str, label: str
+) -> None:
+    entry = add_ledger_entry(session, advisor_user(session, 1), kind=kind, outcome="反响良好")
+    session.commit()
+    page = text_of(advisor1.get(f"/ledger/{entry.id}"))
+    shown = re.search(r'data-testid="outcome-label">([^<]*)</dt><dd[^>]*>([^<]*)<', page)
+    assert shown is not None and shown.groups() == (label, "反响良好")
 
 
 # --- corrections ----------------------------------------------------------------------
