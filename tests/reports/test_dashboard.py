@@ -328,9 +328,11 @@ def test_the_page_shows_charts_tables_and_links(
     assert page.count("<svg") >= 9 and not re.search(r'(src|href)="(https?:)?//', page)
     assert 'data-testid="kf-submitted">6<' in page and 'data-testid="firm-table"' in page
     assert 'href="/contracts?status=closed&amp;from=2025-01-01&amp;to=2025-12-31"' in page
-    assert (
-        'data-testid="kf-turnaround">3 / 9<' in page and 'data-testid="kf-on-time">80.0%<' in page
-    )
+    # Turnaround in words the bureau reads aloud: nine in ten within 9 working days (the
+    # 90th percentile), half within 3 (the median).
+    assert 'data-testid="kf-turnaround">九成在 9 个工作日内<' in page
+    assert 'data-testid="kf-turnaround-more">半数在 3 个工作日内；共出具意见 5 份<' in page
+    assert "百分位" not in page and 'data-testid="kf-on-time">80.0%<' in page
     # The hatched second series and the legend survive greyscale printing.
     assert 'id="chart-monthly-hatch"' in page and 'fill="url(#chart-monthly-hatch)"' in page
     # A link from a figure leads to exactly the contracts counted.
