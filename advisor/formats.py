@@ -20,7 +20,7 @@ from advisor.workdays import parse_period
 
 _DATE = {"zh": "y年M月d日", "en": "d MMM y"}
 _TIME = {"zh": "y年M月d日 HH:mm", "en": "d MMM y HH:mm"}
-_BABEL = {"zh": "zh_Hans_CN", "en": "en_GB"}
+_BABEL = {"zh": "zh_Hans_CN", "en": "en"}
 _QUARTERS_ZH = "一二三四"
 HUNDREDTH = Decimal("0.01")
 
@@ -49,6 +49,20 @@ def datetime_text(value: datetime, locale: str, zone: tzinfo) -> str:
     language = _language(locale)
     local = value.astimezone(zone)
     return str(format_datetime(local, _TIME[language], tzinfo=zone, locale=_BABEL[language]))
+
+
+def month_text(month: str, locale: str) -> str:
+    """A month written "2026-01" as people read it: 2026年1月, Jan 2026. Other text is
+    returned as it is."""
+    try:
+        first = date.fromisoformat(f"{month}-01") if len(month) == 7 else None
+    except ValueError:
+        first = None
+    if first is None:
+        return month
+    if _language(locale) == "en":
+        return str(format_date(first, "MMM y", locale=_BABEL["en"]))
+    return f"{first.year}年{first.month}月"
 
 
 def number_text(value: int | float | Decimal | None, decimals: int = 0) -> str:

@@ -34,11 +34,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or LOCALES[0]
 
 
-def fmt_date(value: date | datetime | None) -> str:
+def fmt_date(value: date | datetime | str | None) -> str:
     """A day as 2026年12月9日 (9 Dec 2026); a moment as 2026年12月9日 14:05 in the
-    configured time zone (Beijing)."""
+    configured time zone (Beijing). A day stored as text (a notification's 2026-12-09)
+    is read first; other text is shown as it is."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return text
     if isinstance(value, datetime):
         return formats.datetime_text(value, _language(), get_timezone())
     return formats.date_text(value, _language())
@@ -71,6 +78,11 @@ def fmt_sum(value: Decimal | int | None) -> str:
     return formats.sum_text(value, _language())
 
 
+def fmt_month(month: str) -> str:
+    """2026年1月 (Jan 2026) for "2026-01"."""
+    return formats.month_text(month, _language())
+
+
 def fmt_period(period: str) -> str:
     """2026年度, 2026年第一季度 (2026, Q1 2026)."""
     return formats.period_text(period, _language())
@@ -89,5 +101,6 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["sum_yuan"] = fmt_sum
     app.jinja_env.filters["num"] = formats.number_text
     app.jinja_env.filters["period"] = fmt_period
+    app.jinja_env.filters["month"] = fmt_month
     app.jinja_env.filters["evaluation_title"] = fmt_evaluation
     app.jinja_env.globals["get_locale"] = get_locale

@@ -14,6 +14,7 @@ from advisor.formats import (
     datetime_text,
     evaluation_title,
     money_text,
+    month_text,
     number_text,
     period_text,
     sum_text,
@@ -89,6 +90,14 @@ def test_counts_and_exact_amounts_have_thousands_separators() -> None:
     assert money_text(None) == ""
 
 
+def test_a_month_of_a_chart_reads_as_a_month() -> None:
+    assert month_text("2026-01", "zh") == "2026年1月"
+    assert month_text("2026-12", "en") == "Dec 2026"
+    assert month_text("2026-13", "zh") == "2026-13"
+    assert month_text("2026-Q1", "zh") == "2026-Q1"
+    assert month_text("", "zh") == ""
+
+
 def test_evaluation_periods_read_as_the_bureau_writes_them() -> None:
     assert period_text("2026", "zh") == "2026年度"
     assert period_text("2026-Q1", "zh") == "2026年第一季度"
@@ -104,7 +113,8 @@ def test_evaluation_periods_read_as_the_bureau_writes_them() -> None:
 def test_the_filters_write_in_the_request_language(app: Flask) -> None:
     template = (
         "{{ day|date }}|{{ moment|date }}|{{ moment|day }}|{{ total|sum_yuan }}|"
-        "{{ exact|money }}|{{ count|num }}|{{ '2026'|period }}|{{ '2026-Q1'|evaluation_title }}"
+        "{{ exact|money }}|{{ count|num }}|{{ '2026'|period }}|{{ '2026-Q1'|evaluation_title }}|"
+        "{{ '2026-12-09'|date }}|{{ 'soon'|date }}|{{ none|date }}|{{ '2026-01'|month }}"
     )
     values = {
         "day": date(2026, 12, 9),
@@ -116,10 +126,10 @@ def test_the_filters_write_in_the_request_language(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert render_template_string(template, **values) == (
             "2026年12月9日|2026年12月10日 01:30|2026年12月10日|1.48亿元|12,000.00|152,354|"
-            "2026年度|2026年第一季度考核"
+            "2026年度|2026年第一季度考核|2026年12月9日|soon||2026年1月"
         )
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert render_template_string(template, **values) == (
             "9 Dec 2026|10 Dec 2026 01:30|10 Dec 2026|¥148 million|12,000.00|152,354|"
-            "2026|Evaluation Q1 2026"
+            "2026|Evaluation Q1 2026|9 Dec 2026|soon||Jan 2026"
         )

@@ -29,6 +29,7 @@ from advisor.directory.permissions import can_manage_advisor
 from advisor.directory.queries import open_assignment
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
+from advisor.i18n import fmt_date
 from advisor.text import LINE, too_long
 
 
@@ -275,7 +276,7 @@ def assign_advisor(
         if starts_on < current.starts_on:
             raise ValidationError(
                 _l("The new assignment must start on or after the current one."),
-                fields={"starts_on": _l("On or after %(d)s.", d=current.starts_on.isoformat())},
+                fields={"starts_on": _l("On or after %(d)s.", d=fmt_date(current.starts_on))},
             )
         current.ends_on = max(current.starts_on, starts_on - timedelta(days=1))
         session.flush()  # free the one-open-row-per-kind slot before adding the new row

@@ -26,6 +26,7 @@ from advisor.evaluation.models import Evaluation, EvaluationResult, Objection, S
 from advisor.evaluation.permissions import can_answer_objections, can_object, can_self_evaluate
 from advisor.evaluation.rulefile import from_json
 from advisor.evaluation.rules import RuleSet
+from advisor.i18n import fmt_date, fmt_period
 from advisor.workdays import parse_period
 
 MAX_TEXT = 5000
@@ -66,7 +67,7 @@ def file_objection(
         raise Conflict(
             _l(
                 "The objection period ended on %(day)s.",
-                day=evaluation.objections_until.isoformat(),
+                day=fmt_date(evaluation.objections_until),
             )
         )
     if any(o.status == "open" for o in result.objections):
@@ -207,7 +208,7 @@ def save_self_evaluation(
         raise Conflict(
             _l(
                 "The evaluation of %(period)s is published; its self-evaluation is closed.",
-                period=period,
+                period=fmt_period(period),
             )
         )
     text = _text(text, "text", _l("Write your self-evaluation."))

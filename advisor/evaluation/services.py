@@ -42,7 +42,7 @@ from advisor.evaluation.permissions import (
 from advisor.evaluation.rulefile import from_json, to_json
 from advisor.evaluation.rules import MANUAL_MEASURES, RuleSet
 from advisor.evaluation.scoring import score_advisor
-from advisor.i18n import LOCALES
+from advisor.i18n import LOCALES, fmt_period
 from advisor.text import NOTE, too_long
 from advisor.workdays import BureauCalendar, add_working_days, parse_period
 
@@ -408,7 +408,10 @@ def publish(
     )
     if other is not None:
         raise Conflict(
-            _l("Another evaluation of %(period)s is already published.", period=evaluation.period)
+            _l(
+                "Another evaluation of %(period)s is already published.",
+                period=fmt_period(evaluation.period),
+            )
         )
     evaluation.status = "published"
     evaluation.published_at = now

@@ -30,6 +30,7 @@ from advisor.evaluation.permissions import can_manage_evaluations, can_see_ranki
 from advisor.evaluation.rules import MANUAL_MEASURES
 from advisor.extensions import db
 from advisor.forms import error_text, posted
+from advisor.i18n import fmt_date, fmt_period
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import parse_period, today_local
@@ -76,7 +77,10 @@ def run() -> Any:
         db.session.rollback()
         flash(error_text(error), "danger")
         return redirect(url_for("evaluation.index"))
-    flash(_("Draft evaluation for %(period)s computed.", period=evaluation.period), "success")
+    flash(
+        _("Draft evaluation for %(period)s computed.", period=fmt_period(evaluation.period)),
+        "success",
+    )
     return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
 
 
@@ -273,7 +277,7 @@ def publish(evaluation_id: int) -> Any:
         flash(
             _(
                 "Published. Advisors may object until %(day)s.",
-                day=evaluation.objections_until.isoformat() if evaluation.objections_until else "",
+                day=fmt_date(evaluation.objections_until),
             ),
             "success",
         )

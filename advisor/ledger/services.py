@@ -21,6 +21,7 @@ from advisor.contracts.models import Contract
 from advisor.db import utcnow
 from advisor.directory.models import Advisor, Assignment, School
 from advisor.errors import Conflict, Forbidden, ValidationError
+from advisor.i18n import fmt_date
 from advisor.ledger import queries
 from advisor.ledger.chain import Verification, entry_hash, verify_rows
 from advisor.ledger.models import (
@@ -143,7 +144,7 @@ def check_entry(
         if closed is not None and data.entry_on <= closed:
             problems["entry_on"] = _l(
                 "Work up to %(date)s is in a published evaluation; record work after that date.",
-                date=closed.isoformat(),
+                date=fmt_date(closed),
             )
     if data.headcount is not None and not 0 <= data.headcount <= MAX_HEADCOUNT:
         problems["headcount"] = _l("Between 0 and %(n)d.", n=MAX_HEADCOUNT)

@@ -267,7 +267,7 @@ def test_objections_within_and_after_the_period(session: orm.Session) -> None:
     # After the last day: refused, and with every objection answered the result is final.
     with pytest.raises(Conflict) as late:
         object_on(date(2026, 5, 11))
-    assert "2026-05-09" in str(late.value.message)
+    assert "2026年5月9日" in str(late.value.message)
     assert services.is_final(evaluation, result, date(2026, 5, 11))
     assert not services.is_final(evaluation, result, date(2026, 5, 9))
 

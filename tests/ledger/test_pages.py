@@ -187,7 +187,7 @@ def names(page: str) -> set[str]:
 
 
 def totals(app: Flask, n: int, minutes: int) -> str:
-    return zh(app, "%(n)d entries, %(h)s hours", n=n, h=f"{minutes / 60:.1f}")
+    return zh(app, "%(n)s entries, %(h)s hours", n=f"{n:,}", h=f"{minutes / 60:,.1f}")
 
 
 def test_each_role_lists_its_part_with_totals(

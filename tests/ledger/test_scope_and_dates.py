@@ -114,7 +114,7 @@ def test_work_in_a_published_period_is_refused(client: FlaskClient, session: orm
         refused = client.post("/api/v1/ledger", json=entry(date=day), headers=headers)
         assert refused.status_code == 422, refused.json
         assert refused.json["error"]["fields"] == {
-            "entry_on": "Work up to 2026-09-30 is in a published evaluation; "
+            "entry_on": "Work up to 30 Sep 2026 is in a published evaluation; "
             "record work after that date."
         }
     after = client.post("/api/v1/ledger", json=entry(date="2026-10-01"), headers=headers)

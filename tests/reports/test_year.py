@@ -133,6 +133,8 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     session.commit()
     page = bureau.get("/reports/year/2025").get_data(as_text=True)
     assert "2025年" in page and "审查合同共计2份" in page and "20,500.50" in page
+    # The paragraph read aloud gives the sum in 万元; the table keeps it to the fen.
+    assert "涉及金额2.05万元，" in page and 'data-testid="value">20,500.50<' in page
     assert 'href="/contracts?from=2025-01-01&amp;to=2025-12-31"' in page
     assert "/ledger?kind=lecture&amp;from=2025-01-01&amp;to=2025-12-31" in page
     # "Contracts reviewed" leads to exactly those: an opinion issued in the year.
