@@ -279,7 +279,7 @@ def test_a_refused_upload_logs_its_reason_and_size_not_its_content(
     [refusal] = [r for r in logs.records() if r["logger"] == "advisor.contracts.uploads"]
     assert (refusal["level"], refusal["reason"], refusal["size"]) == (
         "INFO",
-        "not_supported",
+        "image",
         len(data),
     )
     assert refusal["user_id"] == str(school_user(session).id)

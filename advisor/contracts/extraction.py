@@ -25,6 +25,13 @@ from advisor.office_xml import UnsafeXml, check_parts
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
+# Photos and pictures a phone or scanner makes (JPEG, PNG, GIF, BMP, TIFF, WebP, HEIC):
+# schools photograph a paper contract where a scan to PDF is wanted.
+_IMAGE = re.compile(
+    rb"\xff\xd8\xff|\x89PNG\r\n\x1a\n|GIF8[79]a|BM....\x00\x00\x00\x00|II\*\x00|MM\x00\*"
+    rb"|RIFF....WEBP|....ftyp(?:heic|heix|hevc|heim|heis|mif1|msf1|avif)",
+    re.DOTALL,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,8 @@ def sniff(data: bytes) -> str:
         return "pdf"
     if data.startswith(ZIP_MAGIC):
         return "docx"
+    if _IMAGE.match(data[:16]):
+        raise Refused("image")
     raise Refused("not_supported")
 
 

@@ -20,6 +20,11 @@ MESSAGES: dict[str, Callable[..., Any]] = {
         " name says. Save the contract as PDF or .docx and upload that.",
         **p,
     ),
+    "image": lambda **p: _l(
+        "This is a photo or picture, not a contract file. Scan the paper contract to PDF and"
+        " upload that (on a phone, the “Scan document” function does it).",
+        **p,
+    ),
     "not_word": lambda **p: _l(
         "This is a zip archive, not a Word document. Upload the contract itself as PDF or .docx.",
         **p,
@@ -56,7 +61,7 @@ MESSAGES: dict[str, Callable[..., Any]] = {
     ),
 }
 
-UNSUPPORTED = {"not_supported", "not_word"}
+UNSUPPORTED = {"not_supported", "not_word", "image"}
 # Refusals that point at a hostile or broken file rather than a user's slip: WARNING.
 SUSPICIOUS = {"timeout", "memory", "zip_bomb", "xml_entities"}
 

@@ -48,8 +48,26 @@ def test_sniff_decides_by_the_bytes() -> None:
     assert sniff(b"\xef\xbb\xbf junk before the header %PDF-1.7\n") == "pdf"
     assert sniff(make_docx()) == "docx"
     assert refusal(sniff, b"").code == "empty"
-    for other in (b"%", b"<!doctype html><html>%PDF", b"\x89PNG\r\n\x1a\n", b"PK\x05\x06"):
+    for other in (b"%", b"<!doctype html><html>%PDF", b"PK\x05\x06", b"BMW contract"):
         assert refusal(sniff, other).code == "not_supported", other
+
+
+def test_sniff_tells_a_photo_from_other_files() -> None:
+    """A photographed or scanned picture of a paper contract gets its own refusal, whose
+    message says to scan to PDF."""
+    photos = (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",  # JPEG
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"GIF89a\x01\x00\x01\x00",
+        b"BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00",  # BMP
+        b"II*\x00\x08\x00\x00\x00",  # TIFF from a scanner
+        b"RIFF\x24\x00\x00\x00WEBPVP8 ",
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00",  # an iPhone photo
+        b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00",
+    )
+    for photo in photos:
+        assert refusal(sniff, photo + b"\x00" * 64).code == "image", photo
+    assert refusal(sniff, b"\x00\x00\x00\x18ftypisom\x00\x00").code == "not_supported"
 
 
 def test_sniff_looks_for_the_pdf_header_only_near_the_start() -> None:
@@ -199,7 +217,8 @@ def test_the_suspicious_characters_are_exactly_those_described() -> None:
 
 def test_cheap_refusals_need_no_child() -> None:
     assert refusal(inspect_isolated, b"", Limits(wall_seconds=0.0)).code == "empty"
-    assert refusal(inspect_isolated, b"GIF89a", Limits(wall_seconds=0.0)).code == "not_supported"
+    assert refusal(inspect_isolated, b"GIF89a", Limits(wall_seconds=0.0)).code == "image"
+    assert refusal(inspect_isolated, b"just text", Limits(wall_seconds=0.0)).code == "not_supported"
 
 
 # --- every refusal has a message ----------------------------------------------------

@@ -93,7 +93,7 @@ BAD = [
         "not_supported",
         says="PDF",
     ),
-    Bad("png-named-pdf", png, "扫描件.pdf", 415, "not_supported", says="PDF"),
+    Bad("png-named-pdf", png, "扫描件.pdf", 415, "image", says="请将纸质合同扫描为 PDF 后上传"),
     Bad("truncated-pdf", half_a_pdf, "合同.pdf", 422, "truncated", says="不完整"),
     Bad(
         "corrupt-pdf",
