@@ -20,6 +20,7 @@ from advisor.precheck.base import (
     money_in,
     segment_around,
 )
+from advisor.precheck.rules.drafting import check_vague_performance_time
 from advisor.precheck.rules.elements import (
     PLACE_HEADING,
     TIME_HEADING,
@@ -132,6 +133,8 @@ _OTHER_DUTY = re.compile(
     # replacement or a deduction as a remedy (签订时间：…, 出版时间在2023年以后, 变更后3日内
     # 书面通知对方, 应在3日内撤换, 每缺1人每日扣减)
     r"|签(?:订|署)(?:时间|日期)|出版|出厂|生产日期|变更后|书面通知|通知对方|撤换|扣减"
+    # the pay for the work (劳务报酬为每月…，学校放假期间不提供劳务的月份不计发)
+    r"|报酬|酬金|工资|薪酬|薪金"
 )
 _PERFORMANCE = re.compile(
     r"交货|交付|供货|送货|送达|送至|送到|运到|运抵|到达|配送|安装|完成|竣工|开工|工期|服务期|服务时间|期限|期间"
@@ -238,6 +241,10 @@ def check_performance(ctx: Context) -> list[Hit]:
         timed = _timed_by_heading(ctx, text) or any(
             _PERIOD.search(s) or _times_performance(s) for s in chosen
         )
+    if not timed:
+        # 接到订货通知后应及时送货: a vague time is a time stated (vague_performance_time
+        # judges it).
+        timed = bool(check_vague_performance_time(ctx))
     placed = any(_PLACE.search(s) for s in chosen) or bool(headed(ctx, PLACE_HEADING))
     if timed and placed:
         return []

@@ -19,6 +19,9 @@ _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违�
 _NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
 # Harm put on the pupils or their guardians is an exclusion even beside force majeure
 # (因自身原因或不可抗力造成人身伤害的，由学生监护人自行承担; README, injury_exemption).
+# An insurance contract's own exclusions (第6条 责任免除：学生故意自伤……依保险条款属于责任免除范围，
+# 乙方不负赔偿责任) bound the cover the insurer sells, whatever role label it carries.
+_COVER_EXCLUDED = re.compile(r"保险条款|保险责任|责任免除|除外责任|免责范围")
 _ON_THE_PUPILS = re.compile(
     r"由(?:学生|幼儿|监护人|家长|学生监护人|学生家长)[^。；，,]{0,4}自行(?:承担|负责)"
 )
@@ -54,6 +57,8 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
         if not _INJURY.search(sentence):
             continue
         if _NOT_AN_EXEMPTION.search(sentence) and not _ON_THE_PUPILS.search(sentence):
+            continue
+        if ctx.contract_type == "insurance" and _COVER_EXCLUDED.search(sentence):
             continue
         sentence = _OWN_FAULT.sub(lambda m: " " * len(m.group()), sentence)
         exempt = _about_injury(sentence, _EXEMPT)

@@ -36,10 +36,13 @@ _AFTER_NAME = "|".join(f"(?<={end})" for end in ORGANISATION_ENDS.split("|"))
 _ADDRESS = re.compile(
     # what an address label can start with, looked at before the lookbehinds (a speed-up:
     # the lookbehinds are tried at every character otherwise)
-    r"(?=[^\s\u3000，,；;：:（(|｜]{0,6}?(?:地|住|经营场所|营业场所))"
+    r"(?=[^\s\u3000，,；;：:（(|｜]{0,6}?(?:地|住|经营场所|营业场所|户|居))"
     rf"(?:^|(?<=[\s\u3000，,；;（(|｜])|{_AFTER_NAME})"
     r"(?P<prefix>[^\s\u3000，,；;：:（(|｜]{0,6}?)"
-    r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所)"
+    # a natural person's domicile is where the household is registered or where the person
+    # lives (Civil Code art. 25): 户籍地：…, 经常居住地：…
+    r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所"
+    r"|户籍(?:所在)?地|户口所在地|(?:经常)?居住地)"
     r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]",
     re.MULTILINE,
 )
