@@ -78,7 +78,7 @@ def test_the_contract_list_says_more_than_the_cap(
     roomy = make_app(list_count_cap=10_000)
     client = login(roomy.test_client(), "bureau@demo.local")
     page = text_of(client.get("/contracts"))
-    assert zh(roomy, "%(total)d in all", total=contracts) in page
+    assert zh(roomy, "%(total)s in all", total=f"{contracts:,}") in page
 
 
 def test_the_ledger_page_says_more_than_the_cap_and_sums_no_hours(

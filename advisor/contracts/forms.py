@@ -28,9 +28,10 @@ _required = DataRequired(message=_l("Required."))
 
 AMOUNT_MESSAGES = {
     "required": _l("Enter the amount in yuan."),
-    "not_a_number": _l("Write the amount in figures, e.g. 12000 or 12,000.00."),
+    "not_a_number": _l("Write the amount in figures, e.g. 12000, 12,000.00, 12万 or 1.5万."),
     "negative": _l("The amount cannot be negative."),
     "too_many_decimals": _l("At most two decimals (fen)."),
+    "below_fen": _l("The amount comes to less than a fen (0.01 yuan) in its last places."),
     "too_large": _l("The amount is too large."),
 }
 
@@ -60,7 +61,8 @@ class ContractForm(AppForm):
     amount = StringField(
         _l("Amount (yuan)"),
         validators=[_required, Length(max=30)],
-        render_kw={"inputmode": "decimal", "placeholder": "12,000.00"},
+        # No inputmode="decimal": a phone's number pad has no 万 for 12万 or 1.5万.
+        render_kw={"placeholder": "12,000.00 / 1.5万"},
     )
     start_date = DateField(_l("Start date"), validators=[_required], format="%Y-%m-%d")
     end_date = DateField(_l("End date"), validators=[_required], format="%Y-%m-%d")

@@ -9,6 +9,7 @@
   var PLACES = ["", "拾", "佰", "仟"];
   var GROUPS = ["亿", "万", ""];
   var PREFIXES = ["人民币", "¥", "￥", "RMB"];
+  var UNITS = { "万": 4, "亿": 8 }; // places the decimal point moves
   var SHAPE = /^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$|^[0-9]+(\.[0-9]+)?$/;
 
   // 1 to 9999 with 仟佰拾: one 零 per inner run of zeros, none for trailing zeros.
@@ -56,6 +57,7 @@
   }
 
   // What a person typed -> "12000.5" without separators, or null: parse_amount's rules.
+  // 12万 and 1.5万元 move the decimal point four places, 1.2亿 eight, on the digits.
   function parseFigure(text) {
     var value = text.normalize("NFKC").trim().replace(/ /g, "");
     if (!value) return null;
@@ -64,10 +66,36 @@
     });
     if (value.endsWith("元")) value = value.slice(0, -1);
     value = value.trim();
+    var shift = UNITS[value.slice(-1)] || 0;
+    if (shift) value = value.slice(0, -1);
     if (!SHAPE.test(value)) return null;
     value = value.replace(/,/g, "");
-    var fraction = value.split(".")[1] || "";
-    return fraction.length > 2 ? null : value;
+    if (!shift) {
+      var typedFraction = value.split(".")[1] || "";
+      return typedFraction.length > 2 ? null : value;
+    }
+    var parts = value.split(".");
+    var fraction = (parts[1] || "") + "00000000".slice(0, shift);
+    var whole = (parts[0] + fraction.slice(0, shift)).replace(/^0+(?=[0-9])/, "");
+    fraction = fraction.slice(shift).replace(/0+$/, "");
+    if (fraction.length > 2) return null;
+    return fraction ? whole + "." + fraction : whole;
+  }
+
+  // "120000" or "1234.5" -> "120,000.00" / "1,234.50".
+  function withSeparators(figure) {
+    var parts = figure.split(".");
+    var whole = parts[0].replace(/\B(?=([0-9]{3})+(?![0-9]))/g, ",");
+    return whole + "." + ((parts[1] || "") + "00").slice(0, 2);
+  }
+
+  // The figure of a typed amount in 万 or 亿 ("¥120,000.00" for 12万), which is what
+  // is stored; "" when the typed text has no such unit or is not a valid amount.
+  function figureOfTyped(text) {
+    var value = text.normalize("NFKC").trim().replace(/元$/, "");
+    if (!UNITS[value.slice(-1)]) return "";
+    var figure = parseFigure(text);
+    return figure === null || !toCapital(figure) ? "" : "¥" + withSeparators(figure);
   }
 
   // The capitals shown for a typed amount: "" for anything that is not a valid amount.
@@ -80,14 +108,22 @@
     toCapital: toCapital,
     parseFigure: parseFigure,
     capitalOfTyped: capitalOfTyped,
+    figureOfTyped: figureOfTyped,
   };
 
   document.querySelectorAll("[data-capital-for]").forEach(function (target) {
     var input = document.getElementById(target.dataset.capitalFor);
     if (!input) return;
     if (target.id) input.setAttribute("aria-describedby", target.id);
+    var figure = document.querySelector("[data-figure-for='" + input.id + "']");
     function update() {
-      target.textContent = capitalOfTyped(input.value);
+      var capitals = capitalOfTyped(input.value);
+      target.textContent = capitals;
+      if (!figure) return;
+      // The figure a 12万 is stored as; for what cannot be read, how to write it.
+      var unreadable = input.value.trim() !== "" && parseFigure(input.value) === null;
+      figure.textContent = unreadable ? figure.dataset.unreadable : figureOfTyped(input.value);
+      figure.classList.toggle("text-danger", unreadable);
     }
     input.addEventListener("input", update);
     update();

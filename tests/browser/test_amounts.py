@@ -84,10 +84,79 @@ def test_the_script_reads_typed_amounts_as_the_server_does(page: Page) -> None:
         "abc",
         "壹万元",
         "",
+        "12万",
+        "1.5万",
+        "1.5万元",
+        "12万元",
+        "￥12,000",
+        "1.2亿",
+        "1,200万",
+        "1.234567万",
+        "1.2345678万",
+        "0.01万",
+        "9999.9999999999亿",
+        "10000亿",
+        "0万",
+        "万",
+        "12万万",
+        "1万亿",
+        "12万5千",
+        "-1.5万",
     ]
     open_script(page)
     shown = page.evaluate("texts => texts.map(AdvisorAmounts.capitalOfTyped)", typed)
     assert shown == [python_shown(text) for text in typed]
+
+
+def test_the_script_gives_the_figure_of_an_amount_in_wan_or_yi(page: Page) -> None:
+    typed = ["12万", "1.5万", "1.5万元", "1.2亿", "1.234567万", "1.2345678万", "12000", "abc", ""]
+    open_script(page)
+    shown = page.evaluate("texts => texts.map(AdvisorAmounts.figureOfTyped)", typed)
+    assert shown == [
+        "¥120,000.00",
+        "¥15,000.00",
+        "¥15,000.00",
+        "¥120,000,000.00",
+        "¥12,345.67",
+        "",
+        "",  # a figure typed as a figure is not repeated
+        "",
+        "",
+    ]
+
+
+def test_the_form_reads_12_wan_and_1_5_wan_and_says_what_it_cannot_read(page: Page) -> None:
+    sign_in(page, "school04@demo.local")
+    page.goto("/contracts/new")
+    amount = page.get_by_test_id("contract-form").get_by_label("金额（元）")
+    capitals = page.get_by_test_id("amount-capital")
+    figure = page.get_by_test_id("amount-figure")
+    amount.press_sequentially("12万")
+    expect(capitals).to_have_text("壹拾贰万元整")
+    expect(figure).to_have_text("¥120,000.00")
+    amount.fill("1.5万")
+    expect(capitals).to_have_text("壹万伍仟元整")
+    expect(figure).to_have_text("¥15,000.00")
+    amount.fill("1.2亿元")
+    expect(capitals).to_have_text("壹亿贰仟万元整")
+    expect(figure).to_have_text("¥120,000,000.00")
+    amount.fill("12万5千")
+    expect(capitals).to_have_text("")
+    expect(figure).to_have_text("请用阿拉伯数字填写金额，例如 12000、12,000.00、12万 或 1.5万。")
+    amount.fill("12000")
+    expect(figure).to_have_text("")
+
+    # The server reads it as the script does: sent back (no file), the form keeps what
+    # was typed and its capitals; the server's own message for what it cannot read.
+    amount.fill("1.5万")
+    page.get_by_role("button", name="提交审查").click()
+    expect(page.get_by_test_id("file-error")).to_be_visible()
+    expect(page.get_by_test_id("contract-form").get_by_label("金额（元）")).to_have_value("1.5万")
+    expect(page.get_by_test_id("amount-capital")).to_have_text("壹万伍仟元整")
+    expect(page.get_by_test_id("amount-figure")).to_have_text("¥15,000.00")
+    page.get_by_test_id("contract-form").get_by_label("金额（元）").fill("1.2345678万")
+    page.get_by_role("button", name="提交审查").click()
+    expect(page.get_by_test_id("contract-form")).to_contain_text("金额的最后几位不足一分")
 
 
 def test_the_submission_form_shows_the_capitals_as_the_amount_is_typed(page: Page) -> None:

@@ -51,6 +51,32 @@ def test_exact_values(text: str, expected: str) -> None:
     assert amount.as_tuple().exponent == -2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12万", "120000.00"),
+        ("12万元", "120000.00"),
+        ("1.5万", "15000.00"),
+        ("1.5万元", "15000.00"),
+        ("１．５万", "15000.00"),
+        ("￥1.5万", "15000.00"),
+        ("人民币12万元", "120000.00"),
+        ("1,200万", "12000000.00"),
+        ("0.01万", "100.00"),
+        ("1.234567万", "12345.67"),  # 万 to the fen: six decimals
+        ("1.2亿", "120000000.00"),
+        ("1.2亿元", "120000000.00"),
+        ("0.00000001亿", "1.00"),
+        ("9999.9999999999亿", "999999999999.99"),  # the largest amount, in 亿
+        ("0万", "0.00"),
+        ("12000.00元", "12000.00"),
+    ],
+)
+def test_amounts_in_wan_and_yi(text: str, expected: str) -> None:
+    amount = parse_amount(text)
+    assert type(amount) is Decimal and str(amount) == expected
+
+
 def test_the_largest_amount_is_exact() -> None:
     # 15 significant digits: exact as Decimal, the limit of what a float would keep.
     assert parse_amount("999999999999.99") == MAX_AMOUNT
@@ -78,6 +104,18 @@ def test_the_largest_amount_is_exact() -> None:
         ("", "required"),
         ("   ", "required"),
         ("1000000000000", "too_large"),
+        ("10000亿", "too_large"),
+        ("100000000万", "too_large"),
+        ("1.2345678万", "below_fen"),  # 12,345.678 yuan
+        ("0.00000000001亿", "below_fen"),  # 0.001 yuan
+        ("万", "not_a_number"),
+        ("12万万", "not_a_number"),
+        ("1万亿", "not_a_number"),  # amounts stop below 万亿
+        ("12万5千", "not_a_number"),
+        ("1.2.3万", "not_a_number"),
+        ("12千", "not_a_number"),
+        ("-1.5万", "negative"),
+        ("壹万元", "not_a_number"),
     ],
 )
 def test_refused_with_the_right_code(text: str, code: str) -> None:
@@ -91,3 +129,5 @@ def test_amount_problem_for_the_form() -> None:
     assert amount_problem("12,000.00") is None
     assert amount_problem("-5") is AMOUNT_MESSAGES["negative"]
     assert amount_problem("abc") is AMOUNT_MESSAGES["not_a_number"]
+    assert amount_problem("12万") is None
+    assert amount_problem("1.2345678万") is AMOUNT_MESSAGES["below_fen"]

@@ -221,7 +221,11 @@ def test_bad_values_get_a_message_per_field(
     [
         ({"end_date": "2025-09-01"}, "end_date", "The end date is before the start date."),
         ({"amount": "-5"}, "amount", "The amount cannot be negative."),
-        ({"amount": "abc"}, "amount", "Write the amount in figures, e.g. 12000 or 12,000.00."),
+        (
+            {"amount": "abc"},
+            "amount",
+            "Write the amount in figures, e.g. 12000, 12,000.00, 12万 or 1.5万.",
+        ),
         ({"title": ""}, "title", "Enter the contract's title."),
         ({"contract_type": "boat"}, "contract_type", "Choose a contract type from the list."),
     ],

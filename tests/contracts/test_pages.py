@@ -315,7 +315,7 @@ def test_the_date_range_on_the_page(bureau: FlaskClient) -> None:
 
 def test_paging_on_the_page(app: Flask, bureau: FlaskClient) -> None:
     page = text_of(bureau.get("/contracts?per_page=1"))
-    assert zh(app, "%(total)d in all", total=2) in page
+    assert zh(app, "%(total)s in all", total="2") in page
     assert zh(app, "Page %(page)d of %(pages)d", page=1, pages=2) in page
     root = tree(bureau.get("/contracts?per_page=1&page=2"))
     assert len(root.xpath('//table[@data-testid="contracts"]/tbody/tr')) == 1
@@ -337,6 +337,25 @@ def test_the_list_query_count_does_not_grow_with_the_contracts(
 
 
 # --- submission form --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [("12万", "120000.00", "120,000.00"), ("1.5万元", "15000.00", "15,000.00")],
+)
+def test_an_amount_in_wan_is_stored_and_shown_as_the_figure(
+    app: Flask, session: orm.Session, set_today: SetToday, typed: str, stored: str, shown: str
+) -> None:
+    set_today(date(2025, 9, 30))
+    school = login(app.test_client(), "school03@demo.local")
+    response = school.post(
+        "/contracts/new", data=form(amount=typed), content_type="multipart/form-data"
+    )
+    assert response.status_code == 302, text_of(response)[:2000]
+    contract = session.scalar(sa.select(Contract).where(Contract.title == "教学楼维修合同"))
+    assert contract is not None and contract.amount == Decimal(stored)
+    root = tree(school.get(response.headers["Location"]))
+    assert root.xpath('//*[@data-testid="amount"]')[0].text_content().strip() == shown
 
 
 def test_a_submission_through_the_page(
@@ -370,8 +389,22 @@ def test_a_submission_through_the_page(
     [
         ({"end_date": "2025-09-01"}, "end_date", "The end date is before the start date."),
         ({"amount": "-5"}, "amount", "The amount cannot be negative."),
-        ({"amount": "abc"}, "amount", "Write the amount in figures, e.g. 12000 or 12,000.00."),
+        (
+            {"amount": "abc"},
+            "amount",
+            "Write the amount in figures, e.g. 12000, 12,000.00, 12万 or 1.5万.",
+        ),
         ({"amount": "1.234"}, "amount", "At most two decimals (fen)."),
+        (
+            {"amount": "1.2345678万"},
+            "amount",
+            "The amount comes to less than a fen (0.01 yuan) in its last places.",
+        ),
+        (
+            {"amount": "12万5千"},
+            "amount",
+            "Write the amount in figures, e.g. 12000, 12,000.00, 12万 or 1.5万.",
+        ),
         ({"title": ""}, "title", "Required."),
         ({"contract_type": "boat"}, "contract_type", None),
     ],
