@@ -86,6 +86,12 @@ class Filters:
     open_only: bool = False
 
 
+def opens_by_default(user: User) -> bool:
+    """An advisor's queue shows the work still open unless asked otherwise (what was
+    reviewed, closed or withdrawn is a tab away); the others' lists show every status."""
+    return user.role == Role.ADVISOR
+
+
 def narrowing(district: str, level: str, law_firm_id: int | None) -> list[sa.ColumnElement[bool]]:
     """Conditions on Contract for the dashboard's narrowing: the schools of a district and
     a level, the advisors of a law firm. The dashboard and the list it links to share them,
@@ -151,6 +157,20 @@ def search_contracts(
     if filters.q.strip():
         stmt = stmt.where(_text_match(filters.q, dialect))
     return stmt.order_by(OPEN_FIRST, Contract.due_on, Contract.id.desc())
+
+
+def parties(session: orm.Session, contracts: Sequence[Contract]) -> dict[int, tuple[str, str]]:
+    """The school's and the advisor's names of each listed contract, in one query for
+    the page rather than one a row."""
+    if not contracts:
+        return {}
+    rows = session.execute(
+        sa.select(Contract.id, School.name, Advisor.name)
+        .join(School, School.id == Contract.school_id)
+        .join(Advisor, Advisor.id == Contract.advisor_id)
+        .where(Contract.id.in_([c.id for c in contracts]))
+    )
+    return {i: (school, advisor) for i, school, advisor in rows}
 
 
 def get_contract(session: orm.Session, user: User, contract_id: int) -> Contract:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -29,7 +29,7 @@ from advisor.contracts.extraction import Limits
 from advisor.contracts.files import FileStore
 from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, WithdrawForm
 from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
-from advisor.contracts.models import Contract
+from advisor.contracts.models import Contract, ContractType, Status
 from advisor.contracts.parse_pool import ParsePool
 from advisor.contracts.permissions import (
     can_filter_by_advisor,
@@ -56,6 +56,7 @@ from advisor.forms import (
     small_int,
 )
 from advisor.i18n import fmt_date, translated
+from advisor.list_filters import ActiveFilters, active_filters, list_url, worded
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.workdays import today_local
@@ -126,8 +127,9 @@ def index() -> Any:
     args = request.args
     me = user()
     narrows = can_filter_by_district(me)
+    status = args.get("status", "")
     filters = queries.Filters(
-        status=args.get("status", ""),
+        status=status,
         contract_type=args.get("contract_type", ""),
         school_id=id_arg("school_id"),
         advisor_id=id_arg("advisor_id"),
@@ -140,7 +142,11 @@ def index() -> Any:
         level=args.get("level", "") if narrows else "",
         law_firm_id=id_arg("law_firm_id") if narrows else None,
         reviewed_in=_year_arg("reviewed_in"),
-        open_only=args.get("open") == "1",
+        # open=1 narrows to open work and open=0 does not; with neither, an advisor's
+        # queue does unless a status is asked for.
+        open_only=args["open"] == "1"
+        if args.get("open") in ("0", "1")
+        else not status and queries.opens_by_default(me),
     )
     page = paginate(
         db.session,
@@ -149,28 +155,83 @@ def index() -> Any:
         cap=current_app.config["ADVISOR"].list_count_cap,
         **page_args(),
     )
+    statuses, types = translated(STATUS_LABELS), translated(TYPE_LABELS)
+    schools = visible_school_choices(db.session, me) if can_filter_by_school(me) else []
+    advisors = advisor_choices(db.session) if can_filter_by_advisor(me) else []
     return render_template(
         "contracts/index.html",
         page=page,
         filters=filters,
         today=today,
         badge=queries.due_badge,
-        statuses=translated(STATUS_LABELS),
-        types=translated(TYPE_LABELS),
-        schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],
-        advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
+        statuses=statuses,
+        types=types,
+        schools=schools,
+        advisors=advisors,
+        # Who sees many schools sees each contract's school; who sees many advisors, its advisor.
+        parties=queries.parties(db.session, page.items) if schools or advisors else {},
         missing_years=(
             bureau_calendar.missing_years(db.session, today) if can_manage_calendar(me) else []
         ),
-        levels=LEVEL_LABELS,
-        firm_name=_firm_name(filters.law_firm_id),
-        unnarrowed_url=url_for("contracts.index")
-        + "?"
-        + urlencode([(k, v) for k, v in args.items(multi=True) if k not in NARROWING]),
+        active=_active_filters(me, filters, statuses, types, dict(schools), dict(advisors)),
+        queue_tabs=_queue_tabs(filters, statuses) if queries.opens_by_default(me) else [],
     )
 
 
-NARROWING = ("district", "level", "law_firm_id", "reviewed_in", "open")
+def _active_filters(
+    me: User,
+    filters: queries.Filters,
+    statuses: Mapping[Status, str],
+    types: Mapping[ContractType, str],
+    schools: dict[int, str],
+    advisors: dict[int, str],
+) -> ActiveFilters:
+    """Every filter of the list in words, those the form lacks (the dashboard's) too."""
+
+    def named(names: dict[int, str], key: int | None) -> str:
+        return names.get(key, f"#{key}") if key else ""
+
+    def day(value: date | None) -> str:
+        return fmt_date(value) if value else ""
+
+    year = filters.reviewed_in
+    return active_filters(
+        "contracts.index",
+        [
+            ("q", _("Search"), filters.q.strip()),
+            ("open", _("Status"), _("still open") if filters.open_only else ""),
+            ("status", _("Status"), worded(statuses, filters.status)),
+            ("contract_type", _("Type"), worded(types, filters.contract_type)),
+            ("school_id", _("School"), named(schools, filters.school_id)),
+            ("advisor_id", _("Advisor"), named(advisors, filters.advisor_id)),
+            ("district", _("District"), filters.district),
+            ("level", _("School level"), worded(LEVEL_LABELS, filters.level)),
+            ("law_firm_id", _("Law firm"), _firm_name(filters.law_firm_id) or ""),
+            ("overdue", "", _("Overdue only") if filters.overdue else ""),
+            ("from", _("Submitted from"), day(filters.submitted_from)),
+            ("to", _("Submitted until"), day(filters.submitted_to)),
+            ("reviewed_in", "", _("opinion issued in %(year)s", year=year) if year else ""),
+        ],
+        off={"open": "0"} if queries.opens_by_default(me) else None,
+    )
+
+
+def _queue_tabs(
+    filters: queries.Filters, statuses: Mapping[Status, str]
+) -> list[tuple[str, str, str, bool]]:
+    """(key, label, address, chosen) of the queue's tabs: the open work, each way work leaves
+    the queue, everything; the other filters are kept."""
+    args = request.args
+    chosen = "open" if filters.open_only and not filters.status else filters.status
+    tabs = [("open", _("Still open"), list_url("contracts.index", args, drop=["status", "open"]))]
+    for status in (Status.REVIEWED, Status.CLOSED, Status.WITHDRAWN):
+        address = list_url("contracts.index", args, drop=["open"], put={"status": status})
+        tabs.append((status, statuses[status], address))
+    everything = list_url("contracts.index", args, drop=["status"], put={"open": "0"})
+    tabs.append(("all", _("All"), everything))
+    if not filters.open_only and not filters.status:
+        chosen = "all"
+    return [(str(key), label, address, key == chosen) for key, label, address in tabs]
 
 
 def _year_arg(name: str) -> int | None:

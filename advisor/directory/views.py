@@ -33,6 +33,7 @@ from advisor.directory.permissions import (
 from advisor.errors import NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import apply_errors, error_text, form_error_text, id_arg, page_args
+from advisor.list_filters import active_filters, worded
 from advisor.workdays import today_local
 
 __all__ = ["bp"]
@@ -52,6 +53,12 @@ def schools() -> Any:
     args = {k: request.args.get(k, "") for k in ("q", "district", "level", "active")}
     page = paginate(db.session, queries.search_schools(user(), **args), **page_args())
     serving = queries.current_advisors(db.session, [s.id for s in page.items])
+    shown = [
+        ("q", _("Search"), args["q"].strip()),
+        ("district", _("District"), args["district"]),
+        ("level", _("Level"), worded(LEVEL_LABELS, args["level"])),
+        ("active", _("Status"), {"1": _("Active"), "0": _("Inactive")}.get(args["active"], "")),
+    ]
     return render_template(
         "directory/schools.html",
         page=page,
@@ -59,6 +66,7 @@ def schools() -> Any:
         args=args,
         districts=queries.districts(db.session),
         levels=LEVEL_LABELS,
+        active=active_filters("directory.schools", shown),
     )
 
 
@@ -187,12 +195,18 @@ def advisors() -> Any:
     page = paginate(
         db.session, queries.search_advisors(user(), q=q, law_firm_id=firm), **page_args()
     )
+    firms = queries.law_firm_choices(db.session) if can_filter_by_law_firm(user()) else []
+    shown = [
+        ("q", _("Search"), q.strip()),
+        ("law_firm_id", _("Law firm"), dict(firms).get(firm, f"#{firm}") if firm else ""),
+    ]
     return render_template(
         "directory/advisors.html",
         page=page,
         q=q,
         law_firm_id=firm,
-        firms=queries.law_firm_choices(db.session) if can_filter_by_law_firm(user()) else [],
+        firms=firms,
+        active=active_filters("directory.advisors", shown),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -29,17 +30,18 @@ from advisor.directory.queries import advisor_choices, visible_school_choices
 from advisor.errors import AppError, NotFound
 from advisor.extensions import db
 from advisor.forms import apply_errors, page_args, small_int
-from advisor.i18n import translated
+from advisor.i18n import fmt_date, translated
 from advisor.ledger import completeness, export, export_jobs, queries, services
 from advisor.ledger.forms import EntryForm
 from advisor.ledger.labels import KIND_LABELS, MODE_LABELS, OUTCOME_LABELS
-from advisor.ledger.models import ExportJob, ExportStatus, LedgerEntry, LedgerHead
+from advisor.ledger.models import ExportJob, ExportStatus, Kind, LedgerEntry, LedgerHead
 from advisor.ledger.permissions import (
     can_filter_by_advisor,
     can_filter_by_school,
     can_record_on_behalf,
     own_advisor_id,
 )
+from advisor.list_filters import ActiveFilters, active_filters, worded
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.spreadsheet import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
@@ -89,16 +91,45 @@ def index() -> Any:
     )
     if totals.capped:
         page = replace(page, capped=True)
+    kinds = translated(KIND_LABELS)
+    advisors = advisor_choices(db.session) if can_filter_by_advisor(me) else []
+    schools = visible_school_choices(db.session, me) if can_filter_by_school(me) else []
     return render_template(
         "ledger/index.html",
         page=page,
         filters=filters,
         totals=totals,
-        kinds=translated(KIND_LABELS),
+        kinds=kinds,
         modes=MODE_LABELS,
-        advisors=advisor_choices(db.session) if can_filter_by_advisor(me) else [],
-        schools=visible_school_choices(db.session, me) if can_filter_by_school(me) else [],
+        advisors=advisors,
+        schools=schools,
         query=request.query_string.decode(),
+        active=_active_filters(filters, kinds, dict(advisors), dict(schools)),
+    )
+
+
+def _active_filters(
+    filters: queries.Filters,
+    kinds: Mapping[Kind, str],
+    advisors: dict[int, str],
+    schools: dict[int, str],
+) -> ActiveFilters:
+    """Every filter of the ledger in words, those set by a link (a report's) too."""
+
+    def named(names: dict[int, str], key: int | None) -> str:
+        return names.get(key, f"#{key}") if key else ""
+
+    return active_filters(
+        "ledger.index",
+        [
+            ("q", _("Search"), filters.q.strip()),
+            ("advisor_id", _("Advisor"), named(advisors, filters.advisor_id)),
+            ("school_id", _("School"), named(schools, filters.school_id)),
+            ("kind", _("Kind of work"), worded(kinds, filters.kind)),
+            ("from", _("From"), fmt_date(filters.date_from) if filters.date_from else ""),
+            ("to", _("Until"), fmt_date(filters.date_to) if filters.date_to else ""),
+            ("history", "", _("Include corrected entries") if filters.history else ""),
+        ],
     )
 
 

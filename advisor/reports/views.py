@@ -21,6 +21,7 @@ from advisor.directory.labels import LEVEL_LABELS
 from advisor.errors import NotFound
 from advisor.extensions import db
 from advisor.forms import page_args
+from advisor.list_filters import active_filters, worded
 from advisor.precheck.labels import rule_title
 from advisor.reminders.scheduler import JOBS
 from advisor.reports import dashboard, records
@@ -95,6 +96,10 @@ def year_findings(year: int) -> Any:
     page = paginate_rows(
         db.session, records.year_findings(_year(year), dimension, severity), **page_args()
     )
+    shown = [
+        ("dimension", _("Dimension"), worded(DIMENSION_LABELS, dimension)),
+        ("severity", _("Severity"), worded(SEVERITY_LABELS, severity)),
+    ]
     return render_template(
         "reports/findings.html",
         year=year,
@@ -103,6 +108,7 @@ def year_findings(year: int) -> Any:
         severity=severity,
         dimensions=DIMENSION_LABELS,
         severities=SEVERITY_LABELS,
+        active=active_filters("reports.year_findings", shown, year=year),
     )
 
 

@@ -67,6 +67,9 @@ STATES = {
         f"/evaluations/{EVALUATION}/advisors/1",
         "/evaluations/rules/1",
         f"/ledger/{LEDGER_ENTRY}",
+        # Lists narrowed by a dashboard's or a report's link: their filters as chips.
+        "/contracts?law_firm_id=1&q=合同&overdue=1",
+        "/ledger?kind=lecture&from=2026-01-01&history=1",
     ],
 }
 # A form of each role's, sent empty: the page again, with every error shown.

@@ -441,7 +441,9 @@ def test_open_figures_lead_to_exactly_the_open_contracts(
     assert link is not None and link.group(1) == "/contracts?advisor_id=3&amp;open=1"
     listed = bureau.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert listed.count("看板测试合同") == int(link.group(2)) == 2
-    assert "仅显示：" in listed and "未办结" in listed  # the list says it is narrowed
+    # The list says it is narrowed, each filter a chip that removes it.
+    assert re.search(r'data-testid="filter-open">\s*状态：未办结', listed)
+    assert re.search(r'data-testid="filter-advisor_id">\s*法律顾问：', listed)
 
 
 def test_an_advisor_who_left_still_counts_for_the_work_done(
@@ -472,7 +474,8 @@ def test_junk_in_the_query_string_is_explained_never_an_error(
         assert bureau.get(path).status_code == 200, path
     # The dashboard's narrowing is the bureau's: a school cannot use it to read firm names.
     firm = school1.get("/contracts?law_firm_id=1&district=乌苏市").get_data(as_text=True)
-    assert 'data-testid="narrowed"' not in firm
+    assert 'data-testid="filter-law_firm_id"' not in firm
+    assert 'data-testid="filter-district"' not in firm
 
 
 def test_the_long_tail_of_turnaround_shares_one_bar(
