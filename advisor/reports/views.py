@@ -21,6 +21,7 @@ from advisor.directory.labels import LEVEL_LABELS
 from advisor.errors import NotFound
 from advisor.extensions import db
 from advisor.forms import page_args
+from advisor.i18n import translated
 from advisor.list_filters import active_filters, worded
 from advisor.precheck.labels import rule_title
 from advisor.reminders.scheduler import JOBS
@@ -29,7 +30,12 @@ from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
 from advisor.reports.recent_figures import RecentFigures
 from advisor.reports.workbook import year_workbook
-from advisor.reviews.labels import DIMENSION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS
+from advisor.reviews.labels import (
+    DIMENSION_LABELS,
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    SEVERITY_LABELS,
+)
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
 from advisor.spreadsheet import XLSX_CONTENT_TYPE
@@ -117,7 +123,9 @@ def year_findings(year: int) -> Any:
 def year_ratings(year: int) -> Any:
     """The school ratings counted in the year's average rating."""
     page = paginate_rows(db.session, records.year_ratings(_year(year)), **page_args())
-    return render_template("reports/ratings.html", year=year, page=page)
+    return render_template(
+        "reports/ratings.html", year=year, page=page, ratings=translated(RATING_LABELS)
+    )
 
 
 def _span(year: int) -> dict[str, str]:

@@ -151,7 +151,10 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     assert legality.get_data(as_text=True).count('data-testid="finding-row"') == 1
     assert 'href="/reports/year/2025/ratings" data-testid="rating">4.50 (2)<' in page
     ratings = bureau.get("/reports/year/2025/ratings").get_data(as_text=True)
-    assert ratings.count('data-testid="rating-row"') == 2 and ">5<" in ratings
+    assert ratings.count('data-testid="rating-row"') == 2
+    # Each rating with its word, as the school chose it.
+    assert 'data-testid="rating">5 · 非常满意<' in ratings
+    assert 'data-testid="rating">4 · 满意<' in ratings
     book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
     values = dict(book.active.iter_rows(min_row=3, values_only=True))
     assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
