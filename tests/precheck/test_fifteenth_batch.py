@@ -72,3 +72,32 @@ def test_an_insurers_exclusions_bound_its_cover_whatever_its_label() -> None:
     assert [hit.rule for hit in check("injury_exemption", school, "insurance")] == [
         "injury_exemption"
     ]
+
+
+SERVICE = "一、乙方为甲方提供教学楼、卫生间及室外道路的保洁服务，派驻保洁人员12人。\n"
+
+
+def test_a_standards_table_under_its_heading_states_the_quality() -> None:
+    # a Word table's rows come out tab-separated: short and unpunctuated like a heading
+    table = (
+        "4 服务标准\n区域\t频次\t标准\n"
+        "教学楼走廊、楼梯\t每日2次，课间巡回保洁\t地面无积水、无垃圾、无痰迹，墙面无污迹\n"
+        "卫生间\t每日3次，每2小时巡查\t无异味，便池无污垢，地面干燥\n"
+    )
+    assert check("missing_clause:quality", SERVICE + table, "service") == []
+    # the heading alone states nothing
+    assert [
+        hit.rule for hit in check("missing_clause:quality", SERVICE + "4 服务标准\n", "service")
+    ] == ["missing_clause:quality"]
+
+
+def test_the_condition_of_leased_premises_as_handed_over_is_their_quality() -> None:
+    lease = (
+        "一、甲方将学校南侧临街3号门面（建筑面积42.5平方米）出租给乙方使用，租期三年。"
+        "门面交付时现状为地面铺地砖，墙面已刷白色乳胶漆，卷帘门可正常启闭，无漏水、渗水。\n"
+    )
+    assert check("missing_clause:quality", lease, "lease") == []
+    bare = "一、甲方将学校南侧临街3号门面（建筑面积42.5平方米）出租给乙方使用，租期三年。\n"
+    assert [hit.rule for hit in check("missing_clause:quality", bare, "lease")] == [
+        "missing_clause:quality"
+    ]

@@ -448,7 +448,9 @@ _QUALITY = re.compile(
     r"|(?:初级|中级|高级|副高级?)(?:及)?以上(?:专业技术)?职称"
     r"|持有?(?:有效的?)?[^。；;\n，,]{0,6}(?:上岗证|资格证|保安员证|驾驶证|等级证书?)"
     # the stated condition of leased premises, land or vehicles
-    r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)[:：]|车况良好|年检合格"
+    r"|(?:场地|土地|房屋|铺面|农田|地块|车辆|设施|设备)?(?:现状|状况)(?:为|如下)?[:：]|车况良好|年检合格"
+    # 门面交付时现状为地面铺地砖…: the condition as handed over
+    r"|(?:交付|交接|移交)时(?:的)?(?:现状|状况)"
     r"|技术等级|完好无损|可正常使用|运行正常"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
     r"|(?:墙面|地面|门窗|屋面|水电|设施|结构|房屋|场地|土地)[^。；;\n]{0,12}?"
@@ -471,6 +473,8 @@ _COVER_TERMS = re.compile(
 # A label states what follows it: the lines up to the next heading-like line.
 _LABEL = re.compile(r"[ \t\u3000]*(?:[:：]|\n|$)")
 _HEADING_LINE = re.compile(r"^[^。；;，,：:]{1,24}$")
+# A table's row (区域⇥频次⇥标准) is short and unpunctuated too, but it is no heading.
+_TABLE_ROW = re.compile(r"\t|[ \u3000]{2,}|[|｜]")
 
 
 # The numbering a line starts with, by kind: 三、, 第三条, （三）, 3. / 3、, 3.1.
@@ -495,7 +499,9 @@ def _labelled(text: str, end: int) -> str:
         if not line.strip():
             continue
         number = _LINE_NUMBER.match(line)
-        if _HEADING_LINE.match(line.strip()) or (kind and number and number.lastgroup == kind):
+        if (_HEADING_LINE.match(line.strip()) and not _TABLE_ROW.search(line.strip())) or (
+            kind and number and number.lastgroup == kind
+        ):
             break
         lines.append(line)
     return "\n".join(lines)
