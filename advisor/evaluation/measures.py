@@ -52,6 +52,7 @@ from sqlalchemy import orm
 from advisor.contracts.models import Contract
 from advisor.db import beijing_date
 from advisor.directory.models import Advisor
+from advisor.i18n import fmt_period
 from advisor.ledger.completeness import LATE_AFTER_DAYS
 from advisor.ledger.models import Kind, LedgerEntry
 from advisor.reviews.models import Feedback, Review
@@ -291,10 +292,10 @@ def _measured(
 
 
 def describe(figures: Mapping[str, Any]) -> dict[str, str]:
-    """How each measure was arrived at, in the current language, from the counts stored
-    with the result (``Measured.figures``)."""
+    """How each measure was arrived at, in the current language and in words (no formula),
+    from the counts stored with the result (``Measured.figures``)."""
     f = dict(figures)
-    period, issued, on_time = f["period"], f["issued"], f["on_time"]
+    period, issued, on_time = fmt_period(f["period"]), f["issued"], f["on_time"]
     no_reviews = _("no reviews issued in %(period)s", period=period)
     late = issued - on_time
     return {
@@ -335,12 +336,7 @@ def describe(figures: Mapping[str, Any]) -> dict[str, str]:
             "%(num)d lecture in the ledger", "%(num)d lectures in the ledger", f["lectures"]
         ),
         "average_rating": (
-            ngettext(
-                "average of %(num)d school rating (%(sum)s ÷ %(num)d)",
-                "average of %(num)d school ratings (%(sum)s ÷ %(num)d)",
-                f["rated"],
-                sum=f["rating_sum"],
-            )
+            ngettext("%(num)d school rating", "%(num)d school ratings", f["rated"])
             if f["rated"]
             else _("no school ratings in %(period)s", period=period)
         ),

@@ -1,7 +1,7 @@
 """Reports on one evaluation: the ranking, a summary per law firm, the grade distribution,
-and the whole evaluation as an .xlsx workbook (ranking with every item, adjustments,
-objections). The figures come from the stored results, so a published evaluation's
-reports never change with later data."""
+and the whole evaluation as an .xlsx workbook (ranking with every item, each item's
+basis in words, adjustments, objections). The figures come from the stored results, so a
+published evaluation's reports never change with later data."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def by_firm(
 def workbook(
     session: orm.Session, evaluation: Evaluation, rules: RuleSet, results: list[EvaluationResult]
 ) -> bytes:
-    """The evaluation as an .xlsx file: 排名 (every item's points), 律所汇总, 调整记录, 异议."""
+    """The evaluation as an .xlsx file: 排名 (every item's points), 评分依据 (every item's
+    points and basis in words), 律所汇总, 调整记录, 异议."""
     # openpyxl takes 0.3 s to import: here, when a workbook is asked for
     from openpyxl import Workbook
 
@@ -121,6 +122,23 @@ def workbook(
                 for p in (points.get(i.key) for i in items)
             ],
         )
+
+    # Every item's points with its basis in words, as the result page says it.
+    bases = book.create_sheet("评分依据")
+    append(bases, ["名次", "法律顾问", "考核项目", "得分", "满分", "评分依据"], font=BOLD)
+    for result in results:
+        for item in result.items:
+            append(
+                bases,
+                [
+                    result.rank,
+                    who[result.advisor_id].name,
+                    item["label_zh"],
+                    Decimal(item["points"]) if item["points"] is not None else "不适用",
+                    Decimal(item["max"]),
+                    item.get("basis_zh", ""),
+                ],
+            )
 
     firms = book.create_sheet("律所汇总")
     names = grade_names(rules)

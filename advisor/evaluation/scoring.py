@@ -1,16 +1,16 @@
-"""Scoring an advisor against a rule set: each item's points and basis, the blocks, total and grade.
+"""Scoring an advisor against a rule set: each item's points and how they follow from its
+value, the blocks, total and grade.
 
 Pure: the measures come in as values (their units are in rules.py's docstring). Decimal
-throughout, never float; points are rounded to 0.01, half up.
+throughout, never float; points are rounded to 0.01, half up. The numbers of each item's
+working are kept (``Working``) so that evaluation.wording can say them in words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-
-from flask_babel import gettext as _
 
 from advisor.evaluation.rules import Grade, Item, Param, RuleSet
 
@@ -20,11 +20,32 @@ _ONE = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)
+class Working:
+    """How an item's points follow from its value, as numbers: those its method uses."""
+
+    value: Decimal | None  # None: no data
+    raw: Decimal | None = None  # the points before any limit and rounding
+    rate: Decimal | None = None  # proportional, ratio_to_target: the rate counted, 0..1
+    raw_rate: Decimal | None = None  # the rate before it was kept within 0..1
+    target: Decimal | None = None  # ratio_to_target
+    per_unit: Decimal | None = None  # per_unit, deduction_per_unit
+    start: Decimal | None = None  # deduction_per_unit
+    cap: Decimal | None = None  # the upper limit, when the points were brought down to it
+    floored: bool = False  # the points were raised to 0
+    threshold: Decimal | None = None  # banded: the band reached
+    lowest: Decimal | None = None  # banded: the lowest threshold, when none was reached
+
+
+@dataclass(frozen=True, slots=True)
 class ItemScore:
     key: str
     points: Decimal | None  # None: not applicable
     max_points: Decimal
-    basis: str  # e.g. "4 of 5 reviews on time: 80% × 25 = 20.00"
+    working: Working
+    # An adjustment by the bureau: the score as computed, and the points asked for when
+    # they had to be brought within 0..max_points.
+    computed: ItemScore | None = None
+    asked: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,31 +63,6 @@ def _q(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _n(value: Decimal) -> str:
-    """A number as people write it: 12, 12.5, 0.75 (no exponent, no trailing zeros)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _pct(rate: Decimal) -> str:
-    return f"{_n(_q(rate * 100))}%"
-
-
-def _capped(working: str, points: Decimal, cap: Decimal) -> str:
-    return str(
-        _(
-            "%(working)s = %(points)s, capped at %(cap)s",
-            working=working,
-            points=_n(points),
-            cap=_n(cap),
-        )
-    )
-
-
-def _floored(working: str, points: Decimal) -> str:
-    return str(_("%(working)s = %(points)s, floored at 0", working=working, points=_n(points)))
-
-
 def _param(item: Item, name: str) -> Param:
     if name not in item.params:
         raise ValueError(f"item {item.key}: method {item.method} needs param {name}")
@@ -79,27 +75,35 @@ def _number(item: Item, value: Param, name: str) -> Decimal:
     raise ValueError(f"item {item.key}: param {name} must be a number, not {value!r}")
 
 
-def _rate(raw: Decimal) -> tuple[Decimal, str]:
-    """The rate clamped to 0..1, and how it reads."""
-    rate = min(_ONE, max(_ZERO, raw))
-    if rate == raw:
-        return rate, _pct(raw)
-    return rate, _("%(raw)s, taken as %(rate)s", raw=_pct(raw), rate=_pct(rate))
+def _rate(raw: Decimal) -> Decimal:
+    """The rate kept within 0..1."""
+    return min(_ONE, max(_ZERO, raw))
 
 
-def _proportional(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+def _limited(points: Decimal, cap: Decimal, working: Working) -> tuple[Decimal, Working]:
+    """``points`` kept within 0..cap, the working saying which limit applied."""
+    working = replace(working, raw=points)
+    if points > cap:
+        return cap, replace(working, cap=cap)
+    if points < 0:
+        return _ZERO, replace(working, floored=True)
+    return points, working
+
+
+def _proportional(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
     kind = item.params.get("rate", "fraction")
     if kind == "rating_1_5":
-        rate, text = _rate((value - 1) / 4)
-        text = f"({_n(value)} - 1) / 4 = {text}"
+        raw = (value - 1) / 4
     elif kind == "fraction":
-        rate, text = _rate(value)
+        raw = value
     else:
         raise ValueError(f"item {item.key}: unknown rate {kind!r}")
-    return item.max_points * rate, f"{text} × {_n(item.max_points)}"
+    rate = _rate(raw)
+    points = item.max_points * rate
+    return points, Working(value, raw=points, rate=rate, raw_rate=raw)
 
 
-def _ratio_to_target(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+def _ratio_to_target(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
     target = _param(item, "target")
     if isinstance(target, dict):
         if period not in target:
@@ -108,36 +112,26 @@ def _ratio_to_target(item: Item, value: Decimal, period: str) -> tuple[Decimal, 
     goal = _number(item, target, "target")
     if goal <= 0:
         raise ValueError(f"item {item.key}: the target must be greater than 0")
-    rate, text = _rate(value / goal)
-    head = _(
-        "%(value)s of target %(target)s = %(rate)s", value=_n(value), target=_n(goal), rate=text
-    )
-    return item.max_points * rate, f"{head} × {_n(item.max_points)}"
+    raw = value / goal
+    rate = _rate(raw)
+    points = item.max_points * rate
+    return points, Working(value, raw=points, rate=rate, raw_rate=raw, target=goal)
 
 
-def _per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+def _per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
     per_unit = _number(item, _param(item, "per_unit"), "per_unit")
     cap = min(_number(item, _param(item, "cap"), "cap"), item.max_points)
-    points, text = value * per_unit, f"{_n(value)} × {_n(per_unit)}"
-    if points > cap:
-        return cap, _capped(text, points, cap)
-    if points < 0:
-        return _ZERO, _floored(text, points)
-    return points, text
+    return _limited(value * per_unit, cap, Working(value, per_unit=per_unit))
 
 
-def _deduction_per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+def _deduction_per_unit(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
     per_unit = _number(item, _param(item, "per_unit"), "per_unit")
     start = min(_number(item, item.params.get("start", item.max_points), "start"), item.max_points)
-    points, text = start - value * per_unit, f"{_n(start)} - {_n(value)} × {_n(per_unit)}"
-    if points < 0:
-        return _ZERO, _floored(text, points)
-    if points > item.max_points:
-        return item.max_points, _capped(text, points, item.max_points)
-    return points, text
+    working = Working(value, per_unit=per_unit, start=start)
+    return _limited(start - value * per_unit, item.max_points, working)
 
 
-def _banded(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
+def _banded(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
     bands = _param(item, "bands")
     if not isinstance(bands, list) or not bands:
         raise ValueError(f"item {item.key}: bands must be a list of [threshold, points]")
@@ -149,32 +143,16 @@ def _banded(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
     reached = [(threshold, points) for threshold, points in pairs if threshold <= value]
     if not reached:
         lowest = min(threshold for threshold, _ in pairs)
-        return _ZERO, _(
-            "%(value)s is below the lowest band (%(lowest)s)", value=_n(value), lowest=_n(lowest)
-        )
+        return _ZERO, Working(value, raw=_ZERO, lowest=lowest)
     threshold, points = max(reached)
-    text = _(
-        "%(value)s reaches the band from %(threshold)s", value=_n(value), threshold=_n(threshold)
-    )
-    if points > item.max_points:
-        return item.max_points, _(
-            "%(working)s, capped at %(cap)s", working=text, cap=_n(item.max_points)
-        )
-    return max(_ZERO, points), text
+    return _limited(points, item.max_points, Working(value, threshold=threshold))
 
 
-def _manual(item: Item, value: Decimal, period: str) -> tuple[Decimal, str]:
-    entered = _("entered %(value)s", value=_n(value))
-    if value > item.max_points:
-        return item.max_points, _(
-            "%(working)s, capped at %(cap)s", working=entered, cap=_n(item.max_points)
-        )
-    if value < 0:
-        return _ZERO, _("%(working)s, floored at 0", working=entered)
-    return value, entered
+def _manual(item: Item, value: Decimal, period: str) -> tuple[Decimal, Working]:
+    return _limited(value, item.max_points, Working(value))
 
 
-_METHODS: dict[str, Callable[[Item, Decimal, str], tuple[Decimal, str]]] = {
+_METHODS: dict[str, Callable[[Item, Decimal, str], tuple[Decimal, Working]]] = {
     "proportional": _proportional,
     "ratio_to_target": _ratio_to_target,
     "per_unit": _per_unit,
@@ -184,53 +162,33 @@ _METHODS: dict[str, Callable[[Item, Decimal, str], tuple[Decimal, str]]] = {
 }
 
 
-def score_item(item: Item, value: Decimal | None, *, period: str, detail: str = "") -> ItemScore:
-    """The item's points for a measured value, with the working spelled out.
+def score_item(item: Item, value: Decimal | None, *, period: str) -> ItemScore:
+    """The item's points for a measured value, with the numbers of its working.
 
     proportional: max × rate, the rate (the value, or (value - 1) / 4 for a 1..5 rating)
-    clamped to 0..1; ratio_to_target: max × min(1, value / the period's target);
+    kept within 0..1; ratio_to_target: max × min(1, value / the period's target);
     per_unit: value × per_unit, capped at the smaller of cap and max; deduction_per_unit:
     start (default max) - value × per_unit, floored at 0; banded: the points of the
-    highest band whose threshold ≤ value (0 below all); manual: the value, clamped to
-    0..max. No value: not applicable (points None), or the fixed no_data_points.
-    ``detail`` (e.g. "4 of 5 reviews on time") heads the basis. Raises ValueError for an
-    unknown method or params that do not fit it.
+    highest band whose threshold ≤ value (0 below all); manual: the value, kept within
+    0..max. No value: not applicable (points None), or the fixed no_data_points. Raises
+    ValueError for an unknown method or params that do not fit it.
     """
     if value is None:
         if item.no_data == "fixed":
             points = _q(min(item.max_points, max(_ZERO, item.no_data_points or _ZERO)))
-            basis = _("no data: fixed at %(points)s", points=points)
-            return ItemScore(item.key, points, item.max_points, basis)
-        return ItemScore(item.key, None, item.max_points, _("no data: not applicable"))
+            return ItemScore(item.key, points, item.max_points, Working(None, raw=points))
+        return ItemScore(item.key, None, item.max_points, Working(None))
     if item.method not in _METHODS:
         raise ValueError(f"item {item.key}: unknown method {item.method!r}")
-    raw, working = _METHODS[item.method](item, value, period)
-    points = _q(raw)
-    basis = f"{working} = {points}"
-    return ItemScore(item.key, points, item.max_points, f"{detail}: {basis}" if detail else basis)
+    points, working = _METHODS[item.method](item, value, period)
+    return ItemScore(item.key, _q(points), item.max_points, working)
 
 
 def _adjusted(score: ItemScore, points: Decimal) -> ItemScore:
     within = min(score.max_points, max(_ZERO, points))
+    asked = None if within == points else points
     kept = _q(within)
-    was = _("not applicable") if score.points is None else str(score.points)
-    if within == points:
-        basis = _(
-            "adjusted to %(kept)s; computed %(was)s from %(basis)s",
-            kept=kept,
-            was=was,
-            basis=score.basis,
-        )
-    else:
-        basis = _(
-            "adjusted to %(kept)s (asked %(asked)s, 0..%(max)s); computed %(was)s from %(basis)s",
-            kept=kept,
-            asked=_n(points),
-            max=_n(score.max_points),
-            was=was,
-            basis=score.basis,
-        )
-    return ItemScore(score.key, kept, score.max_points, basis)
+    return ItemScore(score.key, kept, score.max_points, score.working, score, asked)
 
 
 def _share(raw: dict[str, Decimal], cap: Decimal, applicable: Decimal) -> dict[str, Decimal]:
@@ -253,11 +211,10 @@ def score_advisor(
     period: str,
     veto: bool = False,
     adjustments: Mapping[str, Decimal] | None = None,
-    details: Mapping[str, str] | None = None,
 ) -> Result:
     """Score every item, then the blocks, bonus, total and grade.
 
-    ``values`` and ``details`` are keyed by measure (a missing measure is no data);
+    ``values`` are keyed by measure (a missing measure is no data);
     ``adjustments`` by item key: an adjustment replaces the item's points, clamped to
     0..max_points, before anything is added up, and makes a not-applicable item count.
 
@@ -276,7 +233,6 @@ def score_advisor(
     if period not in rule_set.periods:
         raise ValueError(f"rule set {rule_set.name!r} does not apply to period {period!r}")
     adjustments = adjustments or {}
-    details = details or {}
     unknown = sorted(set(adjustments) - {item.key for _, item in rule_set.items()})
     if unknown:
         raise ValueError(f"no item {', '.join(unknown)} to adjust")
@@ -288,8 +244,7 @@ def score_advisor(
     for block in rule_set.blocks:
         sum_points = _ZERO
         for item in block.items:
-            value, detail = values.get(item.measure), details.get(item.measure, "")
-            score = score_item(item, value, period=period, detail=detail)
+            score = score_item(item, values.get(item.measure), period=period)
             if item.key in adjustments:
                 score = _adjusted(score, adjustments[item.key])
             scores.append(score)

@@ -17,14 +17,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
-from advisor.evaluation import measures
+from advisor.evaluation import measures, wording
 from advisor.evaluation.defaults import default_rule_set
 from advisor.evaluation.models import (
     Adjustment,
@@ -165,7 +165,7 @@ def _score(
     rules: RuleSet, period_kind: str, result: EvaluationResult, *, adjustments: list[Adjustment]
 ) -> None:
     """Score the result from its stored inputs and the adjustments in force; the basis of
-    each item is written in every language of the interface."""
+    each item is written in words (evaluation.wording) in every language of the interface."""
     values: dict[str, Decimal | None] = {
         k: None if v is None else Decimal(v) for k, v in result.inputs["values"].items()
     }
@@ -180,22 +180,18 @@ def _score(
             points[target] = Decimal(value)
         elif kind == "veto" and value == "1":
             vetoes.append(target)
+    scored = score_advisor(rules, values, period=period_kind, veto=bool(vetoes), adjustments=points)
+    labels = {item.key: item for _, item in rules.items()}
     bases: dict[str, dict[str, str]] = {}
     for language in LOCALES:
         with force_locale(language):
-            details = measures.describe(result.inputs["figures"])
-            for target, value in entered.items():
-                details[target] = gettext("entered by the bureau: %(value)s", value=value)
-            scored = score_advisor(
-                rules,
-                values,
-                period=period_kind,
-                veto=bool(vetoes),
-                adjustments=points,
-                details=details,
-            )
-        bases[language] = {s.key: s.basis for s in scored.items}
-    labels = {item.key: item for _, item in rules.items()}
+            whats = measures.describe(result.inputs["figures"])
+            for measure in MANUAL_MEASURES:
+                whats[measure] = wording.entered(measure, entered.get(measure))
+            bases[language] = {
+                s.key: wording.basis(labels[s.key], s, whats.get(labels[s.key].measure, ""))
+                for s in scored.items
+            }
     result.total = str(scored.total)
     result.grade = scored.grade.name_zh
     result.vetoed = scored.vetoed
@@ -218,6 +214,23 @@ def basis(item: dict[str, Any]) -> str:
     """An item's basis in the current language."""
     language = str(get_locale() or "zh")
     return str(item.get(f"basis_{language}") or item.get("basis_zh", ""))
+
+
+def veto_basis(rules: RuleSet, result: EvaluationResult) -> str:
+    """Why the result is vetoed, in words in the current language ("" when it is not):
+    the veto items the bureau set and the grade they give whatever the points."""
+    if not result.vetoed:
+        return ""
+    language = str(get_locale() or "zh")
+    items = {v.key: v for v in rules.veto_items}
+    labels = [
+        items[target].label_zh if language == "zh" else items[target].label_en
+        for (kind, target), value in _in_force(result.adjustments).items()
+        if kind == "veto" and value == "1" and target in items
+    ]
+    grade = next((g for g in rules.grades if g.name_zh == result.grade), None)
+    name = result.grade if grade is None or language == "zh" else grade.name_en
+    return wording.veto(labels, name)
 
 
 def _rank(session: orm.Session, evaluation: Evaluation) -> None:

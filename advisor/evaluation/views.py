@@ -141,6 +141,7 @@ def _result_page(
             measure_labels=labels.MEASURE_LABELS,
             veto_labels={v.key: v for v in rules.veto_items},
             item_labels={i.key: i for _, i in rules.items()},
+            veto_basis=services.veto_basis(rules, result),
             final=services.is_final(evaluation, result, today_local()),
             ledger_url=url_for("ledger.index", advisor_id=result.advisor_id)
             + f"&from={period.start.isoformat()}&to={period.end.isoformat()}",

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import orm
 
 from advisor.evaluation.defaults import default_rule_set
@@ -67,7 +69,7 @@ def work(session: orm.Session) -> None:
 
 
 @pytest.mark.usefixtures("work")
-def test_a_year_of_two_advisors_and_one_without_work(session: orm.Session) -> None:
+def test_a_year_of_two_advisors_and_one_without_work(session: orm.Session, app: Flask) -> None:
     got = compute(session, parse_period("2025"), [A, B, IDLE], today=AFTER)
     assert list(got) == [A, B, IDLE]
     assert got[A].values == {
@@ -113,16 +115,17 @@ def test_a_year_of_two_advisors_and_one_without_work(session: orm.Session) -> No
         "timely_entries_rate": None,
         "redone_reviews": D(0),
     }
-    details = got[A].details
-    assert details["on_time_rate"] == "3 of 5 reviews issued by their due date"
-    assert details["overdue_reviews"] == "2 of 5 reviews issued after their due date"
-    assert details["average_rating"] == "average of 3 school ratings (13 ÷ 3)"
-    assert details["months_with_entries_rate"] == "10 of 12 months with ledger entries"
-    assert details["timely_entries_rate"] == (
-        "7 of 10 ledger entries recorded within 7 days of the work"
-    )
-    assert got[IDLE].details["on_time_rate"] == "no reviews issued in 2025"
-    assert got[IDLE].details["timely_entries_rate"] == "no ledger entries in 2025"
+    with app.test_request_context(), force_locale("en"):
+        details = got[A].details
+        assert details["on_time_rate"] == "3 of 5 reviews issued by their due date"
+        assert details["overdue_reviews"] == "2 of 5 reviews issued after their due date"
+        assert details["average_rating"] == "3 school ratings"  # the average is the value
+        assert details["months_with_entries_rate"] == "10 of 12 months with ledger entries"
+        assert details["timely_entries_rate"] == (
+            "7 of 10 ledger entries recorded within 7 days of the work"
+        )
+        assert got[IDLE].details["on_time_rate"] == "no reviews issued in 2025"
+        assert got[IDLE].details["timely_entries_rate"] == "no ledger entries in 2025"
 
 
 @pytest.mark.usefixtures("work")
@@ -164,7 +167,7 @@ def test_a_timestamp_on_the_last_utc_evening_of_2025_belongs_to_2026(
 
 @pytest.mark.usefixtures("work")
 def test_a_running_period_counts_the_months_begun_and_a_future_one_has_no_month_rate(
-    session: orm.Session,
+    session: orm.Session, app: Flask
 ) -> None:
     mid_february = date(2026, 2, 15)
     # Computed as of mid-February, work of March (recorded later) does not count yet.
@@ -177,16 +180,18 @@ def test_a_running_period_counts_the_months_begun_and_a_future_one_has_no_month_
     )
     future = compute(session, parse_period("2026-Q2"), [A], today=mid_february)[A]
     assert future.values["months_with_entries_rate"] is None
-    assert future.details["months_with_entries_rate"] == "2026-Q2 has not begun"
+    with app.test_request_context(), force_locale("en"):
+        assert future.details["months_with_entries_rate"] == "Q2 2026 has not begun"
+    with app.test_request_context(), force_locale("zh"):
+        assert future.details["months_with_entries_rate"] == "2026年第二季度 尚未开始"
 
 
 @pytest.mark.usefixtures("work")
 def test_the_values_score_with_the_default_rule_set(session: orm.Session) -> None:
     measured = compute(session, parse_period("2025"), [A], today=AFTER)[A]
-    result = score_advisor(
-        default_rule_set(), measured.values, period="year", details=measured.details
-    )
-    on_time = next(i for i in result.items if i.basis.startswith("3 of 5 reviews"))
+    result = score_advisor(default_rule_set(), measured.values, period="year")
+    on_time = next(i for i in result.items if i.key == "on_time")
+    assert on_time.working.rate == D("0.6000")
     assert on_time.points == D("15.00")  # 60% of 25
 
 

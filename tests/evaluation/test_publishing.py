@@ -5,6 +5,7 @@ the period, the bureau's answers, and who sees what."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -146,8 +147,9 @@ def test_adjustments_need_a_reason_and_are_all_kept(session: orm.Session) -> Non
     # On time raised to 25 after checking a late review was the school's delay: + 6.25.
     adjust(session, evaluation, kind="points", target="on_time", value="25")
     assert (result.total, result.grade) == ("70.88", "基本合格")
-    assert (
-        "adjusted to 25.00" in next(i for i in result.items if i["item"] == "on_time")["basis_en"]
+    assert next(i for i in result.items if i["item"] == "on_time")["basis_en"] == (
+        "The bureau set 25 of 25 points. Computed: 3 of 4 reviews issued by their due date"
+        " (75%): 18.75 of 25 points"
     )
     # Back to the computed points: an empty value.
     adjust(session, evaluation, kind="points", target="on_time", value="")
@@ -390,7 +392,7 @@ def test_the_pages_from_adjusting_to_an_answered_objection(
     workbook = bureau.get(f"/evaluations/{evaluation.id}/export.xlsx")
     assert workbook.status_code == 200
     book = load_workbook(io.BytesIO(workbook.data))
-    assert book.sheetnames == ["排名", "律所汇总", "调整记录", "异议", "说明"]
+    assert book.sheetnames == ["排名", "评分依据", "律所汇总", "调整记录", "异议", "说明"]
     ranking = list(book["排名"].iter_rows(values_only=True))
     assert len(ranking) == 36 and ranking[0][:5] == (
         "名次",
@@ -400,6 +402,16 @@ def test_the_pages_from_adjusting_to_an_answered_objection(
         "等次",
     )
     assert [row[0] for row in ranking[1:]] == list(range(1, 36))
+    # Every item of every advisor with its points and its basis, in the page's words.
+    bases = list(book["评分依据"].iter_rows(values_only=True))
+    assert bases[0] == ("名次", "法律顾问", "考核项目", "得分", "满分", "评分依据")
+    assert len(bases) == 1 + 35 * 7
+    stored = services.get_result(session, evaluation, 1)
+    on_time = next(i for i in stored.items if i["item"] == "on_time")
+    row = next(r for r in bases if r[0] == stored.rank and r[2] == "按时出具审查意见")
+    assert row[3:] == (Decimal(on_time["points"]), Decimal(25), on_time["basis_zh"])
+    assert row[5].startswith("教育局调整为 20 分（满分 25 分）。原计算：")
+    assert row[5] in advisor1.get(page).get_data(as_text=True)
     assert list(book["调整记录"].iter_rows(values_only=True))[1][4] == "学校补交材料导致延误"
     assert list(book["异议"].iter_rows(values_only=True))[1][1] == "讲座次数有遗漏"
 
@@ -463,13 +475,50 @@ def test_the_basis_is_written_in_both_languages(session: orm.Session, app: Flask
     with app.app_context():  # the translations are the application's
         evaluation = run(session)
     items = {i["item"]: i for i in services.get_result(session, evaluation, A).items}
-    assert items["on_time"]["basis_zh"] == "4 件审查意见中 3 件按期出具: 75% × 25 = 18.75"
-    assert (
-        items["on_time"]["basis_en"] == "3 of 4 reviews issued by their due date: 75% × 25 = 18.75"
+    # Sentences a bureau official reads aloud, without a formula.
+    assert items["on_time"]["basis_zh"] == (
+        "4 件审查意见中 3 件按期出具（75%），得 18.75 分（满分 25 分）"
     )
-    assert items["lectures"]["basis_zh"].startswith("台账记载法治讲座 2 次")
+    assert items["on_time"]["basis_en"] == (
+        "3 of 4 reviews issued by their due date (75%): 18.75 of 25 points"
+    )
+    assert items["rating"]["basis_zh"] == (
+        "学校评价 3 次，平均 4 分（5 分制），平均 1 分得 0 分、5 分得满分，得 22.5 分（满分 30 分）"
+    )
+    assert items["lectures"]["basis_zh"] == (
+        "台账记载法治讲座 2 次，每次 2 分，得 4 分（满分 10 分）"
+    )
+    assert items["discipline"]["basis_zh"] == (
+        "有效投诉数（教育局录入）：尚未录入，按细则无数据时计 10 分（满分 10 分）"
+    )
     other = {i["item"]: i for i in services.get_result(session, evaluation, B).items}
-    assert other["rating"]["basis_zh"] == "无数据：不适用"
+    assert other["rating"]["basis_zh"] == "2025年度 无学校评价，本项不计分，其余项目按比例折算"
+    assert other["rating"]["basis_en"] == (
+        "no school ratings in 2025: not counted; the other items are scaled up to make up for it"
+    )
+    for item in [*items.values(), *other.values()]:
+        assert not re.search(r"[×÷=]|\d\s*[-+*/]\s*\d", item["basis_zh"] + item["basis_en"])
+
+
+@pytest.mark.usefixtures("year")
+def test_the_result_page_says_why_a_result_is_vetoed(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    evaluation = run(session)
+    adjust(session, evaluation, kind="veto", target="secrets", value="1")
+    session.commit()
+    page = f"/evaluations/{evaluation.id}/advisors/{A}"
+    assert (
+        'data-testid="veto-basis">一票否决：泄露国家秘密、工作秘密或学校信息。'
+        "无论得分多少，等次定为不合格。<"
+    ) in bureau.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert (
+        'data-testid="veto-basis">Veto: Leaked confidential information.'
+        " Graded Unqualified whatever the points.<"
+    ) in bureau.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    adjust(session, evaluation, kind="veto", target="secrets", value="0")
+    session.commit()
+    assert 'data-testid="veto-basis"' not in bureau.get(page).get_data(as_text=True)
 
 
 @pytest.mark.usefixtures("year")

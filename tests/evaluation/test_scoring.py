@@ -19,7 +19,7 @@ from advisor.evaluation.rules import (
     Item,
     RuleSet,
 )
-from advisor.evaluation.scoring import score_advisor, score_item
+from advisor.evaluation.scoring import Working, score_advisor, score_item
 
 D = Decimal
 GRADES = default_rule_set().grades
@@ -197,37 +197,36 @@ def test_no_data_is_not_applicable_or_a_fixed_score() -> None:
         manual=True,
     )
     assert score_item(it, None, period="year").points == D("10.00")
-    assert score_item(it, None, period="year").basis == "no data: fixed at 10.00"
+    assert score_item(it, None, period="year").working == Working(None, raw=D("10.00"))
 
 
-def test_the_basis_spells_out_the_numbers() -> None:
+def test_the_working_keeps_the_numbers_the_words_need() -> None:
     on_time = item("proportional", "25", "on_time_rate")
-    assert (
-        score_item(on_time, D("0.8"), period="year", detail="4 of 5 reviews on time").basis
-        == "4 of 5 reviews on time: 80% × 25 = 20.00"
+    assert score_item(on_time, D("0.8"), period="year").working == Working(
+        D("0.8"), raw=D("20.0"), rate=D("0.8"), raw_rate=D("0.8")
     )
+    over = score_item(on_time, D("1.2"), period="year").working
+    assert (over.rate, over.raw_rate) == (D(1), D("1.2"))
     rating = item("proportional", "30", "average_rating", rate="rating_1_5")
-    assert score_item(rating, D("4.5"), period="year").basis == "(4.5 - 1) / 4 = 87.5% × 30 = 26.25"
+    assert score_item(rating, D("4.5"), period="year").working.rate == D("0.875")
     matters = item("ratio_to_target", "15", target={"year": D(12)})
-    assert (
-        score_item(matters, D(14), period="year").basis
-        == "14 of target 12 = 116.67%, taken as 100% × 15 = 15.00"
-    )
+    reached = score_item(matters, D(14), period="year").working
+    assert (reached.target, reached.rate) == (D(12), D(1))
+    assert reached.raw_rate is not None and reached.raw_rate > 1
     lectures = item("per_unit", "10", per_unit=D(2), cap=D(10))
-    assert score_item(lectures, D(6), period="year").basis == "6 × 2 = 12, capped at 10 = 10.00"
+    assert score_item(lectures, D(6), period="year").working == Working(
+        D(6), raw=D(12), per_unit=D(2), cap=D(10)
+    )
+    assert score_item(lectures, D(3), period="year").working.cap is None
     discipline = item("deduction_per_unit", "10", per_unit=D(5))
-    assert (
-        score_item(discipline, D(3), period="year").basis == "10 - 3 × 5 = -5, floored at 0 = 0.00"
+    assert score_item(discipline, D(3), period="year").working == Working(
+        D(3), raw=D(-5), per_unit=D(5), start=D(10), floored=True
     )
     banded = item("banded", "10", bands=BANDS)
-    assert (
-        score_item(banded, D("0.5"), period="year").basis
-        == "0.5 is below the lowest band (0.6) = 0.00"
+    assert score_item(banded, D("0.5"), period="year").working == Working(
+        D("0.5"), raw=D(0), lowest=D("0.6")
     )
-    assert (
-        score_item(banded, D("0.85"), period="year").basis
-        == "0.85 reaches the band from 0.8 = 8.00"
-    )
+    assert score_item(banded, D("0.85"), period="year").working.threshold == D("0.8")
 
 
 def test_an_unknown_method_or_a_missing_param_is_an_error() -> None:
@@ -303,7 +302,7 @@ def test_no_ratings_rescales_the_other_items_to_the_same_total() -> None:
     values = {**EXAMPLE, "average_rating": None, "ratings_count": D(0)}
     result = score_advisor(default_rule_set(), values, period="year")
     assert result.items[2].points is None
-    assert result.items[2].basis == "no data: not applicable"
+    assert result.items[2].working == Working(None) and result.items[2].computed is None
     assert result.blocks == {
         "duty": D("44.64"),
         "quality": D("0.00"),
@@ -480,7 +479,10 @@ def test_an_adjustment_replaces_an_items_points_before_the_totals() -> None:
         default_rule_set(), EXAMPLE, period="year", adjustments={"discipline": D(8)}
     )
     assert result.items[5].points == D("8.00")
-    assert result.items[5].basis == "adjusted to 8.00; computed 5.00 from 10 - 1 × 5 = 5.00"
+    computed = result.items[5].computed
+    assert computed is not None and computed.points == D("5.00")
+    assert (computed.working.value, computed.working.per_unit) == (D(1), D(5))
+    assert result.items[5].asked is None
     assert (result.blocks["conduct"], result.total) == (D("8.00"), D("89.67"))
 
 
@@ -493,9 +495,9 @@ def test_an_adjustment_is_kept_within_the_item(asked: str, kept: str) -> None:
     )
     assert result.items[5].points == D(kept)
     clamped = asked in ("12", "-3")
-    assert result.items[5].basis.startswith(
-        f"adjusted to {kept} (asked {asked}, 0..10)" if clamped else f"adjusted to {kept};"
-    )
+    assert result.items[5].asked == (D(asked) if clamped else None)
+    computed = result.items[5].computed
+    assert computed is not None and computed.points == D("5.00")
 
 
 def test_an_adjusted_not_applicable_item_counts_again() -> None:
@@ -503,7 +505,9 @@ def test_an_adjusted_not_applicable_item_counts_again() -> None:
     values = {**EXAMPLE, "average_rating": None}
     result = score_advisor(default_rule_set(), values, period="year", adjustments={"rating": D(24)})
     assert (result.scale, result.blocks["quality"], result.total) == (D(1), D("24.00"), D("84.42"))
-    assert result.items[2].basis.startswith("adjusted to 24.00; computed not applicable")
+    computed = result.items[2].computed
+    assert result.items[2].points == D("24.00")
+    assert computed is not None and computed.points is None and computed.working.value is None
 
 
 def test_adjusting_an_unknown_item_or_scoring_an_unknown_period_is_an_error() -> None:
