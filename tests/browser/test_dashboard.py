@@ -17,7 +17,7 @@ def test_the_bureau_dashboard(page: Page) -> None:
     page.on("request", lambda request: requests.append(request.url))
     sign_in(page, "bureau@demo.local")
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^工作概览 · \d{4}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^工作概览 · \d{4}年度$"))
     # Ten charts; a chart with nothing to count says so instead of drawing empty axes.
     expect(page.locator("figure.chart")).to_have_count(10)
     drawn = page.locator("figure.chart svg[role=img]").count()
@@ -34,9 +34,9 @@ def test_the_bureau_dashboard(page: Page) -> None:
     page.get_by_label("年度", exact=True).select_option("2025")
     page.get_by_role("button", name="查看").click()
     expect(page).to_have_url(re.compile(r"year=2025"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("工作概览 · 2025")
+    expect(page.get_by_role("heading", level=1)).to_have_text("工作概览 · 2025年度")
     expect(page.get_by_test_id("chart-monthly-table").locator("tbody tr").first).to_contain_text(
-        "2025-01"
+        "2025年1月"
     )
 
     page.emulate_media(media="print")

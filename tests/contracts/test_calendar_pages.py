@@ -122,7 +122,7 @@ def test_confirming_saves_the_year_and_moves_open_due_dates(
     assert session.get(Contract, contract.id).due_on == date(2027, 1, 5)  # type: ignore[union-attr]
     history = tree(bureau.get(f"/contracts/{contract.id}"))
     [moved] = history.xpath('//*[@data-testid="due-moved"]')
-    assert moved.text_content() == "2027-01-04 → 2027-01-05"
+    assert moved.text_content() == "2027年1月4日 → 2027年1月5日"
     assert "应完成日期已重新计算" in moved.getparent().text_content()
 
 
