@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -273,12 +272,8 @@ def register_error_handlers(app: Flask) -> None:
         answered.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return answered
 
-    @app.errorhandler(CSRFError)
-    def handle_csrf(error: CSRFError) -> Any:
-        message = _l("The form has expired or did not come from this site. Reload and retry.")
-        if wants_json():
-            return json_error(400, message)
-        return _page(400, message)
+    # A refused CSRF token (CSRFError) is answered by advisor.auth.rescue_form: a page too
+    # old to send, or sent after its session ended, keeps what was typed.
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import wtforms
-from flask import flash, request
+from flask import flash, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, PasswordField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.core import UnboundField
@@ -63,11 +66,71 @@ class CleanTextMeta:
         return unbound_field.bind(form=form, **options, **extra)
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What a user typed into a form that could not be taken (advisor.accounts.drafts),
+    to fill the forms of the page it came from when it is opened again: the posted
+    fields, and the names of the file fields whose file must be chosen again."""
+
+    data: MultiDict[str, str]
+    files: frozenset[str]
+
+
+# Where advisor.auth leaves the draft of the page being opened (on ``g``).
+RESTORED = "restored_form"
+CHOOSE_AGAIN = _l("Choose the file again: a file is not kept when a session ends.")
+
+
 class AppForm(FlaskForm):
-    """The base of every page's form: CSRF protection (FlaskForm) and clean, bounded text."""
+    """The base of every page's form: CSRF protection (FlaskForm) and clean, bounded text.
+
+    On a page opened to put back a draft (``g.restored_form``) each of the page's forms
+    that has fields in it is filled from it instead of its defaults or object: what was
+    typed comes back, whatever the form."""
 
     class Meta(CleanTextMeta):
         pass
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        restored = None if args or "formdata" in kwargs else self._restored(kwargs)
+        if restored is not None:
+            kwargs["formdata"] = restored.data
+        super().__init__(*args, **kwargs)
+        if restored is not None:
+            for field in self:
+                if field.name in restored.files:
+                    field.errors = [str(CHOOSE_AGAIN)]
+
+    def _restored(self, kwargs: Mapping[str, Any]) -> Restored | None:
+        if not has_request_context() or request.method != "GET":
+            return None
+        restored: Restored | None = g.get(RESTORED)
+        if restored is None:
+            return None
+        prefix = kwargs.get("prefix", "")
+        if prefix and prefix[-1] not in "-_;:/.":
+            prefix += "-"
+        names = [prefix + (unbound.name or name) for name, unbound in self._unbound_fields]
+        if not any(
+            key == name or key.startswith(f"{name}-") for key in restored.data for name in names
+        ):
+            return None
+        return restored
+
+
+@cache
+def secret_field_names() -> frozenset[str]:
+    """The names of every password field of the application's forms (never kept in a
+    draft). Read from the form classes once they are all defined."""
+    names: set[str] = set()
+    pending: list[type] = [AppForm, AppSubform]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        for name, value in vars(cls).items():
+            if isinstance(value, UnboundField) and issubclass(value.field_class, PasswordField):
+                names.add(value.name or name)
+    return frozenset(names)
 
 
 class AppSubform(wtforms.Form):

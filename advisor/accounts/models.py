@@ -156,3 +156,22 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+
+
+class FormDraft(Base):
+    """What a user typed into a form that arrived after their session had ended (or from
+    a page too old to send): put back into the form once they are signed in again
+    (advisor.accounts.drafts). Never passwords or files; it goes after its short time."""
+
+    __tablename__ = "form_draft"
+
+    # Random (secrets.token_urlsafe): the address of the restored form carries it.
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    # The path of the page the form was on; the draft fills forms on that page only.
+    page: Mapped[str] = mapped_column(sa.String(500))
+    # The posted fields as [name, value] pairs, in order (a name may repeat).
+    fields: Mapped[list[list[str]]] = mapped_column(sa.JSON)
+    # Names of the file fields that had a file chosen: files are not kept.
+    files: Mapped[list[str]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from advisor.accounts import services, signals
 from advisor.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
-from advisor.auth import TIMED_OUT, protect, user
+from advisor.auth import TIMED_OUT, protect, safe_path, user
 from advisor.db import paginate, utcnow
 from advisor.errors import TooManyRequests, ValidationError
 from advisor.extensions import db
@@ -30,16 +29,6 @@ from advisor.i18n import LOCALES
 
 bp = Blueprint("accounts", __name__)
 protect(bp, allow=("accounts.login", "accounts.set_language"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after login."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -84,7 +73,7 @@ def login() -> Any:
             flash(_("Wrong e-mail or password."), "danger")
             status = 401
         else:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_path(request.args.get("next"))
             locale = session.get("locale")
             session.clear()
             services.start_session(db.session, found, ip=request.remote_addr, now=now)
@@ -123,7 +112,7 @@ def set_language() -> Any:
         if current_user.is_authenticated:
             services.set_locale(db.session, user(), locale)
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))
+    return redirect(safe_path(request.form.get("next")) or url_for("home.index"))
 
 
 def _account_page(**forms: Any) -> Any:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateField,
     Field,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -52,6 +54,25 @@ def end_date_problem(start: date | None, end: date | None) -> Any:
     return None
 
 
+def chose_file(field: Field) -> bool:
+    """Whether a file was chosen in this file field on this sending."""
+    return isinstance(field.data, FileStorage) and bool(field.data)
+
+
+class FileOrKept:
+    """Required: a file chosen now, or the one kept from the form's last sending
+    (``kept_file``, advisor.contracts.kept); the view checks that one is still kept."""
+
+    field_flags: ClassVar[dict[str, bool]] = {"required": True}
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if not chose_file(field) and not form.kept_file.data:
+            raise StopValidation(str(self.message))
+
+
 class ContractForm(AppForm):
     title = StringField(_l("Contract title"), validators=[_required, Length(max=200)])
     counterparty = StringField(_l("Counterparty"), validators=[_required, Length(max=200)])
@@ -80,8 +101,10 @@ class ContractForm(AppForm):
 
     file = FileField(
         _l("Contract file (PDF or Word .docx)"),
-        validators=[FileRequired(_l("Choose the contract file."))],
+        validators=[FileOrKept(_l("Choose the contract file."))],
     )
+    # The id of the file kept when this form was last sent back (advisor.contracts.kept).
+    kept_file = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class RevisionForm(AppForm):

@@ -196,3 +196,19 @@ class CalendarYear(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KeptUpload(Base):
+    """A file a school chose on the submission form when the form was sent back for
+    another field: kept so that it need not be chosen again (advisor.contracts.kept).
+    Only its owner can name it; it goes once used, replaced or older than its time."""
+
+    __tablename__ = "kept_upload"
+
+    # Random (secrets.token_urlsafe): the form carries it in a hidden field.
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from advisor.contracts.extraction import Extracted, Limits, Refused, inspect_isolated
+from advisor.contracts.extraction import Extracted, Limits, Refused, inspect_isolated, sniff
 from advisor.contracts.services import Upload
 from advisor.errors import AppError, PayloadTooLarge, Unsupported, ValidationError
 
@@ -87,6 +87,36 @@ def log_refusal(reason: str, size: int | None) -> None:
     log.log(level, "upload refused: %s (%s bytes)", reason, size, extra={"fields": fields})
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        log_refusal("too_large", size)
+        raise PayloadTooLarge(
+            _l("The file is larger than %(mb)s MB.", mb=megabytes(max_bytes)),
+            fields={"file": _l("Larger than %(mb)s MB.", mb=megabytes(max_bytes))},
+        )
+
+
+def quick_check(data: bytes, *, max_bytes: int) -> None:
+    """What can be told of a file without reading it, in a moment: its size, that it is
+    not empty, and PDF or Word by its first bytes. Raise an AppError as ``check_upload``.
+
+    The submission page asks only this while other fields are wrong, so that the form
+    comes back at once however long the file (issue 20, item 3)."""
+    check_size(len(data), max_bytes)
+    try:
+        sniff(data)
+    except Refused as refusal:
+        raise refused(refusal, len(data)) from refusal
+
+
+def refused(refusal: Refused, size: int) -> AppError:
+    """The error a refusal code is shown as (logged once here)."""
+    log_refusal(refusal.code, size)
+    message = MESSAGES[refusal.code](**refusal.params)
+    error_class: type[AppError] = Unsupported if refusal.code in UNSUPPORTED else ValidationError
+    return error_class(message, fields={"file": message})
+
+
 def check_upload(
     file_name: str,
     data: bytes,
@@ -98,19 +128,9 @@ def check_upload(
     """Check size, type (by content) and readability; raise an AppError with a clear message.
 
     ``parse`` reads the file under the limits (the web views pass their ParsePool's)."""
-    if len(data) > max_bytes:
-        log_refusal("too_large", len(data))
-        raise PayloadTooLarge(
-            _l("The file is larger than %(mb)s MB.", mb=megabytes(max_bytes)),
-            fields={"file": _l("Larger than %(mb)s MB.", mb=megabytes(max_bytes))},
-        )
+    check_size(len(data), max_bytes)
     try:
         extracted = parse(data, limits)
     except Refused as refusal:
-        log_refusal(refusal.code, len(data))
-        message = MESSAGES[refusal.code](**refusal.params)
-        error_class: type[AppError] = (
-            Unsupported if refusal.code in UNSUPPORTED else ValidationError
-        )
-        raise error_class(message, fields={"file": message}) from refusal
+        raise refused(refusal, len(data)) from refusal
     return Upload(file_name=display_name(file_name), data=data, extracted=extracted)

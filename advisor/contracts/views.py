@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -22,14 +23,21 @@ from flask_babel import gettext as _
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import calendar as bureau_calendar
-from advisor.contracts import queries, routing, services
+from advisor.contracts import kept, queries, routing, services
 from advisor.contracts.amounts import parse_amount
 from advisor.contracts.diff import compare
 from advisor.contracts.extraction import Limits
 from advisor.contracts.files import FileStore
-from advisor.contracts.forms import ContractForm, ReassignForm, RevisionForm, WithdrawForm
+from advisor.contracts.forms import (
+    ContractForm,
+    ReassignForm,
+    RevisionForm,
+    WithdrawForm,
+    chose_file,
+)
+from advisor.contracts.kept import kept_store
 from advisor.contracts.labels import ACTION_LABELS, STATUS_LABELS, TYPE_LABELS
-from advisor.contracts.models import Contract, ContractType, Status
+from advisor.contracts.models import Contract, ContractType, KeptUpload, Status
 from advisor.contracts.parse_pool import ParsePool
 from advisor.contracts.permissions import (
     can_filter_by_advisor,
@@ -38,13 +46,13 @@ from advisor.contracts.permissions import (
     can_manage_calendar,
     can_reassign_contract,
 )
-from advisor.contracts.uploads import check_upload, megabytes
+from advisor.contracts.uploads import check_upload, display_name, megabytes, quick_check
 from advisor.contracts.workflow import Action, actions_for
 from advisor.db import paginate, utcnow
 from advisor.directory.labels import LEVEL_LABELS
 from advisor.directory.models import Advisor, LawFirm
 from advisor.directory.queries import advisor_choices, visible_school_choices
-from advisor.errors import AppError, NotFound, ValidationError
+from advisor.errors import AppError, InsufficientStorage, NotFound, ValidationError
 from advisor.extensions import db
 from advisor.forms import (
     act,
@@ -91,12 +99,16 @@ def parse_limits() -> Limits:
 def read_upload(storage: Any, actor: User) -> services.Upload:
     """Check an uploaded file (size, type by content, readable) in the parser process,
     in one of this process's parsing places (ParserBusy, TooManyUploads when none)."""
-    data = storage.read()
+    return read_upload_data(storage.filename or "", storage.read(), actor)
+
+
+def read_upload_data(file_name: str, data: bytes, actor: User) -> services.Upload:
+    """``read_upload`` of bytes already read."""
     owner = actor.id
     pool = ParsePool.for_app(current_app._get_current_object())  # type: ignore[attr-defined]
     end_reading_transaction()
     return check_upload(
-        storage.filename or "",
+        file_name,
         data,
         max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
         limits=parse_limits(),
@@ -247,44 +259,54 @@ def _firm_name(law_firm_id: int | None) -> str | None:
 @bp.route("/contracts/new", methods=["GET", "POST"])
 @require(Role.SCHOOL)
 def new() -> Any:
-    """Submit a contract with its file; the answer says who reviews it and by when."""
+    """Submit a contract with its file; the answer says who reviews it and by when.
+
+    The fields are checked before the file is read, so a mistyped date comes back at once
+    however long the file; the file chosen is kept meanwhile (advisor.contracts.kept) and
+    need not be chosen again. A refused file is never kept."""
     form = ContractForm()
+    me, now = user(), utcnow()
     refusal: AppError | None = None
-    if form.validate_on_submit():
-        try:
-            contract = _submit(form, parse_amount(form.amount.data or ""))
-        except AppError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            refusal = error
-        else:
-            advisor = db.session.get(Advisor, contract.advisor_id)
-            flash(
-                _(
-                    "Submitted. %(advisor)s will review it by %(due)s.",
-                    advisor=advisor.name if advisor else "",
-                    due=fmt_date(contract.due_on),
-                ),
-                "success",
-            )
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-    elif form.is_submitted() and form.file.data and not form.file.errors:
-        # Report a bad file together with the other problems, not one round-trip later.
-        try:
-            read_upload(form.file.data, user())
-        except AppError as error:
-            form.file.errors = [str(error.message)]
-            refusal = error
+    kept_now: KeptUpload | None = None
+    if form.is_submitted():
+        valid = form.validate()
+        chosen = _chosen_file(form, me, now)
+        if valid and chosen is not None:
+            try:
+                contract = _submit(form, chosen, parse_amount(form.amount.data or ""))
+            except AppError as error:
+                db.session.rollback()
+                apply_errors(form, error)
+                refusal = error
+                if "file" in error.fields:
+                    form.kept_file.data = ""
+                    chosen = None
+            else:
+                advisor = db.session.get(Advisor, contract.advisor_id)
+                flash(
+                    _(
+                        "Submitted. %(advisor)s will review it by %(due)s.",
+                        advisor=advisor.name if advisor else "",
+                        due=fmt_date(contract.due_on),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("contracts.detail", contract_id=contract.id))
+        if chosen is not None:
+            kept_now = _keep(form, chosen, me, now)
+    elif form.kept_file.data:  # a draft put back (advisor.auth) names the file kept before
+        kept_now = kept.get_kept_upload(db.session, me, form.kept_file.data, now)
     # A full parser pool (503) or too many uploads in flight (429) says so, with
     # Retry-After, on the form as typed; any other refusal is the form's 422.
     if refusal is not None and refusal.retry_after is not None:
         status = refusal.status
     else:
-        status = 422 if form.errors else 200
+        status = 422 if form.is_submitted() and form.errors else 200
     return (
         render_template(
             "contracts/new.html",
             form=form,
+            kept=kept_now,
             max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
             max_mb=megabytes(current_app.config["ADVISOR"].max_upload_bytes),
         ),
@@ -293,8 +315,72 @@ def new() -> Any:
     )
 
 
-def _submit(form: ContractForm, amount: Any) -> Contract:
-    upload = read_upload(form.file.data, user())
+@dataclass(frozen=True)
+class Chosen:
+    """The file of one sending of the submission form: chosen now, or kept from before."""
+
+    file_name: str
+    data: bytes
+    kept: KeptUpload | None = None
+
+
+def kept_files() -> FileStore:
+    return kept_store(current_app.config["ADVISOR"].files_dir)
+
+
+def _chosen_file(form: ContractForm, me: User, now: datetime) -> Chosen | None:
+    """The file this sending carries: a file chosen now (quick checks only, so that a form
+    sent back for another field answers at once), else the one kept from the last
+    sending. A problem with it goes on the file field; then None."""
+    if chose_file(form.file):
+        data = form.file.data.read()
+        try:
+            quick_check(data, max_bytes=current_app.config["ADVISOR"].max_upload_bytes)
+        except AppError as error:
+            form.file.errors = [str(error.fields.get("file", error.message))]
+            form.kept_file.data = ""
+            return None
+        return Chosen(display_name(form.file.data.filename or ""), data)
+    if not form.kept_file.data:
+        return None
+    found = kept.get_kept_upload(db.session, me, form.kept_file.data, now)
+    data = kept.read_kept(kept_files(), found) if found is not None else None
+    if found is None or data is None:
+        form.kept_file.data = ""
+        form.file.errors = [_("The file chosen earlier is no longer kept. Choose it again.")]
+        return None
+    return Chosen(found.file_name, data, found)
+
+
+def _keep(form: ContractForm, chosen: Chosen, me: User, now: datetime) -> KeptUpload | None:
+    """Keep the chosen file for the form's next sending; its id goes in the form."""
+    if chosen.kept is not None:
+        return chosen.kept
+    store = kept_files()
+    try:
+        with store.pending():
+            row, forgotten = kept.keep_upload(
+                db.session,
+                store,
+                owner=me,
+                file_name=chosen.file_name,
+                data=chosen.data,
+                now=now,
+                replaces=form.kept_file.data or None,
+            )
+            db.session.commit()
+    except InsufficientStorage:
+        db.session.rollback()
+        form.kept_file.data = ""
+        form.file.errors = [*form.file.errors, _("The file could not be kept: choose it again.")]
+        return None
+    kept.drop_unkept_files(db.session, store, forgotten)
+    form.kept_file.data = row.id
+    return row
+
+
+def _submit(form: ContractForm, chosen: Chosen, amount: Any) -> Contract:
+    upload = read_upload_data(chosen.file_name, chosen.data, user())
     data = services.ContractData(
         title=form.title.data or "",
         counterparty=form.counterparty.data or "",
@@ -305,7 +391,11 @@ def _submit(form: ContractForm, amount: Any) -> Contract:
         is_urgent=bool(form.urgent.data),
         note=form.note.data or "",
     )
-    return submit_and_commit(user(), data, upload)
+    used = kept.forget_kept_upload(db.session, chosen.kept) if chosen.kept else None
+    contract = submit_and_commit(user(), data, upload)
+    if used is not None:
+        kept.drop_unkept_files(db.session, kept_files(), [used])
+    return contract
 
 
 def submit_and_commit(
