@@ -3,6 +3,7 @@ when it is sent (the texts are English msgids with Chinese translations)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,8 @@ from typing import Any, Literal
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from advisor.formats import date_text
 
 Audience = Literal["advisor", "bureau", "school"]
 
@@ -140,16 +143,36 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Params stored as ISO days (2026-03-02), written as people read them when rendered; the
+# overdue digest's list holds one such day per contract.
+DAY_PARAMS = frozenset({"due", "ends", "returned", "day", "until"})
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
 def render(kind: str, params: Mapping[str, Any], locale: str) -> tuple[str, str]:
     """The subject and text of a reminder in ``locale``; a param given as
-    ``{"zh": ..., "en": ...}`` is taken in that language."""
+    ``{"zh": ..., "en": ...}`` is taken in that language, a day as 2026年3月2日
+    (2 Mar 2026)."""
     found = KINDS[kind]
     with force_locale(locale):
         values = {
-            k: v.get(locale, v.get("zh", "")) if isinstance(v, dict) else v
+            k: _readable(k, v.get(locale, v.get("zh", "")) if isinstance(v, dict) else v, locale)
             for k, v in params.items()
         }
         return gettext(found.subject, **values), gettext(found.body, **values)
+
+
+def _readable(key: str, value: Any, locale: str) -> Any:
+    if not isinstance(value, str) or (key not in DAY_PARAMS and key != "list"):
+        return value
+    return _ISO_DAY.sub(lambda m: _day_text(m.group(0), locale), value)
+
+
+def _day_text(text: str, locale: str) -> str:
+    try:
+        return date_text(date.fromisoformat(text), locale)
+    except ValueError:
+        return text
 
 
 # The msgids above, marked for extraction (they are formatted at send time).

@@ -87,7 +87,7 @@ def test_email_reaches_a_real_smtp_server_in_the_readers_language(
     message = mailbox.received()
     assert message["To"] == "advisor02@demo.local"
     assert message["Subject"].startswith("已超期：")  # 逾期 in Chinese, decoded from RFC 2047
-    assert "2026-04-27" in message.get_body(preferencelist=("plain",)).get_content()
+    assert "应于 2026年4月27日 出具" in message.get_body(preferencelist=("plain",)).get_content()
 
     # The same reminder in English for a reader who chose English.
     user = session.scalar(sa.select(User).where(User.email == "advisor02@demo.local"))
@@ -99,7 +99,9 @@ def test_email_reaches_a_real_smtp_server_in_the_readers_language(
     session.commit()
     with app.app_context():
         sending.send_due(session, now=OFFICE + timedelta(minutes=2), config=config)
-    assert mailbox.received()["Subject"].startswith("Overdue: ")
+    english = mailbox.received()
+    assert english["Subject"].startswith("Overdue: ")
+    assert "was due on 27 Apr 2026 and" in english.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_a_later_now_does_not_requeue_a_live_senders_claim(
