@@ -179,7 +179,7 @@ def no_data(item: Item, score: ItemScore, what: str) -> str:
             what=what or _("no data"),
         )
     return _(
-        "%(what)s: %(points)s of %(max)s points, as the rules set when there is no data",
+        "%(what)s; as the rules set when there is no data, %(points)s of %(max)s points",
         what=what or _("no data"),
         points=_pts(score.points),
         max=number(score.max_points),
@@ -225,8 +225,8 @@ def entered(measure: str, value: str | None) -> str:
     """What a measure the bureau enters says: its value, or that it is not entered yet."""
     label = MEASURE_LABELS.get(measure, measure)
     if value is None:
-        return _("%(measure)s: not entered yet", measure=label)
-    return _("%(measure)s: %(value)s", measure=label, value=value)
+        return _("%(measure)s not entered yet", measure=label)
+    return _("%(measure)s %(value)s", measure=label, value=value)
 
 
 def veto(labels: Sequence[str], grade: str) -> str:

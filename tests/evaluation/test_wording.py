@@ -183,7 +183,7 @@ def test_points_the_bureau_enters_read_as_entered(app: Flask) -> None:
         )
     with app.test_request_context(), force_locale("en"):
         assert words(spot, "0", wording.entered("spot_check", "0")) == (
-            "Spot check (entered by the bureau): 0: 0 of 10 points"
+            "Spot check (entered by the bureau) 0: 0 of 10 points"
         )
 
 
@@ -204,7 +204,7 @@ def test_no_data_reads_as_not_counted_or_the_fixed_score(app: Flask) -> None:
             " for it"
         )
         assert words(complaints, None, "") == (
-            "no data: 10 of 10 points, as the rules set when there is no data"
+            "no data; as the rules set when there is no data, 10 of 10 points"
         )
 
 
