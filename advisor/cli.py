@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from advisor.accounts import services as accounts
 from advisor.accounts.models import Role
 from advisor.backup.cli import backup_cli
+from advisor.contracts import kept
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion
@@ -210,13 +211,25 @@ def _duration(_ctx: Any, _param: Any, value: str) -> timedelta:
 )
 def files_prune(older_than: timedelta) -> None:
     """Remove orphaned files (no version refers to them) written before the grace period,
-    and temporary files of interrupted writes; a referenced file is never removed."""
+    and temporary files of interrupted writes; a referenced file is never removed. Files
+    kept on a submission form sent back go when their time is over."""
     store = FileStore(current_app.config["ADVISOR"].files_dir)
+    now = utcnow()
     removed = store.prune(
         _referenced_files(),
         still_referenced=lambda digest: contracts.is_file_referenced(db.session, digest),
         older_than=older_than,
-        now=utcnow(),
+        now=now,
+    )
+    # Files kept on a submission form sent back (advisor.contracts.kept): those whose
+    # time is over, and those no row names.
+    kept.forget_expired(db.session, now)
+    db.session.commit()
+    removed += kept.kept_store(store.root).prune(
+        kept.kept_digests(db.session),
+        still_referenced=lambda digest: kept.is_kept(db.session, digest),
+        older_than=older_than,
+        now=now,
     )
     for path in removed:
         click.echo(f"removed {path}")
@@ -369,6 +382,18 @@ def scheduler_status() -> None:
         )
 
 
+evaluations_cli = AppGroup("evaluations", help="Evaluations.")
+
+
+@evaluations_cli.command("reword")
+def evaluations_reword() -> None:
+    """Write the basis of every stored evaluation result again in the current words, its
+    points, totals and grades unchanged (for results stored by an earlier version)."""
+    rewritten, left = evaluation.reword_results(db.session)
+    db.session.commit()
+    click.echo(f"{rewritten} results reworded; {left} left as stored (their points differ).")
+
+
 def register(app: Flask) -> None:
     for group in (
         demo_cli,
@@ -380,5 +405,6 @@ def register(app: Flask) -> None:
         scheduler_cli,
         backup_cli,
         reports_cli,
+        evaluations_cli,
     ):
         app.cli.add_command(group)

@@ -10,8 +10,10 @@ submitted or replaced by a newly chosen file, and after KEPT_FOR at most.
 
 Nothing piles up: every keep first forgets the kept files whose time is over and leaves
 each user at most PER_USER, and a file goes from the store as soon as no row keeps it
-(``drop_unkept_files``, called after the commit that forgot the rows). These functions
-add, delete and flush; the caller commits.
+(``drop_unkept_files``, called after the commit that forgot the rows). ``flask files
+prune`` also forgets the expired ones and removes the files no row names (those of a
+keep whose commit failed), after its grace period. These functions add, delete and
+flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -111,6 +113,18 @@ def forget_expired(session: orm.Session, now: datetime) -> list[str]:
         sa.select(KeptUpload).where(KeptUpload.created_at <= now - KEPT_FOR)
     ).all()
     return [forget_kept_upload(session, row) for row in expired]
+
+
+def is_kept(session: orm.Session, sha256: str) -> bool:
+    """Whether a kept-file row still names these bytes."""
+    return (
+        session.scalar(sa.select(KeptUpload.id).where(KeptUpload.sha256 == sha256).limit(1))
+        is not None
+    )
+
+
+def kept_digests(session: orm.Session) -> list[str]:
+    return list(session.scalars(sa.select(KeptUpload.sha256).distinct()))
 
 
 def drop_unkept_files(session: orm.Session, store: FileStore, digests: Iterable[str]) -> None:

@@ -3,6 +3,7 @@ chosen when it is sent back, for its owner only (issue 20, item 3)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import lxml.html
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
@@ -155,3 +157,33 @@ def test_a_user_has_at_most_a_few_kept_files(app: Flask, session: orm.Session) -
     ]
     left = session.scalars(sa.select(KeptUpload.id).where(KeptUpload.user_id == owner.id)).all()
     assert set(left) == {row.id for row in rows[1:]}
+
+
+def test_the_prune_command_removes_kept_files_whose_time_is_over(
+    app: Flask, session: orm.Session, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    store = kept.kept_store(files_dir(app))
+    owner = school_user(session)
+    old, _ = kept.keep_upload(
+        session, store, owner=owner, file_name="old.pdf", data=unique_pdf("旧"), now=NOW
+    )
+    later = NOW + kept.KEPT_FOR + timedelta(minutes=10)
+    live, _ = kept.keep_upload(
+        session,
+        store,
+        owner=school_user(session, "school02@demo.local"),
+        file_name="live.pdf",
+        data=unique_pdf("新"),
+        now=NOW + timedelta(minutes=30),
+    )
+    session.commit()
+    stray = store.put(unique_pdf("无主"))  # a keep whose commit failed
+    for digest in (old.sha256, live.sha256, stray):
+        moment = (NOW - timedelta(hours=2)).timestamp()
+        os.utime(store.path(digest), (moment, moment))
+    time_machine.move_to(later, tick=False)
+    result = app.test_cli_runner().invoke(args=["files", "prune", "--older-than", "1h"])
+    assert result.exit_code == 0, result.output
+    assert not store.exists(old.sha256) and not store.exists(stray)
+    assert store.exists(live.sha256)
+    assert session.scalar(sa.select(KeptUpload.id).where(KeptUpload.id == live.id)) == live.id
