@@ -212,3 +212,27 @@ def test_a_button_pressed_after_the_session_ended_says_so_and_keeps_nothing(
 )
 def test_only_paths_of_this_site_are_followed(target: str | None, safe: bool) -> None:
     assert safe_path(target) == (target if safe else None)
+
+
+def test_a_page_of_several_forms_fills_only_the_one_that_was_sent(
+    app: Flask, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    client = expired_school(app, time_machine)
+    sent = client.post(
+        "/account/tokens",
+        data={"tk-name": "备份脚本", "tk-days": "30", "tk-password": "demo12345"},
+        headers={**FROM_FORM, "Referer": f"{SITE}/account"},
+    )
+    next_url = parse_qs(urlsplit(sent.location).query)["next"][0]
+    assert next_url.startswith("/account?restore=")
+    client.post(sent.location, data={"email": "school03@demo.local", "password": "demo12345"})
+    page = client.get(next_url)
+    assert page.status_code == 200
+    root = lxml.html.fromstring(page.get_data(as_text=True))
+    assert root.xpath('//input[@name="tk-name"]')[0].get("value") == "备份脚本"
+    selected = root.xpath('//select[@name="tk-days"]/option[@selected]')
+    assert [o.get("value") for o in selected] == ["30"]
+    # The password is never kept, and the other form of the page is left as it was.
+    assert all(not i.get("value") for i in root.xpath('//input[@type="password"]'))
+    assert "demo12345" not in page.get_data(as_text=True)
+    assert not root.xpath('//*[contains(@class, "is-invalid")]')
