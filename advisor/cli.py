@@ -391,7 +391,7 @@ def evaluations_reword() -> None:
     points, totals and grades unchanged (for results stored by an earlier version)."""
     rewritten, left = evaluation.reword_results(db.session)
     db.session.commit()
-    click.echo(f"{rewritten} results reworded; {left} left as stored (their points differ).")
+    click.echo(f"Results reworded: {rewritten}; left as stored (points differ): {left}.")
 
 
 def register(app: Flask) -> None:

@@ -210,6 +210,45 @@ def _score(
     ]
 
 
+def reword_results(session: orm.Session) -> tuple[int, int]:
+    """Write each stored result's basis again in the current words (evaluation.wording),
+    from its stored inputs and the adjustments in force: for results stored before the
+    words changed. Numbers are never changed: a result whose points, total or grade would
+    come out differently from what is stored is left as it is. Returns (rewritten, left);
+    adds nothing, the caller commits."""
+    rewritten = left = 0
+    for result in session.scalars(
+        sa.select(EvaluationResult)
+        .options(orm.selectinload(EvaluationResult.adjustments))
+        .order_by(EvaluationResult.id)
+    ):
+        evaluation = result.evaluation
+        probe = EvaluationResult(inputs=result.inputs)
+        _score(
+            rules_of(evaluation),
+            parse_period(evaluation.period).kind,
+            probe,
+            adjustments=result.adjustments,
+        )
+        if _numbers(probe) != _numbers(result):
+            left += 1
+            continue
+        if probe.items != result.items:
+            result.items = probe.items
+            rewritten += 1
+    session.flush()
+    return rewritten, left
+
+
+def _numbers(result: EvaluationResult) -> tuple[Any, ...]:
+    return (
+        result.total,
+        result.grade,
+        result.vetoed,
+        [(i["item"], i["points"], i["max"], i["adjusted"]) for i in result.items],
+    )
+
+
 def basis(item: dict[str, Any]) -> str:
     """An item's basis in the current language."""
     language = str(get_locale() or "zh")

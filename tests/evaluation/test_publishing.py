@@ -501,6 +501,37 @@ def test_the_basis_is_written_in_both_languages(session: orm.Session, app: Flask
 
 
 @pytest.mark.usefixtures("year")
+def test_results_stored_with_formulas_are_reworded_and_their_numbers_kept(
+    session: orm.Session, app: Flask
+) -> None:
+    with app.app_context():
+        evaluation = run(session)
+        adjust(session, evaluation, kind="points", target="on_time", value="20")
+        publish(session, evaluation)
+    mine = services.get_result(session, evaluation, A)
+    other = services.get_result(session, evaluation, B)
+    words = [dict(i) for i in mine.items]
+    # As an earlier version stored them: formulas; and a result whose points differ from
+    # what its inputs give now (as if the scoring rules had changed since).
+    mine.items = [
+        {**i, "basis_zh": "75% × 25 = 18.75", "basis_en": "75% × 25 = 18.75"} for i in words
+    ]
+    other.items = [{**i, "points": "1.00"} if i["item"] == "matters" else i for i in other.items]
+    kept = [dict(i) for i in other.items]
+    session.commit()
+
+    result = app.test_cli_runner().invoke(args=["evaluations", "reword"])
+    assert result.exit_code == 0, result.output
+    # Only the result stored with formulas is rewritten; the one whose points differ is not.
+    assert result.output.strip() == "Results reworded: 1; left as stored (points differ): 1."
+    session.expire_all()
+    assert services.get_result(session, evaluation, A).items == words
+    assert services.get_result(session, evaluation, B).items == kept
+    on_time = next(i for i in words if i["item"] == "on_time")
+    assert on_time["basis_zh"].startswith("教育局调整为 20 分（满分 25 分）。原计算：")
+
+
+@pytest.mark.usefixtures("year")
 def test_the_result_page_says_why_a_result_is_vetoed(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
