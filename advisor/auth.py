@@ -134,6 +134,9 @@ def rescue_form() -> Any:
     if request.endpoint in SIGN_IN_ENDPOINTS:
         flash(_("The page had expired. Please try again."), "warning")
         return redirect(url_for("accounts.login", next=safe_path(request.args.get("next"))))
+    if request.endpoint == "accounts.logout" and not current_user.is_authenticated:
+        flash(_("You have signed out."), "info")  # the session had ended anyway
+        return redirect(url_for("accounts.login"))
     page = form_page()
     typed = drafts.typed_fields(request.form.items(multi=True), secret=secret_field_names())
     draft = None

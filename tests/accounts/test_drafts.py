@@ -236,3 +236,14 @@ def test_a_page_of_several_forms_fills_only_the_one_that_was_sent(
     assert all(not i.get("value") for i in root.xpath('//input[@type="password"]'))
     assert "demo12345" not in page.get_data(as_text=True)
     assert not root.xpath('//*[contains(@class, "is-invalid")]')
+
+
+def test_signing_out_after_the_session_ended_just_says_so(
+    app: Flask, time_machine: time_machine.TimeMachineFixture
+) -> None:
+    client = expired_school(app, time_machine)
+    sent = client.post("/logout", headers={**FROM_FORM, "Referer": f"{SITE}/contracts"})
+    assert sent.status_code == 302 and sent.location == "/login"
+    page = client.get(sent.location).get_data(as_text=True)
+    assert "您已退出登录" in page
+    assert "登录已过期，此操作未完成" not in page
