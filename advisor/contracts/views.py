@@ -278,7 +278,9 @@ def new() -> Any:
                 db.session.rollback()
                 apply_errors(form, error)
                 refusal = error
-                if "file" in error.fields:
+                if "file" in error.fields:  # a refused file is not kept
+                    if chosen.kept is not None:
+                        _forget(chosen.kept)
                     form.kept_file.data = ""
                     chosen = None
             else:
@@ -377,6 +379,12 @@ def _keep(form: ContractForm, chosen: Chosen, me: User, now: datetime) -> KeptUp
     kept.drop_unkept_files(db.session, store, forgotten)
     form.kept_file.data = row.id
     return row
+
+
+def _forget(row: KeptUpload) -> None:
+    digest = kept.forget_kept_upload(db.session, row)
+    db.session.commit()
+    kept.drop_unkept_files(db.session, kept_files(), [digest])
 
 
 def _submit(form: ContractForm, chosen: Chosen, amount: Any) -> Contract:

@@ -187,3 +187,22 @@ def test_the_prune_command_removes_kept_files_whose_time_is_over(
     assert not store.exists(old.sha256) and not store.exists(stray)
     assert store.exists(live.sha256)
     assert session.scalar(sa.select(KeptUpload.id).where(KeptUpload.id == live.id)) == live.id
+
+
+def test_a_kept_file_refused_once_read_is_forgotten(
+    app: Flask, school1: FlaskClient, session: orm.Session
+) -> None:
+    # Its first bytes say PDF, so it is kept while the title is missing; read once the
+    # form is right, it is refused and goes.
+    broken = b"%PDF-1.4\n" + b"\x00" * 200
+    first = school1.post("/contracts/new", data=form(broken, "坏的.pdf", title=""))
+    assert "已选择文件：坏的.pdf" in first.get_data(as_text=True)
+    fields = form(b"", "", kept_file=kept_id(first))
+    del fields["file"]
+    second = school1.post("/contracts/new", data=fields)
+    assert second.status_code == 422
+    root = lxml.html.fromstring(second.get_data(as_text=True))
+    assert root.xpath('//*[@data-testid="file-error"]')
+    assert not root.xpath('//*[@data-testid="kept-file"]')
+    assert session.scalar(sa.select(sa.func.count()).select_from(KeptUpload)) == 0
+    assert kept_files(app) == set()
