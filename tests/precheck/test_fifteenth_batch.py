@@ -101,3 +101,55 @@ def test_the_condition_of_leased_premises_as_handed_over_is_their_quality() -> N
     assert [hit.rule for hit in check("missing_clause:quality", bare, "lease")] == [
         "missing_clause:quality"
     ]
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "三、甲方每月组织一次安全检查。\n",  # a frequency: 组 is in 组织, not a unit
+        "三、服务地点为甲方校园（含南北两个校门）。\n",  # gates, not guards
+    ],
+)
+def test_guards_left_to_the_schools_needs_are_not_counted_by_other_numbers(elsewhere: str) -> None:
+    vague = "一、乙方派驻保安人员，人数以甲方需求为准。\n二、服务期限为一年。\n"
+    assert [hit.rule for hit in check("missing_clause:quantity", vague + elsewhere, "service")] == [
+        "missing_clause:quantity"
+    ]
+    counted = vague + "三、乙方派驻保安员不少于6人。\n"
+    assert check("missing_clause:quantity", counted, "service") == []
+
+
+@pytest.mark.parametrize(
+    "not_a_count",
+    [
+        "盲文刻印机，型号DS-120双面刻印。\n",  # a model number
+        "篮球架符合GB/T 19851.3-2005  套件齐全。\n",  # a standard's year before a PDF gap
+        "器材按本合同第一、二条逐项验收。\n",  # clauses referred to
+        "本合同一式四份，甲乙双方各执一份，采购代理机构一份。\n",  # copies of the contract
+    ],
+)
+def test_a_lot_of_goods_is_not_counted_by_numbers_that_count_nothing(not_a_count: str) -> None:
+    text = "一、乙方向甲方供应体育器材一批，品名、规格见下表。\n" + not_a_count
+    assert [hit.rule for hit in check("missing_clause:quantity", text)] == [
+        "missing_clause:quantity"
+    ]
+    assert check("missing_clause:quantity", text + "二、篮球架共4套。\n") == []
+
+
+def test_a_framework_sized_by_the_pupils_is_counted_by_its_estimate() -> None:
+    text = "一、供货数量按实际学生人数确定，预计需求1,850套，最多不超过2,000套。\n"
+    assert check("missing_clause:quantity", text, "uniform") == []
+
+
+def test_a_bill_of_quantities_annexed_after_the_signatures_counts() -> None:
+    body = "一、承包范围：教学楼屋面防水及外墙翻新。\n二、工程量及综合单价：详见附件1《工程量清单》。\n"
+    signature = "发包人（盖章）：某中学    承包人（盖章）：某建筑公司\n日期：2026年5月1日\n"
+    annex = (
+        "附件1：工程量清单\n序号    项目名称    单位    工程量    综合单价（元）\n"
+        "1    屋面防水层铲除    m²    2,860    8.50\n"
+    )
+    assert check("missing_clause:quantity", body + signature + annex, "construction") == []
+    without = body.replace("详见附件1《工程量清单》", "详见附件1《工程量清单》（另附）")
+    assert [
+        hit.rule for hit in check("missing_clause:quantity", without + signature, "construction")
+    ] == ["missing_clause:quantity"]

@@ -205,6 +205,12 @@ _COUNT_NOT_QUANTITY = {
     "双": re.compile(r"^方"),  # 双方: both parties, not pairs
     "位": re.compile(r"^\s*[A-Za-z]"),  # 32位ARM主控: bits, not persons
 }
+# A model number (DS-120) or a list of clauses referred to (第一、二条) counts nothing; nor
+# does the year of a standard (GB/T 19851.3-2005) a PDF's column gap set before a unit.
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"[A-Za-z][A-Za-z\d]*[-－]$|第[一二三四五六七八九十\d]+(?:[、,，和及至][一二三四五六七八九十\d]+)*[、,，和及至]$"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _NUMBERED = re.compile(r"[ \t\u3000]*(?:\d|[一二三四五六七八九十]+、|第|[（(@|｜])")
 
 
@@ -342,6 +348,10 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
         if any(start <= match.start() < end for start, end in spec):
             continue
         before = text[max(0, match.start() - 6) : match.start()]
+        if _NOT_A_COUNT_BEFORE.search(before) or (
+            before.endswith(("-", "－")) and _YEAR.fullmatch(match["number"])
+        ):
+            continue  # DS-120双面, GB/T 19851.3-2005 | … 套, 第一、二条
         if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
             continue
         if unit in _HOURS and _BOUND.search(before):
@@ -352,7 +362,9 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
         clause_start = _clause_start(text, match.start())
         if "每" in text[clause_start + 1 : match.start()]:
             continue  # 每车配备驾驶人一名: a ratio, not the quantity
-        if unit == "份" and _COPIES.search(before):
+        if unit == "份" and (
+            _COPIES.search(before) or "一式" in _sentence_around(text, match.start(), match.end())
+        ):
             continue
         if unit == "期" and before.endswith("分"):
             continue  # 分两期支付: instalments of the price
@@ -408,10 +420,22 @@ _WORK_PERIOD = re.compile(
 )
 
 
+_OF_PERSONS = re.compile(r"人数|人员|保安员|保洁员|教练员|教师数")
+
+
+def _unit_of(count: re.Match[str]) -> str:
+    """The unit a count is in, or "" for a frequency (每周检查一次)."""
+    return (count.groupdict().get("unit") or "") if "unit" in count.re.groupindex else ""
+
+
 def find_quantity(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole)
-    if _table_quantities(ctx, text) or _UNLIMITED.search(text):
+    # 工程量详见附件1《工程量清单》 with the annex printed after the signatures: its table
+    # counts (a Word table is read whole; a PDF's rows are lines of the annex).
+    stop = structure.read(ctx.text).signature
+    annexes = ctx.text[stop:] if stop is not None and attached(ctx.text) else ""
+    if _table_quantities(ctx, text + "\n\n" + annexes) or _UNLIMITED.search(text):
         return Finding(True)
     counts = _counts(text, _spec_cells(ctx.text))
     vague = list(VAGUE_QUANTITY.finditer(whole))
@@ -426,7 +450,12 @@ def find_quantity(ctx: Context) -> Finding:
         if unit:
             if any(c.group().find(unit) >= 0 for c in counts):
                 return Finding(True)
-        elif any(re.search(_GOODS_UNITS, c.group()) for c in counts):
+        elif _OF_PERSONS.search(whole, max(0, match.start() - 12), match.start() + 2):
+            # 人数以甲方需求为准: only a count of persons counts them
+            if any(_unit_of(c) in ("人", "名", "位") for c in counts):
+                return Finding(True)
+        elif any(re.fullmatch(_GOODS_UNITS, _unit_of(c)) for c in counts):
+            # 一批 beside 24台, not beside 每月组织一次 or 两个工作日
             return Finding(True)
     return Finding(False, vague[0].span())
 
