@@ -13,7 +13,7 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from advisor.formats import date_text
+from advisor.formats import date_text, period_text
 
 Audience = Literal["advisor", "bureau", "school"]
 
@@ -144,7 +144,8 @@ KINDS: dict[str, Kind] = {
 
 
 # Params stored as ISO days (2026-03-02), written as people read them when rendered; the
-# overdue digest's list holds one such day per contract.
+# overdue digest's list holds one such day per contract. An evaluation period ("2026",
+# "2026-Q1") reads 2026年度, 2026年第一季度.
 DAY_PARAMS = frozenset({"due", "ends", "returned", "day", "until"})
 _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
@@ -152,7 +153,7 @@ _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 def render(kind: str, params: Mapping[str, Any], locale: str) -> tuple[str, str]:
     """The subject and text of a reminder in ``locale``; a param given as
     ``{"zh": ..., "en": ...}`` is taken in that language, a day as 2026年3月2日
-    (2 Mar 2026)."""
+    (2 Mar 2026), an evaluation period as 2026年度."""
     found = KINDS[kind]
     with force_locale(locale):
         values = {
@@ -163,6 +164,8 @@ def render(kind: str, params: Mapping[str, Any], locale: str) -> tuple[str, str]
 
 
 def _readable(key: str, value: Any, locale: str) -> Any:
+    if isinstance(value, str) and key == "period":
+        return period_text(value, locale)
     if not isinstance(value, str) or (key not in DAY_PARAMS and key != "list"):
         return value
     return _ISO_DAY.sub(lambda m: _day_text(m.group(0), locale), value)

@@ -29,3 +29,9 @@ def test_days_in_a_reminder_read_as_people_write_them(app: Flask) -> None:
             "contract_ending", {"title": "T", "counterparty": "C", "ends": "2026-12-31"}, "en"
         )
         assert "ends on 31 Dec 2026." in ended
+        last = {"period": "2025", "until": "2026-01-09"}
+        subject, body = render("objections_closing", last, "zh")
+        assert subject == "异议期最后一天：2025年度考核"
+        assert "2026年1月9日" in body and "2026-01-09" not in body
+        subject, _ = render("objections_closing", {**last, "period": "2025-Q4"}, "en")
+        assert subject == "Last day to object: evaluation Q4 2025"
