@@ -8,6 +8,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -29,6 +30,7 @@ from advisor.reports import dashboard, records
 from advisor.reports.charts import Item, bar_chart, column_chart
 from advisor.reports.figures import year_figures
 from advisor.reports.recent_figures import RecentFigures
+from advisor.reports.recent_pages import RecentPages
 from advisor.reports.workbook import year_workbook
 from advisor.reviews.labels import (
     DIMENSION_LABELS,
@@ -160,6 +162,15 @@ def _recent_figures() -> RecentFigures | SharedFigures:
     return cast("RecentFigures | SharedFigures", store)
 
 
+def _recent_pages() -> RecentPages:
+    """The dashboard's markup rendered lately by this process (one store per application)."""
+    store = current_app.extensions.get("dashboard_pages")
+    if store is None:
+        made = RecentPages(current_app.config["ADVISOR"].dashboard_cache_seconds)
+        store = current_app.extensions.setdefault("dashboard_pages", made)
+    return cast(RecentPages, store)
+
+
 def dashboard_page(today: date) -> str:
     """The bureau's home: the dashboard for the filters in the query string."""
     filters, problems = dashboard.parse_filters(request.args, today)
@@ -169,6 +180,24 @@ def dashboard_page(today: date) -> str:
         lambda: dashboard.build(db.session, filters, today, bureau_calendar.load(db.session)),
         fresh=request.args.get("fresh") == "1",
     )
+    # Everything the markup is made of (recent_pages.py): the same figures shown the same
+    # way are rendered once, not on every request.
+    key = (
+        filters,
+        today,
+        board.computed_at,
+        board.refreshed_at,
+        str(get_locale()),
+        request.script_root,
+        tuple(problems),
+    )
+    content = _recent_pages().get(key, lambda: _dashboard_content(board, filters, problems, today))
+    return render_template("home/bureau.html", dashboard=content)
+
+
+def _dashboard_content(
+    board: dashboard.Dashboard, filters: dashboard.Filters, problems: list[str], today: date
+) -> str:
     narrowed = filters.query()
     year = _span(filters.year)
 
@@ -258,7 +287,7 @@ def dashboard_page(today: date) -> str:
         ),
     }
     return render_template(
-        "home/bureau.html",
+        "home/_dashboard.html",
         board=board,
         filters=filters,
         problems=problems,
