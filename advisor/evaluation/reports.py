@@ -16,6 +16,7 @@ from sqlalchemy import orm
 from advisor.directory.models import Advisor, LawFirm
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import RuleSet
+from advisor.formats import period_text
 from advisor.spreadsheet import append
 
 CENT = Decimal("0.01")
@@ -178,7 +179,7 @@ def workbook(
                 ],
             )
     sheet_info = book.create_sheet("说明")
-    append(sheet_info, ["考核期间", evaluation.period])
+    append(sheet_info, ["考核期间", period_text(evaluation.period, "zh")])
     append(sheet_info, ["状态", "已发布" if evaluation.status == "published" else "草稿"])
     append(sheet_info, ["考核细则", f"{rules.name} 第{rules.version}版"])
     buffer = io.BytesIO()

@@ -414,6 +414,7 @@ def test_the_pages_from_adjusting_to_an_answered_objection(
     assert row[5] in advisor1.get(page).get_data(as_text=True)
     assert list(book["调整记录"].iter_rows(values_only=True))[1][4] == "学校补交材料导致延误"
     assert list(book["异议"].iter_rows(values_only=True))[1][1] == "讲座次数有遗漏"
+    assert book["说明"]["A1"].value == "考核期间" and book["说明"]["B1"].value == "2025年度"
 
 
 @pytest.mark.usefixtures("year")
