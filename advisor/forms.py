@@ -20,6 +20,7 @@ from wtforms.validators import Length
 
 from advisor.errors import AppError
 from advisor.extensions import db
+from advisor.i18n import WTFORMS_MESSAGES, WtformsMessages
 from advisor.text import LINE, TEXT, clean_line, clean_text
 
 
@@ -89,7 +90,8 @@ class AppForm(FlaskForm):
     typed comes back, whatever the form."""
 
     class Meta(CleanTextMeta):
-        pass
+        def get_translations(self, form: wtforms.Form) -> WtformsMessages:
+            return WTFORMS_MESSAGES
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         restored = None if args or "formdata" in kwargs else self._restored(kwargs)

@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, TypeVar
 
-from flask import Flask, request, session
+from babel import support
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from advisor import formats
 from advisor.extensions import babel
@@ -32,6 +35,30 @@ def select_locale() -> str:
     if chosen in LOCALES:
         return str(chosen)
     return request.accept_languages.best_match(LOCALES) or LOCALES[0]
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WtformsMessages:
+    """WTForms' own messages (a field's "This field is required.") in the request's
+    language, as Flask-WTF gives them, but with each language's catalog read once per
+    process: Flask-WTF reads it from disk anew for every request that builds a form."""
+
+    def gettext(self, string: str) -> str:
+        if not has_request_context():
+            return string
+        return str(_wtforms_catalog(_language()).ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if not has_request_context():
+            return singular if n == 1 else plural
+        return str(_wtforms_catalog(_language()).ungettext(singular, plural, n))
+
+
+WTFORMS_MESSAGES = WtformsMessages()
 
 
 def fmt_date(value: date | datetime | str | None) -> str:

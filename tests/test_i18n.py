@@ -6,13 +6,20 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
+from babel import support
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import orm
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
+from advisor import i18n
 from advisor.accounts import services as accounts
+from advisor.forms import AppForm
 from advisor.i18n import fmt_date
 from config import PROJECT_ROOT
 from tests.conftest import login
@@ -84,3 +91,28 @@ def test_every_ui_string_has_a_chinese_translation(tmp_path: Path) -> None:
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(str(m) for m in wanted - translated)
     assert missing == [], f"untranslated (run make extract-messages and translate): {missing}"
+
+
+def test_wtforms_messages_follow_the_language_and_are_read_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Named(AppForm):
+        name = StringField(validators=[DataRequired()])
+
+    loads: list[object] = []
+    load = support.Translations.load
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", counted)
+    i18n._wtforms_catalog.cache_clear()
+    said = []
+    for language in ("zh", "en", "zh", "en"):
+        with app.test_request_context("/", method="POST", headers={"Accept-Language": language}):
+            form = Named(meta={"csrf": False})
+            assert not form.validate()
+            said.append(form.name.errors)
+    assert said == [["该字段是必填字段。"], ["This field is required."]] * 2
+    assert len(loads) == 2  # one catalog per language, not one per request (Flask-WTF's)
