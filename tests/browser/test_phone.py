@@ -173,7 +173,7 @@ def test_after_the_opinion_signing_is_the_next_step(phone: Page) -> None:
     assert width > 0.8 * PHONE["width"], width  # nothing beside it
 
     feedback = phone.get_by_test_id("feedback-form")
-    feedback.locator("select").select_option("5")
+    feedback.get_by_role("radio", name="非常满意").check()
     feedback.get_by_role("button", name="提交评价").click()
     expect(phone.get_by_test_id("rating")).to_be_visible()
 
