@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -26,6 +27,73 @@ from advisor.reviews.services import average_rating
 from advisor.workdays import Period, utc_bounds
 
 QUEUE_LIMIT = 20
+
+# The homes are the most visited pages: their fixed statements are built once per
+# process (``@cache``), with the caller's ids and dates as bound parameters, since
+# building a statement anew costs SQLAlchemy more than running it (issue 19, item 3).
+
+
+@cache
+def _advisor_queue() -> tuple[sa.Select[Contract], sa.Select[int]]:
+    """The open contracts of ``:advisor_id``, the school's turn last then due first
+    (the first QUEUE_LIMIT), and how many there are."""
+    mine = [Contract.advisor_id == sa.bindparam("advisor_id"), Contract.status.in_(OPEN)]
+    waiting = sa.case((Contract.status == Status.RETURNED.value, 1), else_=0)
+    queue = (
+        sa.select(Contract)
+        .where(*mine)
+        .order_by(waiting, Contract.due_on, Contract.id)
+        .limit(QUEUE_LIMIT)
+    )
+    return queue, sa.select(sa.func.count()).where(*mine)
+
+
+@cache
+def _advisor_reviews(dialect: str) -> sa.Select[int | None, int | None, int | None, int | None]:
+    """Opinions, returns, those on time and minutes of ``:advisor_id``'s reviews issued
+    from ``:utc_from`` to before ``:utc_to``."""
+    return sa.select(
+        sa.func.sum(sa.case((Review.outcome != "return", 1), else_=0)),
+        sa.func.sum(sa.case((Review.outcome == "return", 1), else_=0)),
+        sa.func.sum(sa.case((issued_on_time(dialect), 1), else_=0)),
+        sa.func.sum(Review.minutes_spent),
+    ).where(
+        Review.advisor_id == sa.bindparam("advisor_id"),
+        Review.status == "issued",
+        Review.issued_at >= sa.bindparam("utc_from"),
+        Review.issued_at < sa.bindparam("utc_to"),
+    )
+
+
+@cache
+def _latest_evaluation() -> sa.Select[Evaluation, EvaluationResult]:
+    """The latest published evaluation with ``:advisor_id``'s result."""
+    return (
+        sa.select(Evaluation, EvaluationResult)
+        .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
+        .where(
+            Evaluation.status == "published",
+            EvaluationResult.advisor_id == sa.bindparam("advisor_id"),
+        )
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _school_contracts() -> tuple[sa.Select[str, int], sa.Select[Contract]]:
+    """``:school_id``'s contracts counted by status, and the first of them that wait for
+    someone, due first (three times QUEUE_LIMIT)."""
+    ours = Contract.school_id == sa.bindparam("school_id")
+    waiting = [Status.RETURNED, Status.REVIEWED, Status.SUBMITTED, Status.IN_REVIEW]
+    by_status = sa.select(Contract.status, sa.func.count()).where(ours).group_by(Contract.status)
+    open_ones = (
+        sa.select(Contract)
+        .where(ours, Contract.status.in_(waiting))
+        .order_by(Contract.due_on, Contract.id.desc())
+        .limit(3 * QUEUE_LIMIT)
+    )
+    return by_status, open_ones
 
 
 @dataclass(slots=True)
@@ -58,39 +126,22 @@ def advisor_home(session: orm.Session, user: User, today: date) -> AdvisorHome:
     advisor_id = user.advisor_id
     dialect = session.get_bind().dialect.name
     found = AdvisorHome()
-    mine = [Contract.advisor_id == advisor_id, Contract.status.in_(OPEN)]
-    waiting = sa.case((Contract.status == Status.RETURNED.value, 1), else_=0)
-    found.queue = list(
-        session.scalars(
-            sa.select(Contract)
-            .where(*mine)
-            .order_by(waiting, Contract.due_on, Contract.id)
-            .limit(QUEUE_LIMIT)
+    queue, count = _advisor_queue()
+    mine = {"advisor_id": advisor_id}
+    found.queue = list(session.scalars(queue, mine))
+    found.queue_total = session.scalar(count, mine) or 0
+    if found.queue:
+        found.schools = dict(
+            session.execute(
+                sa.select(School.id, School.name).where(
+                    School.id.in_({c.school_id for c in found.queue})
+                )
+            ).all()
         )
-    )
-    found.queue_total = session.scalar(sa.select(sa.func.count()).where(*mine)) or 0
-    found.schools = dict(
-        session.execute(
-            sa.select(School.id, School.name).where(
-                School.id.in_({c.school_id for c in found.queue})
-            )
-        ).all()
-    )
 
     utc_from, utc_to = utc_bounds(Period("year", today.year))
-    on_time = issued_on_time(dialect)
     opinions, returns, timely, minutes = session.execute(
-        sa.select(
-            sa.func.sum(sa.case((Review.outcome != "return", 1), else_=0)),
-            sa.func.sum(sa.case((Review.outcome == "return", 1), else_=0)),
-            sa.func.sum(sa.case((on_time, 1), else_=0)),
-            sa.func.sum(Review.minutes_spent),
-        ).where(
-            Review.advisor_id == advisor_id,
-            Review.status == "issued",
-            Review.issued_at >= utc_from,
-            Review.issued_at < utc_to,
-        )
+        _advisor_reviews(dialect), {**mine, "utc_from": utc_from, "utc_to": utc_to}
     ).one()
     found.opinions, found.returns = int(opinions or 0), int(returns or 0)
     found.on_time, found.minutes = int(timely or 0), int(minutes or 0)
@@ -103,13 +154,7 @@ def advisor_home(session: orm.Session, user: User, today: date) -> AdvisorHome:
         Feedback.created_at >= utc_from,
         Feedback.created_at < utc_to,
     )
-    latest = session.execute(
-        sa.select(Evaluation, EvaluationResult)
-        .join(EvaluationResult, EvaluationResult.evaluation_id == Evaluation.id)
-        .where(Evaluation.status == "published", EvaluationResult.advisor_id == advisor_id)
-        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
-        .limit(1)
-    ).first()
+    latest = session.execute(_latest_evaluation(), mine).first()
     if latest is not None:
         found.evaluation, found.result = latest
     return found
@@ -133,21 +178,10 @@ class SchoolHome:
 def school_home(session: orm.Session, school_id: int) -> SchoolHome:
     """The school's contracts by status, what waits for the school, and who advises it."""
     found = SchoolHome()
-    ours = Contract.school_id == school_id
-    found.by_status = Counter(
-        dict(
-            session.execute(
-                sa.select(Contract.status, sa.func.count()).where(ours).group_by(Contract.status)
-            ).all()
-        )
-    )
-    waiting = [Status.RETURNED, Status.REVIEWED, Status.SUBMITTED, Status.IN_REVIEW]
-    for contract in session.scalars(
-        sa.select(Contract)
-        .where(ours, Contract.status.in_(waiting))
-        .order_by(Contract.due_on, Contract.id.desc())
-        .limit(3 * QUEUE_LIMIT)
-    ):
+    by_status, open_ones = _school_contracts()
+    ours = {"school_id": school_id}
+    found.by_status = Counter(dict(session.execute(by_status, ours).all()))
+    for contract in session.scalars(open_ones, ours):
         if contract.status == Status.RETURNED:
             found.to_revise.append(contract)
         elif contract.status == Status.REVIEWED:
@@ -157,16 +191,18 @@ def school_home(session: orm.Session, school_id: int) -> SchoolHome:
     found.serving = current_advisors(session, [school_id])[school_id]
     advisors = [a for a in (found.serving.primary, found.serving.backup) if a is not None]
     advisors_of_contracts = {c.advisor_id for c in found.in_review}
-    found.firms = dict(
-        session.execute(
-            sa.select(LawFirm.id, LawFirm.name).where(
-                LawFirm.id.in_({a.law_firm_id for a in advisors})
-            )
-        ).all()
-    )
-    found.advisor_names = dict(
-        session.execute(
-            sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(advisors_of_contracts))
-        ).all()
-    )
+    if advisors:
+        found.firms = dict(
+            session.execute(
+                sa.select(LawFirm.id, LawFirm.name).where(
+                    LawFirm.id.in_({a.law_firm_id for a in advisors})
+                )
+            ).all()
+        )
+    if advisors_of_contracts:
+        found.advisor_names = dict(
+            session.execute(
+                sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(advisors_of_contracts))
+            ).all()
+        )
     return found
