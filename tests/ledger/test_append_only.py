@@ -268,7 +268,9 @@ def test_the_bureau_page_and_the_api_name_the_tampered_entry(
     headers = token_headers(session, "bureau@demo.local")
     total = head(session).seq
     page = text_of(bureau.get("/ledger/verify"))
-    intact = zh(app, "The ledger is intact: %(n)d entries checked, every hash matches.", n=total)
+    intact = zh(
+        app, "The ledger is intact: %(n)s entries checked, every hash matches.", n=f"{total:,}"
+    )
     assert intact in page
     assert client.get("/api/v1/ledger/verify", headers=headers).json == {
         "ok": True,

@@ -368,7 +368,10 @@ def test_the_bureau_sees_the_intact_message_and_others_are_refused(
 ) -> None:
     page = text_of(bureau.get("/ledger/verify"))
     n = head(session).seq
-    assert zh(app, "The ledger is intact: %(n)d entries checked, every hash matches.", n=n) in page
+    assert (
+        zh(app, "The ledger is intact: %(n)s entries checked, every hash matches.", n=f"{n:,}")
+        in page
+    )
     assert head(session).last_hash in page
     assert advisor1.get("/ledger/verify").status_code == 403
     assert school1.get("/ledger/verify").status_code == 403
