@@ -27,6 +27,7 @@ from advisor.home import bp as home_bp
 from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
 from advisor.logs import configure_logging, init_request_logging
+from advisor.menu import init_menu
 from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.ratelimits import init_rate_limits
 from advisor.reminders import scheduler
@@ -96,6 +97,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_login(app)
     init_i18n(app)
     init_template_globals(app)
+    init_menu(app)
     errors.register_error_handlers(app)
     app.url_map.converters["int"] = IdConverter
     init_security(app)
