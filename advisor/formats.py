@@ -46,9 +46,16 @@ def datetime_text(value: datetime, locale: str, zone: tzinfo) -> str:
     value is UTC, as the database stores it."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    language = _language(locale)
-    local = value.astimezone(zone)
-    return str(format_datetime(local, _TIME[language], tzinfo=zone, locale=_BABEL[language]))
+    minute = value.astimezone(zone).replace(second=0, microsecond=0)
+    return _minute_text(minute, zone, _language(locale))
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(minute: datetime, zone: tzinfo, language: str) -> str:
+    # Cached by the minute shown, as date_text by the day: a contract's page and a list
+    # show many moments of a few minutes. The zone is part of the key because aware
+    # datetimes of one instant in two zones are equal.
+    return str(format_datetime(minute, _TIME[language], tzinfo=zone, locale=_BABEL[language]))
 
 
 def month_text(month: str, locale: str) -> str:

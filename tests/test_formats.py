@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel import dates as babel_dates
 from flask import Flask, render_template_string
 
+from advisor import formats
 from advisor.formats import (
     date_text,
     datetime_text,
@@ -38,6 +41,25 @@ def test_a_moment_reads_to_the_minute_in_beijing_time() -> None:
     assert datetime_text(datetime(2026, 12, 9, 20, 0), "zh", BEIJING) == "2026年12月10日 04:00"
     other = datetime(2026, 12, 9, 14, 5, tzinfo=timezone(timedelta(hours=8)))
     assert datetime_text(other, "zh", UTC) == "2026年12月9日 06:05"
+
+
+def test_moments_of_one_minute_are_written_once_in_each_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    written: list[datetime] = []
+
+    def counted(value: datetime, *args: Any, **kwargs: Any) -> str:
+        written.append(value)
+        return str(babel_dates.format_datetime(value, *args, **kwargs))
+
+    monkeypatch.setattr(formats, "format_datetime", counted)
+    seconds = [datetime(2031, 5, 6, 7, 8, s, 1000 * s, tzinfo=UTC) for s in range(0, 60, 7)]
+    assert {datetime_text(m, "zh", BEIJING) for m in seconds} == {"2031年5月6日 15:08"}
+    assert len(written) == 1  # Babel costs 30-100 µs a moment; a page shows dozens
+    # One instant in another zone is another text, though the datetimes are equal.
+    assert datetime_text(seconds[0], "zh", UTC) == "2031年5月6日 07:08"
+    assert datetime_text(seconds[0], "en", BEIJING) == "6 May 2031 15:08"
+    assert len(written) == 3
 
 
 @pytest.mark.parametrize(
