@@ -27,7 +27,7 @@ SUBJECT_HEADING = re.compile(
     r"|工程|项目|任务|对象|岗位|财产)$"
     # 工作内容和工作地点: the second noun may repeat the first one's qualifier.
     r"|(?:内容|范围|标的物?|事项|任务|岗位)(?:[和及与、][\u4e00-\u9fff]{0,2}"
-    r"(?:地点|期限|期间|标准|要求|方式|时间|数量|工作量)){1,2}$"
+    r"(?:地点|期限|期间|标准|要求|方式|时间|数量|工作量|价款|价格|金额|费用)){1,2}$"
 )
 QUALITY_HEADING = re.compile(
     r"质量|品质|标准|要求|验收(?:标准|要求)|技术|参数|规格|现状|状况|车况|条件|考核|考评|评价|理赔|赔偿处理|规范"
@@ -57,7 +57,7 @@ UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定的?)")
 # Whose wishes a vague quality is left to.
 _BUYER = r"(?:甲方|采购人|采购方|学校|需方|买方|委托方|委托人|发包人|发包方|用户|使用单位|招标人)"
 VAGUE_QUALITY = re.compile(
-    r"^(?:质量合格|产品合格|合格产品|合格|符合(?:甲方|采购人|学校|需方|买方|双方|合同|本合同|约定|使用)?的?"
+    rf"^(?:质量合格|产品合格|合格产品|合格|符合(?:{_BUYER}|双方|合同|本合同|约定|使用)?的?"
     rf"(?:使用)?(?:要求|约定|需要)|达到{_BUYER}?的?(?:满意的?)?(?:要求|满意|标准)|满足{_BUYER}?的?"
     # 满足甲方体育教学使用要求: the buyer's use, however described, is no standard
     r"(?:(?!标准|规范|规程|规定)[\u4e00-\u9fff]){0,8}?(?:要求|需要))$"
@@ -238,10 +238,17 @@ def before_signature(ctx: Context) -> str:
     return _before_signature(ctx.text)
 
 
+# A contract in parts (GF-2017-0201: 第一部分 合同协议书, signed; then 第二部分 通用合同条款,
+# 第三部分 专用合同条款): the parts after the signatures are clauses of the contract, not annexes.
+_LATER_PART = re.compile(
+    r"^[ \t\u3000]*(?:第[二三四五]部分|(?:专用|通用)(?:合同)?条款[ \t\u3000]*$)", re.MULTILINE
+)
+
+
 @lru_cache(maxsize=8)
 def _before_signature(text: str) -> str:
     stop = structure.read(text).signature
-    if stop is None:
+    if stop is None or _LATER_PART.search(text, stop):
         return text
     return text[:stop] + re.sub(r"[^\n]", " ", text[stop:])
 

@@ -197,7 +197,9 @@ _COUNT = re.compile(
 _COUNT_NOT_QUANTITY = {
     "个": re.compile(r"^(?:月|工作日|日|小时|季度|学期|星期|周|百分点|批次|自然日)"),
     "次": re.compile(r"^性"),
-    "期": re.compile(r"^(?:限|间|满|末|中|初|内|货|款|工程|付款|支付)"),  # 3期 sessions, not 期限
+    "期": re.compile(
+        r"^(?:限|间|满|末|中|初|内|货|款|工程|付款|支付|租金|费用|服务费)"
+    ),  # 3期 sessions, not 期限
     "米": re.compile(r"^\s*/"),
     "节": re.compile(r"^(?:假|日)"),
     "支": re.compile(r"^付"),
@@ -209,6 +211,10 @@ _COUNT_NOT_QUANTITY = {
 # does the year of a standard (GB/T 19851.3-2005) a PDF's column gap set before a unit.
 _NOT_A_COUNT_BEFORE = re.compile(
     r"[A-Za-z][A-Za-z\d]*[-－]$|第[一二三四五六七八九十\d]+(?:[、,，和及至][一二三四五六七八九十\d]+)*[、,，和及至]$"
+)
+# A dimension is a parameter, not a count (拾音半径不少于8米, 线缆长度10米).
+_DIMENSION_BEFORE = re.compile(
+    r"(?:半径|直径|长度|宽度|高度|深度|厚度|距离|间距|射程|尺寸)[^，,。；;\d]{0,4}$"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _NUMBERED = re.compile(r"[ \t\u3000]*(?:\d|[一二三四五六七八九十]+、|第|[（(@|｜])")
@@ -348,8 +354,10 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
         if any(start <= match.start() < end for start, end in spec):
             continue
         before = text[max(0, match.start() - 6) : match.start()]
-        if _NOT_A_COUNT_BEFORE.search(before) or (
-            before.endswith(("-", "－")) and _YEAR.fullmatch(match["number"])
+        if (
+            _NOT_A_COUNT_BEFORE.search(before)
+            or _DIMENSION_BEFORE.search(before)
+            or (before.endswith(("-", "－")) and _YEAR.fullmatch(match["number"]))
         ):
             continue  # DS-120双面, GB/T 19851.3-2005 | … 套, 第一、二条
         if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
@@ -420,6 +428,12 @@ _WORK_PERIOD = re.compile(
 )
 
 
+_CAPPED_TOTAL = re.compile(
+    r"(?:费用|金额|总价|总额|采购额|合同价)[^。；;\n]{0,8}(?:暂定|预计|预估|估算)?(?:上限|最高限额|封顶)"
+    r"|(?:暂定|预计|预估|估算)(?:年度?|合同)?(?:费用|金额|总价|总额|采购额)"
+    r"|(?:费用|金额|总价|总额)[^。；;\n]{0,10}(?:不超过|不得超过|最高不超过)[^。；;\n]{0,4}(?:人民币|¥|￥|\d)"
+)
+_UNIT_PRICED = re.compile(r"单价|单位价格|价格表|收费标准|按实(?:际)?结算")
 _OF_PERSONS = re.compile(r"人数|人员|保安员|保洁员|教练员|教师数")
 
 
@@ -443,6 +457,10 @@ def find_quantity(ctx: Context) -> Finding:
         if counts or (ctx.contract_type == "employment" and _WORK_PERIOD.search(text)):
             return Finding(True)
         return Finding(False, searched=searched(ctx, headed(ctx, SUBJECT_HEADING, nearest=True)))
+    # A framework left to the orders, priced per unit with a cap or estimate on the total
+    # (年度维修费用暂定上限为¥300,000, 按综合单价表结算): its extent is stated (amendment 3).
+    if _CAPPED_TOTAL.search(text) and _UNIT_PRICED.search(text):
+        return Finding(True)
     # Vague somewhere: present only if the vague thing is counted elsewhere (若干节 beside
     # 共30节; 一批 beside 24台).
     for match in vague:
@@ -481,9 +499,15 @@ _QUALITY = re.compile(
     # 门面交付时现状为地面铺地砖…: the condition as handed over
     r"|(?:交付|交接|移交)时(?:的)?(?:现状|状况)"
     r"|技术等级|完好无损|可正常使用|运行正常"
+    # a measured parameter of premises or equipment: 场内照明不低于300勒克斯
+    r"|(?:不低于|不少于|不高于|不超过|≥|≤)\s*\d+(?:\.\d+)?\s*(?:勒克斯|lx|lux|分贝|dB|毫米|mm|Mbps|兆)"
+    # the work done to a plan someone approved, and judged on it: 按照甲方体育组审定的训练计划授课,
+    # 测评结果作为评价乙方劳务质量的依据
+    r"|按照?[^。；，,\n]{0,12}(?:审定|制定|批准|确定)的[^。；，,\n]{0,8}(?:计划|方案|大纲|课程标准|教案)"
+    r"|(?:评价|考核|衡量)[^。；\n]{0,10}(?:质量|服务)的?(?:依据|标准)"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
-    r"|(?:墙面|地面|门窗|屋面|水电|设施|结构|房屋|场地|土地)[^。；;\n]{0,12}?"
-    r"(?:完好|良好|齐全|检验合格|验收合格)"
+    r"|(?:墙面|地面|地胶|门窗|屋面|水电|设施|结构|房屋|场地|土地|灯具|设备)[^。；;\n]{0,12}?"
+    r"(?:完好|良好|齐全|检验合格|验收合格|平整|无开裂|无破损|无渗漏)"
 )
 _QUALITY = quick(_QUALITY)  # read over the whole text
 
