@@ -1,6 +1,7 @@
 """The names every page may call that come from a domain: role names and choices
-(accounts), directory kinds, the bell's unread count. Registered by create_app, so that
-i18n and the other helpers below the domains import none of them."""
+(accounts), directory kinds, an average rating in words (reviews), the bell's unread
+count. Registered by create_app, so that i18n and the other helpers below the domains
+import none of them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from advisor.accounts.services import unread_count
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import db
 from advisor.forms import option_tags
+from advisor.reviews.labels import rating_in_words
 
 
 def role_label(role: str) -> str:
@@ -40,4 +42,5 @@ def init_template_globals(app: Flask) -> None:
         kind_label=kind_label,
         unread_notifications=unread_notifications,
         option_tags=option_tags,
+        rating_in_words=rating_in_words,
     )

@@ -32,6 +32,7 @@ from advisor.contracts.models import Contract
 from advisor.directory.models import Advisor, LawFirm, School
 from advisor.ledger.models import LedgerEntry
 from advisor.ledger.queries import Filters
+from advisor.reviews.labels import rating_words
 from advisor.reviews.models import Closing, Feedback, Review
 from advisor.spreadsheet import SHEET_MAX_ROWS, csv_row
 from config import Config
@@ -58,11 +59,12 @@ HEADERS = (
     "办理结果/审查结论",
     "学校采纳情况",
     "学校评价",
+    "满意程度",
     "备注",
 )
 SHEET = "工作台账"
 BATCH = 5000
-WIDTHS = (8, 15, 24, 10, 22, 12, 40, 24, 24, 14, 12, 10, 20, 8, 15, 15, 8, 10, 16, 12, 8, 24)
+WIDTHS = (8, 15, 24, 10, 22, 12, 40, 24, 24, 14, 12, 10, 20, 8, 15, 15, 8, 10, 16, 12, 8, 10, 24)
 # The bureau's documents write a date as 2025年3月1日 (GB/T 9704); the cell holds the date.
 DATE = 'yyyy"年"m"月"d"日"'
 AMOUNT, COUNT, NUMBER = "#,##0.00", "#,##0", "0"
@@ -81,7 +83,8 @@ FORMATS = (
     COUNT,  # 用时（分钟）
     None,
     None,
-    NUMBER,  # 学校评价
+    NUMBER,  # 学校评价: the rating 1–5, a number to sort and average
+    None,  # 满意程度: its word, 非常满意 … 很不满意
     None,
 )
 CENT = Decimal("0.01")
@@ -191,6 +194,7 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
     decimals to the cent, counts ints (None where there is none)."""
     query = _columns(stmt).execution_options(yield_per=BATCH)
     kind_label, mode_label, type_label, adoption_label = KIND.get, MODE.get, TYPE.get, ADOPTION.get
+    rating_word = rating_words("zh").get
     for (
         seq,
         entry_on,
@@ -238,6 +242,7 @@ def rows(session: orm.Session, stmt: sa.Select[LedgerEntry]) -> Iterator[tuple[A
             outcome,
             adoption_label(adoption or "", ""),
             rating or "",
+            rating_word(rating, ""),
             ("代录" if on_behalf else "") + (f"更正第{corrected_seq}号" if corrected_seq else ""),
         )
 

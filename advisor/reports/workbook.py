@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from flask_babel import force_locale
+
 from advisor.reports.figures import YearFigures
+from advisor.reviews.labels import rating_word
 from advisor.spreadsheet import append
 
 KINDS = {
@@ -53,8 +57,17 @@ def rows(f: YearFigures) -> list[tuple[str, Any]]:
         ("讲座受众（人次）", f.lecture_headcount),
         ("学校评价（次）", f.ratings),
         ("学校平均评分", f.average_rating if f.average_rating is not None else "—"),
+        ("学校平均满意程度", _rating_word(f.average_rating)),
         *((f"考核等次·{grade}", n) for grade, n in f.grades.items()),
     ]
+
+
+def _rating_word(average: Decimal | None) -> str:
+    """The average's word in Chinese, the workbook's language: 满意 for 4.5."""
+    if average is None:
+        return "—"
+    with force_locale("zh"):
+        return rating_word(average)
 
 
 def number_format(label: str, value: Any) -> str | None:

@@ -25,6 +25,7 @@ from advisor.ledger.models import Kind, LedgerEntry
 from advisor.ledger.queries import Filters
 from advisor.workdays import BEIJING
 from tests.conftest import QueryCounter, login
+from tests.evaluation.helpers import rate
 from tests.factories.contracts import current_contract
 from tests.factories.ledger import LEDGER_TODAY as TODAY
 from tests.factories.ledger import add_ledger_entry, entry_data
@@ -232,6 +233,24 @@ def test_a_review_entry_exports_the_contract_columns(
     }
 
 
+def test_a_school_rating_is_exported_as_its_number_and_its_word(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    contract = current_contract(session, 1)
+    start_review(session, contract)
+    rate(session, issue_review(session, contract, "approve"), 4, datetime(2026, 3, 2, tzinfo=UTC))
+    session.commit()
+    sheet, rows = xlsx_rows(bureau.get("/ledger/export.xlsx?kind=contract_review"))
+    row = dict(zip(export.HEADERS, rows[1], strict=True))
+    # The number stays a number (to sort and average); its word is the next column's text.
+    assert (row["学校评价"], row["满意程度"]) == (4, "满意")
+    number = sheet.cell(row=3, column=export.HEADERS.index("学校评价") + 1)
+    assert number.data_type == "n"
+    lines = list(csv.reader(io.StringIO(bureau.get("/ledger/export.csv").data.decode("utf-8-sig"))))
+    rated = dict(zip(export.HEADERS, lines[2], strict=True))
+    assert (rated["学校评价"], rated["满意程度"]) == ("4", "满意")
+
+
 def test_remarks_say_on_behalf_and_which_entry_a_correction_replaces(
     session: orm.Session, bureau: FlaskClient
 ) -> None:
@@ -333,7 +352,7 @@ def test_the_workbook_has_a_title_date_cells_number_formats_widths_and_the_audie
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data))["工作台账"]
     assert sheet["A1"].value == TITLE and sheet["A1"].font.bold
-    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:V1"]
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:W1"]
     assert sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]] == list(export.HEADERS)
     column = {name: i for i, name in enumerate(export.HEADERS)}

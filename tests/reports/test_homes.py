@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 
@@ -14,7 +15,7 @@ from advisor.contracts.models import CalendarDay, Contract, ContractVersion
 from advisor.evaluation.models import EvaluationResult
 from advisor.reports import homes
 from advisor.reviews import services
-from tests.conftest import QueryCounter
+from tests.conftest import QueryCounter, login
 from tests.evaluation.helpers import rate, review, utc
 from tests.factories.people import advisor_user, holder
 from tests.factories.reviews import review_data, start_review
@@ -95,6 +96,20 @@ def test_an_advisor_page_lists_the_queue_with_due_dates(
     assert page.count('data-testid="queue-row"') == 1 and "食堂食材采购合同" in page
     assert "校服采购合同" not in page
     assert 'data-testid="my-evaluation"' in page
+
+
+def test_an_advisor_home_reads_the_average_rating_with_its_word(
+    session: orm.Session, client: FlaskClient
+) -> None:
+    first = review(session, 1, utc(2026, 1, 5, 2), date(2026, 1, 9))
+    second = review(session, 1, utc(2026, 2, 5, 2), date(2026, 2, 9))
+    rate(session, first, 4, utc(2026, 1, 6, 2))
+    rate(session, second, 5, utc(2026, 2, 6, 2))
+    session.commit()
+    with time_machine.travel(utc(2026, 6, 1, 2), tick=False):
+        page = login(client, "advisor01@demo.local").get("/").get_data(as_text=True)
+    # Halfway between 满意 and 非常满意 reads the lower word.
+    assert 'data-testid="my-rating">4.5 分（满意）<' in page
 
 
 def test_the_homes_stay_within_the_query_budget(

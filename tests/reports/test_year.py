@@ -149,7 +149,10 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     assert findings.count('data-testid="finding-row"') == 3
     legality = bureau.get("/reports/year/2025/findings?dimension=legality&severity=medium")
     assert legality.get_data(as_text=True).count('data-testid="finding-row"') == 1
-    assert 'href="/reports/year/2025/ratings" data-testid="rating">4.50 (2)<' in page
+    # The average with the word of its nearest point; halfway takes the lower word.
+    assert (
+        'href="/reports/year/2025/ratings" data-testid="rating">4.5 分（满意） · 共2次评价<' in page
+    )
     ratings = bureau.get("/reports/year/2025/ratings").get_data(as_text=True)
     assert ratings.count('data-testid="rating-row"') == 2
     # Each rating with its word, as the school chose it.
@@ -158,6 +161,8 @@ def test_the_page_reads_like_the_annual_report_and_links_its_records(
     book = load_workbook(io.BytesIO(bureau.get("/reports/year/2025.xlsx").data))
     values = dict(book.active.iter_rows(min_row=3, values_only=True))
     assert values["审查完毕的合同（份）"] == 2 and values["发现风险点（处）"] == 3
+    # The average a number in its cell, its word in Chinese on the next row.
+    assert (values["学校平均评分"], values["学校平均满意程度"]) == (4.5, "满意")
 
 
 @pytest.mark.usefixtures("year_2025")

@@ -500,7 +500,7 @@ def test_the_advisor_page_shows_the_average(
     session.commit()
     school1.post("/contracts/1/feedback", data={"rating": "4"})
     school1.post(f"/contracts/{second.id}/feedback", data={"rating": "5"})
-    expected = "4.5 / 5 (" + zh(app, "%(n)d ratings", n=2) + ")"
+    expected = "4.5 分（满意） · " + zh(app, "%(n)d ratings", n=2)
     assert one_text(tree(advisor1.get("/advisors/1")), "rating-average") == expected
     assert one_text(tree(bureau.get("/advisors/1")), "rating-average") == expected
     # Other readers of the advisor's page do not see it.
