@@ -107,7 +107,7 @@ class ContractUpload(Body):
     title: OneLine = Field("", max_length=CONTRACT_LIMITS["title"])
     counterparty: OneLine = Field("", max_length=CONTRACT_LIMITS["counterparty"])
     contract_type: OneLine = Field("", max_length=LINE, json_schema_extra=one_of(ContractType))
-    amount: str = Field("", examples=["12000", "12,000.00"])
+    amount: str = Field("", examples=["12000", "12,000.00", "1.5万"])
     start_date: FormDay = Field("")  # type: ignore[assignment]
     end_date: FormDay = Field("")  # type: ignore[assignment]
     urgent: Annotated[bool, BeforeValidator(_form_flag)] = Field(

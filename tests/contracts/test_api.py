@@ -174,6 +174,9 @@ def test_urgent_submission_and_amount_forms(
     assert response.json["amount"] == "12000.00"
     cents = post_contract(client, token_for("school03@demo.local"), amount="0.5")
     assert cents.json["amount"] == "0.50"
+    wan = post_contract(client, token_for("school03@demo.local"), amount="1.5万")
+    assert wan.status_code == 201, wan.json
+    assert wan.json["amount"] == "15000.00"
 
 
 @pytest.mark.parametrize(
@@ -184,6 +187,7 @@ def test_urgent_submission_and_amount_forms(
         ({"amount": "abc"}, {"amount"}),
         ({"amount": "12,00"}, {"amount"}),
         ({"amount": "1.234"}, {"amount"}),
+        ({"amount": "1.2345678万"}, {"amount"}),
         ({"amount": ""}, {"amount"}),
         ({"title": ""}, {"title"}),
         ({"title": "   "}, {"title"}),
