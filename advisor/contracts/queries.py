@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -192,22 +193,34 @@ def get_version(session: orm.Session, contract: Contract, number: int) -> Contra
     return version
 
 
-def version_text(session: orm.Session, version: ContractVersion) -> list[str]:
-    return list(
-        session.scalars(
-            sa.select(PageText.text)
-            .where(PageText.version_id == version.id)
-            .order_by(PageText.page)
-        )
+# Built once per process with the id bound, as every contract page runs them: building
+# a statement anew costs SQLAlchemy more than running it (issue 19, item 3).
+
+
+@cache
+def _page_texts() -> sa.Select[str]:
+    return (
+        sa.select(PageText.text)
+        .where(PageText.version_id == sa.bindparam("version_id"))
+        .order_by(PageText.page)
     )
 
 
-def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
-    return session.scalars(
+@cache
+def _events() -> sa.Select[ContractEvent]:
+    return (
         sa.select(ContractEvent)
-        .where(ContractEvent.contract_id == contract.id)
+        .where(ContractEvent.contract_id == sa.bindparam("contract_id"))
         .order_by(ContractEvent.id)
-    ).all()
+    )
+
+
+def version_text(session: orm.Session, version: ContractVersion) -> list[str]:
+    return list(session.scalars(_page_texts(), {"version_id": version.id}))
+
+
+def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
+    return session.scalars(_events(), {"contract_id": contract.id}).all()
 
 
 def advisor_names(session: orm.Session, events: Sequence[ContractEvent]) -> dict[int, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -123,20 +124,41 @@ def check_reviewer(actor: User, contract: Contract) -> None:
     raise Forbidden(_l("Your role cannot do this."))  # both follow the workflow table
 
 
-def get_draft(session: orm.Session, contract: Contract) -> Review | None:
-    return session.scalar(
-        sa.select(Review).where(Review.contract_id == contract.id, Review.status == "draft")
+# A contract's page runs these for every view: built once per process with the
+# contract's id bound, since building a statement anew costs SQLAlchemy more than
+# running it (issue 19, item 3).
+
+
+@cache
+def _reviews_of(status: str) -> sa.Select[Review]:
+    return (
+        sa.select(Review)
+        .where(Review.contract_id == sa.bindparam("contract_id"), Review.status == status)
+        .order_by(Review.id)
     )
+
+
+@cache
+def _feedback_of() -> sa.Select[Feedback]:
+    return (
+        sa.select(Feedback)
+        .where(Feedback.contract_id == sa.bindparam("contract_id"))
+        .order_by(Feedback.id)
+    )
+
+
+def get_draft(session: orm.Session, contract: Contract) -> Review | None:
+    return session.scalar(_reviews_of("draft"), {"contract_id": contract.id})
 
 
 def issued_reviews(session: orm.Session, contract: Contract) -> list[Review]:
-    return list(
-        session.scalars(
-            sa.select(Review)
-            .where(Review.contract_id == contract.id, Review.status == "issued")
-            .order_by(Review.id)
-        )
-    )
+    return list(session.scalars(_reviews_of("issued"), {"contract_id": contract.id}))
+
+
+def latest_of(issued: list[Review]) -> Review | None:
+    """``latest_opinion`` read from the contract's issued reviews, oldest first."""
+    opinions = [r for r in issued if r.outcome is not None and r.outcome != Outcome.RETURN]
+    return opinions[-1] if opinions else None
 
 
 def last_return(session: orm.Session, contract: Contract) -> Review | None:
@@ -497,11 +519,7 @@ def advisor_rating(session: orm.Session, advisor_id: int) -> tuple[float | None,
 
 
 def contract_feedback(session: orm.Session, contract: Contract) -> list[Feedback]:
-    return list(
-        session.scalars(
-            sa.select(Feedback).where(Feedback.contract_id == contract.id).order_by(Feedback.id)
-        )
-    )
+    return list(session.scalars(_feedback_of(), {"contract_id": contract.id}))
 
 
 def is_rated(session: orm.Session, review: Review) -> bool:

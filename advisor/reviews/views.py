@@ -54,11 +54,12 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The reviews part of the contract page: opinions, returns, feedback, closing."""
     anonymous = services.ratings_are_anonymous(db.session)
     feedback = services.contract_feedback(db.session, contract)
-    opinion = services.latest_opinion(db.session, contract)
+    reviews = services.issued_reviews(db.session, contract)
+    opinion = services.latest_of(reviews)
     rated = opinion is not None and any(f.review_id == opinion.id for f in feedback)
     shown = permissions.can_see_contract_ratings(viewer, contract, anonymous=anonymous)
     return {
-        "reviews": services.issued_reviews(db.session, contract),
+        "reviews": reviews,
         "draft": (
             services.get_draft(db.session, contract)
             if permissions.can_see_draft(viewer, contract)

@@ -178,6 +178,18 @@ def test_an_opinion_makes_the_contract_reviewed(session: orm.Session, outcome: s
     [version] = contract.versions
     assert review.version_id == version.id
     assert services.latest_opinion(session, contract) == review
+    assert services.latest_of(services.issued_reviews(session, contract)) == review
+
+
+def test_the_latest_opinion_read_from_the_issued_reviews() -> None:
+    def issued(id: int, outcome: str | None) -> Review:
+        return Review(id=id, status="issued", outcome=outcome)
+
+    first, back, second = issued(1, "approve"), issued(2, "return"), issued(3, "reject")
+    assert services.latest_of([first, back, second]) is second
+    assert services.latest_of([first, back]) is first  # a later return is no opinion
+    assert services.latest_of([back]) is None and services.latest_of([]) is None
+    assert services.latest_of([issued(4, None)]) is None  # as the query: no outcome, none
 
 
 def test_a_return_sends_the_contract_back_and_stops_the_clock(session: orm.Session) -> None:
@@ -193,6 +205,7 @@ def test_a_return_sends_the_contract_back_and_stops_the_clock(session: orm.Sessi
     assert review.outcome == "return" and review.status == "issued"
     assert services.last_return(session, contract) == review
     assert services.latest_opinion(session, contract) is None
+    assert services.latest_of(services.issued_reviews(session, contract)) is None
 
 
 def test_a_return_after_an_opinion_keeps_the_opinion_outcome(
