@@ -49,7 +49,7 @@ TARGET_PER = {"year": _l("%(number)s a year"), "quarter": _l("%(number)s a quart
 
 RATE_LABELS = {
     "fraction": _l("A rate from 0 to 1"),
-    "rating_1_5": _l("A 1–5 rating: (rating − 1) ÷ 4"),
+    "rating_1_5": _l("A 1–5 rating: an average of 5 scores full marks, 1 nothing"),
 }
 
 # The fields of a rule set as people call them: form labels and the places problems name.
@@ -115,26 +115,45 @@ def number_text(value: Param | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def listed(parts: list[str]) -> str:
+    """Items of a list joined as the language joins them ("; " / "；"), as wording.py does."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = str(_("%(first)s; %(then)s", first=text, then=part))
+    return text
+
+
 def describe_method(item: Item) -> str:
-    """How the item is scored, in words, with its settings."""
+    """How the item is scored, in words a bureau official reads aloud with its settings
+    (wording.py's style: no formulas, no "× (rating − 1) ÷ 4")."""
     p = item.params
     if item.method == "proportional":
         if p.get("rate") == "rating_1_5":
-            return str(_("Maximum points × (rating − 1) ÷ 4"))
-        return str(_("Maximum points × the rate"))
+            return str(
+                _(
+                    "An average satisfaction rating of 5 scores full marks, 1 nothing, and "
+                    "in between in proportion"
+                )
+            )
+        return str(
+            _("A full rate scores full marks, a rate of 0 nothing, and in between in proportion")
+        )
     if item.method == "ratio_to_target":
         target = p.get("target")
         if isinstance(target, dict):
-            goals = "; ".join(
-                str(TARGET_PER[k]) % {"number": number_text(v)}
-                for k, v in target.items()
-                if k in TARGET_PER
+            goals = listed(
+                [
+                    str(TARGET_PER[k]) % {"number": number_text(v)}
+                    for k, v in target.items()
+                    if k in TARGET_PER
+                ]
             )
         else:
             goals = _("%(number)s per period", number=number_text(target))
         return str(
             _(
-                "Maximum points × done ÷ target (at most the maximum); target: %(goals)s",
+                "Reaching the target scores full marks, less in proportion to the share "
+                "reached; target: %(goals)s",
                 goals=goals,
             )
         )
@@ -165,7 +184,7 @@ def describe_method(item: Item) -> str:
             for b in (bands if isinstance(bands, list) else [])
             if isinstance(b, list) and len(b) == 2
         ]
-        return str(_("By bands: %(bands)s", bands="; ".join(steps)))
+        return str(_("By bands: %(bands)s", bands=listed([str(step) for step in steps])))
     return str(_("Entered by the bureau, from 0 to the maximum points"))
 
 

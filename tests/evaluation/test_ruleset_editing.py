@@ -255,7 +255,10 @@ def test_a_version_reads_in_words(session: orm.Session, bureau_en: FlaskClient) 
     item = re.search(r'data-testid="item-on_time">.*?</tr>', page, re.S)
     assert item is not None
     assert "On-time review rate" in item.group(0)
-    assert "Proportional</strong>: Maximum points × the rate" in item.group(0)
+    assert (
+        "Proportional</strong>: A full rate scores full marks, a rate of 0 nothing, and in "
+        "between in proportion" in item.group(0)
+    )
     assert "Not applicable: the other items are rescaled" in item.group(0)
     assert "48 a year; 12 a quarter" in page
     assert "Starts at 10; 5 points off per unit, not below 0" in page
@@ -264,6 +267,32 @@ def test_a_version_reads_in_words(session: orm.Session, bureau_en: FlaskClient) 
     assert "10 day(s) before the period ends" in page
     assert "基本合格" in page and "泄露国家秘密" in page
     assert 'data-testid="current"' in page
+
+
+def test_a_version_describes_its_methods_in_words_not_formulas(
+    session: orm.Session, bureau: FlaskClient
+) -> None:
+    row = stored(session)
+    page = html.unescape(bureau.get(f"/evaluations/rules/{row.id}").get_data(as_text=True))
+    rating = re.search(r'data-testid="item-rating">.*?</tr>', page, re.S)
+    assert rating is not None
+    assert "按比例</strong>: 平均满意度 5 分得满分，1 分得 0 分，之间按比例" in rating.group(0)
+    assert "比率为 100% 得满分，为 0 得 0 分，之间按比例" in page
+    assert "完成目标得满分，未完成的按完成比例得分；目标：每年度 48；每季度 12" in page
+    bureau.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    english = html.unescape(bureau.get(f"/evaluations/rules/{row.id}").get_data(as_text=True))
+    assert (
+        "An average satisfaction rating of 5 scores full marks, 1 nothing, and in between "
+        "in proportion" in english
+    )
+    assert "Reaching the target scores full marks, less in proportion to the share reached" in (
+        english
+    )
+    for text in (page, english):
+        table = re.search(r"<table.*?</table>", text, re.S)
+        assert table is not None
+        words = re.sub(r"<[^>]+>", "", table.group(0))
+        assert not re.search(r"[×÷=]|\d\s*[-+*/]\s*\d", words), words
 
 
 def test_the_evaluation_page_names_the_current_rules(
