@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -124,16 +125,27 @@ class Serving:
     backup: Advisor | None = None
 
 
+@cache
+def _serving() -> sa.Select[int, str, Advisor]:
+    """The open assignments of the schools ``:school_ids``, with their advisors. Built once
+    per process: a school's home and page run it on every view, and building a statement
+    anew costs SQLAlchemy more than running it (issue 19, item 3)."""
+    return (
+        sa.select(Assignment.school_id, Assignment.kind, Advisor)
+        .join(Advisor, Advisor.id == Assignment.advisor_id)
+        .where(
+            Assignment.school_id.in_(sa.bindparam("school_ids", expanding=True)),
+            Assignment.ends_on.is_(None),
+        )
+    )
+
+
 def current_advisors(session: orm.Session, school_ids: Iterable[int]) -> dict[int, Serving]:
     """The current primary and backup advisor of each school, in one query."""
     ids = list(school_ids)
     found: dict[int, dict[str, Advisor]] = {i: {} for i in ids}
     if ids:
-        rows = session.execute(
-            sa.select(Assignment.school_id, Assignment.kind, Advisor)
-            .join(Advisor, Advisor.id == Assignment.advisor_id)
-            .where(Assignment.school_id.in_(ids), Assignment.ends_on.is_(None))
-        ).all()
+        rows = session.execute(_serving(), {"school_ids": ids}).all()
         for school_id, kind, advisor in rows:
             found[school_id][kind] = advisor
     return {
