@@ -90,7 +90,7 @@ QUALITY_CRITERION = re.compile(
 # 相关设备, 有关货物: a kind of thing with no thing named is no subject either.
 # 相关合作事宜, 有关合作项目: cooperation about unnamed matters is no subject either.
 VAGUE_SUBJECT = re.compile(
-    r"(?:相关|有关)(?:合作|技术|专业)?(?:服务|事宜|工作|事项|项目|活动|业务|设备|货物|物品|产品|物资|材料"
+    r"(?:相关|有关)(?:合作|技术|专业|劳务)?(?:服务|事宜|工作|事项|项目|活动|业务|设备|货物|物品|产品|物资|材料"
     r"|用品)|合作(?:事宜|项目|事项|内容)"
 )
 

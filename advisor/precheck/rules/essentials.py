@@ -175,10 +175,28 @@ def find_subject(ctx: Context) -> Finding:
             return Finding(True)
     if _goods_listed(ctx):
         return Finding(True)
+    if not candidates and _first_clause_names_it(ctx, whole):
+        return Finding(True)
     vague = VAGUE_SUBJECT.search(before_signature(ctx))
     if vague:
         return Finding(False, vague.span())
     return Finding(False, searched=searched(ctx, candidates))
+
+
+def _first_clause_names_it(ctx: Context, whole: str) -> bool:
+    """A contract without headings (1、乙方给甲方全校学生每人捐一件棉衣，共120件): what its
+    first clause's first sentence names is its subject."""
+    for clause in structure.read(ctx.text).clauses:
+        if clause.parent is not None:
+            continue
+        first = re.split(r"[。；;\n]", whole[clause.body : clause.end], maxsplit=1)[0]
+        return (
+            bool(first.strip())
+            and not _VAGUE_WITH_DOMAIN.search(first)
+            and not VAGUE_SUBJECT.search(first)
+            and _is_concrete(_undelegated(whole, first))
+        )
+    return False
 
 
 # --- quantity --------------------------------------------------------------------------------
@@ -499,8 +517,17 @@ _QUALITY = re.compile(
     # 门面交付时现状为地面铺地砖…: the condition as handed over
     r"|(?:交付|交接|移交)时(?:的)?(?:现状|状况)"
     r"|技术等级|完好无损|可正常使用|运行正常"
-    # a measured parameter of premises or equipment: 场内照明不低于300勒克斯
-    r"|(?:不低于|不少于|不高于|不超过|≥|≤)\s*\d+(?:\.\d+)?\s*(?:勒克斯|lx|lux|分贝|dB|毫米|mm|Mbps|兆)"
+    # a measured parameter of premises or equipment: 场内照明不低于300勒克斯, 教室温度不低于16度
+    r"|(?:不低于|不少于|不高于|不超过|≥|≤)\s*\d+(?:\.\d+)?\s*(?:勒克斯|lx|lux|分贝|dB|毫米|mm|Mbps|兆"
+    r"|度(?![数量]))"
+    # the state of land or premises, the materials and workmanship, in plain words:
+    # 土地情况：地是平的…, 用料和要求：玻璃用5毫米厚的平板玻璃…
+    r"|(?:地|土地|地块|场地|房屋|房子|门面|车辆)的?情况[:：]"
+    r"|(?:用料|材料|做法|工艺)(?:和|及|与)?(?:要求|标准)[:：]"
+    # the rounds a guard or cleaner must make: 晚上巡查校园不少于3次
+    r"|(?:巡查|巡逻|巡视|清扫|保洁|消毒)[^。；;\n]{0,8}(?:不少于|至少)\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:次|遍)"
+    # a licence the worker must hold: 乙方要有锅炉司炉操作证
+    r"|(?:具有|具备|要有|须有|应有|必须有)[^。；;\n，,]{0,8}(?:操作证|上岗证|资格证|作业证|驾驶证)"
     # the work done to a plan someone approved, and judged on it: 按照甲方体育组审定的训练计划授课,
     # 测评结果作为评价乙方劳务质量的依据
     r"|按照?[^。；，,\n]{0,12}(?:审定|制定|批准|确定)的[^。；，,\n]{0,8}(?:计划|方案|大纲|课程标准|教案)"

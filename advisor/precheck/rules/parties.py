@@ -43,7 +43,9 @@ _ADDRESS = re.compile(
     # lives (Civil Code art. 25): 户籍地：…, 经常居住地：…
     r"(?:地[ \u3000]{0,4}址|住[ \u3000]{0,4}所地?|住[ \u3000]{0,4}址|经营场所|营业场所"
     r"|户籍(?:所在)?地|户口所在地|(?:经常)?居住地)"
-    r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]",
+    r"(?:[（(][^）)\n]{1,6}[）)])?[ \t\u3000]*[:：]"
+    # 乙方杨明山（身份证号：…，住靖川县石门乡下川村一社）: "lives at" before a place
+    r"|(?<=[（(，,；;\s\u3000])住(?:在|于)?(?=[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|旗|镇|乡|村|街道))",
     re.MULTILINE,
 )
 # 被保险人：克拉玛依市第十小学（同投保人）, 被保险人：同投保人: the same person as a party
@@ -138,7 +140,7 @@ def _as_recognised(text: str) -> Missing | None:
 
 def _addresses(text: str) -> list[re.Match[str]]:
     """The labelled addresses of the whole text, places of delivery or service left out."""
-    return [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"])]
+    return [m for m in _ADDRESS.finditer(text) if not _NOT_A_DOMICILE.search(m["prefix"] or "")]
 
 
 # --- the second reading: by content --------------------------------------------------------
@@ -155,7 +157,11 @@ _ROLE_LABEL = re.compile(
     rf"【{_SP}*(?P<boxed>{PARTY})(?:[/／、]{PARTY})*{_SP}*】{_SP}*[:：]?"
     rf"|(?<![\u4e00-\u9fff])(?P<role>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*[:：]"
     rf"|[（(](?:以下简称|以下称|下称|简称)?[“\"]?(?P<inner>{PARTY})[”\"]?[）)]{_SP}*[:：]"
-    rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$",
+    rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$"
+    # an opening sentence naming the parties with their particulars in brackets:
+    # 甲方某小学（地址：…）与乙方杨明山（身份证号：…，住…）经商量，…
+    rf"|(?:^|(?<=[与和]))(?P<bare>{PARTY})"
+    rf"(?=(?:[\u4e00-\u9fff]{{2,30}}?(?:{ORGANISATION_ENDS})|[\u4e00-\u9fff]{{2,4}})[（(])",
     re.MULTILINE,
 )
 # A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）, and with the
@@ -250,7 +256,12 @@ def _named_roles(text: str, front: int) -> dict[str, tuple[str, int, int] | None
     """Each role labelled in the front, with the name given and the span of what is said
     of it (up to the next role's label), or None where no name is given."""
     labels = [
-        (m.start(), m.end(), m["boxed"] or m["role"] or m["inner"] or m["alone"], "label")
+        (
+            m.start(),
+            m.end(),
+            m["boxed"] or m["role"] or m["inner"] or m["alone"] or m["bare"],
+            "label",
+        )
         for m in _ROLE_LABEL.finditer(text, 0, front)
     ]
     # 甲方（采购人）：: the designation in brackets belongs to the label, it is no alias.
