@@ -120,6 +120,30 @@ def append(sheet: Worksheet, values: Iterable[Any], *, font: Font | None = None)
     sheet.append(xlsx_row(sheet, values, font=font))
 
 
+# --- the title row every export opens with (issue 20, item 9) ------------------------
+
+
+def title(bureau: str, subject: str, made_at: datetime) -> str:
+    """The title row of an export the bureau files as it is: the bureau, what the file
+    holds (with its period) and ``made_at`` (the bureau's local time, passed in), e.g.
+    "乌苏市教科局 法律顾问工作台账（2025年1月1日至2025年12月31日）　制表时间：2026年1月5日
+    09:30". Without a bureau name the row starts with the subject."""
+    name = f"{bureau.strip()} " if bureau.strip() else ""
+    made = f"{made_at.year}年{made_at.month}月{made_at.day}日 {made_at:%H:%M}"
+    return f"{name}{subject}　制表时间：{made}"
+
+
+def head(sheet: Worksheet, title: str, headers: Sequence[str]) -> None:
+    """Start an empty ``sheet`` (not write-only) with ``title`` in a bold row merged across
+    the ``headers``' columns and the bold header row below it, both frozen: the data
+    rows appended next start on row 3."""
+    append(sheet, [title], font=_title_font())
+    if len(headers) > 1:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    append(sheet, headers, font=_bold())
+    sheet.freeze_panes = "A3"
+
+
 # --- large workbooks, streamed -------------------------------------------------------
 #
 # openpyxl keeps every string of a workbook in memory and writes the sheet through its

@@ -1,13 +1,15 @@
 """Reports on one evaluation: the ranking, a summary per law firm, the grade distribution,
 and the whole evaluation as an .xlsx workbook (ranking with every item, each item's
-basis in words, adjustments, objections). The figures come from the stored results, so a
-published evaluation's reports never change with later data."""
+basis in words, adjustments, objections), each sheet under a title row naming the bureau,
+the evaluation and when the file was made (issue 20, item 9). The figures come from the
+stored results, so a published evaluation's reports never change with later data."""
 
 from __future__ import annotations
 
 import io
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -16,8 +18,9 @@ from sqlalchemy import orm
 from advisor.directory.models import Advisor, LawFirm
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import RuleSet
-from advisor.formats import period_text
-from advisor.spreadsheet import append
+from advisor.formats import evaluation_title, period_text
+from advisor.spreadsheet import append, head
+from advisor.spreadsheet import title as title_row
 
 CENT = Decimal("0.01")
 KIND = {"points": "调整分值", "measure": "录入指标", "veto": "一票否决"}
@@ -84,27 +87,41 @@ def by_firm(
     return sorted(summaries, key=lambda s: (-s.average, s.firm))
 
 
+def title(bureau: str, period: str, made_at: datetime) -> str:
+    """The title row of every sheet: the bureau, the evaluation and ``made_at`` (the
+    bureau's local time, passed in), e.g. "乌苏市教科局 法律顾问2025年第三季度考核结果
+    制表时间：2025年10月9日 16:00"."""
+    return title_row(bureau, f"法律顾问{evaluation_title(period, 'zh')}结果", made_at)
+
+
 def workbook(
-    session: orm.Session, evaluation: Evaluation, rules: RuleSet, results: list[EvaluationResult]
+    session: orm.Session,
+    evaluation: Evaluation,
+    rules: RuleSet,
+    results: list[EvaluationResult],
+    *,
+    bureau: str,
+    made_at: datetime,
 ) -> bytes:
     """The evaluation as an .xlsx file: 排名 (every item's points), 评分依据 (every item's
-    points and basis in words), 律所汇总, 调整记录, 异议."""
+    points and basis in words), 律所汇总, 调整记录, 异议, 说明; each sheet under the title
+    row (``title``, made at ``made_at``, the bureau's local time) and its header."""
     # openpyxl takes 0.3 s to import: here, when a workbook is asked for
     from openpyxl import Workbook
 
-    from advisor.spreadsheet import BOLD
-
     who = people(session, results)
     book = Workbook()
+    top = title(bureau, evaluation.period, made_at)
 
     ranking = book.active
+    assert ranking is not None  # a new workbook has its sheet; for mypy  # nosec B101
     ranking.title = "排名"
     items = [item for _, item in rules.items()]
-    append(
+    head(
         ranking,
+        top,
         ["名次", "法律顾问", "律师事务所", "总分", "等次", "一票否决"]
         + [f"{item.label_zh}（{item.max_points}）" for item in items],
-        font=BOLD,
     )
     for result in results:
         points = {i["item"]: i["points"] for i in result.items}
@@ -126,7 +143,7 @@ def workbook(
 
     # Every item's points with its basis in words, as the result page says it.
     bases = book.create_sheet("评分依据")
-    append(bases, ["名次", "法律顾问", "考核项目", "得分", "满分", "评分依据"], font=BOLD)
+    head(bases, top, ["名次", "法律顾问", "考核项目", "得分", "满分", "评分依据"])
     for result in results:
         for item in result.items:
             append(
@@ -143,7 +160,7 @@ def workbook(
 
     firms = book.create_sheet("律所汇总")
     names = grade_names(rules)
-    append(firms, ["律师事务所", "考核人数", "平均分", *names], font=BOLD)
+    head(firms, top, ["律师事务所", "考核人数", "平均分", *names])
     for summary in by_firm(rules, results, who):
         append(
             firms,
@@ -156,9 +173,9 @@ def workbook(
         append(firms, [name, count])
 
     changes = book.create_sheet("调整记录")
-    append(changes, ["法律顾问", "类型", "项目", "调整为", "理由", "时间"], font=BOLD)
+    head(changes, top, ["法律顾问", "类型", "项目", "调整为", "理由", "时间"])
     objections = book.create_sheet("异议")
-    append(objections, ["法律顾问", "异议内容", "提出时间", "状态", "答复", "答复时间"], font=BOLD)
+    head(objections, top, ["法律顾问", "异议内容", "提出时间", "状态", "答复", "答复时间"])
     for result in results:
         name = who[result.advisor_id].name
         for a in result.adjustments:
@@ -179,6 +196,7 @@ def workbook(
                 ],
             )
     sheet_info = book.create_sheet("说明")
+    head(sheet_info, top, ["项目", "内容"])
     append(sheet_info, ["考核期间", period_text(evaluation.period, "zh")])
     append(sheet_info, ["状态", "已发布" if evaluation.status == "published" else "草稿"])
     append(sheet_info, ["考核细则", f"{rules.name} 第{rules.version}版"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -291,11 +292,14 @@ def export(evaluation_id: int) -> Response:
     """The whole evaluation as a workbook: ranking, per-firm summary, adjustments, objections."""
     me = user()
     evaluation = services.get_evaluation(db.session, me, evaluation_id)
+    config = current_app.config["ADVISOR"]
     data = reports.workbook(
         db.session,
         evaluation,
         services.rules_of(evaluation),
         services.visible_results(me, evaluation),
+        bureau=config.bureau_name,
+        made_at=utcnow().astimezone(ZoneInfo(config.timezone)),
     )
     name = f"考核结果-{evaluation.period}.xlsx"
     note(

@@ -174,8 +174,7 @@ def title(bureau: str, filters: Filters, made_at: datetime) -> str:
         period = f"截至{_day(end)}"
     else:
         period = "全部日期"
-    name = f"{bureau.strip()} " if bureau.strip() else ""
-    return f"{name}法律顾问工作台账（{period}）　制表时间：{_day(made_at)} {made_at:%H:%M}"
+    return spreadsheet.title(bureau, f"法律顾问工作台账（{period}）", made_at)
 
 
 def made_title(config: Config, filters: Filters, now: datetime) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import force_locale
 
+from advisor import spreadsheet
 from advisor.reports.figures import YearFigures
 from advisor.reviews.labels import rating_word
 from advisor.spreadsheet import append
@@ -80,9 +81,7 @@ def number_format(label: str, value: Any) -> str | None:
 def title(bureau: str, year: int, made_at: datetime) -> str:
     """The title row: the bureau, the year and ``made_at`` (the bureau's local time,
     passed in), e.g. "乌苏市教科局 2025年度法律顾问工作数据　制表时间：2026年1月5日 09:30"."""
-    name = f"{bureau.strip()} " if bureau.strip() else ""
-    made = f"{made_at.year}年{made_at.month}月{made_at.day}日 {made_at:%H:%M}"
-    return f"{name}{year}年度法律顾问工作数据　制表时间：{made}"
+    return spreadsheet.title(bureau, f"{year}年度法律顾问工作数据", made_at)
 
 
 def year_workbook(f: YearFigures, *, bureau: str, made_at: datetime) -> bytes:
@@ -91,21 +90,16 @@ def year_workbook(f: YearFigures, *, bureau: str, made_at: datetime) -> bytes:
     # openpyxl takes 0.3 s to import: here, when a workbook is asked for
     from openpyxl import Workbook
 
-    from advisor.spreadsheet import BOLD, TITLE_FONT
-
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its sheet; for mypy  # nosec B101
     sheet.title = f"{f.year}年度"
-    append(sheet, [title(bureau, f.year, made_at)], font=TITLE_FONT)
-    sheet.merge_cells("A1:B1")
-    append(sheet, ["指标", "数值"], font=BOLD)
+    spreadsheet.head(sheet, title(bureau, f.year, made_at), ["指标", "数值"])
     for label, value in rows(f):
         append(sheet, [label, value])
         code = number_format(label, value)
         if code is not None:
             sheet.cell(row=sheet.max_row, column=2).number_format = code
-    sheet.freeze_panes = "A3"
     for column, width in WIDTHS.items():
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

@@ -394,27 +394,28 @@ def test_the_pages_from_adjusting_to_an_answered_objection(
     book = load_workbook(io.BytesIO(workbook.data))
     assert book.sheetnames == ["排名", "评分依据", "律所汇总", "调整记录", "异议", "说明"]
     ranking = list(book["排名"].iter_rows(values_only=True))
-    assert len(ranking) == 36 and ranking[0][:5] == (
+    # Every sheet opens with the title row (tests/evaluation/test_workbook.py), then its header.
+    assert len(ranking) == 37 and ranking[1][:5] == (
         "名次",
         "法律顾问",
         "律师事务所",
         "总分",
         "等次",
     )
-    assert [row[0] for row in ranking[1:]] == list(range(1, 36))
+    assert [row[0] for row in ranking[2:]] == list(range(1, 36))
     # Every item of every advisor with its points and its basis, in the page's words.
     bases = list(book["评分依据"].iter_rows(values_only=True))
-    assert bases[0] == ("名次", "法律顾问", "考核项目", "得分", "满分", "评分依据")
-    assert len(bases) == 1 + 35 * 7
+    assert bases[1] == ("名次", "法律顾问", "考核项目", "得分", "满分", "评分依据")
+    assert len(bases) == 2 + 35 * 7
     stored = services.get_result(session, evaluation, 1)
     on_time = next(i for i in stored.items if i["item"] == "on_time")
     row = next(r for r in bases if r[0] == stored.rank and r[2] == "按时出具审查意见")
     assert row[3:] == (Decimal(on_time["points"]), Decimal(25), on_time["basis_zh"])
     assert row[5].startswith("教育局调整为 20 分（满分 25 分）。原计算：")
     assert row[5] in advisor1.get(page).get_data(as_text=True)
-    assert list(book["调整记录"].iter_rows(values_only=True))[1][4] == "学校补交材料导致延误"
-    assert list(book["异议"].iter_rows(values_only=True))[1][1] == "讲座次数有遗漏"
-    assert book["说明"]["A1"].value == "考核期间" and book["说明"]["B1"].value == "2025年度"
+    assert list(book["调整记录"].iter_rows(values_only=True))[2][4] == "学校补交材料导致延误"
+    assert list(book["异议"].iter_rows(values_only=True))[2][1] == "讲座次数有遗漏"
+    assert book["说明"]["A3"].value == "考核期间" and book["说明"]["B3"].value == "2025年度"
 
 
 @pytest.mark.usefixtures("year")

@@ -411,3 +411,21 @@ def test_a_bureau_name_that_looks_like_a_formula_stays_text(
     assert sheet["A1"].data_type == "s" and sheet["A1"].value.startswith(hostile + " ")
     text = bureau.get("/ledger/export.csv").data.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text)))[0].startswith("'" + hostile + " ")
+
+
+def test_the_api_exports_carry_the_same_title_row(
+    session: orm.Session, client: FlaskClient, named_bureau: None
+) -> None:
+    lecture_and_review(session)
+    headers = token_headers(session, "bureau@demo.local")
+    query = "?from=2025-01-01&to=2026-12-31"
+    with time_machine.travel(MADE_AT, tick=False):
+        book = client.get(f"/api/v1/ledger/export.xlsx{query}", headers=headers)
+        assert book.status_code == 200
+        sheet = load_workbook(io.BytesIO(book.data))["工作台账"]  # read before the next
+        text = client.get(f"/api/v1/ledger/export.csv{query}", headers=headers)
+        assert text.status_code == 200
+        lines = list(csv.reader(io.StringIO(text.data.decode("utf-8-sig"))))
+    assert sheet["A1"].value == TITLE and sheet["A1"].data_type == "s"
+    assert [c.value for c in sheet[2]] == list(export.HEADERS)
+    assert lines[0] == [TITLE] and tuple(lines[1]) == export.HEADERS
