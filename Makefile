@@ -48,11 +48,16 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o advisor/translations/messages.pot .
 	$(BIN)/pybabel update -i advisor/translations/messages.pot -d advisor/translations --no-fuzzy-matching
 
+# The demo bureau's name (advisor/demo/bureau.py BUREAU_NAME) heads its exports unless
+# BUREAU_NAME is set; make serve has no such default: a real bureau sets its own.
+DEMO_BUREAU_NAME := 乌苏市教科局
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) demo generate --scale city --if-empty
-	SCHEDULER_IN_PROCESS=1 PARSE_WARM_START=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	BUREAU_NAME="$${BUREAU_NAME:-$(DEMO_BUREAU_NAME)}" SCHEDULER_IN_PROCESS=1 PARSE_WARM_START=1 \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The production topology in the foreground (issue 16): migrate, then gunicorn
 # (gunicorn.conf.py: WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT) and exactly one reminder

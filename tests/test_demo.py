@@ -7,9 +7,10 @@ from flask import Flask
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
-from advisor.demo.bureau import load_demo
+from advisor.demo.bureau import BUREAU_NAME, load_demo
 from advisor.directory.models import Advisor, Assignment, LawFirm, School
 from advisor.directory.validation import is_valid_credit_code, is_valid_licence_no
+from config import PROJECT_ROOT
 
 
 def _counts(session: orm.Session) -> tuple[int, ...]:
@@ -51,3 +52,14 @@ def test_demo_command_is_idempotent_and_prints_accounts(app: Flask) -> None:
     assert "bureau@demo.local" in result.output and "demo12345" in result.output
     skipped = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in skipped.output
+
+
+def test_make_run_names_the_demo_bureau_unless_bureau_name_is_set() -> None:
+    """The demo's exports open with its bureau's name (issue 20, item 9): `make run` passes
+    the demo's BUREAU_NAME when the environment sets none; make serve sets no default."""
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"DEMO_BUREAU_NAME := {BUREAU_NAME}\n" in makefile
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert 'BUREAU_NAME="$${BUREAU_NAME:-$(DEMO_BUREAU_NAME)}"' in run
+    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert "BUREAU_NAME" not in serve

@@ -21,6 +21,9 @@ from advisor.directory.validation import credit_check_char
 # The demo accounts' password, published in the README; no real account has it.
 DEMO_PASSWORD = "demo12345"  # the demo data only, published in the README  # nosec B105
 BUREAU_EMAIL = "bureau@demo.local"
+# The demo bureau's name, at the head of its exports: `make run` passes it as BUREAU_NAME
+# (the Makefile's DEMO_BUREAU_NAME) unless BUREAU_NAME is set; a real bureau sets its own.
+BUREAU_NAME = "乌苏市教科局"
 DISTRICT = "乌苏市"
 APPOINTED = date(2025, 1, 1)
 
@@ -197,7 +200,7 @@ def _user(
 def load_demo(session: orm.Session) -> DemoReport:
     """Add whatever part of the demo bureau is missing; returns how many records were added."""
     report = DemoReport()
-    _user(session, report, email=BUREAU_EMAIL, name="乌苏市教科局法规科", role=Role.BUREAU)
+    _user(session, report, email=BUREAU_EMAIL, name=f"{BUREAU_NAME}法规科", role=Role.BUREAU)
 
     firms: list[LawFirm] = []
     for n, (name, address, contact, phone) in enumerate(LAW_FIRMS, start=1):
