@@ -87,3 +87,16 @@ def test_remedies_in_plain_words_are_liability_for_breach(remedy: str) -> None:
     assert [
         hit.rule for hit in check("missing_clause:breach_liability", OPENING + DONATION, "donation")
     ] == ["missing_clause:breach_liability"]
+
+
+def test_roles_with_their_designation_before_the_names_in_the_opening_sentence() -> None:
+    text = (
+        "甲方（买方）靖川县石门乡中心小学（地址：靖川县石门乡石门村一社，联系人：赵文礼）"
+        "与乙方（卖方）靖川县红崖镇兴旺煤炭经销部（经营者：何德胜，地址：靖川县红崖镇南路18号）"
+        "经协商，订立本合同。\n1、块煤38吨，每吨1200元。\n"
+    )
+    assert check("missing_clause:parties", text) == []
+    unplaced = text.replace("，地址：靖川县红崖镇南路18号", "")
+    assert [hit.rule for hit in check("missing_clause:parties", unplaced)] == [
+        "missing_clause:parties"
+    ]

@@ -160,8 +160,10 @@ _ROLE_LABEL = re.compile(
     rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$"
     # an opening sentence naming the parties with their particulars in brackets:
     # 甲方某小学（地址：…）与乙方杨明山（身份证号：…，住…）经商量，…
-    rf"|(?:^|(?<=[与和]))(?P<bare>{PARTY})"
-    rf"(?=(?:[\u4e00-\u9fff]{{2,30}}?(?:{ORGANISATION_ENDS})|[\u4e00-\u9fff]{{2,4}})[（(])",
+    rf"|(?:^|(?<=[与和]))(?P<bare>{PARTY})(?:[（(][^）)\n]{{1,6}}[）)])?"
+    # (a PDF may wrap the line between the role and the name)
+    rf"(?=\n?(?:[\u4e00-\u9fff]{{2,30}}?(?:{ORGANISATION_ENDS}|部|店|馆|社|队|所|场|行)"
+    rf"|[\u4e00-\u9fff]{{2,4}})[（(])",
     re.MULTILINE,
 )
 # A role given to the name before it: 某学校（以下简称“甲方”）, 某公司（乙方）, and with the
