@@ -260,14 +260,16 @@ def test_the_evaluation_workbook_holds_hostile_text_as_text(
     response = bureau.get(f"/evaluations/{hostile_evaluation.id}/export.xlsx")
     assert response.status_code == 200
     sheets = cells(response.data)
+    # every sheet opens with its title row, then its header (rows 1 and 2)
+    assert all("考核" in rows[0][0] for rows in sheets.values())
     stored = [a.reason for a in evaluations.get_result(session, hostile_evaluation, 1).adjustments]
     assert len(stored) == len(HOSTILE) and stored[0] == HOSTILE[0]
-    assert [row[4] for row in sheets["调整记录"][1:]] == stored
-    assert [row[0] for row in sheets["调整记录"][1:]] == [HOSTILE[1]] * len(HOSTILE)
-    objections = sheets["异议"][1:]
+    assert [row[4] for row in sheets["调整记录"][2:]] == stored
+    assert [row[0] for row in sheets["调整记录"][2:]] == [HOSTILE[1]] * len(HOSTILE)
+    objections = sheets["异议"][2:]
     assert [row[1] for row in objections] == list(HOSTILE)
     assert [row[4] for row in objections] == list(reversed(HOSTILE))
-    ranking = {row[1]: row[2] for row in sheets["排名"][1:]}
+    ranking = {row[1]: row[2] for row in sheets["排名"][2:]}
     assert ranking[HOSTILE[1]] == HOSTILE[0]
     assert HOSTILE[0] in [row[0] for row in sheets["律所汇总"]]
 
