@@ -38,12 +38,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from advisor import create_app
 from advisor.accounts.models import Role, User
 from advisor.contracts.models import Contract
 from advisor.demo.bureau import DEMO_PASSWORD
 from advisor.extensions import db
-from config import Config
+from benchmarks.pages import bench_app
 
 
 def _client(app: Flask, email: str | None) -> FlaskClient:
@@ -98,11 +97,7 @@ def main() -> None:
         "--profile", type=int, nargs="?", const=25, default=0, help="print the N costliest"
     )
     args = parser.parse_args()
-    env = dict(os.environ)
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    app = create_app(Config.from_env(env))
-    app.config["WTF_CSRF_ENABLED"] = False  # the test client signs in without a form token
+    app = bench_app(args.database_url)
     users, pages = _pages(app)
     clients = {who: _client(app, email) for who, email in users.items()}
     with app.app_context():

@@ -102,6 +102,17 @@ def _pages(app: Flask) -> list[tuple[str, str]]:
     )
 
 
+def bench_app(database_url: str | None) -> Flask:
+    """The app on ``database_url`` (else the environment's), signing in without a form
+    token as the test client does."""
+    env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    app = create_app(Config.from_env(env))
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -109,11 +120,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="time only the pages whose path holds this")
     parser.add_argument("--json", type=Path, default=None, help="write the goals to this file")
     args = parser.parse_args()
-    env = dict(os.environ)
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    app = create_app(Config.from_env(env))
-    app.config["WTF_CSRF_ENABLED"] = False  # the test client signs in without a form token
+    app = bench_app(args.database_url)
     with app.app_context():
         users = {
             role: db.session.scalar(

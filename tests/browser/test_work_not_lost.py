@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import time_machine
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.test_accessibility import AXE, violations
 from tests.browser.test_journeys import sign_in
+from tests.conftest import SUITE_NOW
 from tests.documents import CONTRACT_LINES, make_pdf
 
 # No other browser test signs in as these schools.
@@ -35,6 +36,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_filled_after_sign_in(
     page: Page, time_machine: time_machine.TimeMachineFixture
 ) -> None:
     page.context.add_init_script(path=AXE)
+    time_machine.move_to(SUITE_NOW)  # signed in at a moment the test names, not today
     sign_in(page, EXPIRED_SCHOOL)
     page.get_by_test_id("submit-contract").click()
     form = page.get_by_test_id("contract-form")
@@ -42,7 +44,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_filled_after_sign_in(
     fill(form, title)
 
     # Three hours at lunch: the two idle hours are over when the form is sent.
-    time_machine.move_to(datetime.now(UTC) + timedelta(hours=3))
+    time_machine.move_to(SUITE_NOW + timedelta(hours=3))
     form.get_by_role("button", name="提交审查").click()
 
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
