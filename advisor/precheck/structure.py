@@ -360,29 +360,46 @@ def _by_columns(text: str, table: Table) -> list[Party]:
 
 def _by_party_columns(text: str, table: Table) -> list[Party]:
     """A table with a column per party (项目 | 采购人（甲方） | 供应商（乙方）), its rows
-    名称 | … | … and 住所 | … | …."""
+    名称 | … | … and 住所 | … | …; or with no column of labels, each cell labelled
+    (甲方 | 乙方 over 名称：某小学 | 名称：某公司)."""
     # The header is the first row with two roles (a PDF may have run the title's line
     # into the table, as in _by_columns).
     for row, header in enumerate(table.rows):
         roles = {
             column: role
             for column, cell in enumerate(header)
-            if column and (role := _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", cell)))
+            if (role := _ROLE_CELL.fullmatch(re.sub(r"[ \u3000]", "", cell)))
         }
         if len(roles) >= 2:
             rows = table.rows[row + 1 :]
             break
     else:
         return []
-    names = next((r for r in rows if _NAME_HEADER.search(r[0])), None)
+    if 0 in roles and any(len(r) == len(header) + 1 for r in rows):
+        # the header's empty corner cell was dropped: the rows have their labels' column
+        roles = {column + 1: role for column, role in roles.items()}
+    if 0 not in roles:
+        names = next((r for r in rows if _NAME_HEADER.search(r[0])), None)
+        addresses = next((r for r in rows if _ADDRESS_HEADER.search(r[0])), ())
+    else:
+        names = next((r for r in rows if all(_LABELLED_NAME.match(c) for c in r)), None)
+        addresses = next((r for r in rows if all(_LABELLED_ADDRESS.match(c) for c in r)), ())
+        if names is not None:
+            names = tuple(_LABELLED_NAME.sub("", c) for c in names)
+            addresses = tuple(_LABELLED_ADDRESS.sub("", c) for c in addresses)
     if names is None:
         return []
-    addresses = next((r for r in rows if _ADDRESS_HEADER.search(r[0])), ())
     return [
         _party_in_cell(text, table, role, names[at], addresses[at] if at < len(addresses) else "")
         for at, role in roles.items()
         if at < len(names)
     ]
+
+
+_LABELLED_NAME = re.compile(
+    r"^[ \u3000]*(?:单位|学校|公司)?(?:名\s*称|全\s*称|姓\s*名)[ \u3000]*[:：]"
+)
+_LABELLED_ADDRESS = re.compile(r"^[ \u3000]*(?:住\s*所|地\s*址|住\s*址)[ \u3000]*[:：]")
 
 
 def _by_rows(text: str, table: Table) -> list[Party]:

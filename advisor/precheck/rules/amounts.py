@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from advisor.amounts import Found
+from advisor.amounts import CAPITAL_CHARS, Found, parse_capital
 from advisor.precheck.base import (
     N_,
     Context,
@@ -42,7 +42,7 @@ def check_amount_mismatch(ctx: Context) -> list[Hit]:
     for capital in capitals:
         after = _CAPITAL_THEN_FIGURE.match(text, capital.end)
         figure = figures.get(after.end()) if after and after.end() > capital.end else None
-        if figure and figure.amount != capital.amount:
+        if figure and figure.amount != capital.amount and not _wrapped_cell(text, capital, figure):
             hits.append(_mismatch(ctx, running, capital.start, figure.end, capital, figure))
     for figure in figures.values():
         between = _FIGURE_THEN_CAPITAL.match(text, figure.end)
@@ -52,6 +52,30 @@ def check_amount_mismatch(ctx: Context) -> list[Hit]:
         if following and following.amount != figure.amount:
             hits.append(_mismatch(ctx, running, figure.start, following.end, following, figure))
     return sorted(hits, key=lambda hit: (hit.page or 0, hit.start or 0))
+
+
+# A run of capitals that ends a table cell's line: 人民币肆拾万陆仟贰佰 before wide spaces.
+_CAPITAL_RUN = re.compile(
+    "[" + "".join(sorted(CAPITAL_CHARS)) + r"]{2,}(?=[ \t\u3000]{2,}|[|｜\t]|\n|$)"
+)
+
+
+def _wrapped_cell(text: str, capital: Found, figure: Found) -> bool:
+    """A capital amount that is the tail of a table cell a PDF wrapped: its head ends a
+    line above, the other columns between (人民币肆拾万陆仟贰佰 ⏎ … 陆拾元整（¥406,260.00）).
+    Head and tail together give the figure: no disagreement."""
+    if capital.start and text[capital.start - 1] not in " \t\u3000|｜\n":
+        return False  # not where a cell begins
+    window = text[max(0, text.rfind("\n", 0, capital.start) - 400) : capital.start]
+    lines = window.split("\n")[:-1][-3:]  # the lines above the capital's own line
+    for line in lines:
+        for run in _CAPITAL_RUN.findall(line):
+            try:
+                if parse_capital(run + text[capital.start : capital.end]) == figure.amount:
+                    return True
+            except ValueError:
+                continue
+    return False
 
 
 def _mismatch(

@@ -3,6 +3,7 @@ by heading and content (see ``elements``): present, present but vague, or missin
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -286,6 +287,8 @@ _PARAMETER_BEFORE = re.compile(
     r"(?:距离|长度|宽度|高度|深度|直径|半径|厚度|重量|克重|载重|跨度|净高|视距|射程|口径|尺寸|内径"
     r"|外径|线径|截面|长|宽|高|深|厚|重)[ \t\u3000]*(?:为|约|达|:|：)?[ \t\u3000]*$"
 )
+# 适用面积60—90平方米: what a machine is rated for, not how much is bought.
+_RATED_FOR = re.compile(r"(?:适用|覆盖|作用|有效|辐射)面积[^，,。；;\d]{0,3}[\d.]*[—–~～至-]?$")
 _MEASURES = ("平方米", "立方米", "延长米", "千克", "公斤", "㎡", "m²", "亩", "米", "吨", "斤")
 _COPIES = re.compile(r"一式|执|[甲乙双]方|各$|备案|存档|报送|留存")
 _BREACH_CONTEXT = re.compile(r"违约|逾期|扣减|解除|赔偿|不合格|罚")
@@ -321,6 +324,8 @@ def _a_count(text: str, match: re.Match[str], before: str, after: str) -> bool:
     if "." in number and unit not in _MEASURES and not number.endswith(("万", "千")):
         return False  # pieces, sets and persons are whole (4.5万张 is whole)
     if unit in _MEASURES and _PARAMETER_BEFORE.search(before):
+        return False
+    if unit in _MEASURES and _RATED_FOR.search(text, max(0, match.start() - 16), match.start()):
         return False
     if not number[0].isdigit() and _NAME_AFTER.search(after):
         return False
@@ -407,12 +412,18 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
     return found
 
 
+def _quantity_header(cell: str) -> bool:
+    """A column's name for a quantity (数量, 预计用量（kg）), not a cell of a row that
+    mentions one (适用面积60—90平方米)."""
+    return bool(_QUANTITY_COLUMN.search(cell)) and len(cell) <= 12 and not re.search(r"\d", cell)
+
+
 def _table_quantities(ctx: Context, text: str) -> bool:
     """A table with a quantity column (数量, 工程量, 预计用量, 人数 …) holding figures, or
     rows with a unit cell beside a whole number."""
     for table in structure.read(ctx.text).tables:
         for cell in table.rows[0]:
-            if _QUANTITY_COLUMN.search(cell) and any(
+            if _quantity_header(cell) and any(
                 re.search(r"\d", value) for value in table.column(cell)
             ):
                 return True
@@ -421,7 +432,7 @@ def _table_quantities(ctx: Context, text: str) -> bool:
         if not _QUANTITY_COLUMN.search(line):
             continue
         header = _TABLE_SPLIT.split(line.strip(" |｜"))
-        columns = [i for i, cell in enumerate(header) if _QUANTITY_COLUMN.search(cell)]
+        columns = [i for i, cell in enumerate(header) if _quantity_header(cell)]
         if len(header) < 3 or not columns:
             continue
         for row in lines[index + 1 : index + 30]:
@@ -430,7 +441,30 @@ def _table_quantities(ctx: Context, text: str) -> bool:
             cells = _TABLE_SPLIT.split(row.strip(" |｜"))
             if any(i < len(cells) and re.search(r"\d", cells[i]) for i in columns):
                 return True
-    return _UNIT_AND_NUMBER.search(text) is not None
+    if _UNIT_AND_NUMBER.search(text):
+        return True
+    # the pages as drawn: the context's text has joined the wrapped lines again
+    return any(_unit_wrapped_below(page.split("\n")) for page in ctx.pages)
+
+
+# A whole number ending a cell (R32冷18   7,260.00): a PDF draws a narrow 数量 column's unit
+# on the line below, in the same column (台).
+_CELL_NUMBER = re.compile(r"(?<![\d.,，A-Za-z/-])\d{1,6}(?=[ \u3000]{2,}|$)")
+_UNIT_CELL = re.compile(rf"(?:{_GOODS_UNITS})(?=[ \u3000]{{2,}}|$)")
+
+
+def _unit_wrapped_below(lines: list[str]) -> bool:
+    """Two rows of a table whose quantity cells a PDF wrapped: each number with its goods
+    unit straight below it, alone in its cell."""
+    wrapped = 0
+    for line, below in itertools.pairwise(lines):
+        for number in _CELL_NUMBER.finditer(line):
+            at = number.start()
+            if below[at - 1 : at].strip() or not _UNIT_CELL.match(below, at):
+                continue
+            wrapped += 1
+            break
+    return wrapped >= 2
 
 
 # 账号不限数量 in a subscription for a stated period: the extent is stated (README, amendment 3).

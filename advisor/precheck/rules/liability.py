@@ -33,6 +33,9 @@ _OWN_FAULT = re.compile(
 )
 
 
+# 因甲方使用不当造成的，由甲方自行承担: the harm put on the party that caused it.
+_CAUSED_BY = re.compile(r"因[^。；;]{1,16}(?:导致|造成|引起|所致)")
+
 _SEGMENT_END = re.compile(r"[，,：:]")
 
 
@@ -52,9 +55,27 @@ def check_injury_exemption(ctx: Context) -> list[Hit]:
     running = prose(ctx)
     text = running.text
     hits = []
+    injury_before = False  # the sentence before, up to a semicolon, is about an injury
     for start, end in sentences(text):
         sentence = text[start:end]
+        carried, injury_before = (
+            injury_before,
+            bool(
+                _INJURY.search(sentence)
+                and text[end : end + 4].lstrip(" \t\u3000")[:1] in ("；", ";")
+            ),
+        )
         if not _INJURY.search(sentence):
+            # 发生人身伤害的，由保险公司赔付；保险赔付后，丙方不再承担任何赔偿责任: the
+            # exclusion after the semicolon is about the injury named before it.
+            # (因乙方违规操作导致的，由乙方自行承担 puts the harm on the party at fault)
+            exempt = _EXEMPT.search(sentence) if carried else None
+            if exempt and not (
+                _NOT_AN_EXEMPTION.search(sentence)
+                or _FAULT.search(sentence)
+                or _CAUSED_BY.search(sentence)
+            ):
+                hits.append(running.hit(ctx, INJURY_EXEMPTION, start, end, term=exempt.group()))
             continue
         if _NOT_AN_EXEMPTION.search(sentence) and not _ON_THE_PUPILS.search(sentence):
             continue

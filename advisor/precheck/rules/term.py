@@ -98,8 +98,8 @@ _AUTOMATIC = re.compile(
 )
 _NEGATED = re.compile(
     r"(?:不|不得|不会|不予|并不|均不|不再|非)[^，,。；]{0,2}$"
-    # 不因期满自动延续: a cause that is refused to renew the term
-    r"|不(?:会|得|再)?(?:因|随|以)[^，,。；]{0,8}$"
+    # 不因期满自动延续, 不因任何一方未作表示而自动续期: a cause that is refused to renew the term
+    r"|不(?:会|得|再)?(?:因|随|以)[^，,。；]{0,14}$"
     # a renewal refused at a distance: 乙方不得以任何理由要求自动延续, 不适用任何形式的自动续租
     r"|(?:不得|不适用|不予|不能|无权|不再|均不)(?P<gap>[^，,。；]{3,12})$"
 )
