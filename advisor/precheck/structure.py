@@ -89,8 +89,10 @@ _SIGNATURE_LINE = re.compile(
     rf"^[ \t\u3000|｜]*{PARTY}\s*(?:[（(]{PARTY}[）)])?\s*(?:代表)?\s*[:：]?\s*[（(]?\s*{_SEALED}"
     # 甲方（采购人）：  乙方（供应商）：⏎单位名称（盖章）：…: the roles on a line of their
     # own, the places to seal and sign on the lines below them.
+    # (甲方（采购人）：某小学   乙方（供应商）：某公司 ⏎ 单位名称（盖章）：…, the names given
+    # beside the roles)
     rf"|^[ \t\u3000|｜]*{PARTY}{_SPACE}*(?:[（(][^）)\n]{{1,8}}[）)])?{_SPACE}*[:：]?"
-    rf"[ \t\u3000|｜]*(?:{PARTY}[^\n]{{0,12}})?"
+    rf"[ \t\u3000|｜]*(?:{PARTY}[^\n]{{0,12}}|[^\n]{{0,40}}?[ \t\u3000|｜]{PARTY}[^\n]{{0,40}})?"
     rf"\n[ \t\u3000|｜]*[^\n：:]{{0,12}}[（(]{_SEALED}[）)]",
     re.MULTILINE,
 )

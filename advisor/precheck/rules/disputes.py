@@ -34,7 +34,9 @@ _RULED_OUT = re.compile(
     r"(?:不得|不能|不可|不应|不再|无权|禁止|放弃|不予|不向|不通过|不采用|不提交|不申请|不另行)"
     r"[^，,。；]{0,12}$"
 )
-_COMMISSION = re.compile(r"([\u4e00-\u9fff]{0,12})仲裁委员会")
+# An arbitration institution by its proper name: most are 仲裁委员会; some are named 仲裁院
+# or 仲裁中心 (深圳国际仲裁院, 上海国际仲裁中心, 海南国际仲裁院).
+_COMMISSION = re.compile(r"([\u4e00-\u9fff]{0,12})(?:仲裁委员会|仲裁院|仲裁中心)")
 _VERB = re.compile(r"提交|提请|申请|交由|向|由|至|报|在")
 # Words before 仲裁委员会 that describe a commission instead of naming it.
 _NOT_A_NAME = re.compile(

@@ -16,7 +16,11 @@ _EXEMPT = re.compile(
 _NO_LIABILITY = re.compile(r"不(?:承担|负)(?:[^。；，,]{0,4})责任")
 _FAULT = re.compile(r"因[^。；，,]{0,10}(?:原因|过错|过失|责任|违反)|由[甲乙]方承担")
 # Not a party excusing itself: a ban on exclusions, force majeure, an insurer's scope of cover.
-_NOT_AN_EXEMPTION = re.compile(r"不得[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金")
+# 乙方自行承担经营中的安全责任: a party taking on the duty of safety, not shedding a harm.
+_NOT_AN_EXEMPTION = re.compile(
+    r"不得[^。；]{0,12}(?:减轻|免除)|不因[^。；]{0,12}(?:减轻|免除)|不可抗力|保险人|保险金"
+    r"|自行(?:承担|负责)[^。；，,]{0,10}安全(?:管理|保障|生产)?责任"
+)
 # Harm put on the pupils or their guardians is an exclusion even beside force majeure
 # (因自身原因或不可抗力造成人身伤害的，由学生监护人自行承担; README, injury_exemption).
 # An insurance contract's own exclusions (第6条 责任免除：学生故意自伤……依保险条款属于责任免除范围，

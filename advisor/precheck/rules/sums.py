@@ -56,10 +56,11 @@ _PAID_BEFORE = re.compile(r"(?:含|包括|扣除|扣减|抵扣|冲抵|已付|已
 
 def _names(text: str, keyword: re.Pattern[str], start: int, end: int) -> bool:
     """Whether the stretch names the sum itself, not only as a condition of another step
-    or as a payment already made."""
+    or as a payment already made, or as the base of another share (没收履约保证金的50%)."""
     return any(
         not _CONDITION.match(text, match.end())
         and not _PAID_BEFORE.search(text, max(start, match.start() - 6), match.start())
+        and not _BASE_AFTER.match(text, match.end())
         for match in keyword.finditer(text, start, end)
     )
 

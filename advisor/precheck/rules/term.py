@@ -135,7 +135,11 @@ def check_auto_renewal(ctx: Context) -> list[Hit]:
             not _CONTRACT_TERM.search(text, start, end) or _NOT_THE_TERM.search(text, start, end)
         ):
             match = None
-        match = match or _BY_SILENCE.search(text, start, end)
+        if match is None:
+            silence = _BY_SILENCE.search(text, start, end)
+            # 本合同不因期满未提出异议而延续: renewal by silence, refused
+            if silence and not _negated(text[start : silence.start()]):
+                match = silence
         if match:
             hits.append(running.hit(ctx, AUTO_RENEWAL, start, end, term=match.group()))
     return hits
