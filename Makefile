@@ -56,7 +56,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) demo generate --scale city --if-empty
-	BUREAU_NAME="$${BUREAU_NAME:-$(DEMO_BUREAU_NAME)}" SCHEDULER_IN_PROCESS=1 PARSE_WARM_START=1 \
+	BUREAU_NAME="$${BUREAU_NAME:-$(DEMO_BUREAU_NAME)}" SCHEDULER_IN_PROCESS=1 PARSE_WARM_START=1 PRECHECK_AFTER_RESPONSE=1 \
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The production topology in the foreground (issue 16): migrate, then gunicorn

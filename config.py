@@ -124,6 +124,13 @@ class Config:
     # (gunicorn.conf.py sets it); off by default for CLI commands and the scheduler,
     # which read no uploads, and for the tests.
     parse_warm_start: bool = False
+    # Pre-check an upload after its answer is sent, in a thread of the web process, rather
+    # than inside the request (issue 19, item 4: it was a fifth of a 50-page upload). The
+    # version is marked pending in the upload's transaction and the scheduler's
+    # ``precheck`` job runs whatever a stopped process left pending. On in the web server
+    # (gunicorn.conf.py, make run); off for CLI commands, the scheduler and the tests,
+    # which pre-check in the transaction that adds the version, as before.
+    precheck_after_response: bool = False
     # How many reverse proxies sit in front (0: none). With 1, the client address is
     # taken from X-Forwarded-For, so sign-in throttling counts people, not the proxy.
     trust_proxy: int = 0
@@ -202,6 +209,7 @@ class Config:
             parse_queue_seconds=float(env.get("PARSE_QUEUE_SECONDS") or 5),
             uploads_per_user=_int(env, "UPLOADS_PER_USER", 2),
             parse_warm_start=_bool(env, "PARSE_WARM_START", False),
+            precheck_after_response=_bool(env, "PRECHECK_AFTER_RESPONSE", False),
             trust_proxy=_int(env, "TRUST_PROXY", 0),
             timezone=env.get("TIMEZONE") or "Asia/Shanghai",
             bureau_name=env.get("BUREAU_NAME", "").strip(),

@@ -32,6 +32,10 @@ wsgi_app = "advisor:create_app()"
 # upload after a (re)start does not wait 1.4 s for it (config.py: parse_warm_start). The
 # reader ends with its worker. PARSE_WARM_START=0 in the environment turns this off.
 os.environ.setdefault("PARSE_WARM_START", "1")
+# Each worker pre-checks an upload after sending its answer, in a thread of its own, so
+# the school waits for the parser and not for the rules (config.py:
+# precheck_after_response). PRECHECK_AFTER_RESPONSE=0 pre-checks inside the request.
+os.environ.setdefault("PRECHECK_AFTER_RESPONSE", "1")
 bind = [f"{os.environ.get('HOST') or '127.0.0.1'}:{_int('PORT', 5000)}"]
 proc_name = "advisor-web"
 # No runtime control socket (gunicornc): systemd and signals manage the process, and the

@@ -28,6 +28,7 @@ from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
 from advisor.logs import configure_logging, init_request_logging
 from advisor.menu import init_menu
+from advisor.precheck.runner import init_runner
 from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.ratelimits import init_rate_limits
 from advisor.reminders import scheduler
@@ -93,6 +94,8 @@ def create_app(config: Config | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
     alembic.init_app(app)
+    if config.precheck_after_response:
+        init_runner(app)
     csrf.init_app(app)
     init_login(app)
     init_i18n(app)

@@ -25,6 +25,7 @@ from advisor.reviews.models import Dimension, Outcome, Severity
 # Words kept in columns whose CHECK constraint names them (no enum in the models).
 MediaType = Literal["pdf", "docx"]
 HitStatus = Literal["open", "taken", "dismissed"]
+PrecheckState = Literal["done", "running", "failed", "none"]
 EvaluationStatus = Literal["draft", "published"]
 ObjectionStatus = Literal["open", "answered"]
 
@@ -88,6 +89,13 @@ class Version(Answer):
     has_text: bool
     media_type: MediaType
     uploaded_at: Timestamp
+    precheck: PrecheckState = Field(
+        description="The version's pre-check: `done` (its hits, if any, are in `precheck`),"
+        " `running` (not done yet: `precheck` holds none of its hits, which does not mean"
+        " it found nothing; ask again in a few seconds), `failed` (it could not be"
+        " completed), `none` (a signed copy, never pre-checked).",
+        examples=["done"],
+    )
 
 
 class PrecheckHit(Answer):
@@ -167,7 +175,10 @@ class Contract(ContractBrief):
     """A contract with its versions, pre-check hits, issued reviews and history."""
 
     versions: list[Version]
-    precheck: list[PrecheckHit]
+    precheck: list[PrecheckHit] = Field(
+        description="The hits of every version whose pre-check is done; a version whose"
+        " `precheck` is `running` has none here yet."
+    )
     reviews: list[Review]
     history: list[Event]
 

@@ -119,6 +119,7 @@ def contract_json(
     }
     if brief:
         return dump(responses.ContractBrief, body)
+    pending = precheck.pending_states(session, [v.id for v in contract.versions if not v.is_signed])
     body["versions"] = [
         {
             "number": v.number,
@@ -129,6 +130,7 @@ def contract_json(
             "has_text": v.has_text,
             "media_type": v.media_type,
             "uploaded_at": v.uploaded_at,
+            "precheck": "none" if v.is_signed else pending.get(v.id, "done"),
         }
         for v in contract.versions
     ]

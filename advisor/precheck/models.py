@@ -1,5 +1,5 @@
-"""Pre-check hits as stored for each uploaded version, what the advisor did with them, and
-which rules the bureau switched off."""
+"""Pre-check hits as stored for each uploaded version, what the advisor did with them, the
+versions whose pre-check has not run yet, and which rules the bureau switched off."""
 
 from __future__ import annotations
 
@@ -49,3 +49,29 @@ class PrecheckRuleSwitch(Base):
     enabled: Mapped[bool]
     changed_at: Mapped[datetime]
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+# Runs of a pending pre-check that may fail before it is given up: a rule that raises on
+# a text raises again, and the page then says so instead of "still running" for ever.
+MAX_ATTEMPTS = 3
+
+
+class PrecheckPending(Base):
+    """A version whose pre-check has not run yet. Added in the transaction that adds the
+    version, removed in the one that stores its hits, so the two are never both missing
+    or both present: until then the pages say the pre-check is still running, never that
+    it found nothing. ``attempts`` counts the runs that failed; at MAX_ATTEMPTS the
+    pre-check is given up and the pages say it could not be completed."""
+
+    __tablename__ = "precheck_pending"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contract_version.id"), primary_key=True, autoincrement=False
+    )
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), index=True)
+    queued_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    @property
+    def has_failed(self) -> bool:
+        return self.attempts >= MAX_ATTEMPTS

@@ -1,16 +1,21 @@
 """The pre-check in use: run on every uploaded version (through contracts' ``version_added``
-signal, in the upload's transaction), the hits of a contract, the advisor's dismissals,
-and the bureau's switches and per-rule counts. The rules themselves are in engine.py.
+signal), the hits of a contract, the advisor's dismissals, and the bureau's switches and
+per-rule counts. The rules themselves are in engine.py.
 
-The engine runs in the web process right after the extraction worker returned the text:
-the text is already bounded by the worker's limits (pages, characters), and the engine is
-linear in it (benchmarks/precheck.py). Services add and flush; the caller commits.
+The engine reads the text the extraction worker returned, already bounded by the worker's
+limits (pages, characters); it is linear in it (benchmarks/precheck.py). It runs in the
+upload's transaction, or, where the session defers it (DEFERRED, set by runner.py in the
+web server), after the upload's answer: the version is then marked pending
+(PrecheckPending) in the upload's transaction and its hits are stored by
+``store_pending_hits`` in a later one. Services add and flush; the caller commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -18,10 +23,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
-from advisor.contracts.models import Contract, ContractEvent, ContractVersion
+from advisor.contracts.models import Contract, ContractEvent, ContractVersion, PageText
 from advisor.contracts.signals import version_added
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
-from advisor.precheck.models import PrecheckHit, PrecheckRuleSwitch
+from advisor.precheck.models import (
+    MAX_ATTEMPTS,
+    PrecheckHit,
+    PrecheckPending,
+    PrecheckRuleSwitch,
+)
 from advisor.precheck.permissions import can_decide_hit, can_switch_rules
 from advisor.text import NOTE, too_long
 
@@ -49,6 +59,12 @@ def run_on_version(
         amount=contract.amount,
         disabled=disabled_rules(session),
     )
+    return _store_hits(session, contract, version, hits)
+
+
+def _store_hits(
+    session: orm.Session, contract: Contract, version: ContractVersion, hits: Sequence[Hit]
+) -> list[PrecheckHit]:
     rows = [
         PrecheckHit(
             contract_id=contract.id,
@@ -128,6 +144,13 @@ def carry_dismissals(
     return [new for _old, new in pairs]
 
 
+# session.info keys: DEFERRED (set for every session of a web process that pre-checks after
+# the answer) marks new versions pending instead of pre-checking them; QUEUED lists the
+# versions this session marked, for runner.py to hand over once they are committed.
+DEFERRED = "advisor.precheck.deferred"
+QUEUED = "advisor.precheck.queued"
+
+
 @version_added.connect
 def _on_version_added(
     sender: Any,
@@ -137,7 +160,129 @@ def _on_version_added(
     version: ContractVersion,
     pages: Sequence[str],
 ) -> None:
-    run_on_version(session, contract, version, pages)
+    if session.info.get(DEFERRED):
+        mark_pending(session, contract, version)
+    else:
+        run_on_version(session, contract, version, pages)
+
+
+def mark_pending(session: orm.Session, contract: Contract, version: ContractVersion) -> None:
+    """The version's pre-check is to run later: pending from now, in this transaction, so
+    the version is never without either its hits or the sign that they are coming. The
+    version's id is queued in ``session.info`` for the runner to take once committed."""
+    session.add(
+        PrecheckPending(
+            version_id=version.id,
+            contract_id=contract.id,
+            queued_at=version.uploaded_at,
+            attempts=0,
+        )
+    )
+    session.flush()
+    session.info.setdefault(QUEUED, []).append(version.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCheck:
+    """What a pending pre-check reads, loaded before the engine runs, so the engine runs
+    with no transaction open (on SQLite a writing one would hold the write lock)."""
+
+    version_id: int
+    contract_type: str
+    amount: Decimal
+    pages: tuple[str, ...]
+    disabled: frozenset[str]
+
+
+def pending_check(session: orm.Session, version_id: int) -> PendingCheck | None:
+    """The inputs of the version's pre-check if it is pending and not given up; else None
+    (already run, by this process or another, or failed MAX_ATTEMPTS times)."""
+    row = session.execute(
+        sa.select(Contract.contract_type, Contract.amount)
+        .join(PrecheckPending, PrecheckPending.contract_id == Contract.id)
+        .where(PrecheckPending.version_id == version_id, PrecheckPending.attempts < MAX_ATTEMPTS)
+    ).first()
+    if row is None:
+        return None
+    pages = session.scalars(
+        sa.select(PageText.text).where(PageText.version_id == version_id).order_by(PageText.page)
+    )
+    return PendingCheck(
+        version_id=version_id,
+        contract_type=row.contract_type,
+        amount=row.amount,
+        pages=tuple(pages),
+        disabled=disabled_rules(session),
+    )
+
+
+def store_pending_hits(
+    session: orm.Session, check: PendingCheck, hits: Sequence[Hit]
+) -> list[PrecheckHit] | None:
+    """Store the hits of a pending pre-check and end its pending state, as one change:
+    the pending row is deleted first, and only the run that deleted it stores hits, so
+    two processes that ran the same version (the runner and the scheduler's job) store
+    them once. Returns the rows stored (dismissals carried as ``run_on_version`` does),
+    or None when another run stored them first; flushes."""
+    claimed = session.execute(
+        sa.delete(PrecheckPending).where(PrecheckPending.version_id == check.version_id)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    version = session.get_one(ContractVersion, check.version_id)
+    return _store_hits(session, version.contract, version, hits)
+
+
+def record_failed_run(session: orm.Session, version_id: int) -> int:
+    """A run of the version's pending pre-check failed: count it (at MAX_ATTEMPTS it is
+    given up). Returns the attempts so far, 0 if it is no longer pending; flushes."""
+    pending = session.get(PrecheckPending, version_id)
+    if pending is None:
+        return 0
+    pending.attempts += 1
+    session.flush()
+    return pending.attempts
+
+
+def stale_pending(session: orm.Session, *, queued_before: datetime) -> list[int]:
+    """Versions still pending that were queued before ``queued_before`` and not given up,
+    oldest first: what a web process that stopped, or a run that failed, left behind."""
+    return list(
+        session.scalars(
+            sa.select(PrecheckPending.version_id)
+            .where(
+                PrecheckPending.queued_at < queued_before,
+                PrecheckPending.attempts < MAX_ATTEMPTS,
+            )
+            .order_by(PrecheckPending.queued_at, PrecheckPending.version_id)
+        )
+    )
+
+
+# The scheduler's job leaves a version this long to the web process that queued it, so the
+# two seldom both run it (when they do, store_pending_hits keeps one run's hits).
+STALE_AFTER = timedelta(minutes=1)
+
+
+def pending_states(session: orm.Session, version_ids: Sequence[int]) -> dict[int, str]:
+    """Of ``version_ids``, those whose pre-check has not stored its hits: "running" while
+    it is pending, "failed" once given up. A version not in the answer is pre-checked (or,
+    a signed copy, never is)."""
+    if not version_ids:
+        return {}
+    return {
+        pending.version_id: "failed" if pending.has_failed else "running"
+        for pending in session.scalars(
+            sa.select(PrecheckPending).where(PrecheckPending.version_id.in_(version_ids))
+        )
+    }
+
+
+def latest_state(session: orm.Session, contract: Contract) -> str | None:
+    """``pending_states`` of the contract's latest version (signed copies aside): "running",
+    "failed", or None when its hits are stored."""
+    unsigned = [v.id for v in contract.versions if not v.is_signed]
+    return pending_states(session, unsigned[-1:]).get(unsigned[-1]) if unsigned else None
 
 
 def hits_for(session: orm.Session, contract: Contract) -> list[PrecheckHit]:

@@ -54,9 +54,13 @@ def switch(rule: str) -> Any:
 
 
 def precheck_panel(contract: Contract, viewer: User) -> dict[str, Any]:
-    """The latest version's text with the pre-check hits marked, for advisors and the bureau."""
+    """The latest version's text with the pre-check hits marked, for advisors and the bureau;
+    while its pre-check has not stored them, whether it is running or could not be done."""
     if not can_see_hits(viewer, contract):
         return {}
+    state = services.latest_state(db.session, contract)
+    if state is not None:  # no hits yet: say so, never show the text as if none were found
+        return {"precheck_state": state}
     hits = services.hits_for(db.session, contract)
     latest = contract.versions[-1] if contract.versions else None
     if latest is None or not hits:

@@ -7,7 +7,10 @@
 - ``backup`` (daily, only when BACKUP_PATH is set): a backup there (backup.jobs);
 - ``summaries`` (every 5 minutes): the summary tables behind the dashboard and the yearly
   figures rebuilt (reports.jobs). Reports come after reminders in the order of domains,
-  so the application that assembles them hands this job's function over (``provide``).
+  so the application that assembles them hands this job's function over (``provide``);
+- ``precheck`` (every minute): the pre-checks still pending a minute after their upload,
+  which the web process that took the upload did not run (it stopped, or a run failed;
+  precheck.jobs).
 
 Beside them, a thread of the same process runs the ledger's export jobs as they are
 queued (advisor.ledger.export_jobs.Worker): one process runs them, whichever web
@@ -50,6 +53,7 @@ from advisor.db import deferred_reads, immediate_writes
 from advisor.extensions import db
 from advisor.ledger import anchors, export_jobs
 from advisor.ledger import services as ledger
+from advisor.precheck.jobs import run_pending_prechecks
 from advisor.reminders import exclusive, planning, sending
 from advisor.reminders.models import JobRun
 
@@ -67,6 +71,7 @@ JOBS = {
     "anchor": {"days": 1},
     "backup": {"days": 1},
     "summaries": {"minutes": 5},
+    "precheck": {"minutes": 1},
 }
 GRACE_SECONDS = 6 * 3600
 # What the job store keeps for every job: "module:function", resolved when the job is
@@ -125,6 +130,7 @@ WORK: dict[str, Callable[[orm.Session, datetime, Any], str]] = {
     "send_due": run_send_due,
     "anchor": run_anchor,
     "backup": make_daily_backup,
+    "precheck": run_pending_prechecks,
 }
 
 

@@ -118,6 +118,7 @@ def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
     return render_template(
         "reviews/form.html",
         contract=contract,
+        precheck_state=precheck.latest_state(db.session, contract),
         form=form,
         earlier=earlier,
         answers=_answers(earlier),

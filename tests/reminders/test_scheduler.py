@@ -72,7 +72,7 @@ def run_scheduler_until_every_job_ran(tmp: Path, url: str) -> list[str]:
     reader.start()
     seen: list[str] = []
     try:
-        while not {"anchor", "plan", "send_due", "summaries"} <= {
+        while not {"anchor", "plan", "send_due", "summaries", "precheck"} <= {
             line.split(":")[0].removeprefix("job ") for line in seen
         }:
             seen.append(lines.get(timeout=WAIT_SECONDS).strip())
@@ -97,9 +97,9 @@ def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
         assert db.session.scalar(sa.select(Reminder.status)) == "sent"
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
         jobs = db.session.execute(sa.text("SELECT id FROM apscheduler_jobs ORDER BY id")).all()
-        assert [j[0] for j in jobs] == ["anchor", "plan", "send_due", "summaries"]
+        assert [j[0] for j in jobs] == ["anchor", "plan", "precheck", "send_due", "summaries"]
         runs = {r.job: r for r in db.session.scalars(sa.select(JobRun))}
-        assert set(runs) == {"anchor", "plan", "send_due", "summaries"}
+        assert set(runs) == {"anchor", "plan", "send_due", "summaries", "precheck"}
         assert runs["send_due"].finished_at is not None
 
     second = run_scheduler_until_every_job_ran(tmp_path, url)
@@ -108,14 +108,14 @@ def test_the_scheduler_process_runs_the_jobs_and_a_restart_repeats_nothing(
         db.session.expire_all()
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
         jobs = db.session.execute(sa.text("SELECT count(*) FROM apscheduler_jobs")).scalar()
-        assert jobs == 4  # the stored schedule was replaced, not doubled
+        assert jobs == 5  # the stored schedule was replaced, not doubled
 
 
 @pytest.mark.parametrize(
     ("backup_path", "jobs"),
     [
-        (None, ["plan", "send_due", "anchor", "summaries"]),
-        ("backups", ["plan", "send_due", "anchor", "backup", "summaries"]),
+        (None, ["plan", "send_due", "anchor", "summaries", "precheck"]),
+        ("backups", ["plan", "send_due", "anchor", "backup", "summaries", "precheck"]),
     ],
 )
 def test_the_daily_backup_is_scheduled_only_with_a_backup_path(
@@ -153,7 +153,7 @@ def test_rows_naming_an_older_entry_point_are_replaced_at_start(
     assert any(line.startswith("job send_due: sent 0") for line in again), again
     with app.app_context():
         states = db.session.scalars(sa.text("SELECT job_state FROM apscheduler_jobs")).all()
-        assert sorted(pickle.loads(s)["func"] for s in states) == [scheduler.ENTRY] * 4
+        assert sorted(pickle.loads(s)["func"] for s in states) == [scheduler.ENTRY] * 5
 
 
 def test_the_commands_run_the_jobs_as_of_a_given_time(world: tuple[Flask, str]) -> None:

@@ -190,7 +190,7 @@ def test_a_second_scheduler_and_the_hand_commands_are_refused(
     processes.append(first)
     # The jobs it runs: no daily backup without BACKUP_PATH.
     assert first.wait_for("Scheduler running") == (
-        "Scheduler running; jobs: plan, send_due, anchor, summaries"
+        "Scheduler running; jobs: plan, send_due, anchor, summaries, precheck"
     )
     second = Process(world, "scheduler", "run")
     processes.append(second)
