@@ -126,8 +126,10 @@ def check_price(ctx: Context) -> list[Hit]:
 # --- performance -----------------------------------------------------------------------------
 
 # Sentences about something else than the characteristic performance.
+# A duty to tell (告知家长, 具体日期由甲方提前告知乙方): the part of the sentence that says it.
+_TOLD = re.compile(r"告知")
 _OTHER_DUTY = re.compile(
-    r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|告知|测评报告"
+    r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|测评报告"
     r"|保证金|缴纳"
     # the times of other events: signing, a book's publication, a notice of a change, a
     # replacement or a deduction as a remedy (签订时间：…, 出版时间在2023年以后, 变更后3日内
@@ -172,6 +174,8 @@ _PLACE = re.compile(
     # the school's own buildings where the work is done: 北排平房教室6间的屋面, 给教学楼供暖
     r"|交给[甲乙]方|教室|宿舍|食堂|操场|屋面|校舍|教学楼|院内|院里|门卫室|锅炉房"
     r"|厨房|屋顶|教学点|围墙|厕所|办公室|礼堂|图书室|实验室|机房"
+    # the premises let: 场地：某体育公园3号足球场, 坐落于…
+    r"|场地[:：]|坐落|座落"
 )
 
 
@@ -194,25 +198,43 @@ def _times_performance(sentence: str) -> bool:
             continue
         # 收到尺码表后尽快组织生产: a vague time is the performance's own time, however it
         # is counted (vague_performance_time judges it).
-        if _RESPONSE_BEFORE.search(segment) and not _VAGUE_TIME.match(time.group()):
+        # (乙方在接到通知后3个工作日内送达: goods ordered by notice, delivered by a deadline)
+        after = re.split(r"[，,]", sentence[time.end() :])[0]
+        if (
+            _RESPONSE_BEFORE.search(segment)
+            and not _VAGUE_TIME.match(time.group())
+            and not _DELIVERED.search(after)
+        ):
             continue
         return True
     return False
 
 
 _VAGUE_TIME = re.compile(r"尽快|另行通知|视")
+_DELIVERED = re.compile(r"送达|送货|交货|供货|配送|送至|运至|送到|到货|交付")
 
 
 # A gift of money is performed by paying it: 甲方于每年9月30日前将捐赠款项汇入乙方账户.
 _GIFT_PAID = re.compile(r"捐赠|捐助|资助|助学金|奖学金")
 
 
+# A line a PDF wrapped in mid-sentence: long, and not ended by punctuation
+# (…乙方在接到通知后3个工作⏎日内送达。).
+_WRAPPED_LINE = re.compile(r"(?<=[^\n]{34}[^。；;：:！？!?）)\s])\n(?=[^\n\s])")
+
+
 def _performance_sentences(text: str, contract_type: str = "") -> list[str]:
-    return [
-        s
-        for s in re.split(r"[。；;\n]", text)
-        if not _OTHER_DUTY.search(s) or (contract_type == "donation" and _GIFT_PAID.search(s))
-    ]
+    """The sentences about the performance: those about another duty are left out, and the
+    part of a sentence that only says how a date is told (每学期清洗2次，分别在期中考试后一周
+    进行，具体日期由甲方提前5天告知乙方 still times the washing)."""
+    sentences = []
+    for sentence in re.split(r"[。；;\n]", _WRAPPED_LINE.sub("", text)):
+        sentence = "，".join(p for p in re.split(r"[，,]", sentence) if not _TOLD.search(p))
+        if not _OTHER_DUTY.search(sentence) or (
+            contract_type == "donation" and _GIFT_PAID.search(sentence)
+        ):
+            sentences.append(sentence)
+    return sentences
 
 
 def _timed_by_heading(ctx: Context, text: str) -> bool:

@@ -374,7 +374,8 @@ def _spec_cells(text: str) -> tuple[tuple[int, int], ...]:
 def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[str]]:
     found = []
     for match in _COUNT.finditer(text):
-        unit, after = match["unit"], text[match.end() : match.end() + 4]
+        # (a PDF may wrap the line inside the word after the unit: 3个工作⏎日内)
+        unit, after = match["unit"], text[match.end() : match.end() + 8].replace("\n", "")[:4]
         not_quantity = _COUNT_NOT_QUANTITY.get(unit)
         if (not_quantity and not_quantity.search(after)) or _PACK_AFTER.search(after):
             continue
@@ -473,7 +474,10 @@ def _unit_wrapped_below(lines: list[str]) -> bool:
 
 # 账号不限数量 in a subscription for a stated period: the extent is stated (README, amendment 3).
 # 不限账号⏎数量: a PDF may wrap the line inside the phrase.
-_UNLIMITED = re.compile(r"不限[^。；;，,]{0,6}?\s*数\s*量|数\s*量\s*不\s*限|不限量|无限量")
+# 米饭不限量 in a menu is how much a diner may eat, not the extent of the supply.
+_UNLIMITED = re.compile(
+    r"不限[^。；;，,]{0,6}?\s*数\s*量|数\s*量\s*不\s*限|(?<![饭食汤粥菜])(?:不限量|无限量)"
+)
 
 
 # The extent of a labour contract is its work period: 共三十七天, 为期五个月 (one worker).
@@ -568,7 +572,9 @@ _QUALITY = re.compile(
     r"|(?:具有|具备|要有|须有|应有|必须有)[^。；;\n，,]{0,8}(?:操作证|上岗证|资格证|作业证|驾驶证)"
     # the work done to a plan someone approved, and judged on it: 按照甲方体育组审定的训练计划授课,
     # 测评结果作为评价乙方劳务质量的依据
-    r"|按照?[^。；，,\n]{0,12}(?:审定|制定|批准|确定)的[^。；，,\n]{0,8}(?:计划|方案|大纲|课程标准|教案)"
+    r"|按照?[^。；，,\n]{0,12}(?:审定|制定|批准|确定|提供)的[^。；，,\n]{0,8}(?:计划|方案|大纲|课程标准|教案)"
+    # the venue as let, with what it is equipped with: 设固定座椅300座，配备音响、投影
+    r"|(?:配备|配有|设有)[^。；;\n]{0,20}(?:座椅|音响|投影|空调|照明|桌椅|更衣室|淋浴)"
     r"|(?:评价|考核|衡量)[^。；\n]{0,10}(?:质量|服务)的?(?:依据|标准)"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
     r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|灯具|设备)[^。；;\n]{0,12}?"
