@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from advisor.auth import user
 from advisor.contracts.labels import STATUS_LABELS, TYPE_LABELS
-from advisor.contracts.queries import due_badge
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import db
 from advisor.reports import homes
@@ -37,7 +36,6 @@ def index() -> Any:
             "home/advisor.html",
             home=homes.advisor_home(db.session, me, today),
             today=today,
-            badge=due_badge,
             statuses=STATUS_LABELS,
             types=TYPE_LABELS,
         )
@@ -46,7 +44,6 @@ def index() -> Any:
         "home/school.html",
         home=homes.school_home(db.session, me.school_id),
         today=today,
-        badge=due_badge,
         statuses=STATUS_LABELS,
         types=TYPE_LABELS,
         kinds=KIND_LABELS,

@@ -1,7 +1,7 @@
 """The names every page may call that come from a domain: role names and choices
-(accounts), directory kinds, an average rating in words (reviews), the bell's unread
-count. Registered by create_app, so that i18n and the other helpers below the domains
-import none of them."""
+(accounts), directory kinds, a contract's badges, an average rating in words (reviews),
+the bell's unread count. Registered by create_app, so that i18n and the other helpers
+below the domains import none of them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from advisor.accounts.forms import ROLE_CHOICES
 from advisor.accounts.services import unread_count
+from advisor.contracts.badges import due_badge, status_badge
 from advisor.directory.labels import KIND_LABELS
 from advisor.extensions import db
 from advisor.forms import option_tags
@@ -44,3 +45,4 @@ def init_template_globals(app: Flask) -> None:
         option_tags=option_tags,
         rating_in_words=rating_in_words,
     )
+    app.jinja_env.filters.update(status_badge=status_badge, due_badge=due_badge)
