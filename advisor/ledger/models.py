@@ -50,7 +50,10 @@ class LedgerEntry(Base):
         # year is answered from the index alone (benchmarks/evaluation.py: 3.7 s -> 1.2 s
         # on SQLite for a million entries).
         sa.Index("ix_ledger_entry_advisor_on", "advisor_id", "entry_on", "kind", "created_at"),
-        sa.Index("ix_ledger_entry_school_on", "school_id", "entry_on"),
+        # An advisor's and a school's list in its order, minutes too: the page and its
+        # totals are read from the index alone (migration 1795783000).
+        sa.Index("ix_ledger_entry_advisor_list", "advisor_id", "entry_on", "seq", "minutes"),
+        sa.Index("ix_ledger_entry_school_list", "school_id", "entry_on", "seq", "minutes"),
         # kind, minutes and head counts too: the list's totals and the yearly figures come
         # from the index alone.
         sa.Index("ix_ledger_entry_on", "entry_on", "kind", "minutes", "headcount"),
