@@ -2,7 +2,7 @@
 item 3), beside a bare Flask route served the same way.
 
     .venv/bin/python -m benchmarks.load [--database-url URL] [--seconds 10]
-        [--connections 20] [--json FILE]
+        [--connections 20] [--only PATH] [--json FILE]
 
 Starts gunicorn with Advisor's own settings (gunicorn.conf.py: WEB_WORKERS, WEB_THREADS
 from the environment as in production) against the database, signs in as the bureau, an
@@ -17,7 +17,8 @@ answer other than 2xx/3xx) and how the workers shared the work (each worker's CP
 during the run, from /proc), and whether the goal is met: at least 200 requests a second
 for the sign-in page, the homes, the cached dashboard and a contract page, 50 for the
 contract and ledger lists, with no error. ``--json FILE`` writes the same as JSON, with
-the goals of every page in benchmarks/goals.py's form under "goals".
+the goals of every page in benchmarks/goals.py's form under "goals". ``--only PATH``
+loads only the pages whose path holds it (the bare route is loaded still).
 """
 
 from __future__ import annotations
@@ -267,6 +268,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--only", default="", help="load only the pages whose path holds this")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -287,6 +289,8 @@ def main(argv: list[str] | None = None) -> list[Result]:
         cookies = {who: sign_in(server.url, email) for who, email in users.items()}
         cookies["anonymous"] = ""
         for who, path, goal in pages(contract):
+            if args.only not in path:
+                continue
             result = load(
                 server,
                 Result(who, path, goal),
