@@ -26,11 +26,13 @@ from advisor.contracts.models import Contract, ContractVersion
 from advisor.extensions import db
 from advisor.precheck import engine, jobs, services
 from advisor.precheck.models import MAX_ATTEMPTS, PrecheckHit, PrecheckPending
+from advisor.precheck.services import CARRIED
 from advisor.reminders import scheduler
 from tests.conftest import login
 from tests.documents import CONTRACT_LINES, make_pdf
+from tests.factories import NOW
 from tests.factories.contracts import current_contract, submit_contract
-from tests.factories.people import token_headers
+from tests.factories.people import holder, token_headers
 from tests.factories.reviews import issue_review, start_review
 
 # A blank to fill in: the pre-check's blank_field rule marks it on every contract type.
@@ -310,3 +312,49 @@ def test_without_the_setting_the_upload_is_prechecked_in_its_request(
     version = latest_version(session, uploaded.contract_id)
     assert pending(session, version) is None
     assert "blank_field" in hits_on(session, version)
+
+
+def test_a_dismissal_carries_to_a_revision_pre_checked_after_its_answer(
+    app: Flask, deferring: Flask, session: orm.Session
+) -> None:
+    """The advisor dismissed the blank on version 1; version 2 has the same blank, and its
+    pre-check, run after the answer, keeps it dismissed with the same reason."""
+    lines = [*CONTRACT_LINES[:-1], BLANK_LINE, CONTRACT_LINES[-1]]
+    contract = submit_contract(app, session, 1, lines=lines)
+    start_review(session, contract)
+    [blank] = session.scalars(
+        sa.select(PrecheckHit).where(
+            PrecheckHit.contract_id == contract.id, PrecheckHit.rule == "blank_field"
+        )
+    )
+    services.dismiss(
+        session,
+        actor=holder(session, contract),
+        contract=contract,
+        hit=blank,
+        reason="学校已口头确认每周一送货",
+        now=NOW,
+    )
+    issue_review(session, contract)
+    session.commit()
+    school = login(deferring.test_client(), "school01@demo.local")
+    response = school.post(
+        f"/contracts/{contract.id}/versions",
+        data={
+            "file": (contract_file(), "合同（修改稿）.pdf"),
+            "note": "已按意见修改",
+            "lock_version": str(contract.lock_version),
+        },
+    )
+    assert response.status_code == 302
+    version = latest_version(session, contract.id)
+    assert pending(session, version) is not None and hits_on(session, version) == []
+    response.close()
+
+    [carried] = session.scalars(
+        sa.select(PrecheckHit).where(
+            PrecheckHit.version_id == version.id, PrecheckHit.rule == "blank_field"
+        )
+    )
+    assert (carried.status, carried.reason) == ("dismissed", "学校已口头确认每周一送货")
+    assert [e.action for e in current_contract(session, contract.id).events].count(CARRIED) == 1
