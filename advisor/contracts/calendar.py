@@ -70,8 +70,15 @@ def load(session: orm.Session, scopes: Iterable[str] = PRECEDENCE) -> BureauCale
 
 
 def missing_years(session: orm.Session, today: date) -> list[int]:
-    """This year and next, where neither the package nor the bureau knows the holidays."""
-    return years_needing_entry([today.year, today.year + 1], load(session))
+    """This year and next, where neither the package nor the bureau knows the holidays.
+    Only the years the package does not know are looked up, and only whether the bureau
+    entered them: the bureau's contract list asks on every view, and loading each
+    entered day for it cost two statements."""
+    unknown = years_needing_entry([today.year, today.year + 1], None)
+    if not unknown:
+        return []
+    entered = session.scalars(sa.select(CalendarYear.year).where(CalendarYear.year.in_(unknown)))
+    return years_needing_entry(unknown, BureauCalendar(entered_years=frozenset(entered)))
 
 
 def set_day(

@@ -169,3 +169,13 @@ def test_the_bureaus_and_schools_lists_hold_every_status(
     assert chips(root) == {} and not root.xpath('//*[@data-testid="queue-tabs"]')
     school = tree(login(app.test_client(), "school03@demo.local").get("/contracts"))
     assert titles(school) == ["已撤回的合同"]
+
+
+def test_the_bureaus_list_asks_the_calendar_only_which_years_were_entered(
+    bureau: FlaskClient, count_queries: QueryCounter
+) -> None:
+    bureau.get("/contracts")  # warm up (session user, caches)
+    count_queries.statements.clear()
+    assert bureau.get("/contracts").status_code == 200
+    # Whether to warn of a year without holidays needs no entered day (it read them all).
+    assert [s for s in count_queries.statements if "calendar_day" in s] == []
