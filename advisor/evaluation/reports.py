@@ -18,9 +18,10 @@ from sqlalchemy import orm
 from advisor.directory.models import Advisor, LawFirm
 from advisor.evaluation.models import Evaluation, EvaluationResult
 from advisor.evaluation.rules import RuleSet
-from advisor.formats import evaluation_title, period_text
+from advisor.formats import datetime_text, evaluation_title, period_text
 from advisor.spreadsheet import append, head
 from advisor.spreadsheet import title as title_row
+from advisor.workdays import BEIJING
 
 CENT = Decimal("0.01")
 KIND = {"points": "调整分值", "measure": "录入指标", "veto": "一票否决"}
@@ -181,7 +182,7 @@ def workbook(
         for a in result.adjustments:
             append(
                 changes,
-                [name, KIND[a.kind], a.target, a.value or "", a.reason, a.created_at.isoformat()],
+                [name, KIND[a.kind], a.target, a.value or "", a.reason, _when(a.created_at)],
             )
         for o in result.objections:
             append(
@@ -189,10 +190,10 @@ def workbook(
                 [
                     name,
                     o.text,
-                    o.filed_at.isoformat(),
+                    _when(o.filed_at),
                     "已答复" if o.status == "answered" else "待答复",
                     o.answer or "",
-                    o.answered_at.isoformat() if o.answered_at else "",
+                    _when(o.answered_at) if o.answered_at else "",
                 ],
             )
     sheet_info = book.create_sheet("说明")
@@ -203,3 +204,9 @@ def workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _when(moment: datetime) -> str:
+    """A moment of the adjustments' and objections' sheets as the title's time is shown:
+    Beijing time to the minute (2026年1月5日 09:30), not the database's UTC."""
+    return datetime_text(moment, "zh", BEIJING)

@@ -92,3 +92,34 @@ def test_a_bureau_name_that_looks_like_a_formula_stays_text_in_the_evaluation_wo
     for sheet in book.worksheets:
         title = sheet["A1"]
         assert title.data_type == "s" and title.value.startswith(hostile), sheet.title
+
+
+def test_the_adjustments_time_is_beijing_time_like_the_title(
+    session: orm.Session, time_machine: TimeMachineFixture
+) -> None:
+    evaluation = run(session, "2025")
+    time_machine.move_to(datetime(2026, 3, 10, 1, 30, tzinfo=UTC), tick=False)  # 09:30 Beijing
+    services.adjust(
+        session,
+        actor=bureau_user(session),
+        evaluation=evaluation,
+        advisor_id=11,  # a demo advisor with no work of their own
+        kind="points",
+        target="on_time",
+        value="25",
+        reason="核实情况",
+        today=date(2026, 3, 10),
+    )
+    session.commit()
+    data = reports.workbook(
+        session,
+        evaluation,
+        services.rules_of(evaluation),
+        services.visible_results(bureau_user(session), evaluation),
+        bureau="",
+        made_at=datetime(2026, 3, 10, 9, 31),
+    )
+    changes = load_workbook(io.BytesIO(data))["调整记录"]
+    row = [cell.value for cell in changes[3]]
+    assert row[-1] == "2026年3月10日 09:30"  # not 2026-03-10T01:30:00
+    assert row[-2] == "核实情况"
