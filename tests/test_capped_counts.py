@@ -109,3 +109,20 @@ def test_a_list_with_a_key_counts_its_keys_not_its_rows(
     # The contracts' other columns are neither planned nor read to count them.
     assert "contract.id" in counts[0] and "contract.title" not in counts[0]
     assert "search_text AS" not in counts[0]
+
+
+def test_ledger_totals_below_the_cap_are_counted_and_summed_in_one_pass(
+    session: orm.Session, count_queries: QueryCounter
+) -> None:
+    chain_of(session, 3)
+    session.flush()
+    bureau = session.scalar(sa.select(User).where(User.role == Role.BUREAU))
+    assert bureau is not None
+    exact = ledger.totals(session, bureau, ledger.Filters())
+    count_queries.statements.clear()
+    assert ledger.totals(session, bureau, ledger.Filters(), cap=exact.entries) == exact
+    # One pass over the first cap + 1 entries, then the corrections: no count beforehand.
+    assert count_queries.count == 2
+    assert ledger.totals(session, bureau, ledger.Filters(), cap=exact.entries - 1) == (
+        ledger.Totals(exact.entries - 1, None, capped=True)
+    )
