@@ -5,19 +5,22 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from advisor.db import utcnow
+from advisor.db import immediate_writes, utcnow
 from advisor.extensions import db
-from advisor.reports import summary
+from advisor.reports import summary, summary_refresh
 
 reports_cli = AppGroup("reports", help="The dashboard's and the yearly figures' summaries.")
 
 
 @reports_cli.command("refresh-summaries")
-def refresh_summaries() -> None:
-    """Rebuild the summary tables now (the scheduler does it every few minutes)."""
-    done = summary.refresh(db.session, utcnow())
-    db.session.commit()
-    click.echo(f"Summary tables refreshed: {done.rows} rows in {done.seconds:.1f} s.")
+@click.option("--full", is_flag=True, help="Rebuild every table, not only the cells written.")
+def refresh_summaries(full: bool) -> None:
+    """Bring the summary tables up to date now: the cells written since the last refresh,
+    or every table with --full (the scheduler refreshes them every few minutes)."""
+    with immediate_writes():
+        done = summary_refresh.refresh(db.session, utcnow(), full=full)
+        db.session.commit()
+    click.echo(f"Summary tables refreshed: {summary_refresh.describe(done)}.")
 
 
 @reports_cli.command("check-summaries")

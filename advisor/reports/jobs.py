@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy import orm
 
-from advisor.reports import summary
+from advisor.reports import summary_refresh
 
 
 def refresh_summaries(session: orm.Session, now: datetime, config: Any) -> str:
-    """Rebuild the summary tables as of ``now`` and commit: one transaction, so the pages
-    read the previous figures until it ends."""
-    done = summary.refresh(session, now)
+    """Bring the summary tables up to date as of ``now`` (the cells written since the last
+    refresh; everything the first time) and commit: one transaction, so the pages read
+    the previous figures until it ends."""
+    done = summary_refresh.refresh(session, now)
     session.commit()
-    return f"summary tables refreshed: {done.rows} rows in {done.seconds:.1f} s"
+    return f"summary tables refreshed: {summary_refresh.describe(done)}"

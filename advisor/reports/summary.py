@@ -1,10 +1,12 @@
 """Summary tables behind the dashboard and the yearly figures: the base rows grouped by
-Beijing month, school and advisor, rebuilt together by the scheduler (issue 19, item 1).
+Beijing month, school and advisor, kept up to date by the scheduler (issue 19, item 1).
 
-Each table is one GROUP BY of base rows (``SOURCES``); ``refresh`` deletes them all and
-inserts every one again from its query in one transaction, so a reader sees the figures
-of one refresh or of the next, never half of each. ``check`` counts them again from the
-base tables and names every cell that differs. The pages filter them by district and
+Each table is one GROUP BY of base rows (``SOURCES``), which can be narrowed to some
+cells (a month and some schools, or advisors: summary_cells.Only); summary_refresh
+deletes and inserts again the cells written since its last run, or every row, in one
+transaction, so a reader sees the figures of one refresh or of the next, never half of
+each. ``check`` counts them again from the base tables and names every cell that
+differs. The pages filter them by district and
 school level through ``school_id`` and by law firm through ``advisor_id``, joining the
 small directory tables, so a school or advisor moved since the refresh is counted where
 it is now.
@@ -26,15 +28,14 @@ advisor NULL (ROLLED_UP): at a province's scale a month, school and advisor hold
 two contracts each, so the rows per school sum little, and the dashboard without a
 filter and the yearly figures read a few hundred bureau-wide rows instead.
 
-The tables have no key: they are rebuilt every few minutes, so a surrogate key's
-sequence would only count refreshes, and several grouping columns are nullable.
+The tables have no key: their rows are deleted and inserted again by cell, so a
+surrogate key's sequence would only count refreshes, and several grouping columns are
+nullable.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -48,6 +49,7 @@ from advisor.db import Base, beijing_month
 from advisor.evaluation.measures import issued_on_time
 from advisor.ledger.models import LedgerEntry
 from advisor.precheck.models import PrecheckHit
+from advisor.reports.summary_cells import Only
 from advisor.reviews.models import Finding, Review
 
 
@@ -63,6 +65,11 @@ def _by_advisor(table: str) -> sa.Index:
 def _by_school(table: str) -> sa.Index:
     """The rows of a district's or a level's schools in some months."""
     return sa.Index(f"ix_{table}_school_id_month", "school_id", "month")
+
+
+def _by_month(table: str) -> sa.Index:
+    """A month's rows, which its bureau-wide sums are summed again from."""
+    return sa.Index(f"ix_{table}_month", "month")
 
 
 def _n() -> sa.Column[int]:
@@ -81,6 +88,7 @@ def _per_school(name: str, *columns: sa.Column[Any]) -> sa.Table:
         *columns,
         _by_advisor(name),
         _by_school(name),
+        _by_month(name),
     )
 
 
@@ -125,6 +133,7 @@ LEDGER = sa.Table(
     _n(),
     sa.Column("headcount", sa.Integer, nullable=False),
     _by_advisor("summary_ledger"),
+    _by_month("summary_ledger"),
 )
 TABLES = (CONTRACTS, REVIEWS, HITS, FINDINGS, REVIEWED, LEDGER)
 # Tables that also hold their bureau-wide sums, with school and advisor NULL: the
@@ -160,14 +169,20 @@ def _date_month(column: Any, dialect: str) -> sa.ColumnElement[str]:
     return sa.func.to_char(column, "YYYY-MM")
 
 
+def _among(only: Only) -> sa.ColumnElement[bool]:
+    """The contracts of the schools of ``only``."""
+    return Contract.school_id.in_(only.who)
+
+
 def _grouped(*columns: Any, measures: int) -> list[Any]:
     """The grouping columns of a select whose last ``measures`` columns are aggregates."""
     return list(columns[: len(columns) - measures])
 
 
-def _contracts(dialect: str) -> sa.Select[*tuple[Any, ...]]:
+def _contracts(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
+    month = month_text(Contract.submitted_at, dialect)
     columns = (
-        month_text(Contract.submitted_at, dialect),
+        month,
         Contract.school_id,
         Contract.advisor_id,
         Contract.contract_type,
@@ -176,12 +191,16 @@ def _contracts(dialect: str) -> sa.Select[*tuple[Any, ...]]:
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(Contract.amount), 0),
     )
-    return sa.select(*columns).group_by(*_grouped(*columns, measures=2))
+    found = sa.select(*columns).group_by(*_grouped(*columns, measures=2))
+    if only is not None:
+        found = found.where(*only.timed(month, Contract.submitted_at, dialect), _among(only))
+    return found
 
 
-def _reviews(dialect: str) -> sa.Select[*tuple[Any, ...]]:
+def _reviews(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
+    month = month_text(Review.issued_at, dialect)
     columns = (
-        month_text(Review.issued_at, dialect),
+        month,
         Contract.school_id,
         Review.advisor_id,
         Review.outcome,
@@ -190,39 +209,47 @@ def _reviews(dialect: str) -> sa.Select[*tuple[Any, ...]]:
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(Review.minutes_spent), 0),
     )
-    return (
+    found = (
         sa.select(*columns)
         .join(Contract, Contract.id == Review.contract_id)
         .where(Review.status == "issued", Review.issued_at.is_not(None))
         .group_by(*_grouped(*columns, measures=2))
     )
+    if only is not None:
+        found = found.where(*only.timed(month, Review.issued_at, dialect), _among(only))
+    return found
 
 
-def _hits(dialect: str) -> sa.Select[*tuple[Any, ...]]:
+def _hits(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
+    month = month_text(Contract.submitted_at, dialect)
     columns = (
-        month_text(Contract.submitted_at, dialect),
+        month,
         Contract.school_id,
         Contract.advisor_id,
         PrecheckHit.rule,
         sa.func.count(),
     )
-    return (
+    found = (
         sa.select(*columns)
         .join(Contract, Contract.id == PrecheckHit.contract_id)
         .group_by(*_grouped(*columns, measures=1))
     )
+    if only is not None:
+        found = found.where(*only.timed(month, Contract.submitted_at, dialect), _among(only))
+    return found
 
 
-def _findings(dialect: str) -> sa.Select[*tuple[Any, ...]]:
+def _findings(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
+    month = month_text(Review.issued_at, dialect)
     columns = (
-        month_text(Review.issued_at, dialect),
+        month,
         Contract.school_id,
         Review.advisor_id,
         Finding.dimension,
         Finding.severity,
         sa.func.count(),
     )
-    return (
+    found = (
         sa.select(*columns)
         .select_from(Finding)
         .join(Review, Review.id == Finding.review_id)
@@ -230,20 +257,24 @@ def _findings(dialect: str) -> sa.Select[*tuple[Any, ...]]:
         .where(Review.status == "issued", Review.issued_at.is_not(None))
         .group_by(*_grouped(*columns, measures=1))
     )
+    if only is not None:
+        found = found.where(*only.timed(month, Review.issued_at, dialect), _among(only))
+    return found
 
 
-def _reviewed(dialect: str) -> sa.Select[*tuple[Any, ...]]:
-    year = sa.cast(sa.func.substr(month_text(Review.issued_at, dialect), 1, 4), sa.Integer)
-    opinions = (
-        sa.select(Review.contract_id, year.label("year"))
-        .where(
-            Review.status == "issued",
-            Review.outcome != "return",
-            Review.issued_at.is_not(None),
-        )
-        .distinct()
-        .subquery()
+def _reviewed(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
+    year_text = sa.func.substr(month_text(Review.issued_at, dialect), 1, 4)
+    issued = sa.select(Review.contract_id, sa.cast(year_text, sa.Integer).label("year")).where(
+        Review.status == "issued",
+        Review.outcome != "return",
+        Review.issued_at.is_not(None),
     )
+    if only is not None:
+        issued = issued.where(
+            *only.timed(year_text, Review.issued_at, dialect),
+            Review.contract_id.in_(sa.select(Contract.id).where(_among(only))),
+        )
+    opinions = issued.distinct().subquery()
     columns = (
         opinions.c.year,
         Contract.school_id,
@@ -251,32 +282,39 @@ def _reviewed(dialect: str) -> sa.Select[*tuple[Any, ...]]:
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(Contract.amount), 0),
     )
-    return (
+    found = (
         sa.select(*columns)
         .join(Contract, Contract.id == opinions.c.contract_id)
         .group_by(*_grouped(*columns, measures=2))
     )
+    return found if only is None else found.where(_among(only))
 
 
-def _ledger(dialect: str) -> sa.Select[*tuple[Any, ...]]:
+def _ledger(dialect: str, only: Only | None = None) -> sa.Select[*tuple[Any, ...]]:
     newer = orm.aliased(LedgerEntry)
     corrected = sa.select(newer.supersedes_id).where(newer.supersedes_id.is_not(None))
+    month = _date_month(LedgerEntry.entry_on, dialect)
     columns = (
-        _date_month(LedgerEntry.entry_on, dialect),
+        month,
         LedgerEntry.advisor_id,
         LedgerEntry.kind,
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(LedgerEntry.headcount), 0),
     )
-    return (
+    found = (
         sa.select(*columns)
         .where(LedgerEntry.id.not_in(corrected))
         .group_by(*_grouped(*columns, measures=2))
     )
+    if only is not None:
+        found = found.where(
+            *only.dated(month, LedgerEntry.entry_on, dialect), LedgerEntry.advisor_id.in_(only.who)
+        )
+    return found
 
 
 # Each table and the query of base rows it holds, column for column.
-SOURCES: dict[sa.Table, Callable[[str], sa.Select[*tuple[Any, ...]]]] = {
+SOURCES: dict[sa.Table, Callable[[str, Only | None], sa.Select[*tuple[Any, ...]]]] = {
     CONTRACTS: _contracts,
     REVIEWS: _reviews,
     HITS: _hits,
@@ -284,59 +322,6 @@ SOURCES: dict[sa.Table, Callable[[str], sa.Select[*tuple[Any, ...]]]] = {
     REVIEWED: _reviewed,
     LEDGER: _ledger,
 }
-
-
-def _rollup(table: sa.Table) -> sa.Select[*tuple[Any, ...]]:
-    """The table's rows of every school and advisor summed: school and advisor NULL."""
-
-    def summed(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
-        if column.name in WHO:
-            return sa.cast(sa.null(), sa.Integer)
-        return sa.func.sum(column) if column.name in MEASURES else column
-
-    keys = [c for c in table.columns if c.name not in MEASURES | WHO]
-    columns = [summed(c) for c in table.columns]
-    return sa.select(*columns).where(table.c.advisor_id.is_not(None)).group_by(*keys)
-
-
-@dataclass(frozen=True, slots=True)
-class Refreshed:
-    refreshed_at: datetime
-    seconds: float
-    rows: int
-
-
-def refresh(session: orm.Session, now: datetime) -> Refreshed:
-    """Rebuild every summary table from the base tables as they are, and record ``now`` as
-    the time of the figures. Set-based (DELETE, then INSERT ... SELECT ... GROUP BY per
-    table) and in the session's transaction: the caller commits once, so readers see the
-    old figures until then. Returns what was written."""
-    dialect = session.get_bind().dialect.name
-    started = time.perf_counter()
-    # Refreshes one after the other: a second waits here until the first commits, so its
-    # DELETE sees (and removes) every row the first inserted.
-    row = session.scalar(sa.select(SummaryRefresh).where(SummaryRefresh.id == 1).with_for_update())
-    rows = 0
-    for table, source in SOURCES.items():
-        session.execute(table.delete())
-        written = session.execute(
-            table.insert().from_select([c.name for c in table.columns], source(dialect)),
-            execution_options={"preserve_rowcount": True},  # psycopg gives -1 otherwise
-        )
-        rows += written.rowcount  # type: ignore[attr-defined]
-        if table in ROLLED_UP:
-            written = session.execute(
-                table.insert().from_select([c.name for c in table.columns], _rollup(table)),
-                execution_options={"preserve_rowcount": True},
-            )
-            rows += written.rowcount  # type: ignore[attr-defined]
-    seconds = round(time.perf_counter() - started, 3)
-    if row is None:
-        row = SummaryRefresh(id=1, refreshed_at=now, seconds=seconds, rows=rows)
-        session.add(row)
-    row.refreshed_at, row.seconds, row.rows = now, seconds, rows
-    session.flush()
-    return Refreshed(now, seconds, rows)
 
 
 def last_refresh(session: orm.Session) -> datetime | None:
@@ -368,7 +353,7 @@ def check(session: orm.Session) -> list[str]:
         names = [c.name for c in table.columns]
         keys = sum(name not in MEASURES for name in names)
         stored = _cells(session.execute(sa.select(*table.columns)), keys)
-        counted = _cells(session.execute(source(dialect)), keys)
+        counted = _cells(session.execute(source(dialect, None)), keys)
         if table in ROLLED_UP:
             counted |= _cells(
                 (

@@ -21,7 +21,7 @@ from advisor.directory.models import Advisor, School
 from advisor.extensions import db
 from advisor.reminders import scheduler
 from advisor.reminders.models import JobRun
-from advisor.reports import dashboard, summary
+from advisor.reports import dashboard, summary, summary_refresh
 from advisor.reports.dashboard import Filters
 from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding
@@ -98,7 +98,7 @@ def _board(session: orm.Session, filters: Filters, *, live: bool) -> dashboard.D
 def test_the_dashboard_from_summaries_is_the_dashboard_counted_live(
     session: orm.Session,
 ) -> None:
-    done = summary.refresh(session, REFRESHED)
+    done = summary_refresh.refresh(session, REFRESHED)
     assert done.rows > 0 and summary.last_refresh(session) == REFRESHED
     for year in YEARS:
         for filters in _filters(session, year):
@@ -114,7 +114,7 @@ def test_the_dashboard_from_summaries_is_the_dashboard_counted_live(
 def test_the_yearly_figures_from_summaries_are_the_figures_counted_live(
     session: orm.Session,
 ) -> None:
-    summary.refresh(session, REFRESHED)
+    summary_refresh.refresh(session, REFRESHED)
     for year in YEARS:
         kept = year_figures(session, year)
         live = year_figures(session, year, live=True)
@@ -139,7 +139,7 @@ def test_the_check_names_what_changed_since_the_refresh(app: Flask, session: orm
     runner = app.test_cli_runner()
     never = runner.invoke(args=["reports", "check-summaries"])
     assert never.exit_code == 1 and "never refreshed" in never.output
-    summary.refresh(session, REFRESHED)
+    summary_refresh.refresh(session, REFRESHED)
     session.commit()  # a savepoint: the command's session sees it
     assert summary.check(session) == []
     clean = runner.invoke(args=["reports", "check-summaries"])
@@ -176,8 +176,8 @@ def test_the_job_refreshes_as_the_scheduler_runs_its_jobs(app: Flask) -> None:
 
 def test_a_refresh_replaces_the_figures_it_rebuilds(session: orm.Session) -> None:
     """Twice in a row: the same rows, not twice as many."""
-    first = summary.refresh(session, REFRESHED)
-    second = summary.refresh(session, REFRESHED)
+    first = summary_refresh.refresh(session, REFRESHED)
+    second = summary_refresh.refresh(session, REFRESHED, full=True)
     assert first.rows == second.rows
     everyone = summary.CONTRACTS.c.advisor_id.is_(None)
     for bureau_wide in (everyone, ~everyone):  # the sums, and the rows they sum
@@ -191,7 +191,7 @@ def test_the_pages_say_how_fresh_their_figures_are(
 ) -> None:
     before = bureau.get("/?year=2025").get_data(as_text=True)
     assert 'data-testid="refreshed-at"' not in before
-    summary.refresh(session, REFRESHED)
+    summary_refresh.refresh(session, REFRESHED)
     session.commit()
     for url in ("/?year=2025&fresh=1", "/reports/year/2025"):
         page = bureau.get(url, headers={"Accept-Language": "zh"}).get_data(as_text=True)

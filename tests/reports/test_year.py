@@ -19,7 +19,7 @@ from advisor.accounts import services as accounts
 from advisor.contracts.models import Contract
 from advisor.evaluation import services as evaluation
 from advisor.ledger import services as ledger
-from advisor.reports import summary
+from advisor.reports import summary_refresh
 from advisor.reports.figures import year_figures
 from advisor.reviews.models import Finding, Review
 from tests.conftest import QueryCounter, login
@@ -225,7 +225,7 @@ def test_the_figures_take_a_dozen_queries_however_much_data(
     before = count_queries.count
     year_figures(session, 2025)
     assert count_queries.count - before == 12
-    summary.refresh(session, NOW)
+    summary_refresh.refresh(session, NOW)
     before = count_queries.count
     year_figures(session, 2025)
     assert count_queries.count - before == 11
