@@ -307,8 +307,9 @@ def _table_parties(text: str, tables: list[Table], stop: int) -> list[Party]:
         if parties:
             return parties
     # Rows read line by line, not table by table: a PDF breaks a table where a cell's text
-    # wraps, and may leave a party's row on its own.
-    return _by_rows(text, Table(0, front, tuple(_cells(line) for line in text[:front].split("\n"))))
+    # wraps, and may leave a party's row on its own (or the header's: 法定代表人/ ⏎ 负责人).
+    lines = Table(0, front, tuple(_cells(line) for line in text[:front].split("\n")))
+    return _by_columns(text, lines, strict=True) or _by_rows(text, lines)
 
 
 def _cells(line: str) -> tuple[str, ...]:
@@ -321,18 +322,63 @@ def _party_in_cell(
     text: str, table: Table, role: re.Match[str], cell: str, address: str = ""
 ) -> Party:
     name = _NAME_END.split(cell.strip(), maxsplit=1)[0].strip()
-    start = text.find(name, table.start, table.end)
+    start, shown = text.find(name, table.start, table.end), len(name)
+    while start < 0 and shown > 2:  # a name a PDF wrapped in its cell: its first line
+        shown -= 1
+        start = text.find(name[:shown], table.start, table.end)
     line_end = text.find("\n", start, table.end)
     said = (start, line_end if line_end >= 0 else table.end)
-    return Party(role["role"], role["alias"] or "", name, start, start + len(name), said, address)
+    return Party(role["role"], role["alias"] or "", name, start, start + shown, said, address)
 
 
-def _by_columns(text: str, table: Table) -> list[Party]:
-    """Rows under a header with a name column (当事人 | 名称 | 住所)."""
+def _unwrapped(lines: list[str]) -> list[tuple[tuple[str, ...], int]]:
+    """The rows of a table whose cells a PDF wrapped (出租方（ ⏎ 甲方）): a line whose first
+    cell leaves a bracket open is joined, cell by cell by position, with the line after it.
+    Each row with the index of its first line."""
+    rows: list[tuple[tuple[str, ...], int]] = []
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        cells = _cells(line)
+        follow = lines[at + 1] if at + 1 < len(lines) else ""
+        if (
+            cells
+            and cells[0].count("（") + cells[0].count("(")
+            > cells[0].count("）") + cells[0].count(")")
+            and _cells(follow)
+        ):
+            starts = [m.start() for m in _CELL_START.finditer(line)]
+            merged = list(cells)
+            for piece in _CELL_START.finditer(follow):
+                column = max((i for i, s in enumerate(starts) if s <= piece.start() + 1), default=0)
+                if column < len(merged):
+                    merged[column] += piece.group().strip()
+            rows.append((tuple(merged), at))
+            at += 2
+            continue
+        rows.append((cells, at))
+        at += 1
+    return rows
+
+
+_CELL_START = re.compile(
+    r"(?:(?<=^)|(?<=[ \u3000]{3})|(?<=[|｜\t]))[^ \u3000|｜\t](?:[^|｜\t]*?)"
+    r"(?=[ \u3000]{3}|[|｜\t]|$)"
+)
+
+
+def _by_columns(text: str, table: Table, *, strict: bool = False) -> list[Party]:
+    """Rows under a header with a name column (当事人 | 名称 | 住所); ``strict``: a header of
+    three cells or more with an address column too (for lines not recognised as a table)."""
     # The header row is the first with a name column (a PDF may have run the title's line
     # into the table).
     heading = next(
-        (at for at, row in enumerate(table.rows) if any(_NAME_HEADER.search(c) for c in row)),
+        (
+            at
+            for at, row in enumerate(table.rows)
+            if any(_NAME_HEADER.search(c) for c in row)
+            and (not strict or (len(row) >= 3 and any(_ADDRESS_HEADER.search(c) for c in row)))
+        ),
         None,
     )
     if heading is None:
@@ -346,9 +392,15 @@ def _by_columns(text: str, table: Table) -> list[Party]:
     header_at = text.find(header[0], table.start)
     lines_from = text.find("\n", header_at) + 1
     rows = []
-    for line in text[lines_from : lines_from + 1200].split("\n")[:12]:
-        at = text.find(line, lines_from) if line else -1
-        rows.append((_cells(line), Table(at, at + len(line), ())))
+    lines = text[lines_from : lines_from + 1200].split("\n")[:12]
+    unwrapped = _unwrapped(lines)
+    for (row, index), (_, following) in zip(
+        unwrapped, [*unwrapped[1:], ((), len(lines))], strict=True
+    ):
+        at = text.find(lines[index], lines_from) if lines[index] else -1
+        # a row joined with the line after it spans both
+        end = at + len("\n".join(lines[index:following]))
+        rows.append((row, Table(at, end, ())))
     for row, holder in rows:
         if not row:
             continue

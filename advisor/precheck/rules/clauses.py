@@ -103,10 +103,25 @@ def _price_table(ctx: Context) -> bool:
             if (
                 _PRICE_COLUMN.search(cell)
                 and not _NOT_PRICE.search(cell)
-                and any(_FIGURE.match(value) for value in table.column(cell))
+                and any(_priced(cell, value) for value in table.column(cell))
             ):
                 return True
     return False
+
+
+_NARROW_GAP = re.compile(r"[ \u3000]{2,}")
+
+
+def _priced(header: str, value: str) -> bool:
+    """A figure under the price header; where a PDF left only a narrow gap between two
+    columns (单位  单价（元） over 千克  1.60), the figure in the price's part of the cell."""
+    if _FIGURE.match(value):
+        return True
+    heads, values = _NARROW_GAP.split(header.strip()), _NARROW_GAP.split(value.strip())
+    return len(heads) == len(values) > 1 and any(
+        _PRICE_COLUMN.search(head) and _FIGURE.match(part)
+        for head, part in zip(heads, values, strict=True)
+    )
 
 
 def check_price(ctx: Context) -> list[Hit]:
@@ -200,6 +215,8 @@ def _times_performance(sentence: str) -> bool:
         # is counted (vague_performance_time judges it).
         # (乙方在接到通知后3个工作日内送达: goods ordered by notice, delivered by a deadline)
         after = re.split(r"[，,]", sentence[time.end() :])[0]
+        if _FORBIDDEN.search(segment + time.group() + after):
+            continue  # 22:00至次日6:00不得进行噪声作业: when the work may not be done
         if (
             _RESPONSE_BEFORE.search(segment)
             and not _VAGUE_TIME.match(time.group())
@@ -211,6 +228,7 @@ def _times_performance(sentence: str) -> bool:
 
 
 _VAGUE_TIME = re.compile(r"尽快|另行通知|视")
+_FORBIDDEN = re.compile(r"不得|禁止|严禁|不准")
 _DELIVERED = re.compile(r"送达|送货|交货|供货|配送|送至|运至|送到|到货|交付")
 
 
@@ -238,7 +256,26 @@ def _performance_sentences(text: str, contract_type: str = "") -> list[str]:
 
 
 def _timed_by_heading(ctx: Context, text: str) -> bool:
-    return any(_ANY_TIME.search(text, unit.start, unit.end) for unit in headed(ctx, TIME_HEADING))
+    return any(
+        _ANY_TIME.search(text, unit.start, unit.end) for unit in headed(ctx, TIME_HEADING)
+    ) or _timed_by_table(ctx)
+
+
+_TIME_COLUMN = re.compile(r"日期|时间|时段|期限|工期")
+
+
+def _timed_by_table(ctx: Context) -> bool:
+    """A schedule as a table: a date or time column holding dates (批次 | 用餐日期 | 班级),
+    not a payment's (付款时间)."""
+    for table in structure.read(ctx.text).tables:
+        for cell in table.rows[0]:
+            if (
+                _TIME_COLUMN.search(cell)
+                and not _OTHER_DUTY.search(cell)
+                and any(_ANY_TIME.search(value) for value in table.column(cell))
+            ):
+                return True
+    return False
 
 
 def _covered(ctx: Context, text: str) -> bool:
@@ -307,8 +344,29 @@ _FAULT = re.compile(
 )
 
 
-_COVER_PAID = re.compile(r"保险人[^。；;\n]{0,12}赔偿|责任限额|保险责任|保险金额")
+# (a PDF may wrap the line inside 保险人 or between it and 赔偿)
+_COVER_PAID = re.compile(r"保险\n?人[^。；;]{0,12}赔偿|责任限额|赔偿限额|保险责任|保险金额")
+# An insurance contract's cover: the liability of the insured it pays for (保险人…负责赔偿
+# …依法应由投保人承担的经济赔偿责任), not a liability of the parties for breach.
+_INSURED_LIABILITY = re.compile(
+    r"依法应由[^。；;\n]{0,8}承担的[^。；;\n]{0,6}赔偿责任|保险期间内|保险事故"
+)
 _DAMAGES = re.compile(r"赔偿[^。；;，,\n]{0,12}(?:因此|由此)[^。；;，,\n]{0,8}损失")
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` begins, going back over the line breaks a PDF made in
+    mid-sentence (see _WRAPPED_LINE)."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 0 and _WRAPPED_LINE.match(text, start - 1):
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if _TABLE_GAP.search(text, previous, start - 1):
+            break  # a table's row, not prose wrapped
+        start = previous
+    return start
+
+
+_TABLE_GAP = re.compile(r"[ \u3000]{3,}|\t")
 
 
 def check_breach_liability(ctx: Context) -> list[Hit]:
@@ -321,7 +379,10 @@ def check_breach_liability(ctx: Context) -> list[Hit]:
     for match in _LIABILITY.finditer(text):
         if match.group() != "赔偿":
             return []
-        start = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+        # the sentence, over the lines a PDF wrapped it on (…因乙方投药不当造成幼儿或教⏎
+        # 职工…受伤的，乙方承担全部赔偿责任)
+        start = max(text.rfind(mark, 0, match.start()) for mark in "。；;") + 1
+        start = max(start, _line_start(text, match.start()))
         end = min(
             (i for i in (text.find(m, match.end()) for m in "。；;\n") if i >= 0), default=len(text)
         )
@@ -330,7 +391,10 @@ def check_breach_liability(ctx: Context) -> list[Hit]:
         # 保险人未按期履行赔偿义务的，……应当赔偿被保险人因此受到的损失: damages for a loss
         # the delay caused are liability, even in a sentence about the cover.
         segment = text[slice(*segment_around(text, match.start(), match.end()))]
-        if _DAMAGES.search(segment) or not _COVER_PAID.search(text, start, end):
+        cover = _COVER_PAID.search(text, start, end) or (
+            ctx.contract_type == "insurance" and _INSURED_LIABILITY.search(text, start, end)
+        )
+        if _DAMAGES.search(segment) or not cover:
             return []
     candidates = [u for u in headed(ctx, re.compile("违约|责任"))]
     return [hit_nowhere(BREACH_LIABILITY, searched=searched(ctx, candidates))]

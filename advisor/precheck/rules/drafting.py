@@ -99,10 +99,17 @@ def _blanks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(found + _date_blanks(text, start, end))
 
 
+# A page's number drawn on the signature block's last line (2025年9月  日 … 第 2 页共 2 页).
+_PAGE_NUMBER = re.compile(
+    r"第[ \t\u3000]*\d+[ \t\u3000]*页[ \t\u3000，,]*共[ \t\u3000]*\d+[ \t\u3000]*页"
+)
+
+
 def _is_signing_line(line: str) -> bool:
     if _SIGNING_WORDS.search(line):
         return True
-    return not _DATE.sub("", line).strip(" \t\u3000_＿|｜:：")  # only a date
+    only_dates = _DATE.sub("", _PAGE_NUMBER.sub("", line))
+    return not only_dates.strip(" \t\u3000_＿|｜:：")  # only a date
 
 
 def check_blank_field(ctx: Context) -> list[Hit]:

@@ -48,10 +48,12 @@ VAGUE_QUANTITY = re.compile(
     # 任一批次, 每一批, 同一批: a batch referred to, not a lot of goods.
     r"(?<![第\d任每同另单逐])(?:一批(?!次)|若干(?P<unit>[^\s，,。；;、的]{0,2}))"
     r"|(?<![不])适量|按需(?:供应|供货|配送|采购|提供|订购|购买|供给)"
-    r"|(?:数量|课时量|工作量|用量|人数|节数|台数|面积|工程量|份数|件数|册数)[^。；;\n]{0,16}?"
+    # (not after a number: 工作量不少于120人·日，由乙方根据甲方需要安排 states it)
+    r"|(?:数量|课时量|工作量|用量|人数|节数|台数|面积|工程量|份数|件数|册数)[^。；;\n\d]{0,16}?"
     r"(?:以|按|根据|由)[^。；;\n]{0,14}?"
     r"(?:实际|需求|需要|情况|任务单|订单|订货单|通知单|下达|订菜单|报菜单|菜单)"
-    r"[^。；;\n]{0,8}?(?:为准|确定)"
+    # (车辆数量由乙方根据学生乘车需要合理安排: left to the supplier's arrangement)
+    r"[^。；;\n]{0,8}?(?:为准|确定|安排|调配)"
 )
 # 符合国家有关标准: a standard referred to and not named (which one, the text does not say).
 UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定的?)")
@@ -63,7 +65,9 @@ _BUYER = (
 )
 VAGUE_QUALITY = re.compile(
     rf"^(?:质量合格|产品合格|合格产品|合格|符合(?:{_BUYER}|双方|合同|本合同|约定|使用)?的?"
-    rf"(?:使用)?(?:要求|约定|需要)|达到{_BUYER}?的?(?:满意的?)?(?:要求|满意|标准)|满足{_BUYER}?的?"
+    rf"(?:使用)?(?:要求|约定|需要)"
+    # 符合学校食堂使用要求: the school's use, however described, is no standard
+    rf"|符合{_BUYER}(?:(?!标准|规范|规程|规定)[\u4e00-\u9fff]){{0,6}}?(?:要求|需要)|达到{_BUYER}?的?(?:满意的?)?(?:要求|满意|标准)|满足{_BUYER}?的?"
     # 满足甲方体育教学使用要求: the buyer's use, however described, is no standard
     r"(?:(?!标准|规范|规程|规定)[\u4e00-\u9fff]){0,8}?(?:要求|需要))$"
 )
@@ -72,6 +76,7 @@ VAGUE_QUALITY = re.compile(
 # 质量良好.
 VAGUE_QUALITY_WORDS = re.compile(
     rf"质量(?:达到)?合格(?![率标])|符合{_BUYER}的?要求|(?<![标准规范定])符合要求"
+    rf"|符合{_BUYER}(?:(?!标准|规范|规程|规定)[\u4e00-\u9fff]){{1,6}}?(?:要求|需要)"
     rf"|(?:让|令|使|使得|确保|保证){_BUYER}满意|达到{_BUYER}的?(?:满意的?)?(?:要求|满意|标准)"
     rf"|(?:质量|品质|标准|要求|验收|效果|水平|成果|结果)[^。；;\n]{{0,12}}以{_BUYER}[^。；;\n]{{0,6}}"
     r"(?:需求|需要|要求|满意|认可|意见)为(?:准|标准|依据)"
@@ -245,8 +250,10 @@ def before_signature(ctx: Context) -> str:
 
 # A contract in parts (GF-2017-0201: 第一部分 合同协议书, signed; then 第二部分 通用合同条款,
 # 第三部分 专用合同条款): the parts after the signatures are clauses of the contract, not annexes.
+# (A PDF may draw the part's heading on the running header's line, after a wide gap.)
 _LATER_PART = re.compile(
-    r"^[ \t\u3000]*(?:第[二三四五]部分|(?:专用|通用)(?:合同)?条款[ \t\u3000]*$)", re.MULTILINE
+    r"(?:^|[ \t\u3000]{4})[ \t\u3000]*(?:第[二三四五]部分|(?:专用|通用)(?:合同)?条款[ \t\u3000]*$)",
+    re.MULTILINE,
 )
 
 

@@ -205,6 +205,8 @@ def _first_clause_names_it(ctx: Context, whole: str) -> bool:
 _GOODS_UNITS = (
     "平方米|立方米|延长米|千克|公斤|㎡|m²|台|套|件|印张|张|把|个|盏|辆|册|本|支|箱|盒|面|只|条|块|组|副"
     "|双|顶|部|樘|座|间|栋|幢|亩|米|吨|斤|份|袋|桶|片|眼"
+    # produce and plants: 土鸡蛋6000枚, 树苗50株 (not 棵: 四棵树镇 is a place)
+    "|枚|颗|株|卷|捆|瓶|罐"
 )
 # 第六条, 条款六: a numeral that numbers a clause counts nothing.
 _COUNT = re.compile(
@@ -226,6 +228,7 @@ _COUNT_NOT_QUANTITY = {
     "米": re.compile(r"^\s*/"),
     "节": re.compile(r"^(?:假|日)"),
     "支": re.compile(r"^付"),
+    "株": re.compile(r"^洲"),  # 株洲, a city
     "名": re.compile(r"^(?:称|单|义)"),
     "双": re.compile(r"^方"),  # 双方: both parties, not pairs
     "位": re.compile(r"^\s*[A-Za-z]"),  # 32位ARM主控: bits, not persons
@@ -307,6 +310,8 @@ _TABLE_SPLIT = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
 # 预计年采购量, 供应量: a framework's estimated volume per item is its quantity (amendment 3).
 _QUANTITY_COLUMN = re.compile(
     r"数量|用量|工程量|人数|台数|件数|册数|课时数|节数|份数|车辆数|座位数|面积"
+    # a course's extent: 班级数 | 每周课时 | 周数
+    r"|班级数|班数|课时|学时|周数|场次|人次"
     r"|(?:采购|供应|供货|订购|订货|需求|配送|印刷)量"
 )
 # A unit cell beside a whole number (单位 | 数量): how goods tables are drawn.
@@ -404,6 +409,8 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
             continue
         if unit == "期" and before.endswith("分"):
             continue  # 分两期支付: instalments of the price
+        if unit == "次" and _PAYMENT.search(_sentence_around(text, match.start(), match.end())):
+            continue  # 每月支付一次……共五次: the payments, not the service
         if _BREACH_CONTEXT.search(_sentence_around(text, match.start(), match.end())):
             continue
         found.append(match)
@@ -420,7 +427,11 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
 def _quantity_header(cell: str) -> bool:
     """A column's name for a quantity (数量, 预计用量（kg）), not a cell of a row that
     mentions one (适用面积60—90平方米)."""
-    return bool(_QUANTITY_COLUMN.search(cell)) and len(cell) <= 12 and not re.search(r"\d", cell)
+    return (
+        bool(_QUANTITY_COLUMN.search(cell))
+        and len(cell) <= 12
+        and not re.search(r"\d|价|费|金额|元", cell)  # 课时单价（元） is a price
+    )
 
 
 def _table_quantities(ctx: Context, text: str) -> bool:
@@ -449,7 +460,34 @@ def _table_quantities(ctx: Context, text: str) -> bool:
     if _UNIT_AND_NUMBER.search(text):
         return True
     # the pages as drawn: the context's text has joined the wrapped lines again
-    return any(_unit_wrapped_below(page.split("\n")) for page in ctx.pages)
+    return any(
+        _unit_wrapped_below(page.split("\n")) or _counted_under_header(page.split("\n"))
+        for page in ctx.pages
+    )
+
+
+_DRAWN_CELL = re.compile(r"(?:(?<=^)|(?<=[ \u3000]{2}))[^ \u3000]+(?:[ \u3000][^ \u3000]+)*")
+_WHOLE_NUMBER = re.compile(r"(?<![\d,.，])\d[\d,]*(?![\d,]*\.\d)(?![\d,])")
+
+
+def _counted_under_header(lines: list[str]) -> bool:
+    """A quantity column as a PDF draws it, its cells not split by wide gaps (150—XXL 1,100
+    120.00): a whole number straight below the 数量 header, in the rows that follow."""
+    for index, line in enumerate(lines):
+        cells = list(_DRAWN_CELL.finditer(line))
+        if len(cells) < 3:
+            continue  # a header row has columns; 二、数量 is a heading
+        for cell in cells:
+            if not _quantity_header(cell.group()):
+                continue
+            column = cell.start()
+            for row in lines[index + 1 : index + 20]:
+                if len(_DRAWN_CELL.findall(row)) >= 3 and any(
+                    abs(number.start() - column) <= 2
+                    for number in _WHOLE_NUMBER.finditer(row, max(0, column - 2), column + 10)
+                ):
+                    return True
+    return False
 
 
 # A whole number ending a cell (R32冷18   7,260.00): a PDF draws a narrow 数量 column's unit
@@ -577,7 +615,8 @@ _QUALITY = re.compile(
     r"|(?:配备|配有|设有)[^。；;\n]{0,20}(?:座椅|音响|投影|空调|照明|桌椅|更衣室|淋浴)"
     r"|(?:评价|考核|衡量)[^。；\n]{0,10}(?:质量|服务)的?(?:依据|标准)"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
-    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|灯具|设备)[^。；;\n]{0,12}?"
+    # (a PDF may wrap the line between the thing and its state)
+    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|灯具|设备)[^。；;]{0,12}?"
     r"(?:完好|良好|齐全|检验合格|验收合格|平整|无开裂|无破损|无渗漏)|无漏雨|不漏雨"
     # land as it is let: 为平整旱地，地上无房屋、坟地及其他附着物
     r"|为平整的?(?:旱地|水田|耕地|土地|场地|地块|空地)|地上无[^。；;\n]{0,16}(?:附着物|建筑)"
