@@ -141,15 +141,16 @@ def check_price(ctx: Context) -> list[Hit]:
 # --- performance -----------------------------------------------------------------------------
 
 # Sentences about something else than the characteristic performance.
-# A duty to tell (告知家长, 具体日期由甲方提前告知乙方): the part of the sentence that says it.
-_TOLD = re.compile(r"告知")
+# A duty to tell (告知家长, 具体日期由甲方提前告知乙方, 每批数量由甲方提前三天书面通知, 变更后3日内
+# 书面通知对方): the part of the sentence that says it.
+_TOLD = re.compile(r"告知|书面通知|通知对方")
 _OTHER_DUTY = re.compile(
     r"付款|支付|付清|货款|发票|结算|保修|质保|违约|逾期|赔偿|生效|备案|退还|公示|测评报告"
     r"|保证金|缴纳"
     # the times of other events: signing, a book's publication, a notice of a change, a
     # replacement or a deduction as a remedy (签订时间：…, 出版时间在2023年以后, 变更后3日内
     # 书面通知对方, 应在3日内撤换, 每缺1人每日扣减)
-    r"|签(?:订|署)(?:时间|日期)|出版|出厂|生产日期|变更后|书面通知|通知对方|撤换|扣减"
+    r"|签(?:订|署)(?:时间|日期)|出版|出厂|生产日期|变更后|撤换|扣减"
     # the pay for the work (劳务报酬为每月…，学校放假期间不提供劳务的月份不计发)
     r"|报酬|酬金|工资|薪酬|薪金"
 )

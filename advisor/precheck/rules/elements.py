@@ -36,6 +36,8 @@ QUALITY_HEADING = re.compile(
 # Headings about something else, whose 标准/要求 are not the element's (付款要求, 收费标准).
 NOT_QUALITY_HEADING = re.compile(
     r"付款|支付|费用|价款|价格|收费|租金|报酬|违约|争议|保证金|生效|解除"
+    # a warranty alone (质量保修：保修三年) is no standard of quality
+    r"|保修|售后"
 )
 TIME_HEADING = re.compile(r"时间|期限|期间|日期|工期|时段|租期|进度|排期|课程安排|作息|聘用期")
 # Where and how: 服务地点, 交货方式, and the manner of the work (作业规范, 服务流程).

@@ -393,8 +393,10 @@ def _counts(text: str, spec: tuple[tuple[int, int], ...] = ()) -> list[re.Match[
             or (before.endswith(("-", "－")) and _YEAR.fullmatch(match["number"]))
         ):
             continue  # DS-120双面, GB/T 19851.3-2005 | … 套, 第一、二条
-        if _MINIMUM.search(before) or _ADDRESS_BEFORE.search(before):
-            continue
+        if _MINIMUM.search(before) or (
+            _ADDRESS_BEFORE.search(before) and not (unit == "间" and before.endswith("楼"))
+        ):
+            continue  # 新华路26号, not 一号教学楼12间教室 (the rooms of a building)
         if unit in _HOURS and _BOUND.search(before):
             continue
         if not _a_count(text, match, before, after):
@@ -523,6 +525,9 @@ _WORK_PERIOD = re.compile(
     r"(?:共|共计|合计|为期|(?:协议|合同|聘用|劳务)期(?:限)?为?)[ \t\u3000]*"
     r"(?:\d+|[一二两三四五六七八九十百]+)[ \t\u3000]*"
     r"(?:个)?(?:天|日|月|小时|工作日|周|学期)"
+    # or as dates: 劳务期限：2025年10月15日至2026年4月15日
+    r"|(?:协议|合同|聘用|劳务|用工)期(?:限|间)?[:：为]?[ \t\u3000]*\d{4}[ \t\u3000]*年"
+    r"[^。；;\n]{0,16}(?:至|到|—|~|～)"
 )
 
 
@@ -616,8 +621,12 @@ _QUALITY = re.compile(
     r"|(?:评价|考核|衡量)[^。；\n]{0,10}(?:质量|服务)的?(?:依据|标准)"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
     # (a PDF may wrap the line between the thing and its state)
-    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|灯具|设备)[^。；;]{0,12}?"
-    r"(?:完好|良好|齐全|检验合格|验收合格|平整|无开裂|无破损|无渗漏)|无漏雨|不漏雨"
+    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|地块|草场|围栏|灯具|设备)"
+    r"[^。；;]{0,12}?(?:完好|良好|齐全|检验合格|验收合格|平整|无开裂|无破损|无渗漏)|无漏雨|不漏雨"
+    # land as it is let: 无青苗、无附着物, 草场无退化沙化
+    r"|无(?:青苗|附着物|退化|沙化)"
+    # meat as the law requires it: 定点屠宰场屠宰、检疫合格的鲜猪肉
+    r"|检疫合格|检验检疫|定点屠宰"
     # land as it is let: 为平整旱地，地上无房屋、坟地及其他附着物
     r"|为平整的?(?:旱地|水田|耕地|土地|场地|地块|空地)|地上无[^。；;\n]{0,16}(?:附着物|建筑)"
     # an acceptance criterion in plain words, a list of qualities: 画面清晰、音画同步、无丢帧为合格

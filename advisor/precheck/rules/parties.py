@@ -61,6 +61,8 @@ _PERSONS = re.compile(
 )
 # The parties a role stands for, listed on the lines that follow it: numbered, or each an
 # organisation with its address.
+# 被保险人：各区县公办寄宿制学校食堂（名单附后）: the insured a list describes.
+_LISTED_INSURED = re.compile(r"名单|附后|附表|附件|清单|下表|详见")
 _LIST_FOLLOWS = re.compile(
     r"\n[ \t\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑩]"
     rf"|[^\n]{{2,30}}?(?:{ORGANISATION_ENDS})[ \t\u3000，,]*(?:住所|地址))"
@@ -109,10 +111,9 @@ def _as_recognised(text: str) -> Missing | None:
             return Missing(party.said)
         if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
             continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
-        if (
-            party.role in _INSURED
-            and _PERSONS.search(party.name)
-            and not ORGANISATION.search(party.name)
+        if party.role in _INSURED and (
+            (_PERSONS.search(party.name) and not ORGANISATION.search(party.name))
+            or _LISTED_INSURED.search(said)
         ):
             continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
         names.add(party.name)
