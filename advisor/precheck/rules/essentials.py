@@ -629,12 +629,20 @@ _QUALITY = re.compile(
     r"|检疫合格|检验检疫|定点屠宰"
     # land as it is let: 为平整旱地，地上无房屋、坟地及其他附着物
     r"|为平整的?(?:旱地|水田|耕地|土地|场地|地块|空地)|地上无[^。；;\n]{0,16}(?:附着物|建筑)"
-    # an acceptance criterion in plain words, a list of qualities: 画面清晰、音画同步、无丢帧为合格
-    # (not a condition: 数量无误、外包装完好的，即视为验收合格)
-    # (a PDF may wrap the line inside the list)
-    r"|(?:[^。；;，,、]{2,12}、){2,}[^。；;，,、的]{2,12}?(?:即|则)?为(?:验收)?合格"
 )
 _QUALITY = quick(_QUALITY)  # read over the whole text
+# An acceptance criterion in plain words, a list of qualities: 画面清晰、音画同步、无丢帧为合格
+# (not a condition: 数量无误、外包装完好的，即视为验收合格; a PDF may wrap the line inside
+# the list). Found from its end, 为合格, which _QUALITY's quick first characters cannot start.
+_PASSES_AS = re.compile(r"为(?:验收)?合格")
+_QUALITIES_LISTED = re.compile(r"(?:[^。；;，,、]{2,12}、){2,}[^。；;，,、的]{2,12}?(?:即|则)?$")
+
+
+def _qualities_listed(text: str) -> bool:
+    return any(
+        _QUALITIES_LISTED.search(text, max(0, end.start() - 80), end.start())
+        for end in _PASSES_AS.finditer(text)
+    )
 
 
 # For insurance the quality of the performance is the cover and the claims service: limits
@@ -750,6 +758,8 @@ def find_quality(ctx: Context) -> Finding:
     whole = before_signature(ctx)
     text = stated(whole, attached(ctx.text))
     if ctx.contract_type == "insurance" and _COVER_TERMS.search(text):
+        return Finding(True)
+    if _qualities_listed(text):
         return Finding(True)
     for match in _QUALITY.finditer(text):
         if VAGUE_QUALITY.match(match.group()):

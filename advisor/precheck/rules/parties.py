@@ -63,6 +63,7 @@ _PERSONS = re.compile(
 # organisation with its address.
 # 被保险人：各区县公办寄宿制学校食堂（名单附后）: the insured a list describes.
 _LISTED_INSURED = re.compile(r"名单|附后|附表|附件|清单|下表|详见")
+_GROUP = re.compile(r"各|等|全体|所属|及")
 _LIST_FOLLOWS = re.compile(
     r"\n[ \t\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑩]"
     rf"|[^\n]{{2,30}}?(?:{ORGANISATION_ENDS})[ \t\u3000，,]*(?:住所|地址))"
@@ -113,7 +114,8 @@ def _as_recognised(text: str) -> Missing | None:
             continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
         if party.role in _INSURED and (
             (_PERSONS.search(party.name) and not ORGANISATION.search(party.name))
-            or _LISTED_INSURED.search(said)
+            # a group a list names (各区县…食堂（名单附后）), not one school (…小学，名单见附件1)
+            or (_LISTED_INSURED.search(said) and _GROUP.search(party.name))
         ):
             continue  # 被保险人：参加研学的学生及带队教师: the persons covered, not a party
         names.add(party.name)
