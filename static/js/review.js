@@ -32,14 +32,25 @@
     if (typeof y === "number") window.scrollTo({ top: y, behavior: "instant" });
   }
 
+  // The browser's own jump to the fragment glides (Bootstrap's smooth scrolling) and, on a
+  // slow machine, can still be gliding after the page's load: it would carry the page away
+  // from the place restored. While the page comes back the jump is made instant, and the
+  // place is restored once more in the frame after the load.
   var place = read();
   if (place) {
+    var root = document.documentElement;
+    var behaviour = root.style.scrollBehavior;
+    root.style.scrollBehavior = "auto";
     restore(place);
-    if (document.readyState !== "complete") {
-      window.addEventListener("load", function () {
+    var settle = function () {
+      restore(place);
+      window.requestAnimationFrame(function () {
         restore(place);
+        root.style.scrollBehavior = behaviour;
       });
-    }
+    };
+    if (document.readyState === "complete") settle();
+    else window.addEventListener("load", settle);
   }
 
   form.addEventListener("submit", function (event) {
