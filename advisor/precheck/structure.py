@@ -331,6 +331,10 @@ def _party_in_cell(
     return Party(role["role"], role["alias"] or "", name, start, start + shown, said, address)
 
 
+def _bracket_open(cell: str) -> bool:
+    return cell.count("（") + cell.count("(") > cell.count("）") + cell.count(")")
+
+
 def _unwrapped(lines: list[str]) -> list[tuple[tuple[str, ...], int]]:
     """The rows of a table whose cells a PDF wrapped (出租方（ ⏎ 甲方）): a line whose first
     cell leaves a bracket open is joined, cell by cell by position, with the line after it.
@@ -341,12 +345,7 @@ def _unwrapped(lines: list[str]) -> list[tuple[tuple[str, ...], int]]:
         line = lines[at]
         cells = _cells(line)
         follow = lines[at + 1] if at + 1 < len(lines) else ""
-        if (
-            cells
-            and cells[0].count("（") + cells[0].count("(")
-            > cells[0].count("）") + cells[0].count(")")
-            and _cells(follow)
-        ):
+        if cells and _bracket_open(cells[0]) and _cells(follow):
             starts = [m.start() for m in _CELL_START.finditer(line)]
             merged = list(cells)
             for piece in _CELL_START.finditer(follow):

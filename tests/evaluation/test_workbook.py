@@ -37,6 +37,18 @@ def run(session: orm.Session, period: str) -> Evaluation:
     return evaluation
 
 
+def workbook(session: orm.Session, evaluation: Evaluation, *, made_at: datetime) -> bytes:
+    """The workbook as the bureau sees it, with no bureau name."""
+    return reports.workbook(
+        session,
+        evaluation,
+        services.rules_of(evaluation),
+        services.visible_results(bureau_user(session), evaluation),
+        bureau="",
+        made_at=made_at,
+    )
+
+
 def test_every_sheet_opens_with_the_bureau_the_period_and_the_time_made(
     session: orm.Session,
     app: Flask,
@@ -70,14 +82,7 @@ def test_the_title_names_a_yearly_evaluation_and_has_no_leading_blank_without_a_
     session: orm.Session,
 ) -> None:
     evaluation = run(session, "2025")
-    data = reports.workbook(
-        session,
-        evaluation,
-        services.rules_of(evaluation),
-        services.visible_results(bureau_user(session), evaluation),
-        bureau="",
-        made_at=datetime(2026, 1, 5, 9, 30),
-    )
+    data = workbook(session, evaluation, made_at=datetime(2026, 1, 5, 9, 30))
     title = load_workbook(io.BytesIO(data))["排名"]["A1"].value
     assert title == "法律顾问2025年度考核结果　制表时间：2026年1月5日 09:30"
 
@@ -111,14 +116,7 @@ def test_the_adjustments_time_is_beijing_time_like_the_title(
         today=date(2026, 3, 10),
     )
     session.commit()
-    data = reports.workbook(
-        session,
-        evaluation,
-        services.rules_of(evaluation),
-        services.visible_results(bureau_user(session), evaluation),
-        bureau="",
-        made_at=datetime(2026, 3, 10, 9, 31),
-    )
+    data = workbook(session, evaluation, made_at=datetime(2026, 3, 10, 9, 31))
     changes = load_workbook(io.BytesIO(data))["调整记录"]
     row = [cell.value for cell in changes[3]]
     assert row[-1] == "2026年3月10日 09:30"  # not 2026-03-10T01:30:00

@@ -257,9 +257,7 @@ def _performance_sentences(text: str, contract_type: str = "") -> list[str]:
 
 
 def _timed_by_heading(ctx: Context, text: str) -> bool:
-    return any(
-        _ANY_TIME.search(text, unit.start, unit.end) for unit in headed(ctx, TIME_HEADING)
-    ) or _timed_by_table(ctx)
+    return any(_ANY_TIME.search(text, unit.start, unit.end) for unit in headed(ctx, TIME_HEADING))
 
 
 _TIME_COLUMN = re.compile(r"日期|时间|时段|期限|工期")
@@ -301,8 +299,10 @@ def check_performance(ctx: Context) -> list[Hit]:
     if ctx.contract_type == "insurance":
         timed = _covered(ctx, stated(text))
     else:
-        timed = _timed_by_heading(ctx, text) or any(
-            _PERIOD.search(s) or _times_performance(s) for s in chosen
+        timed = (
+            _timed_by_heading(ctx, text)
+            or _timed_by_table(ctx)
+            or any(_PERIOD.search(s) or _times_performance(s) for s in chosen)
         )
     if not timed:
         # 接到订货通知后应及时送货: a vague time is a time stated (vague_performance_time
