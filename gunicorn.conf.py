@@ -3,7 +3,8 @@
 Used by ``make serve`` (deploy/serve.py) and deploy/advisor-web.service:
 ``gunicorn --config gunicorn.conf.py``. Each value below can be overridden from the
 environment (HOST, PORT, WEB_WORKERS, WEB_THREADS, WEB_WORKER_CONNECTIONS, WEB_TIMEOUT,
-WEB_GRACEFUL_TIMEOUT), anything else with GUNICORN_CMD_ARGS. See docs/deploy.md for sizing.
+WEB_GRACEFUL_TIMEOUT, WEB_MAX_REQUESTS), anything else with GUNICORN_CMD_ARGS. See docs/deploy.md
+for sizing.
 """
 
 from __future__ import annotations
@@ -60,9 +61,12 @@ timeout = _int("WEB_TIMEOUT", 60)
 # On SIGTERM (systemctl stop, Ctrl-C in make serve) requests in flight get this long.
 graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
-# Replace each worker after about this many requests, so memory cannot creep.
-max_requests = 2000
-max_requests_jitter = 200
+# Replace each worker after about this many requests, so memory cannot creep. A new
+# worker costs about 3 s of CPU (building the app, starting its reader process) and its
+# share of the connections waits meanwhile: at 2,000 requests a busy worker was replaced
+# every 10 s and a load test lost a third of its throughput to it (issue 19, item 3).
+max_requests = _int("WEB_MAX_REQUESTS", 50000)
+max_requests_jitter = max_requests // 10
 
 # Logs go to stderr (the journal under systemd) through Advisor's one logging
 # configuration (advisor/logs.py: LOG_FORMAT text or json, LOG_LEVEL), so gunicorn's own

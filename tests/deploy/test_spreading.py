@@ -52,3 +52,12 @@ def test_nginx_keeps_fewer_idle_connections_than_the_workers_hold() -> None:
     config = settings(WEB_WORKERS="2", WEB_THREADS="4")
     # nginx runs one worker process per CPU; a 2-CPU server is the smallest supported
     assert 2 * pooled < config.workers * config.worker_connections
+
+
+def test_a_busy_worker_is_replaced_rarely() -> None:
+    # A new worker costs about 3 s of CPU; at 2,000 requests a worker busy with 200 a
+    # second was replaced every 10 s (a third of a load test's throughput lost).
+    config = settings(WEB_WORKERS="2", WEB_THREADS="4")
+    assert config.max_requests >= 200 * 60 * 4  # not more often than every 4 minutes
+    assert 0 < config.max_requests_jitter < config.max_requests // 2  # not all at once
+    assert settings(WEB_MAX_REQUESTS="0").max_requests == 0  # 0: never replaced
