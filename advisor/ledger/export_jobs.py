@@ -40,7 +40,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from advisor.accounts.models import User
-from advisor.db import deferred_reads, immediate_writes
+from advisor.db import deferred_reads, file_not_mapped, immediate_writes
 from advisor.errors import NotFound
 from advisor.extensions import db
 from advisor.ledger import export, queries
@@ -195,7 +195,8 @@ def run_export(
         if actor is None or not actor.is_active:
             raise PermissionError("the user who asked may no longer export")
         filters = filters_from_json(stored)
-        with deferred_reads():  # a long read must not hold SQLite's write lock
+        # A long read must not hold SQLite's write lock, nor map the file into memory.
+        with deferred_reads(), file_not_mapped(reads):
             job.rows_total = queries.totals(reads, actor, filters).entries
             job.heartbeat_at = clock()
             writes.commit()
@@ -210,7 +211,7 @@ def run_export(
                     every=every,
                     max_rows=max_rows,
                 )
-            reads.commit()  # the end of the read; nothing was written
+        reads.commit()  # the end of the read; nothing was written
         partial.rename(exports_dir / name)
     except Stopped:
         writes.rollback()  # the progress first: in tests both share one connection
