@@ -4,6 +4,7 @@ the text helpers they share (page offsets, sentences, clause segments, amounts, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,13 +125,21 @@ _STARTS_ANEW = re.compile(
 _COLUMNS = re.compile(r"\S[ \u3000]{3,}\S.*?\S[ \u3000]{3,}\S")
 
 
+def _width(line: str) -> int:
+    """How wide ``line`` is drawn, in half-width characters: a Chinese character takes
+    two, a digit, a Latin letter or a space one. A right-aligned 合同编号：LWZX-SC-2025-009
+    is more characters than a full line of Chinese but narrower."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+
+
 def _unwrapped(page: str) -> list[tuple[str, int, bool]]:
     """The page's lines, each with its offset on the page and whether the line break
     after it is kept: a PDF puts a break where a line of running text was wrapped, after
-    a line that fills the width (at least FULL_LINE of the page's longest line) and does
+    a line that fills the width (at least FULL_LINE of the page's widest line) and does
     not end a sentence or a table row; those breaks are left out."""
     lines = page.split("\n")
-    widest = max((len(line.rstrip()) for line in lines), default=0)
+    widths = [_width(line.rstrip()) for line in lines]
+    widest = max(widths, default=0)
     kept: list[tuple[str, int, bool]] = []
     at = 0
     last = len(lines) - 1
@@ -141,8 +150,8 @@ def _unwrapped(page: str) -> list[tuple[str, int, bool]]:
         stripped = line.rstrip()
         following = lines[number + 1].strip()
         wrapped = (
-            widest >= 20
-            and len(stripped) >= FULL_LINE * widest
+            widest >= 40
+            and widths[number] >= FULL_LINE * widest
             and stripped[-1:] not in _KEEP_BREAK_AFTER
             and following != ""
             and not any(mark in line for mark in "|｜\t")  # a table row

@@ -36,6 +36,9 @@ OWN_ROLE = r"(?:(?!联系|经办|代理|代表|负责|责任|法定|授权|开�
 ALIAS = rf"[（(](?:以下简称|以下称|下称|简称)?[“\"]?{PARTY}[”\"]?[）)]"
 LABELLED_PARTY = rf"(?:{OWN_ROLE}(?=[ \t\u3000]*{ALIAS}))"
 
+# An English gloss after a role in brackets: 甲方（用人单位 Employer）, 乙方（服务商 Provider）.
+GLOSS = r"[A-Za-z .&/'-]{0,30}"
+
 _CN = "[一二三四五六七八九十百零〇两]"
 _SPACE = "[ \t\u3000]"
 # Each numbering style at the start of a line, with its kind. Decimal numbers (1.1, 1.1.1)
@@ -72,7 +75,7 @@ _PARTY_NUMBER = (
 # (投保人/被保险人：某中学) is the same party in another capacity.
 _PARTY_LINE = re.compile(
     rf"^{_SPACE}*{_PARTY_NUMBER}(?P<open>【)?(?P<role>{PARTY}|{LABELLED_PARTY})"
-    rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}})[）)])?"
+    rf"(?:{_SPACE}*[（(](?P<alias>{PARTY}|[^）)\n]{{0,12}}{GLOSS})[）)])?"
     rf"(?:[/／、]{PARTY})*(?(open)】{_SPACE}*[:：]?|{_SPACE}*[:：]){_SPACE}*(?P<name>[^\n]*)",
     re.MULTILINE,
 )

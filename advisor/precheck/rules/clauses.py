@@ -323,6 +323,9 @@ _LIABILITY = re.compile(
     # 无故不出车的，每次扣车费200元; 超员或酒后驾车的，甲方可以马上解除本协议
     r"|(?<![回折])扣[^。；，,\n]{0,4}(?:费|款|元)"
     r"|的[，,][^。；\n]{0,12}(?:可以|可|有权|得)(?:立即|马上|随时|单方|书面通知)?解除"
+    # 乙方拖欠租金超过三个月的，甲方可以收回土地
+    r"|的[，,][^。；\n]{0,12}(?:可以|可|有权)(?:立即|马上|随时|提前)?收回"
+    r"(?:土地|房屋|场地|门面|铺面|店面|租赁物|菜地|场所)"
     # 违反的，乙方可以要回没发的棉衣; 有破的、开线的，乙方在5天内调换
     r"|违反[^。；，,\n]{0,8}[，,][^。；\n]{0,12}(?:可以|可|有权)(?:要回|收回|追回)"
     r"|(?:破损?|损坏|开线|尺码不对|不符)的?[^。；\n]{0,16}(?:调换|更换|退换|重做)"
@@ -337,10 +340,16 @@ _REMEDY = re.compile(
 _DISPUTE = re.compile(r"仲裁|诉讼(?!费)|起诉|法院|(?<!法律)管辖|争议[^。；]{0,20}(?:协商|调解)")
 
 
+# An ending no breach brings about: by agreement, or when the term is over.
+_NO_BREACH = re.compile(r"协商一致|双方同意|双方商定|经双方协商|届满|期满|到期")
+
+
 # Damages are a liability for breach when a breach or a fault gives rise to them; an
 # insurer's 赔偿 within its cover (保险人…负责赔偿, 在责任限额内赔偿) is the performance itself.
 _FAULT = re.compile(
     r"违约|违反|逾期|迟延|延迟|未按|未能|未在|未及时|不及时|不按|因此|不履行|擅自|无故|损坏|毁损|过错|过失|原因|造成|导致"
+    # 甲方中途收回土地的，…赔偿乙方修建围栏的费用
+    r"|中途|提前收回|拖欠"
     r"|不符合|不合格|质量问题|丢失|遗失"
 )
 
@@ -379,6 +388,9 @@ def check_breach_liability(ctx: Context) -> list[Hit]:
             return []  # 违约责任: 保险人未按时赔付的，应当赔偿…; 乙方挪用的，应返还…
     for match in _LIABILITY.finditer(text):
         if match.group() != "赔偿":
+            sentence = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
+            if _NO_BREACH.search(text, sentence, match.start()):
+                continue  # 双方协商一致的，可以解除本合同: no one is in breach
             return []
         # the sentence, over the lines a PDF wrapped it on (…因乙方投药不当造成幼儿或教⏎
         # 职工…受伤的，乙方承担全部赔偿责任)

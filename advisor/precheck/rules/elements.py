@@ -56,6 +56,10 @@ VAGUE_QUANTITY = re.compile(
     r"(?:实际|需求|需要|情况|任务单|订单|订货单|通知单|下达|订菜单|报菜单|菜单)"
     # (车辆数量由乙方根据学生乘车需要合理安排: left to the supplier's arrangement)
     r"[^。；;\n]{0,8}?(?:为准|确定|安排|调配)"
+    # 乙方按甲方需要派驻保安人员: how many persons is left to the school's wishes
+    r"|按(?:甲方|采购人|学校|幼儿园|园方|校方|委托方|用人单位)的?(?:实际)?(?:需要|需求)"
+    r"(?:派驻|派遣|委派|配备|选派|安排)(?P<persons>[^。；;，,\n\d]{0,6}?"
+    r"(?:人员|保安员?|保洁员?|教练员?|教师|厨师|司机|工人))"
 )
 # 符合国家有关标准: a standard referred to and not named (which one, the text does not say).
 UNNAMED_STANDARD = re.compile(r"符合国家(?:有关|相关|规定的?)")

@@ -76,6 +76,13 @@ _OBJECT_AFTER = re.compile(r".*(?:提供|负责|开展|进行|承担|实施|从�
 _POINTING = re.compile(r"每[期次项批个]|上述|前述|以下|该|各|此|其")
 
 
+# Whom or where a service reaches, not what it is: 服务覆盖甲方所属那堪小学、…共6所学校.
+_REACH = re.compile(
+    r"(?:覆盖|面向|惠及)[^。；;，,\n]{0,40}?(?:小学|中学|学校|幼儿园|校区|师生|学生)"
+    r"(?![\u4e00-\u9fff]{0,2}(?:保洁|绿化|安保|保安|食堂|餐饮|维修|物业))"
+)
+
+
 def _vague_is_named(segment: str, vague: re.Match[str], least: int) -> bool:
     """Whether the words before a vague phrase, within its object, name the thing:
     提供校园保洁及相关服务 names 校园保洁; 为甲方提供相关服务 names nothing."""
@@ -162,7 +169,7 @@ def find_subject(ctx: Context) -> Finding:
         # Under a subject clause that opens vaguely (1. 乙方为甲方提供相关服务), what its
         # other sub-clauses say is how much and how (工作量不少于120人·日), unless it lists.
         inside_vague = any(_within(unit, v) for v in vague_units)
-        if inside_vague and not _ENUMERATES.search(first):
+        if (inside_vague and not _ENUMERATES.search(first)) or _REACH.search(first):
             continue
         if _is_concrete(first, 2):
             return Finding(True)
@@ -172,7 +179,8 @@ def find_subject(ctx: Context) -> Finding:
         content = whole[match.start("rest") : match.end("rest")] if match["rest"] else ""
         if not content.strip():
             content = whole[match.end() :].lstrip().split("\n", 1)[0]
-        if _is_concrete(_undelegated(whole, re.split(r"[。；;]", content, maxsplit=1)[0])):
+        first = re.split(r"[。；;]", content, maxsplit=1)[0]
+        if not _REACH.search(first) and _is_concrete(_undelegated(whole, first)):
             return Finding(True)
     if _goods_listed(ctx):
         return Finding(True)
@@ -313,6 +321,8 @@ _QUANTITY_COLUMN = re.compile(
     # a course's extent: 班级数 | 每周课时 | 周数
     r"|班级数|班数|课时|学时|周数|场次|人次"
     r"|(?:采购|供应|供货|订购|订货|需求|配送|印刷)量"
+    # 年估算量, 预计量: the estimate of a framework
+    r"|(?:估算|预估|预计|估计|计划)量"
 )
 # A unit cell beside a whole number (单位 | 数量): how goods tables are drawn.
 _UNIT_AND_NUMBER = re.compile(
@@ -533,16 +543,32 @@ _WORK_PERIOD = re.compile(
 
 _CAPPED_TOTAL = re.compile(
     r"(?:费用|金额|总价|总额|采购额|合同价)[^。；;\n]{0,8}(?:暂定|预计|预估|估算)?(?:上限|最高限额|封顶)"
-    r"|(?:暂定|预计|预估|估算)(?:年度?|合同)?(?:费用|金额|总价|总额|采购额)"
+    # 预计采购总额, 预计本学年采购金额
+    r"|(?:暂定|预计|预估|估算)[^。；;，,\n\d]{0,6}?(?:费用|金额|总价|总额|采购额)"
     r"|(?:费用|金额|总价|总额)[^。；;\n]{0,10}(?:不超过|不得超过|最高不超过)[^。；;\n]{0,4}(?:人民币|¥|￥|\d)"
 )
 _UNIT_PRICED = re.compile(r"单价|单位价格|价格表|收费标准|按实(?:际)?结算")
+# A 劳务 agreement with one person is an employment contract whatever its type says.
+_LABOUR_TITLE = re.compile(r"劳务|聘用|劳动")
 _OF_PERSONS = re.compile(r"人数|人员|保安员|保洁员|教练员|教师数")
 
 
 def _unit_of(count: re.Match[str]) -> str:
     """The unit a count is in, or "" for a frequency (每周检查一次)."""
     return (count.groupdict().get("unit") or "") if "unit" in count.re.groupindex else ""
+
+
+def _employment(ctx: Context) -> bool:
+    """An employment contract, or a 劳务 agreement with a person (a party named with an
+    identity card number), whatever type the school gave it."""
+    if ctx.contract_type == "employment":
+        return True
+    if not any(_LABOUR_TITLE.search(title) for title in structure.titles(ctx.text)):
+        return False
+    return any(
+        "身份证" in ctx.text[party.end : party.end + 60]
+        for party in structure.read(ctx.text).parties
+    )
 
 
 def find_quantity(ctx: Context) -> Finding:
@@ -557,7 +583,7 @@ def find_quantity(ctx: Context) -> Finding:
     counts = _counts(text, _spec_cells(ctx.text))
     vague = list(VAGUE_QUANTITY.finditer(whole))
     if not vague:
-        if counts or (ctx.contract_type == "employment" and _WORK_PERIOD.search(text)):
+        if counts or (_employment(ctx) and _WORK_PERIOD.search(text)):
             return Finding(True)
         return Finding(False, searched=searched(ctx, headed(ctx, SUBJECT_HEADING, nearest=True)))
     # A framework left to the orders, priced per unit with a cap or estimate on the total
@@ -571,7 +597,9 @@ def find_quantity(ctx: Context) -> Finding:
         if unit:
             if any(c.group().find(unit) >= 0 for c in counts):
                 return Finding(True)
-        elif _OF_PERSONS.search(whole, max(0, match.start() - 12), match.start() + 2):
+        elif match["persons"] or _OF_PERSONS.search(
+            whole, max(0, match.start() - 12), match.start() + 2
+        ):
             # 人数以甲方需求为准: only a count of persons counts them
             if any(_unit_of(c) in ("人", "名", "位") for c in counts):
                 return Finding(True)
@@ -621,8 +649,9 @@ _QUALITY = re.compile(
     r"|(?:评价|考核|衡量)[^。；\n]{0,10}(?:质量|服务)的?(?:依据|标准)"
     # the condition of the premises as handed over: 交付时墙面、地面、门窗完好
     # (a PDF may wrap the line between the thing and its state)
-    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|地块|草场|围栏|灯具|设备)"
-    r"[^。；;]{0,12}?(?:完好|良好|齐全|检验合格|验收合格|平整|无开裂|无破损|无渗漏)|无漏雨|不漏雨"
+    r"|(?:墙面|地面|地胶|门窗|卷帘门|屋面|水电|设施|结构|房屋|场地|土地|地块|草场|围栏|灯具|设备"
+    r"|地势|旱地|菜地|耕地|水田|菜园)"
+    r"[^。；;]{0,12}?(?:完好|良好|齐全|检验合格|验收合格|平整|平坦|无开裂|无破损|无渗漏)|无漏雨|不漏雨"
     # land as it is let: 无青苗、无附着物, 草场无退化沙化
     r"|无(?:青苗|附着物|退化|沙化)"
     # meat as the law requires it: 定点屠宰场屠宰、检疫合格的鲜猪肉

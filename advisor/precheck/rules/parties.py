@@ -22,13 +22,15 @@ from dataclasses import dataclass
 
 from advisor.precheck import structure
 from advisor.precheck.base import Context
-from advisor.precheck.structure import ORGANISATION, ORGANISATION_ENDS, PARTY
+from advisor.precheck.structure import GLOSS, ORGANISATION, ORGANISATION_ENDS, PARTY
 
 
 def _han(text: str) -> int:
     return len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
+# A foreign teacher or firm named in Latin letters: Emily Rose Carter, Oxford Academic Ltd.
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’.-]+(?:[ \u00a0]+[A-Z][A-Za-z'’.-]*)+")
 _ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
 # An address label begins a line or a phrase, or follows a name straight away where a PDF
 # dropped the wide space between them (温宿县第一小学地址：…).
@@ -108,7 +110,9 @@ def _as_recognised(text: str) -> Missing | None:
         said = text[party.said[0] : party.said[1]]
         if not party.name and _LIST_FOLLOWS.match(text, party.said[1]):
             continue  # 丙方（使用单位）：⏎1．某中学，住所：…: the parties are the items listed
-        if _han(party.name) < 2 or _ANONYMOUS.search(said):
+        if (_han(party.name) < 2 and not _LATIN_NAME.fullmatch(party.name)) or _ANONYMOUS.search(
+            said
+        ):
             return Missing(party.said)
         if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
             continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
@@ -158,9 +162,9 @@ _NUMBER = (
 # alone on its line with the name and address on the lines below (甲方（采购人）⏎名称：…).
 _ROLE_LABEL = re.compile(
     rf"【{_SP}*(?P<boxed>{PARTY})(?:[/／、]{PARTY})*{_SP}*】{_SP}*[:：]?"
-    rf"|(?<![\u4e00-\u9fff])(?P<role>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*[:：]"
+    rf"|(?<![\u4e00-\u9fff])(?P<role>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}{GLOSS}[）)])?{_SP}*[:：]"
     rf"|[（(](?:以下简称|以下称|下称|简称)?[“\"]?(?P<inner>{PARTY})[”\"]?[）)]{_SP}*[:：]"
-    rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}[）)])?{_SP}*$"
+    rf"|^{_SP}*(?:{_NUMBER}{_SP}*)?(?P<alone>{PARTY})(?:{_SP}*[（(][^）)\n]{{0,12}}{GLOSS}[）)])?{_SP}*$"
     # an opening sentence naming the parties with their particulars in brackets:
     # 甲方某小学（地址：…）与乙方杨明山（身份证号：…，住…）经商量，…
     rf"|(?:^|(?<=[与和]))(?P<bare>{PARTY})(?:[（(][^）)\n]{{1,6}}[）)])?"
