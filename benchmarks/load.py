@@ -33,6 +33,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -62,7 +63,9 @@ class Result:
     p95_ms: float = 0.0
     p99_ms: float = 0.0
     errors: int = 0
+    status_errors: int = 0  # answers other than 2xx/3xx, among the errors
     requests: int = 0
+    server_log: str = ""  # what the server logged during the load (warnings and errors)
     worker_cpu_share: list[float] = field(default_factory=list)
 
     @property
@@ -106,6 +109,17 @@ class Server:
         if app:
             self.args.append(app)
         self.process: subprocess.Popen[bytes] | None = None
+        # its log (warnings and errors: a refused request is explained there), in a file:
+        # a pipe nobody reads would stop the server once full
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
+
+    def log_since(self, offset: int) -> str:
+        """What the server logged after ``offset`` bytes of its log."""
+        self.log.seek(offset)
+        return self.log.read().decode("utf-8", "replace")
+
+    def log_size(self) -> int:
+        return self.log.seek(0, os.SEEK_END)
 
     @property
     def url(self) -> str:
@@ -113,12 +127,12 @@ class Server:
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
-            self.args, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            self.args, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                error = self.log_since(0)
                 raise SystemExit(f"gunicorn stopped at start:\n{error[-2000:]}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):
@@ -137,6 +151,7 @@ class Server:
                 self.process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.log.close()
 
     def workers(self) -> list[int]:
         return _children(self.process.pid) if self.process else []
@@ -177,6 +192,7 @@ def _get(url: str, cookie: str) -> None:
 def load(server: Server, result: Result, cookie: str, *, seconds: int, connections: int) -> Result:
     _get(server.url + result.path, cookie)  # warm up: the first request compiles templates
     before = {pid: _cpu_ticks(pid) for pid in server.workers()}
+    logged = server.log_size()
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -197,7 +213,8 @@ def load(server: Server, result: Result, cookie: str, *, seconds: int, connectio
     report = json.loads(line)
     result.requests = report["requests"]
     result.requests_per_second = round(report["requests"] / report["seconds"], 1)
-    result.errors = report["errors"]
+    result.errors, result.status_errors = report["errors"], report["status_errors"]
+    result.server_log = server.log_since(logged)[-4000:]
     result.p50_ms, result.p95_ms, result.p99_ms = (
         round(report[key], 1) for key in ("p50_ms", "p95_ms", "p99_ms")
     )
@@ -329,6 +346,13 @@ def _print(result: Result) -> None:
         f"{result.who:9} {result.path:24} {result.requests_per_second:8.1f} {result.p50_ms:7.1f}"
         f" {result.p95_ms:7.1f} {result.p99_ms:7.1f} {result.errors:4d}  {shares:12} {verdict}"
     )
+    if result.errors:
+        kinds = f"{result.status_errors} answered other than 2xx/3xx"
+        print(f"  {result.errors} errors, {kinds}; the server logged meanwhile:")
+        print(
+            "\n".join("    " + line for line in result.server_log.splitlines()[-20:])
+            or "    nothing"
+        )
 
 
 if __name__ == "__main__":
