@@ -56,6 +56,9 @@ class User(Base):
     # cookie carries that id, not the user id, so ending the row ends the session.
     __allow_unmapped__ = True
     login_session_id: str | None = None
+    # Not a column either: the unread notices counted with the session (the bell's
+    # number; accounts.services.unread_count), None where they were not counted.
+    unread: int | None = None
 
     # Flask-Login protocol.
     @property

@@ -232,9 +232,16 @@ class SessionCheck:
 def _live_session() -> sa.Select[User, LoginSession]:
     """The user and row of session ``:sid`` if it is live at ``:now``. Built once: every
     request runs it, and building a statement anew costs SQLAlchemy more than running it
-    (issue 19, item 3)."""
+    (issue 19, item 3). With it, the user's unread notices: the bell on every page shows
+    them, and one statement fewer a page is about a tenth of a cheap page's cost."""
+    unread = (
+        sa.select(sa.func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
     return (
-        sa.select(User, LoginSession)
+        sa.select(User, LoginSession, unread)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             LoginSession.id == sa.bindparam("sid"),
@@ -259,7 +266,7 @@ def check_session(
     row = session.execute(_live_session(), {"sid": sid, "now": now}).first()
     if row is None:
         return SessionCheck(None)
-    user, found = row
+    user, found, unread = row
     if now - found.last_seen_at > idle:
         found.revoked_at = now
         session.flush()
@@ -268,7 +275,7 @@ def check_session(
     if wrote:
         found.last_seen_at = now
         session.flush()
-    user.login_session_id = found.id
+    user.login_session_id, user.unread = found.id, int(unread)
     return SessionCheck(user, wrote=wrote)
 
 
@@ -620,6 +627,10 @@ def _unread() -> sa.Select[int]:
 
 
 def unread_count(session: orm.Session, user: User) -> int:
+    """The user's unread notices: as counted when the session was checked at the start of
+    this request (check_session), else counted now."""
+    if user.unread is not None:
+        return user.unread
     return session.scalar(_unread(), {"user_id": user.id}) or 0
 
 
@@ -629,3 +640,4 @@ def mark_all_read(session: orm.Session, user: User, now: datetime) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=now)
     )
+    user.unread = 0
