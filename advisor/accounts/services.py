@@ -229,7 +229,7 @@ class SessionCheck:
 
 
 @cache
-def _live_session() -> sa.Select[User, LoginSession]:
+def _live_session() -> sa.Select[User, LoginSession, int]:
     """The user and row of session ``:sid`` if it is live at ``:now``. Built once: every
     request runs it, and building a statement anew costs SQLAlchemy more than running it
     (issue 19, item 3). With it, the user's unread notices: the bell on every page shows

@@ -502,7 +502,12 @@ def average_rating(
     rated, total = session.execute(
         sa.select(sa.func.count(Feedback.id), sa.func.sum(Feedback.rating)).where(*where)
     ).one()
-    if not rated:
+    return rating_average(rated, total)
+
+
+def rating_average(rated: int | None, total: int | None) -> tuple[Decimal | None, int]:
+    """(average to two places, half up; number) of ``rated`` ratings adding up to ``total``."""
+    if not rated or total is None:
         return None, 0
     average = (Decimal(total) / Decimal(rated)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return average, int(rated)

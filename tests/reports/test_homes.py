@@ -13,10 +13,13 @@ from sqlalchemy import orm
 
 from advisor.contracts.models import CalendarDay, Contract, ContractVersion
 from advisor.evaluation.models import EvaluationResult
+from advisor.ledger import queries as ledger
+from advisor.ledger.services import correct_entry
 from advisor.reports import homes
 from advisor.reviews import services
 from tests.conftest import QueryCounter, login
 from tests.evaluation.helpers import rate, review, utc
+from tests.factories.ledger import LEDGER_TODAY, add_ledger_entry, chain_of, entry_data
 from tests.factories.people import advisor_user, holder
 from tests.factories.reviews import review_data, start_review
 from tests.reports.test_year import year_2025  # noqa: F401  (the fixture)
@@ -72,6 +75,41 @@ def test_an_advisor_home_counts_only_their_own_year(session: orm.Session) -> Non
     assert (home.opinions, home.returns, home.on_time, home.issued) == (1, 1, 1, 2)
     assert home.on_time_rate == 50.0 and home.ratings == 1 and str(home.average_rating) == "4.00"
     assert home.result is None
+
+
+def test_an_advisor_homes_ledger_count_is_the_ledgers_own_total(session: orm.Session) -> None:
+    # The home counts the year's current entries in its one statement of figures: the
+    # same number as the ledger's totals, corrections (superseded entries) left out,
+    # other advisors' entries and other years too.
+    advisor = advisor_user(session, 1)
+    first, second, _ = chain_of(session, 3)
+    correct_entry(
+        session,
+        actor=advisor,
+        original=first,
+        data=entry_data(1, minutes=90, description="更正：咨询时长为九十分钟"),
+        today=LEDGER_TODAY,
+    )
+    add_ledger_entry(session, advisor_user(session, 2), school_id=None)
+    session.flush()
+    home = homes.advisor_home(session, advisor, LEDGER_TODAY)
+    this_year = ledger.Filters(date_from=date(LEDGER_TODAY.year, 1, 1), date_to=LEDGER_TODAY)
+    assert home.ledger_entries == ledger.totals(session, advisor, this_year).entries == 3
+    assert second.advisor_id == 1
+    next_year = date(LEDGER_TODAY.year + 1, 1, 5)
+    assert homes.advisor_home(session, advisor, next_year).ledger_entries == 0
+
+
+def test_an_advisor_home_asks_four_statements(
+    session: orm.Session, advisor1: FlaskClient, count_queries: QueryCounter
+) -> None:
+    # The session with the bell's count, the queue with its schools, the figures, the
+    # latest evaluation: each statement is about a tenth of the page's cost under load.
+    advisor1.get("/")  # the first request of a session records when it was seen
+    count_queries.statements.clear()
+    page = advisor1.get("/").get_data(as_text=True)
+    assert 'data-testid="queue-row"' in page
+    assert count_queries.count == 4, count_queries.statements
 
 
 def test_a_school_home_shows_what_waits_and_who_advises(
