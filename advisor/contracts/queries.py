@@ -231,8 +231,12 @@ def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
     return session.scalars(_events(), {"contract_id": contract.id}).all()
 
 
-def advisor_names(session: orm.Session, events: Sequence[ContractEvent]) -> dict[int, str]:
-    """Names of the advisors that events mention (routing, reassignment), in one query."""
+def advisor_names(
+    session: orm.Session, events: Sequence[ContractEvent], *, also: int | None = None
+) -> dict[int, str]:
+    """Names of the advisors that events mention (routing, reassignment), in one query,
+    which also loads advisor ``also`` (the contract's own), so that the page's
+    ``session.get`` of it asks the database nothing more."""
     ids = {
         value
         for e in events
@@ -241,8 +245,9 @@ def advisor_names(session: orm.Session, events: Sequence[ContractEvent]) -> dict
     }
     if not ids:
         return {}
-    rows = session.execute(sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(ids)))
-    return {i: name for i, name in rows}
+    wanted = ids if also is None else {*ids, also}
+    found = session.scalars(sa.select(Advisor).where(Advisor.id.in_(wanted)))
+    return {advisor.id: advisor.name for advisor in found if advisor.id in ids}
 
 
 def due_badge(contract: Contract, today: date) -> str | None:

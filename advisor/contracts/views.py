@@ -436,6 +436,8 @@ def detail(contract_id: int) -> Any:
     contract = queries.get_contract(db.session, user(), contract_id)
     latest = contract.versions[-1] if contract.versions else None
     events = queries.events(db.session, contract)
+    # the names the history shows; the contract's advisor is loaded with them
+    names = queries.advisor_names(db.session, events, also=contract.advisor_id)
     me = user()
     reassign_form = None
     if can_reassign_contract(me, contract):
@@ -451,7 +453,7 @@ def detail(contract_id: int) -> Any:
         latest=latest,
         texts=queries.version_text(db.session, latest) if latest else [],
         events=events,
-        advisor_names=queries.advisor_names(db.session, events),
+        advisor_names=names,
         today=today_local(),
         actions=actions_for(contract.status, me.role or ""),
         statuses=STATUS_LABELS,

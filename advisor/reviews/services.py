@@ -21,7 +21,7 @@ from advisor.accounts.models import User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
-from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.models import Contract, ContractVersion, Status
 from advisor.contracts.workflow import Action
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import services as precheck
@@ -532,6 +532,10 @@ def is_rated(session: orm.Session, review: Review) -> bool:
 
 
 def get_closing(session: orm.Session, contract: Contract) -> Closing | None:
+    """How the school closed the contract; only a closed one has this (nothing reopens a
+    closed contract), so no other asks the database."""
+    if contract.status != Status.CLOSED:
+        return None
     return session.get(Closing, contract.id)
 
 

@@ -53,8 +53,9 @@ PDF = "pdf"
 def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The reviews part of the contract page: opinions, returns, feedback, closing."""
     anonymous = services.ratings_are_anonymous(db.session)
-    feedback = services.contract_feedback(db.session, contract)
     reviews = services.issued_reviews(db.session, contract)
+    # a school rates an opinion issued: before any, there is nothing to ask for
+    feedback = services.contract_feedback(db.session, contract) if reviews else []
     opinion = services.latest_of(reviews)
     rated = opinion is not None and any(f.review_id == opinion.id for f in feedback)
     shown = permissions.can_see_contract_ratings(viewer, contract, anonymous=anonymous)
