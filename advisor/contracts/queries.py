@@ -182,9 +182,15 @@ def parties(session: orm.Session, contracts: Sequence[Contract]) -> dict[int, tu
     return {c.id: (names[0][c.school_id], names[1][c.advisor_id]) for c in contracts}
 
 
-def get_contract(session: orm.Session, user: User, contract_id: int) -> Contract:
-    """One contract the caller may see; any other is NotFound, as if it did not exist."""
-    contract = session.scalar(visible_contracts(user).where(Contract.id == contract_id))
+def get_contract(
+    session: orm.Session, user: User, contract_id: int, *, with_versions: bool = False
+) -> Contract:
+    """One contract the caller may see; any other is NotFound, as if it did not exist.
+    ``with_versions`` loads its versions in the same statement (the contract page)."""
+    stmt = visible_contracts(user).where(Contract.id == contract_id)
+    if with_versions:
+        stmt = stmt.options(orm.joinedload(Contract.versions))
+    contract = session.scalars(stmt).unique().first()
     if contract is None:
         raise NotFound(_l("No such contract."))
     return contract

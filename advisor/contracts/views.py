@@ -433,7 +433,7 @@ def submit_and_commit(
 @bp.get("/contracts/<int:contract_id>")
 def detail(contract_id: int) -> Any:
     """One contract: details, versions with downloads, text by page, history."""
-    contract = queries.get_contract(db.session, user(), contract_id)
+    contract = queries.get_contract(db.session, user(), contract_id, with_versions=True)
     latest = contract.versions[-1] if contract.versions else None
     events = queries.events(db.session, contract)
     # the names the history shows; the contract's advisor is loaded with them

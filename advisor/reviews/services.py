@@ -131,9 +131,12 @@ def check_reviewer(actor: User, contract: Contract) -> None:
 
 @cache
 def _reviews_of(status: str) -> sa.Select[Review]:
+    """A contract's reviews in ``status``, oldest first, with their findings in the same
+    statement (the contract page shows them all)."""
     return (
         sa.select(Review)
         .where(Review.contract_id == sa.bindparam("contract_id"), Review.status == status)
+        .options(orm.joinedload(Review.findings))
         .order_by(Review.id)
     )
 
@@ -148,11 +151,11 @@ def _feedback_of() -> sa.Select[Feedback]:
 
 
 def get_draft(session: orm.Session, contract: Contract) -> Review | None:
-    return session.scalar(_reviews_of("draft"), {"contract_id": contract.id})
+    return session.scalars(_reviews_of("draft"), {"contract_id": contract.id}).unique().first()
 
 
 def issued_reviews(session: orm.Session, contract: Contract) -> list[Review]:
-    return list(session.scalars(_reviews_of("issued"), {"contract_id": contract.id}))
+    return list(session.scalars(_reviews_of("issued"), {"contract_id": contract.id}).unique())
 
 
 def latest_of(issued: list[Review]) -> Review | None:

@@ -52,13 +52,15 @@ PDF = "pdf"
 
 def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     """The reviews part of the contract page: opinions, returns, feedback, closing."""
-    anonymous = services.ratings_are_anonymous(db.session)
     reviews = services.issued_reviews(db.session, contract)
-    # a school rates an opinion issued: before any, there is nothing to ask for
+    # a school rates an opinion issued: before any, there is nothing to ask for, and
+    # without a rating, nothing whose showing the bureau's setting decides
     feedback = services.contract_feedback(db.session, contract) if reviews else []
     opinion = services.latest_of(reviews)
     rated = opinion is not None and any(f.review_id == opinion.id for f in feedback)
-    shown = permissions.can_see_contract_ratings(viewer, contract, anonymous=anonymous)
+    shown = bool(feedback) and permissions.can_see_contract_ratings(
+        viewer, contract, anonymous=services.ratings_are_anonymous(db.session)
+    )
     return {
         "reviews": reviews,
         "draft": (

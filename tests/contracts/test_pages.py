@@ -744,3 +744,20 @@ def test_pages_need_a_login(client: FlaskClient) -> None:
         assert response.status_code in (302, 401)
         if response.status_code == 302:
             assert "/login" in response.headers["Location"]
+
+
+def test_an_open_contracts_page_asks_only_for_what_it_can_show(
+    school1: FlaskClient, count_queries: QueryCounter
+) -> None:
+    # Each statement is about a tenth of a cheap page's cost under load (issue 19, item
+    # 3): an open contract has no closing, and before an opinion no rating, so neither
+    # they nor the ratings' setting is asked for; its versions come with it, the
+    # findings with the reviews.
+    school1.get("/contracts/1")  # the first request of a session records when it was seen
+    count_queries.statements.clear()
+    page = school1.get("/contracts/1").get_data(as_text=True)
+    assert "食堂食材采购合同" in page
+    asked = " ".join(count_queries.statements)
+    for table in ("closing", "feedback", "setting", "notification WHERE"):
+        assert f"FROM {table}" not in asked, table
+    assert count_queries.count <= 7, count_queries.statements
