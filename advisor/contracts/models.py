@@ -5,13 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advisor.db import Base, in_values, utcnow
+
+if TYPE_CHECKING:
+    from advisor.directory.models import Advisor
 
 
 class ContractType(enum.StrEnum):
@@ -93,6 +96,9 @@ class Contract(Base):
     events: Mapped[list[ContractEvent]] = orm.relationship(
         back_populates="contract", order_by="ContractEvent.id"
     )
+    # The advisor holding it, for reading only (it changes through advisor_id): the
+    # contract page loads it with the contract.
+    advisor: Mapped[Advisor] = orm.relationship(viewonly=True)
 
 
 class ContractVersion(Base):

@@ -186,10 +186,11 @@ def get_contract(
     session: orm.Session, user: User, contract_id: int, *, with_versions: bool = False
 ) -> Contract:
     """One contract the caller may see; any other is NotFound, as if it did not exist.
-    ``with_versions`` loads its versions in the same statement (the contract page)."""
+    ``with_versions`` loads its versions and its advisor in the same statement (the
+    contract page)."""
     stmt = visible_contracts(user).where(Contract.id == contract_id)
     if with_versions:
-        stmt = stmt.options(orm.joinedload(Contract.versions))
+        stmt = stmt.options(orm.joinedload(Contract.versions), orm.joinedload(Contract.advisor))
     contract = session.scalars(stmt).unique().first()
     if contract is None:
         raise NotFound(_l("No such contract."))
@@ -238,22 +239,23 @@ def events(session: orm.Session, contract: Contract) -> Sequence[ContractEvent]:
 
 
 def advisor_names(
-    session: orm.Session, events: Sequence[ContractEvent], *, also: int | None = None
+    session: orm.Session, events: Sequence[ContractEvent], *, known: Advisor | None = None
 ) -> dict[int, str]:
-    """Names of the advisors that events mention (routing, reassignment), in one query,
-    which also loads advisor ``also`` (the contract's own), so that the page's
-    ``session.get`` of it asks the database nothing more."""
+    """Names of the advisors that events mention (routing, reassignment), in one query
+    for those other than the ``known`` one (the contract's own, loaded with it): usually
+    none."""
     ids = {
         value
         for e in events
         for key in ("advisor_id", "from_advisor_id", "to_advisor_id")
         if isinstance(value := e.detail.get(key), int)
     }
-    if not ids:
-        return {}
-    wanted = ids if also is None else {*ids, also}
-    found = session.scalars(sa.select(Advisor).where(Advisor.id.in_(wanted)))
-    return {advisor.id: advisor.name for advisor in found if advisor.id in ids}
+    names = {known.id: known.name} if known is not None and known.id in ids else {}
+    others = ids - names.keys()
+    if others:
+        rows = session.execute(sa.select(Advisor.id, Advisor.name).where(Advisor.id.in_(others)))
+        names.update((i, name) for i, name in rows)
+    return names
 
 
 def due_badge(contract: Contract, today: date) -> str | None:

@@ -436,8 +436,7 @@ def detail(contract_id: int) -> Any:
     contract = queries.get_contract(db.session, user(), contract_id, with_versions=True)
     latest = contract.versions[-1] if contract.versions else None
     events = queries.events(db.session, contract)
-    # the names the history shows; the contract's advisor is loaded with them
-    names = queries.advisor_names(db.session, events, also=contract.advisor_id)
+    names = queries.advisor_names(db.session, events, known=contract.advisor)
     me = user()
     reassign_form = None
     if can_reassign_contract(me, contract):
@@ -459,7 +458,7 @@ def detail(contract_id: int) -> Any:
         statuses=STATUS_LABELS,
         types=TYPE_LABELS,
         action_labels=ACTION_LABELS,
-        advisor=db.session.get(Advisor, contract.advisor_id),
+        advisor=contract.advisor,
         revision_form=RevisionForm(),
         withdraw_form=WithdrawForm(),
         reassign_form=reassign_form,

@@ -760,4 +760,4 @@ def test_an_open_contracts_page_asks_only_for_what_it_can_show(
     asked = " ".join(count_queries.statements)
     for table in ("closing", "feedback", "setting", "notification WHERE"):
         assert f"FROM {table}" not in asked, table
-    assert count_queries.count <= 7, count_queries.statements
+    assert count_queries.count <= 5, count_queries.statements
