@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -29,7 +30,7 @@ from werkzeug.datastructures import MultiDict
 from advisor.accounts import drafts
 from advisor.accounts.models import User
 from advisor.accounts.services import check_session
-from advisor.db import utcnow
+from advisor.db import lost_write_race, utcnow
 from advisor.errors import json_error, wants_json
 from advisor.extensions import db, login_manager
 from advisor.forms import RESTORED, Restored, secret_field_names
@@ -67,10 +68,20 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         idle = timedelta(minutes=current_app.config["ADVISOR"].session_idle_minutes)
-        check = check_session(db.session, session_id, utcnow(), idle=idle)
-        if check.wrote:
-            # Safe to commit: the user is loaded before any view runs (below).
-            db.session.commit()
+        now = utcnow()
+        try:
+            check = check_session(db.session, session_id, now, idle=idle)
+            if check.wrote:
+                # Safe to commit: the user is loaded before any view runs (below).
+                db.session.commit()
+        except sa.exc.OperationalError as error:
+            if not lost_write_race(error):
+                raise
+            # On SQLite a reading request's write of the last-seen time failed: another
+            # connection (most often a request of this very session, which then wrote
+            # it) wrote since this one began reading. The next request records it.
+            db.session.rollback()
+            check = check_session(db.session, session_id, now, idle=idle, record=False)
         if check.user is None:
             g.setdefault(ENDED_SESSION, session_id)
         if check.timed_out:

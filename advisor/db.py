@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -212,6 +213,14 @@ def deferred_reads() -> Iterator[None]:
         yield
     finally:
         _WRITING.reset(token)
+
+
+def lost_write_race(error: sa.exc.OperationalError) -> bool:
+    """Whether ``error`` is SQLite refusing a write: another connection wrote after this
+    transaction began reading (WAL then answers "database is locked" at once, whatever
+    the busy timeout), or held the lock past it. A read that writes only in passing
+    (a session's last-seen time) may give that write up."""
+    return isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
 
 
 SQLITE_MAP_BYTES = 1 << 30  # how much of a SQLite file a connection maps into memory

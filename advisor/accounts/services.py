@@ -253,7 +253,12 @@ def _live_session() -> sa.Select[User, LoginSession, int]:
 
 
 def check_session(
-    session: orm.Session, sid: str, now: datetime, *, idle: timedelta = SESSION_IDLE
+    session: orm.Session,
+    sid: str,
+    now: datetime,
+    *,
+    idle: timedelta = SESSION_IDLE,
+    record: bool = True,
 ) -> SessionCheck:
     """The active user of a live session, recording that it was seen.
 
@@ -261,17 +266,19 @@ def check_session(
     deactivated, and while it has been seen within ``idle``; one unused for longer is
     ended now (``timed_out``). Because the last-seen time is written at most once a
     minute, a session may end up to a minute before ``idle`` has passed since its very
-    last request, never after. Writes flush; ``wrote`` tells the caller to commit.
+    last request, never after. Writes flush; ``wrote`` tells the caller to commit. With
+    ``record`` false nothing is written (the answer is the same).
     """
     row = session.execute(_live_session(), {"sid": sid, "now": now}).first()
     if row is None:
         return SessionCheck(None)
     user, found, unread = row
     if now - found.last_seen_at > idle:
-        found.revoked_at = now
-        session.flush()
-        return SessionCheck(None, timed_out=True, wrote=True)
-    wrote = now - found.last_seen_at >= USE_RECORDED_EVERY
+        if record:
+            found.revoked_at = now
+            session.flush()
+        return SessionCheck(None, timed_out=True, wrote=record)
+    wrote = record and now - found.last_seen_at >= USE_RECORDED_EVERY
     if wrote:
         found.last_seen_at = now
         session.flush()
