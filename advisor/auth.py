@@ -75,7 +75,8 @@ def init_login(app: Flask) -> None:
                 # Safe to commit: the user is loaded before any view runs (below).
                 db.session.commit()
         except sa.exc.OperationalError as error:
-            if not lost_write_race(error):
+            # (a writing request took the lock at BEGIN: its only "locked" is a timeout)
+            if request.method not in ("GET", "HEAD", "OPTIONS") or not lost_write_race(error):
                 raise
             # On SQLite a reading request's write of the last-seen time failed: another
             # connection (most often a request of this very session, which then wrote

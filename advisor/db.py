@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +26,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -228,8 +231,8 @@ SQLITE_MAP_BYTES = 1 << 30  # how much of a SQLite file a connection maps into m
 
 @contextmanager
 def file_not_mapped(session: orm.Session) -> Iterator[None]:
-    """On SQLite, let the reads of ``session``'s transaction (begun by this) go through
-    its page cache rather than the file mapped into memory, then map it again. A read of
+    """On SQLite, let the rest of ``session``'s transaction read through its page cache
+    rather than the file mapped into memory, then map it again. A read of
     the whole ledger would otherwise bring up to 1 GB of the file into this process's
     resident memory (the export job peaked at 1,143 MB; issue 19, item 6). The mapping
     is the connection's: it is put back before the connection returns to the pool."""
@@ -241,7 +244,10 @@ def file_not_mapped(session: orm.Session) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MAP_BYTES}")
+        try:
+            connection.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_MAP_BYTES}")
+        except sa.exc.DBAPIError:  # never in place of what stopped the read
+            log.warning("could not map the SQLite file again; this connection reads unmapped")
 
 
 def configure_sqlite(engine: sa.Engine) -> None:

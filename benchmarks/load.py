@@ -24,6 +24,7 @@ loads only the pages whose path holds it (the bare route is loaded still).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import http.cookiejar
 import json
 import os
@@ -112,6 +113,8 @@ class Server:
         # its log (warnings and errors: a refused request is explained there), in a file:
         # a pipe nobody reads would stop the server once full
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)
+        # every write at the end, wherever log_since last read (the server shares it)
+        fcntl.fcntl(self.log, fcntl.F_SETFL, fcntl.fcntl(self.log, fcntl.F_GETFL) | os.O_APPEND)
 
     def log_since(self, offset: int) -> str:
         """What the server logged after ``offset`` bytes of its log."""
