@@ -82,7 +82,8 @@ def test_the_schools_a_service_reaches_are_not_its_subject() -> None:
         "合作协议\n一、合作内容\n"
         "乙方为甲方所属新建学校提供相关服务，具体服务事项由学校根据开办工作实际提出。\n"
         "二、合作范围\n"
-        "本协议服务覆盖甲方所属那堪小学、第十二小学、城厢镇那汉小学共3所学校。\n"
+        "本协议服务覆盖甲方所属那堪小学、第十二小学、府城镇那马幼儿园共3所学校（幼儿园），"
+        "在校师生约5,200人。\n"
     )
     assert rules("missing_clause:subject", text, "cooperation") == ["missing_clause:subject"]
     named = text.replace("提供相关服务", "提供开办期间的校园保洁、绿化养护及设备安装服务")
@@ -127,3 +128,43 @@ def test_a_right_aligned_contract_number_is_no_measure_of_a_full_line() -> None:
     assert (
         check_pages("missing_clause:quantity", (page,), contract_type="catering", amount=None) == []
     )
+
+
+# --- what the fixes above must not reach (a review of them) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "一、服务内容\n乙方面向甲方全体学生开展课后托管及作业辅导服务。\n",
+        "一、服务内容\n乙方为甲方提供面向全校师生的心理健康咨询服务。\n",
+    ],
+)
+def test_a_service_for_the_students_still_names_itself(clause: str) -> None:
+    assert check("missing_clause:subject", "服务协议\n" + clause, "service") == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "乙方到期未交付货物的，每逾期一日按合同价的千分之一支付违约金。",
+        "租赁期满乙方不搬离的，甲方可以收回房屋，乙方按日支付占用费。",
+    ],
+)
+def test_a_breach_at_the_end_of_the_term_is_still_a_liability(clause: str) -> None:
+    assert check("missing_clause:breach_liability", clause + "\n", "lease") == []
+
+
+def test_taking_premises_back_for_another_reason_is_no_liability() -> None:
+    text = "六、因政策调整的，甲方可以提前收回场地，并退还剩余租金。\n"
+    assert rules("missing_clause:breach_liability", text, "lease") == [
+        "missing_clause:breach_liability"
+    ]
+
+
+def test_a_placeholder_in_latin_letters_names_no_one() -> None:
+    text = (
+        "甲方：某外国语学校\n住所：某市某区某路188号\n"
+        "乙方：XXX XXX\n住址：某市某区某路599号\n第一条 合同期限\n"
+    )
+    assert rules("missing_clause:parties", text, "employment") == ["missing_clause:parties"]

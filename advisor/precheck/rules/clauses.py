@@ -342,6 +342,8 @@ _DISPUTE = re.compile(r"仲裁|诉讼(?!费)|起诉|法院|(?<!法律)管辖|争
 
 # An ending no breach brings about: by agreement, or when the term is over.
 _NO_BREACH = re.compile(r"协商一致|双方同意|双方商定|经双方协商|届满|期满|到期")
+# Something left undone in a condition: 到期未交付的, 期满不搬离的 (不可抗力 is no fault).
+_NOT_DONE = re.compile(r"未(?!经)|不(?!可抗力)")
 
 
 # Damages are a liability for breach when a breach or a fault gives rise to them; an
@@ -389,8 +391,12 @@ def check_breach_liability(ctx: Context) -> list[Hit]:
     for match in _LIABILITY.finditer(text):
         if match.group() != "赔偿":
             sentence = max(text.rfind(mark, 0, match.start()) for mark in "。；;\n") + 1
-            if _NO_BREACH.search(text, sentence, match.start()):
-                continue  # 双方协商一致的，可以解除本合同: no one is in breach
+            condition = text[sentence : match.start()]
+            at_fault = _FAULT.search(condition) or _NOT_DONE.search(condition)
+            if not at_fault and ("收回" in match.group() or _NO_BREACH.search(condition)):
+                # 双方协商一致的，可以解除本合同, 因政策调整的，甲方可以提前收回场地: no one
+                # is in breach (乙方到期未交付的，…支付违约金 still is)
+                continue
             return []
         # the sentence, over the lines a PDF wrapped it on (…因乙方投药不当造成幼儿或教⏎
         # 职工…受伤的，乙方承担全部赔偿责任)

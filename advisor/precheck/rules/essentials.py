@@ -77,9 +77,13 @@ _POINTING = re.compile(r"每[期次项批个]|上述|前述|以下|该|各|此|�
 
 
 # Whom or where a service reaches, not what it is: 服务覆盖甲方所属那堪小学、…共6所学校.
+# Left out before a sentence is judged: 面向全体学生开展课后托管 still names its service.
 _REACH = re.compile(
-    r"(?:覆盖|面向|惠及)[^。；;，,\n]{0,40}?(?:小学|中学|学校|幼儿园|校区|师生|学生)"
-    r"(?![\u4e00-\u9fff]{0,2}(?:保洁|绿化|安保|保安|食堂|餐饮|维修|物业))"
+    r"(?:覆盖|面向|惠及)(?:[^。；;，,\n]{0,40}?(?:小学|中学|学校|幼儿园|校区|师生|学生)"
+    r"(?:[（(][^）)\n]{1,8}[）)])?"
+    r"(?![\u4e00-\u9fff]{0,2}(?:保洁|绿化|安保|保安|食堂|餐饮|维修|物业)))+"
+    # and how many they are: 在校师生约5,200人
+    r"(?:[，,]?(?:在校|在园|全体)?(?:师生|学生|幼儿|教职工)(?:共|约|合计)?[\d,，]+余?(?:人|名))?"
 )
 
 
@@ -169,9 +173,9 @@ def find_subject(ctx: Context) -> Finding:
         # Under a subject clause that opens vaguely (1. 乙方为甲方提供相关服务), what its
         # other sub-clauses say is how much and how (工作量不少于120人·日), unless it lists.
         inside_vague = any(_within(unit, v) for v in vague_units)
-        if (inside_vague and not _ENUMERATES.search(first)) or _REACH.search(first):
+        if inside_vague and not _ENUMERATES.search(first):
             continue
-        if _is_concrete(first, 2):
+        if _is_concrete(_REACH.sub("", first), 2):
             return Finding(True)
         if _VAGUE_WITH_DOMAIN.search(first):
             vague_units.append(unit)
@@ -179,8 +183,8 @@ def find_subject(ctx: Context) -> Finding:
         content = whole[match.start("rest") : match.end("rest")] if match["rest"] else ""
         if not content.strip():
             content = whole[match.end() :].lstrip().split("\n", 1)[0]
-        first = re.split(r"[。；;]", content, maxsplit=1)[0]
-        if not _REACH.search(first) and _is_concrete(_undelegated(whole, first)):
+        first = _REACH.sub("", re.split(r"[。；;]", content, maxsplit=1)[0])
+        if _is_concrete(_undelegated(whole, first)):
             return Finding(True)
     if _goods_listed(ctx):
         return Finding(True)
@@ -549,7 +553,7 @@ _CAPPED_TOTAL = re.compile(
 )
 _UNIT_PRICED = re.compile(r"单价|单位价格|价格表|收费标准|按实(?:际)?结算")
 # A 劳务 agreement with one person is an employment contract whatever its type says.
-_LABOUR_TITLE = re.compile(r"劳务|聘用|劳动")
+_LABOUR_TITLE = re.compile(r"劳务|聘用|劳动合同")
 _OF_PERSONS = re.compile(r"人数|人员|保安员|保洁员|教练员|教师数")
 
 

@@ -31,6 +31,16 @@ def _han(text: str) -> int:
 
 # A foreign teacher or firm named in Latin letters: Emily Rose Carter, Oxford Academic Ltd.
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z'’.-]+(?:[ \u00a0]+[A-Z][A-Za-z'’.-]*)+")
+_PLACEHOLDER_WORD = re.compile(r"x+|tbd|name|n/?a", re.IGNORECASE)
+
+
+def _latin_name(name: str) -> bool:
+    """A name in Latin letters that names someone, not a placeholder (XXX XXX, TBD TBD)."""
+    return bool(_LATIN_NAME.fullmatch(name)) and not all(
+        _PLACEHOLDER_WORD.fullmatch(word) for word in name.split()
+    )
+
+
 _ANONYMOUS = re.compile(r"匿名|不公开|不愿透露|爱心人士|某某|_|＿|×")
 # An address label begins a line or a phrase, or follows a name straight away where a PDF
 # dropped the wide space between them (温宿县第一小学地址：…).
@@ -110,9 +120,7 @@ def _as_recognised(text: str) -> Missing | None:
         said = text[party.said[0] : party.said[1]]
         if not party.name and _LIST_FOLLOWS.match(text, party.said[1]):
             continue  # 丙方（使用单位）：⏎1．某中学，住所：…: the parties are the items listed
-        if (_han(party.name) < 2 and not _LATIN_NAME.fullmatch(party.name)) or _ANONYMOUS.search(
-            said
-        ):
+        if (_han(party.name) < 2 and not _latin_name(party.name)) or _ANONYMOUS.search(said):
             return Missing(party.said)
         if party.name in names or _SAME_AS.search(said) or re.fullmatch(PARTY, party.name):
             continue  # 被保险人：…（同投保人）, 被保险人：投保人: a party already named
