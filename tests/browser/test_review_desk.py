@@ -52,7 +52,19 @@ def put_at(page: Page, locator: Locator, y: int) -> None:
     """Scroll the window so the top of ``locator`` stands ``y`` pixels from the top (less
     than where it stands with the page at its top, so the page must scroll)."""
     page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
-    page.evaluate("dy => window.scrollBy({top: dy, behavior: 'instant'})", top(locator) - y)
+    # Scrolled again at each poll until it stays: a smooth scroll still running (the
+    # click on a mark glides to its hit) could carry the page past a single scroll.
+    page.wait_for_function(
+        """([id, y]) => {
+            const dy = document.getElementById(id).getBoundingClientRect().top - y;
+            if (Math.abs(dy) < 2) return true;
+            window.scrollBy({top: dy, behavior: 'instant'});
+            return false;
+        }""",
+        arg=[locator.get_attribute("id"), y],
+        timeout=5000,
+        polling=100,
+    )
     assert abs(top(locator) - y) < 2, "the page is too short to scroll there"
 
 
