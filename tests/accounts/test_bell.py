@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import orm
 
 from advisor.accounts import services as accounts
-from tests.conftest import QueryCounter, login
+from tests.conftest import SUITE_NOW, QueryCounter, login
 from tests.factories.people import school_user
 
 
@@ -43,5 +43,5 @@ def test_a_user_loaded_without_a_session_check_is_counted_on_demand(session: orm
     user.unread = None
     accounts.notify(session, [user.id], "contract_returned", title="校车服务合同")
     assert accounts.unread_count(session, user) >= 1
-    accounts.mark_all_read(session, user, accounts.utcnow())
+    accounts.mark_all_read(session, user, SUITE_NOW)
     assert accounts.unread_count(session, user) == 0
