@@ -1,9 +1,9 @@
-"""Unbound extension objects, bound to the application in create_app."""
+"""Unbound extension objects, bound to the application in create_app (Flask-Babel's is
+i18n.py's, with the request's catalogue kept for the request)."""
 
 from __future__ import annotations
 
 from flask_alembic import Alembic
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -14,4 +14,3 @@ db = SQLAlchemy()
 alembic = Alembic(metadatas=Base.metadata, run_mkdir=False)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()

@@ -8,10 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 import pytest
 from babel import support
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import orm
 from wtforms import StringField
@@ -116,3 +117,28 @@ def test_wtforms_messages_follow_the_language_and_are_read_once(
             said.append(form.name.errors)
     assert said == [["该字段是必填字段。"], ["This field is required."]] * 2
     assert len(loads) == 2  # one catalog per language, not one per request (Flask-WTF's)
+
+
+def test_the_catalogue_kept_for_a_request_follows_a_forced_language(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request keeps its catalogue after the first message; a reminder or a workbook
+    # written in another language inside it (force_locale) must not get the kept one,
+    # nor the request the forced one afterwards.
+    found: list[str] = []
+    find = flask_babel.Domain.get_translations
+
+    def counted(self: flask_babel.Domain) -> Any:
+        found.append(str(flask_babel.get_locale()))
+        return find(self)
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        said = [flask_babel.gettext("Home"), render_template_string("{{ _('Home') }}")]
+        with flask_babel.force_locale("en"):
+            said += [flask_babel.gettext("Home"), render_template_string("{{ _('Home') }}")]
+        said.append(flask_babel.gettext("Home"))
+        flask_babel.refresh()
+        said.append(str(flask_babel.lazy_gettext("Home")))
+    assert said == ["首页", "首页", "Home", "Home", "首页", "首页"]
+    assert found == ["zh", "en", "zh", "zh"]  # once per language, not once per message

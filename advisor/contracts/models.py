@@ -84,7 +84,9 @@ class Contract(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome: Mapped[str | None] = mapped_column(sa.String(24))
     result: Mapped[str | None] = mapped_column(sa.String(16))
-    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Every page's text, lower-cased, for the list's search: only a search reads it, so
+    # it is not loaded with the contract (a long contract holds tens of kilobytes here).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)
 

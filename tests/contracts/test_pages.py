@@ -761,3 +761,17 @@ def test_an_open_contracts_page_asks_only_for_what_it_can_show(
     for table in ("closing", "feedback", "setting", "notification WHERE"):
         assert f"FROM {table}" not in asked, table
     assert count_queries.count <= 5, count_queries.statements
+    # every page's text, kept for the list's search, is not read to show one contract
+    assert "search_text" not in asked
+
+
+def test_the_list_reads_the_pages_text_only_to_search(
+    bureau: FlaskClient, count_queries: QueryCounter
+) -> None:
+    bureau.get("/contracts")
+    count_queries.statements.clear()
+    assert "食堂食材采购合同" in bureau.get("/contracts").get_data(as_text=True)
+    assert "search_text" not in " ".join(count_queries.statements)
+    count_queries.statements.clear()
+    assert "食堂食材采购合同" in bureau.get("/contracts?q=食堂").get_data(as_text=True)
+    assert "search_text" in " ".join(count_queries.statements)
