@@ -15,6 +15,9 @@ from babel import support
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 from advisor import formats
@@ -148,8 +151,33 @@ def fmt_evaluation(period: str) -> str:
     return formats.evaluation_title(period, _language())
 
 
+@pass_context
+def _template_gettext(context: Context, string: str, /, **variables: Any) -> str:
+    """Jinja's new-style gettext (escaping, then ``%`` with the variables) in one call:
+    Jinja's own ``_`` calls its ``gettext``, which calls Flask-Babel's, each through the
+    template context's call."""
+    text = flask_babel.get_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables  # type: ignore[no-any-return]
+
+
+@pass_context
+def _template_ngettext(
+    context: Context, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    text = flask_babel.get_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables  # type: ignore[no-any-return]
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["money"] = fmt_money
     app.jinja_env.filters["day"] = fmt_day

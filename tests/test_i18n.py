@@ -142,3 +142,15 @@ def test_the_catalogue_kept_for_a_request_follows_a_forced_language(
         said.append(str(flask_babel.lazy_gettext("Home")))
     assert said == ["首页", "首页", "Home", "Home", "首页", "首页"]
     assert found == ["zh", "en", "zh", "zh"]  # once per language, not once per message
+
+
+def test_template_messages_escape_what_they_are_given(app: Flask) -> None:
+    # The templates' own gettext (one call per message) keeps Jinja's new-style rules: the
+    # message is safe, the values put into it are escaped, and %% stays a percent sign.
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        page = render_template_string(
+            "{{ _('Home') }}|{{ _('%(who)s at 100%%', who=who) }}|"
+            "{{ ngettext('%(num)d file', '%(num)d files', 2) }}|{{ gettext('Home') }}",
+            who="<script>",
+        )
+    assert page == "首页|&lt;script&gt; at 100%|2 files|首页"

@@ -445,6 +445,7 @@ def detail(contract_id: int) -> Any:
     panels: dict[str, Any] = {}
     for panel in DETAIL_PANELS:
         panels.update(panel(contract, me))
+    actions = actions_for(contract.status, me.role or "")
     return render_template(
         "contracts/detail.html",
         **panels,
@@ -454,13 +455,16 @@ def detail(contract_id: int) -> Any:
         events=events,
         advisor_names=names,
         today=today_local(),
-        actions=actions_for(contract.status, me.role or ""),
+        actions=actions,
         statuses=STATUS_LABELS,
         types=TYPE_LABELS,
         action_labels=ACTION_LABELS,
         advisor=contract.advisor,
-        revision_form=RevisionForm(),
-        withdraw_form=WithdrawForm(),
+        # built only where the page shows them (detail.html's conditions)
+        revision_form=(
+            RevisionForm() if "revise" in actions and contract.status == Status.RETURNED else None
+        ),
+        withdraw_form=WithdrawForm() if "withdraw" in actions else None,
         reassign_form=reassign_form,
     )
 

@@ -61,6 +61,9 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     shown = bool(feedback) and permissions.can_see_contract_ratings(
         viewer, contract, anonymous=services.ratings_are_anonymous(db.session)
     )
+    can_rate = permissions.can_rate_opinion(viewer, contract) and opinion is not None and not rated
+    closing = services.get_closing(db.session, contract)
+    can_close = permissions.can_close(viewer, contract)
     return {
         "reviews": reviews,
         "draft": (
@@ -69,14 +72,15 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
             else None
         ),
         "feedback": feedback if shown else [],
-        "closing": services.get_closing(db.session, contract),
-        "can_rate": permissions.can_rate_opinion(viewer, contract)
-        and opinion is not None
-        and not rated,
-        "can_close": permissions.can_close(viewer, contract),
+        "closing": closing,
+        "can_rate": can_rate,
+        "can_close": can_close,
         "can_mark_redo": permissions.can_mark_redo,
-        "feedback_form": FeedbackForm(),
-        "close_form": CloseForm(lock_version=contract.lock_version),
+        # a form is built only for a page that shows it: each costs as much as a query
+        "feedback_form": FeedbackForm() if can_rate else None,
+        "close_form": (
+            CloseForm(lock_version=contract.lock_version) if can_close and not closing else None
+        ),
         "outcomes": OUTCOME_LABELS,
         "dimensions": DIMENSION_LABELS,
         "severities": SEVERITY_LABELS,
