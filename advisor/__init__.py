@@ -28,6 +28,7 @@ from advisor.i18n import init_i18n
 from advisor.ledger.views import bp as ledger_bp
 from advisor.logs import configure_logging, init_request_logging
 from advisor.menu import init_menu
+from advisor.model_contracts.views import bp as model_contracts_bp
 from advisor.precheck.runner import init_runner
 from advisor.precheck.views import bp as precheck_settings_bp
 from advisor.ratelimits import init_rate_limits
@@ -122,6 +123,7 @@ def create_app(config: Config | None = None) -> Flask:
         precheck_settings_bp,
         reports_bp,
         security_log_bp,
+        model_contracts_bp,
         api_bp,
     ):
         app.register_blueprint(bp)

@@ -42,3 +42,24 @@ def test_migrations_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
         alembic.upgrade()
         assert alembic.compare_metadata() == []
         db.engine.dispose()
+
+
+
+def test_going_back_one_step_keeps_every_trigger_and_index(tmp_path: Path) -> None:
+    # On SQLite a table copied to change it loses its triggers and its indexes on
+    # expressions (the search index's, the summaries'): the last migration changes none.
+    other = create_app(make_config(tmp_path, f"sqlite:///{tmp_path}/back.db"))
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+    with other.app_context():
+        alembic.upgrade("1795784000")
+        with db.engine.connect() as conn:
+            before = set(conn.exec_driver_sql(schema).all())
+        alembic.upgrade()
+        alembic.downgrade("1795784000")
+        with db.engine.connect() as conn:
+            after = set(conn.exec_driver_sql(schema).all())
+            closing = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(closing)")}
+        db.engine.dispose()
+    assert "difference_reason" not in closing
+    assert {name for kind, name, _ in before if kind == "trigger"} >= {"contract_fts_ai"}
+    assert after == before

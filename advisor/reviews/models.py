@@ -158,8 +158,39 @@ class Closing(Base):
     adoption: Mapped[str | None] = mapped_column(sa.String(8))
     adoption_note: Mapped[str] = mapped_column(sa.Text, default="")
     signed_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract_version.id"))
+    # Why the copy signed differs from the version the opinion was issued on ("" if it does not)
+    difference_reason: Mapped[str] = mapped_column(
+        sa.Text, default="", server_default=sa.text("''")
+    )
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class Seal(enum.StrEnum):
+    OFFICIAL = "official"  # 公章
+    CONTRACT = "contract"  # 合同专用章
+
+
+class SealUse(Base):
+    """The seal use (用印登记) recorded with a signing: which seal, who approved it, when,
+    how many copies. The signed copy itself is the closing's signed version."""
+
+    __tablename__ = "seal_use"
+    __table_args__ = (
+        sa.CheckConstraint(in_values("seal", Seal), name="seal"),
+        sa.CheckConstraint("copies BETWEEN 1 AND 99", name="copies"),
+        sa.Index("ix_seal_use_school_used_on", "school_id", "used_on"),
+        sa.Index("ix_seal_use_used_on", "used_on"),
+    )
+
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"))
+    seal: Mapped[str] = mapped_column(sa.String(16))
+    approved_by: Mapped[str] = mapped_column(sa.String(50))
+    used_on: Mapped[date]
+    copies: Mapped[int]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
 
 
 class Setting(Base):
