@@ -17,7 +17,7 @@ from advisor.backup.cli import backup_cli
 from advisor.contracts import kept
 from advisor.contracts import services as contracts
 from advisor.contracts.files import FileStore
-from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.models import Contract
 from advisor.db import utcnow
 from advisor.demo import bureau, synthetic
 from advisor.errors import AppError
@@ -173,7 +173,7 @@ files_cli = AppGroup("files", help="Uploaded files.")
 
 
 def _referenced_files() -> list[str]:
-    return list(db.session.scalars(sa.select(ContractVersion.sha256).distinct()))
+    return list(db.session.scalars(contracts.referenced_files()))
 
 
 @files_cli.command("check")

@@ -22,6 +22,7 @@ DOMAINS = (
     "contracts",
     "precheck",
     "reviews",
+    "model_contracts",
     "ledger",
     "evaluation",
     "backup",

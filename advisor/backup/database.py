@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from advisor.contracts.models import ContractVersion
+from advisor.contracts.services import referenced_files
 from advisor.ledger.models import GENESIS, LedgerHead
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
@@ -60,9 +60,7 @@ def read_facts(conn: sa.Connection) -> Facts:
         sa.select(LedgerHead.seq, LedgerHead.last_hash).where(LedgerHead.id == 1)
     ).first()
     revision = conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    referenced = conn.scalars(
-        sa.select(ContractVersion.sha256).distinct().order_by(ContractVersion.sha256)
-    )
+    referenced = conn.scalars(referenced_files())
     return Facts(
         counts=counts,
         ledger_seq=head.seq if head else 0,

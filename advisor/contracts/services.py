@@ -494,12 +494,22 @@ def reassign(
     session.flush()
 
 
+# The columns that name a file of the store by its SHA-256: the contracts' versions, and
+# those other domains add (model_contracts: the bureau's templates), so that no file
+# check, prune or backup takes a file still in use for an orphan.
+FILE_COLUMNS: list[orm.InstrumentedAttribute[str]] = [ContractVersion.sha256]
+
+
+def referenced_files() -> sa.CompoundSelect[str]:
+    """Every file digest a row refers to, once each, in order."""
+    union = sa.union(*(sa.select(column) for column in FILE_COLUMNS))
+    return union.order_by(sa.literal_column("1"))
+
+
 def is_file_referenced(session: orm.Session, sha256: str) -> bool:
-    return (
-        session.scalar(
-            sa.select(ContractVersion.id).where(ContractVersion.sha256 == sha256).limit(1)
-        )
-        is not None
+    return any(
+        session.scalar(sa.select(sa.literal(1)).where(column == sha256).limit(1)) is not None
+        for column in FILE_COLUMNS
     )
 
 
