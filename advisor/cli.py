@@ -20,6 +20,7 @@ from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract
 from advisor.db import utcnow
 from advisor.demo import bureau, synthetic
+from advisor.demo import model_contracts as model_contract_demo
 from advisor.errors import AppError
 from advisor.evaluation import services as evaluation
 from advisor.extensions import db
@@ -99,8 +100,10 @@ def demo_generate(scale: str, seed: int, if_empty: bool, now: datetime | None) -
         )
     except synthetic.GenerationRefused as error:
         raise click.ClickException(str(error)) from error
+    started = model_contract_demo.add_model_contracts(db.session, store, now or utcnow())
     evaluation.ensure_default_rule_set(db.session)
     db.session.commit()
+    click.echo(f"Model contracts: 4 published, {started} contracts started from them.")
     # So that the pages show summaries at once; every table, as the cells cover them all.
     done = summary_refresh.refresh(db.session, utcnow(), full=True)
     db.session.commit()

@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("contract_id", sa.Integer(), nullable=True),
         sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("pages", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

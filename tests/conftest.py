@@ -29,10 +29,11 @@ from advisor.contracts.files import FileStore
 from advisor.demo.bureau import DEMO_PASSWORD, load_demo
 from advisor.evaluation.services import ensure_default_rule_set
 from advisor.extensions import alembic, db
+from advisor.model_contracts import services as model_contracts
 from advisor.workdays import BEIJING
 from config import PROJECT_ROOT, Config
 from tests.api.answers_as_documented import _answers_as_documented
-from tests.documents import make_pdf
+from tests.documents import TEMPLATE_LINES, make_docx, make_pdf
 from tests.separate_db import separate_database
 
 # Property tests draw the same examples on every run (derandomize): a test that passes
@@ -174,6 +175,36 @@ def _sample_contracts(app: Flask) -> None:
             ),
             upload=contracts.Upload("合同.pdf", data, inspect(data, Limits())),
         )
+    db.session.commit()
+    _sample_model_contract(store)
+
+
+def _sample_model_contract(store: FileStore) -> None:
+    """Model contract 1, version 1 published, and fill 1 of WS001's (not submitted)."""
+    bureau = accounts.get_user_by_email(db.session, "bureau@demo.local")
+    school = accounts.get_user_by_email(db.session, "school01@demo.local")
+    assert bureau is not None and school is not None
+    now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    data = make_docx(TEMPLATE_LINES)
+    version = model_contracts.create_model(
+        db.session,
+        actor=bureau,
+        title="食堂食材采购合同（测试范本）",
+        contract_type="catering",
+        template=model_contracts.TemplateFile("范本.docx", data, inspect(data, Limits()).pages),
+        note="",
+        store=store,
+        now=now,
+    )
+    model_contracts.publish(db.session, actor=bureau, version=version, now=now)
+    model_contracts.record_fill(
+        db.session,
+        actor=school,
+        version=version,
+        raw={"学校名称": "乌苏市第一中学", "合同金额": "12000"},
+        store=store,
+        now=now,
+    )
     db.session.commit()
 
 

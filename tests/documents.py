@@ -68,3 +68,24 @@ def make_docx(paragraphs: list[str] | None = None, table: list[list[str]] | None
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# A model contract as a bureau clerk marks it up: blanks in 【】, a negotiable clause.
+TEMPLATE_LINES = [
+    "食堂食材采购合同",
+    "甲方（采购人）：【学校名称】",
+    "乙方（供应商）：【供应商名称】",
+    "第一条 采购标的",
+    "乙方向甲方供应大米、面粉、食用油等食材，品种和数量以甲方每周书面订单为准。",
+    "第二条 合同价款（可协商）",
+    "合同暂定总价为人民币【合同金额】元（大写：【合同金额大写】），按实际供货量结算。",
+    "第三条 质量标准",
+    "乙方供应的食材应符合食品安全国家标准，每批次附检验合格证明。",
+    "第四条 违约责任",
+    "乙方逾期交货的，每逾期一日按合同总价的千分之一向甲方支付违约金。",
+    "第五条 争议解决",
+    "因本合同引起的争议，双方协商解决；协商不成的，向甲方所在地人民法院起诉。",
+    "第六条 其他",
+    "本合同自双方签字盖章之日起生效，签订日期：【签订日期】。",
+    "甲方（盖章）：            乙方（盖章）：",
+]

@@ -280,6 +280,36 @@ PAGES = [
     Case("reviews.close", "POST", "/contracts/1/close", (LOGIN, 302, 403, 403)),
     Case("reviews.close", "POST", "/contracts/2/close", (LOGIN, 404, 403, 403)),
     Case("reviews.redo", "POST", "/contracts/1/reviews/999999/redo", (LOGIN, 403, 403, 404)),
+    # Model contracts (conftest: model contract 1, version 1 published; fill 1 WS001's).
+    Case("model_contracts.index", "GET", "/templates", (LOGIN, 200, 200, 200)),
+    Case("model_contracts.new", "GET", "/templates/new", (LOGIN, 403, 403, 200)),
+    Case("model_contracts.new", "POST", "/templates/new", (LOGIN, 403, 403, 422)),
+    Case("model_contracts.model", "GET", "/templates/1", (LOGIN, 200, 200, 200)),
+    Case("model_contracts.model", "GET", "/templates/999999", (LOGIN, 404, 404, 404)),
+    Case("model_contracts.add_version", "POST", "/templates/1/versions", (LOGIN, 403, 403, 302)),
+    Case(
+        "model_contracts.clauses", "POST", "/templates/1/versions/1/clauses", (LOGIN, 403, 403, 302)
+    ),
+    Case(
+        "model_contracts.publish", "POST", "/templates/1/versions/1/publish", (LOGIN, 403, 403, 302)
+    ),
+    Case(
+        "model_contracts.withdraw",
+        "POST",
+        "/templates/1/versions/1/withdraw",
+        (LOGIN, 403, 403, 302),
+    ),
+    Case("model_contracts.download", "GET", "/templates/1/versions/1/file", (LOGIN, 200, 200, 200)),
+    Case("model_contracts.download", "GET", "/templates/1/versions/2/file", (LOGIN, 404, 404, 404)),
+    Case("model_contracts.fill", "GET", "/templates/1/fill", (LOGIN, 200, 403, 403)),
+    Case("model_contracts.fill", "POST", "/templates/1/fill", (LOGIN, 302, 403, 403)),
+    Case("model_contracts.filled", "GET", "/templates/fills/1", (LOGIN, 200, 404, 200)),
+    Case("model_contracts.filled_file", "GET", "/templates/fills/1/file", (LOGIN, 200, 404, 200)),
+    Case("model_contracts.filled", "GET", "/templates/fills/999999", (LOGIN, 404, 404, 404)),
+    # The seal-use register: the bureau's of every school, a school's own; not advisors'.
+    Case("reviews.seal_register", "GET", "/seal-uses", (LOGIN, 200, 403, 200)),
+    Case("reviews.seal_register", "GET", "/seal-uses?school_id=2", (LOGIN, 200, 403, 200)),
+    Case("reviews.seal_register_xlsx", "GET", "/seal-uses.xlsx", (LOGIN, 200, 403, 200)),
     Case("reviews_settings.ratings", "GET", "/settings/ratings", (LOGIN, 403, 403, 200)),
     Case("reviews_settings.ratings", "POST", "/settings/ratings", (LOGIN, 403, 403, 302)),
     Case(
@@ -319,6 +349,7 @@ API = [
     Case("api.notifications", "GET", "/api/v1/notifications", (401, 200, 200, 200)),
     Case("api.report_summary", "GET", "/api/v1/reports/summary", (401, 403, 403, 200)),
     Case("api.list_rulesets", "GET", "/api/v1/rulesets", (401, 200, 200, 200)),
+    Case("api.list_templates", "GET", "/api/v1/templates", (401, 200, 200, 200)),
     Case("api.get_ruleset", "GET", "/api/v1/rulesets/999999", (401, 404, 404, 404)),
     Case("api.create_ruleset", "POST", "/api/v1/rulesets", (401, 403, 403, 422)),
     Case("api.create_evaluation", "POST", "/api/v1/evaluations", (401, 403, 403, 422)),

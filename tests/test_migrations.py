@@ -44,7 +44,6 @@ def test_migrations_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
         db.engine.dispose()
 
 
-
 def test_going_back_one_step_keeps_every_trigger_and_index(tmp_path: Path) -> None:
     # On SQLite a table copied to change it loses its triggers and its indexes on
     # expressions (the search index's, the summaries'): the last migration changes none.

@@ -158,8 +158,10 @@ def test_the_command_generates_the_city_for_the_demo_bureau(app: Flask) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "contracts" in result.output and "900" in result.output
+    assert "Model contracts: 4 published, 5 contracts started from them." in result.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 902
+        # the suite's 2, the city's 900 and 5 started from the demo's model contracts
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 907
         assert db.session.scalar(sa.select(sa.func.max(LedgerEntry.created_at))) <= NOW
         assert verify_chain(db.session).ok
 

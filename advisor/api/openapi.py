@@ -436,6 +436,18 @@ OPERATIONS = [
             " or after next year); `fields.year` says which years are"
         },
     ),
+    Op(
+        "get",
+        "/templates",
+        "The model contracts (合同范本) the caller may see",
+        rs.TemplateList,
+        description=(
+            "Each with its versions, their fill-in fields and whether each clause is"
+            " negotiable. Schools and advisors see the model contracts that have a published"
+            " version, without drafts; the bureau sees every one. The Word file of a"
+            " version is at `/templates/{id}/versions/{number}/file` on the web pages."
+        ),
+    ),
     Op("get", "/openapi.json", "This description", "This document", (), public=True),
     Op("get", "/me", "The caller's account", rs.Me),
     Op(

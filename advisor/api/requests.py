@@ -38,8 +38,9 @@ from advisor.contracts.services import TEXT_LIMITS as CONTRACT_LIMITS
 from advisor.evaluation.responses import MAX_TEXT as OBJECTION_MAX
 from advisor.ledger.models import Kind, Mode
 from advisor.ledger.services import TEXT_LIMITS as LEDGER_LIMITS
-from advisor.reviews.models import Adoption, Dimension, Outcome, Severity
+from advisor.reviews.models import Adoption, Dimension, Outcome, Seal, Severity
 from advisor.reviews.services import FINDING_LIMITS, NOTE_MAX, SUMMARY_MAX
+from advisor.reviews.signing import APPROVER_MAX
 from advisor.text import LINE, NOTE
 
 # What closing records; the column holds one of these two words.
@@ -247,14 +248,39 @@ class FeedbackBody(Body):
 
 
 class CloseBody(Body):
+    """The result; a signing also records the seal use (用印登记): ``seal``,
+    ``approved_by``, ``used_on`` and ``copies`` are then required, which the service says
+    (an abandoned contract records none)."""
+
     model_config = ConfigDict(json_schema_extra={"required": ["result"]})
 
     result: Paragraphs = Field("", max_length=LINE, json_schema_extra=one_of(RESULTS))
     adoption: Paragraphs = Field("", max_length=LINE, json_schema_extra=one_of(Adoption))
     note: Paragraphs = Field("", max_length=NOTE_MAX)
     lock_version: LockVersion = None
+    seal: OneLine = Field(
+        "",
+        max_length=LINE,
+        description="For a signing: official (公章) or contract (合同专用章)",
+        json_schema_extra=one_of(Seal),
+    )
+    approved_by: OneLine = Field(
+        "", max_length=APPROVER_MAX, description="For a signing: who approved the seal use"
+    )
+    used_on: Day | None = Field(
+        None, description="For a signing: the date of use, from the submission to today"
+    )
+    copies: Whole | None = Field(
+        None,
+        description="For a signing: the number of copies sealed",
+        json_schema_extra={"minimum": 1, "maximum": 99},
+    )
 
-    problems: ClassVar[dict[str, Problem]] = {"lock_version": LOCK_VERSION}
+    problems: ClassVar[dict[str, Problem]] = {
+        "lock_version": LOCK_VERSION,
+        "used_on": Problem(_l("A date as YYYY-MM-DD.")),
+        "copies": Problem(_l("From 1 to 99 copies.")),
+    }
 
 
 # --- ledger -----------------------------------------------------------------------------

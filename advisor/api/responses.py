@@ -386,6 +386,42 @@ class RuleSetList(WholeList):
     items: list[RuleSet]
 
 
+class TemplateField(Answer):
+    label: str
+    kind: Literal["text", "amount", "amount_words", "date", "number"]
+    count: int
+
+
+class TemplateClause(Answer):
+    outline: str
+    heading: str
+    negotiable: bool
+
+
+class TemplateVersion(Answer):
+    number: int
+    status: Literal["draft", "published", "withdrawn"]
+    file_name: str
+    note: str
+    published_at: Timestamp | None
+    withdrawn_at: Timestamp | None
+    fields: list[TemplateField]
+    clauses: list[TemplateClause]
+
+
+class Template(Answer):
+    """A model contract (合同范本) with the versions the caller may see."""
+
+    id: int
+    title: str
+    contract_type: str
+    versions: list[TemplateVersion]
+
+
+class TemplateList(WholeList):
+    items: list[Template]
+
+
 class ObjectionList(WholeList):
     items: list[Objection]
 

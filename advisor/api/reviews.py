@@ -28,6 +28,7 @@ from advisor.errors import Forbidden, NotFound, PreconditionRequired
 from advisor.extensions import db
 from advisor.reviews import permissions, services
 from advisor.reviews.letter import compose_letter
+from advisor.reviews.signing import SealData
 from advisor.reviews.views import letter_facts, letter_file_name, note_opinion_download
 from advisor.workdays import today_local
 
@@ -116,7 +117,9 @@ def give_feedback(contract_id: int) -> Any:
 
 @bp.post("/contracts/<int:contract_id>/close")
 def close_contract(contract_id: int) -> Any:
-    """The school records the result: ``{"result": "signed"|"abandoned", "adoption", "note"}``."""
+    """The school records the result: ``{"result": "signed"|"abandoned", "adoption",
+    "note"}``, and for a signing the seal use: ``"seal", "approved_by", "used_on",
+    "copies"``."""
     actor = api_user()
     contract = queries.get_contract(db.session, actor, contract_id)
     body = read(CloseBody, json_body())
@@ -129,6 +132,12 @@ def close_contract(contract_id: int) -> Any:
         note=body.note,
         now=utcnow(),
         lock_version=body.lock_version,
+        seal=SealData(
+            seal=body.seal,
+            approved_by=body.approved_by,
+            used_on=body.used_on,
+            copies=body.copies,
+        ),
     )
     db.session.commit()
     return contract_json(db.session, contract)

@@ -12,6 +12,7 @@ from advisor.api import ledger as _ledger  # noqa: F401  (registers its routes)
 from advisor.api import reports as _reports  # noqa: F401  (registers its routes)
 from advisor.api import responses
 from advisor.api import reviews as _reviews  # noqa: F401  (registers its routes)
+from advisor.api import templates as _templates  # noqa: F401  (registers its routes)
 from advisor.api.auth import api_user
 from advisor.api.blueprint import bp, page_params
 from advisor.api.openapi import spec

@@ -105,6 +105,9 @@ class ContractForm(AppForm):
     )
     # The id of the file kept when this form was last sent back (advisor.contracts.kept).
     kept_file = HiddenField(validators=[Optional(), Length(max=64)])
+    # What the contract was started from (a model contract filled in), set by a
+    # submission panel; passed on as ContractData.origin.
+    origin = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class RevisionForm(AppForm):

@@ -32,7 +32,7 @@ from advisor.contracts.models import (
     PageText,
     Status,
 )
-from advisor.contracts.signals import version_added
+from advisor.contracts.signals import contract_submitted, version_added
 from advisor.contracts.workflow import OPEN, Action, next_status, roles_for
 from advisor.directory.models import Advisor, School
 from advisor.errors import Conflict, Forbidden, ValidationError
@@ -50,6 +50,7 @@ class ContractData:
     end_on: date
     is_urgent: bool = False
     note: str = ""
+    origin: str = ""  # what it was started from (contract_submitted's receivers read it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,10 @@ def submit_contract(
     )
     session.add(contract)
     session.flush()
+    if data.origin:  # before the version, whose pre-check may read what it started from
+        contract_submitted.send(
+            None, session=session, actor=actor, contract=contract, origin=data.origin
+        )
     add_version(session, contract, upload, actor=actor, store=store, note="", now=now)
     record_event(
         session,

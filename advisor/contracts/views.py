@@ -75,6 +75,9 @@ protect(bp)
 # Later domains (reviews) add their part of the contract page here: each function
 # takes the contract and the viewer and returns template context for its panel.
 DETAIL_PANELS: list[Callable[[Contract, User], dict[str, Any]]] = []
+# Panels of the submission form, as DETAIL_PANELS: each takes the form and the school user
+# and returns template context (a later domain may set the form's origin and pre-fill it).
+SUBMISSION_PANELS: list[Callable[[ContractForm, User], dict[str, Any]]] = []
 
 
 def file_store() -> FileStore:
@@ -297,6 +300,9 @@ def new() -> Any:
             kept_now = _keep(form, chosen, me, now)
     elif form.kept_file.data:  # a draft put back (advisor.auth) names the file kept before
         kept_now = kept.get_kept_upload(db.session, me, form.kept_file.data, now)
+    panels: dict[str, Any] = {}
+    for panel in SUBMISSION_PANELS:
+        panels.update(panel(form, me))
     # A full parser pool (503) or too many uploads in flight (429) says so, with
     # Retry-After, on the form as typed; any other refusal is the form's 422.
     if refusal is not None and refusal.retry_after is not None:
@@ -306,6 +312,7 @@ def new() -> Any:
     return (
         render_template(
             "contracts/new.html",
+            **panels,
             form=form,
             kept=kept_now,
             max_bytes=current_app.config["ADVISOR"].max_upload_bytes,
@@ -397,6 +404,7 @@ def _submit(form: ContractForm, chosen: Chosen, amount: Any) -> Contract:
         end_on=form.end_date.data,
         is_urgent=bool(form.urgent.data),
         note=form.note.data or "",
+        origin=form.origin.data or "",
     )
     used = kept.forget_kept_upload(db.session, chosen.kept) if chosen.kept else None
     contract = submit_and_commit(user(), data, upload)

@@ -31,14 +31,26 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any
-
-import docx
-from docx.document import Document
-from docx.oxml.ns import qn
+from typing import TYPE_CHECKING, Any
 
 from advisor.contracts.extraction import ZIP_MAGIC, Limits
 from advisor.office_xml import UnsafeXml, check_parts
+
+if TYPE_CHECKING:  # python-docx is imported on first use, not with the application
+    from docx.document import Document
+
+_NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+
+
+def qn(tag: str) -> str:
+    """python-docx's qn: w:p as {namespace}p."""
+    prefix, name = tag.split(":")
+    return f"{{{_NAMESPACES[prefix]}}}{name}"
+
 
 MAX_FIELDS = 200
 MAX_PLACES = 1000  # bounds the work on one upload; no real template comes near
@@ -100,6 +112,8 @@ def _open(data: bytes) -> Document:
     except UnsafeXml as error:
         raise TemplateError("unsafe" if error.code == "xml_entities" else "corrupt") from error
     try:
+        import docx
+
         return docx.Document(io.BytesIO(data))
     except ValueError as error:  # python-docx: the main part is not a document (.dotx, .docm)
         raise TemplateError("not_word" if "not a Word file" in str(error) else "corrupt") from error

@@ -102,6 +102,9 @@ class TemplateFill(Base):
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
     values: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    # The filled document's text by page, read once as an upload is read: what the
+    # review compares the contract's versions with.
+    pages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
 

@@ -17,6 +17,7 @@ from advisor.precheck.rules import (
     drafting,
     liability,
     sums,
+    template,
     term,
 )
 
@@ -72,6 +73,7 @@ RULES: dict[str, Rule] = {
         checklists.UNIFORM_MISSING_STANDARD,
         checklists.SCHOOL_BUS_NO_SAFETY_LETTER,
         checklists.CATERING_OUTSOURCED,
+        template.TEMPLATE_FIXED_CLAUSE_CHANGED,
     )
 }
 

@@ -30,6 +30,7 @@ RULE_TITLES = {
     "uniform_missing_standard": _l("Uniforms: national standards not named"),
     "school_bus_no_safety_letter": _l("School bus: no safety responsibility letter"),
     "catering_outsourced": _l("Canteen run by an outside company"),
+    "template_fixed_clause_changed": _l("Fixed clause of the model contract changed"),
 }
 
 

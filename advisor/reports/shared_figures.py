@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # Part of every key: a change to what is stored changes the version, so workers of an
 # older release never read figures they would misunderstand.
-FORMAT = 2
+FORMAT = 3
 
 
 def _plain(value: Any) -> Any:
@@ -90,6 +90,7 @@ def load(text: str) -> Dashboard:
         idle_total=raw["idle_total"],
         districts=list(raw["districts"]),
         law_firms=[(i, name) for i, name in raw["law_firms"]],
+        origins=[(bool(t), int(d), bool(c), int(n)) for t, d, c, n in raw["origins"]],
     )
 
 

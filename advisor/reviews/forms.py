@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
+    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -27,6 +28,7 @@ from advisor.reviews.labels import (
     RATING_LABELS,
     SEVERITY_LABELS,
 )
+from advisor.reviews.seal_uses import SEAL_LABELS
 from advisor.reviews.services import (
     MAX_FINDINGS,
     MAX_MINUTES,
@@ -35,6 +37,7 @@ from advisor.reviews.services import (
     FindingData,
     ReviewData,
 )
+from advisor.reviews.signing import APPROVER_MAX, DIFFERENCE_REASON_MAX, SealData
 
 
 class FindingForm(AppSubform):
@@ -159,4 +162,25 @@ class CloseForm(AppForm):
     )
     note = TextAreaField(_l("Note"), validators=[text_limit(NOTE_MAX)])
     file = FileField(_l("Signed copy (optional, PDF or Word)"))
+    # The signed copy chosen at a sending that was refused, kept for the next one
+    # (advisor.contracts.kept): its id, only its owner can use.
+    kept_file = HiddenField()
+    difference_reason = TextAreaField(
+        _l("Why the signed copy differs from the reviewed version"),
+        validators=[text_limit(DIFFERENCE_REASON_MAX)],
+    )
+    # The seal use (用印登记), for a signing: the service says what is missing or wrong,
+    # the same way for the API.
+    seal = SelectField(_l("Seal used"), choices=[("", "—"), *SEAL_LABELS.items()])
+    approved_by = StringField(_l("Seal use approved by"), validators=[text_limit(APPROVER_MAX)])
+    used_on = DateField(_l("Date of use"), validators=[Optional()])
+    copies = IntegerField(_l("Copies sealed"), validators=[Optional()])
     lock_version = HiddenField()
+
+    def seal_data(self) -> SealData:
+        return SealData(
+            seal=self.seal.data or "",
+            approved_by=self.approved_by.data or "",
+            used_on=self.used_on.data,
+            copies=self.copies.data,
+        )

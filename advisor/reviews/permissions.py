@@ -69,3 +69,10 @@ def can_mark_redo(user: User, review: Review) -> bool:
 def can_see_advisor_rating(user: User, advisor: Advisor) -> bool:
     """An advisor's average rating: the bureau and the advisor themself."""
     return user.role == Role.BUREAU or (user.role == Role.ADVISOR and user.advisor_id == advisor.id)
+
+
+def can_see_seal_register(user: User) -> bool:
+    """The seal-use register: the bureau (every school's) and school users (their own
+    school's, the query's scope). Advisors do not: the seal is the school's act, after
+    their review."""
+    return user.role in (Role.BUREAU, Role.SCHOOL)

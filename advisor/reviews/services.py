@@ -20,13 +20,15 @@ from advisor.accounts import services as accounts
 from advisor.accounts.models import User
 from advisor.contracts import calendar as bureau_calendar
 from advisor.contracts import services as contracts
+from advisor.contracts.diff import Change
 from advisor.contracts.files import FileStore
 from advisor.contracts.models import Contract, ContractVersion, Status
+from advisor.contracts.queries import version_text
 from advisor.contracts.workflow import Action
 from advisor.errors import Conflict, Forbidden, NotFound, ValidationError
 from advisor.precheck import services as precheck
 from advisor.precheck.models import PrecheckHit
-from advisor.reviews import permissions
+from advisor.reviews import permissions, signing
 from advisor.reviews.models import (
     Adoption,
     Closing,
@@ -35,6 +37,7 @@ from advisor.reviews.models import (
     Finding,
     Outcome,
     Review,
+    SealUse,
     Setting,
     Severity,
 )
@@ -439,18 +442,42 @@ def close_contract(
     signed: contracts.Upload | None = None,
     store: FileStore | None = None,
     lock_version: int | None = None,
+    seal: signing.SealData | None = None,
+    difference_reason: str = "",
 ) -> Closing:
     """The school records the result (signed / abandoned), whether it took the advice,
-    and optionally the signed copy, kept as a version marked signed."""
+    and optionally the signed copy, kept as a version marked signed.
+
+    A signing also records the seal use (``check_seal``; ``today`` is ``now`` in Beijing).
+    A signed copy whose text is not that of the version the latest opinion was issued on
+    needs ``difference_reason``; without one the close is refused with
+    signing.SignedCopyDiffers,
+    which carries the changed lines. Nothing is recorded on any refusal. An abandoned
+    contract records no seal use (``seal`` is not looked at) and no reason."""
     contracts.check_transition(actor, contract, Action.CLOSE)
+    reason = difference_reason.strip()
     problems: dict[str, Any] = {}
     if result not in ("signed", "abandoned"):
         problems["result"] = _l("Choose signed or abandoned.")
     if adoption not in (None, "") and adoption not in {a.value for a in Adoption}:
         problems["adoption"] = _l("Choose fully, partly or not adopted.")
-    problems.update(too_long({"note": note.strip()}, {"note": NOTE_MAX}))
+    problems.update(
+        too_long(
+            {"note": note.strip(), "difference_reason": reason},
+            {"note": NOTE_MAX, "difference_reason": signing.DIFFERENCE_REASON_MAX},
+        )
+    )
     if signed is not None and result != "signed":
         problems["file"] = _l("A signed copy only goes with a signed contract.")
+    if result == "signed":
+        submitted_on = today_local(contract.submitted_at)
+        today = today_local(now)
+        problems.update(signing.check_seal(seal, today=today, submitted_on=submitted_on))
+    changes = signed_copy_changes(session, contract, signed) if signed is not None else None
+    refusal = signing.difference_refusal(changes, reason) if changes is not None else None
+    if refusal is not None:
+        refusal.fields.update(problems)
+        raise refusal
     if problems:
         raise ValidationError(_l("Some values are not valid."), fields=problems)
     contracts.transition(
@@ -475,12 +502,45 @@ def close_contract(
         adoption=adoption or None,
         adoption_note=note.strip(),
         signed_version_id=version_id,
+        difference_reason=reason if changes is not None else "",
         closed_at=now,
         closed_by_id=actor.id,
     )
     session.add(closing)
+    if result == "signed" and seal is not None and seal.used_on is not None:
+        session.add(
+            SealUse(
+                contract_id=contract.id,
+                school_id=contract.school_id,
+                seal=seal.seal,
+                approved_by=seal.approved_by.strip(),
+                used_on=seal.used_on,
+                copies=seal.copies,
+                recorded_at=now,
+                recorded_by_id=actor.id,
+            )
+        )
     session.flush()
     return closing
+
+
+def signed_copy_changes(
+    session: orm.Session, contract: Contract, signed: contracts.Upload
+) -> list[Change] | None:
+    """signing.changes_from_reviewed for the version the latest opinion was issued on;
+    None when there is no opinion to compare with."""
+    opinion = latest_opinion(session, contract)
+    if opinion is None:
+        return None
+    reviewed = version_text(session, session.get_one(ContractVersion, opinion.version_id))
+    return signing.changes_from_reviewed(reviewed, list(signed.extracted.pages))
+
+
+def get_seal_use(session: orm.Session, contract: Contract) -> SealUse | None:
+    """The seal use recorded when the contract was signed, if it was."""
+    if contract.status != Status.CLOSED or contract.result != "signed":
+        return None
+    return session.get(SealUse, contract.id)
 
 
 # --- ratings ------------------------------------------------------------------------

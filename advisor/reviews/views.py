@@ -3,31 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from advisor.accounts.models import Role, User
 from advisor.auth import protect, require, user
 from advisor.contracts import queries as contract_queries
+from advisor.contracts import services as contract_services
 from advisor.contracts.models import Contract, ContractVersion
+from advisor.contracts.permissions import can_filter_by_school
 from advisor.contracts.queries import version_text
 from advisor.contracts.views import (
     DETAIL_PANELS,
+    detail,
     file_in_use,
     file_response,
     file_store,
-    read_upload,
+    read_upload_data,
 )
-from advisor.db import utcnow
+from advisor.contracts.workflow import Action
+from advisor.db import paginate_rows, utcnow
 from advisor.directory.models import Advisor, School
-from advisor.errors import AppError, Conflict, NotFound
+from advisor.directory.queries import visible_school_choices
+from advisor.errors import AppError, Conflict, Forbidden, NotFound
 from advisor.extensions import db
-from advisor.forms import act, error_text, form_error_text, id_arg, posted
+from advisor.forms import (
+    act,
+    apply_errors,
+    error_text,
+    form_error_text,
+    id_arg,
+    page_args,
+    posted,
+)
+from advisor.i18n import fmt_date
+from advisor.list_filters import active_filters
 from advisor.precheck import services as precheck
-from advisor.reviews import permissions, services
+from advisor.reviews import permissions, seal_uses, services, signed_copy
 from advisor.reviews.forms import CloseForm, FeedbackForm, ReviewForm
 from advisor.reviews.hits import finding_from_hit, in_context
 from advisor.reviews.labels import (
@@ -39,8 +67,11 @@ from advisor.reviews.labels import (
 )
 from advisor.reviews.letter import Letter, LetterFacts, compose_letter
 from advisor.reviews.models import Outcome, Review
+from advisor.reviews.signing import SignedCopyDiffers
 from advisor.security_log.edge import note
 from advisor.security_log.models import EventKind
+from advisor.spreadsheet import XLSX_CONTENT_TYPE
+from advisor.spreadsheet import title as sheet_title
 from advisor.workdays import today_local
 
 bp = Blueprint("reviews", __name__)
@@ -48,6 +79,12 @@ protect(bp)
 
 DOCX = "docx"
 PDF = "pdf"
+
+
+# What ``close`` leaves on ``g`` for the contract page it shows again after a refusal.
+CLOSE_FORM = "close_form"
+SIGNED_CHANGES = "signed_changes"
+KEPT_SIGNED = "kept_signed"
 
 
 def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
@@ -64,6 +101,12 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
     can_rate = permissions.can_rate_opinion(viewer, contract) and opinion is not None and not rated
     closing = services.get_closing(db.session, contract)
     can_close = permissions.can_close(viewer, contract)
+    close_form = None
+    if can_close and not closing:
+        # the form as refused by ``close`` (g), else a new one
+        close_form = g.get(CLOSE_FORM) or CloseForm(
+            lock_version=contract.lock_version, used_on=today_local()
+        )
     return {
         "reviews": reviews,
         "draft": (
@@ -78,9 +121,15 @@ def review_panel(contract: Contract, viewer: User) -> dict[str, Any]:
         "can_mark_redo": permissions.can_mark_redo,
         # a form is built only for a page that shows it: each costs as much as a query
         "feedback_form": FeedbackForm() if can_rate else None,
-        "close_form": (
-            CloseForm(lock_version=contract.lock_version) if can_close and not closing else None
+        "close_form": close_form,
+        "signed_changes": g.get(SIGNED_CHANGES),
+        "kept_signed": g.get(KEPT_SIGNED),
+        "seal_use": (
+            services.get_seal_use(db.session, contract)
+            if closing is not None and closing.result == "signed"
+            else None
         ),
+        "seals": seal_uses.SEAL_LABELS,
         "outcomes": OUTCOME_LABELS,
         "dimensions": DIMENSION_LABELS,
         "severities": SEVERITY_LABELS,
@@ -115,6 +164,11 @@ def _answers(earlier: Review | None) -> dict[int, str]:
     return {key: request.form.get(f"resolved-{key}", value) for key, value in saved.items()}
 
 
+# Panels of the review page, as contracts' DETAIL_PANELS: each takes the contract under
+# review and returns template context (model_contracts: the comparison with the template).
+REVIEW_PANELS: list[Callable[[Contract], dict[str, Any]]] = []
+
+
 def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
     from advisor.precheck import engine  # on first use: the rules take 0.5 s to import
 
@@ -122,8 +176,12 @@ def _render(contract: Contract, form: ReviewForm, status: int = 200) -> Any:
     latest = contract.versions[-1]
     hits = precheck.hits_for(db.session, contract)
     marked = precheck.marked_pages(version_text(db.session, latest), hits)
+    panels: dict[str, Any] = {}
+    for panel in REVIEW_PANELS:
+        panels.update(panel(contract))
     return render_template(
         "reviews/form.html",
+        **panels,
         contract=contract,
         precheck_state=precheck.latest_state(db.session, contract),
         form=form,
@@ -411,43 +469,152 @@ def feedback(contract_id: int) -> Any:
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
+def _close_refused(
+    contract: Contract, form: CloseForm, chosen: signed_copy.SignedFile | None, status: int = 422
+) -> Any:
+    """The contract page again with the close form as typed, its problems by the fields
+    (and the signed copy kept, unless it is what was refused)."""
+    db.session.rollback()
+    if chosen is not None and not form.file.errors:
+        row = signed_copy.keep_signed(form, chosen, user(), utcnow())
+        if row is not None:
+            g.setdefault(KEPT_SIGNED, row)
+    g.setdefault(CLOSE_FORM, form)
+    return detail(contract.id), status
+
+
 @bp.post("/contracts/<int:contract_id>/close")
 @require(Role.SCHOOL)
 def close(contract_id: int) -> Any:
-    """The school records the result, the adoption of the advice and the signed copy."""
+    """The school records the result, the adoption of the advice, the signed copy and, for a
+    signing, the seal use. A refusal of what was typed shows the form again (422) with
+    each problem by its field and, for a signed copy that differs from the reviewed
+    version, the changed lines; the chosen file is kept meanwhile."""
     contract = contract_queries.get_contract(db.session, user(), contract_id)
+    me, now = user(), utcnow()
+    try:
+        contract_services.check_transition(me, contract, Action.CLOSE)
+    except (Conflict, Forbidden) as error:
+        flash(error_text(error), "danger")
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
     form = CloseForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        flash(form_error_text(form), "danger")  # an expired page: nothing typed is wrong
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    chosen = signed_copy.signed_file(form, me, now)
+    if not valid or form.file.errors:
+        return _close_refused(contract, form, chosen)
     store = file_store()
     try:
-        if not form.validate_on_submit():
-            raise Conflict(form_error_text(form))
-        signed = (
-            read_upload(form.file.data, user())
-            if form.file.data and form.file.data.filename
-            else None
-        )
+        signed = read_upload_data(chosen.file_name, chosen.data, me) if chosen is not None else None
         with store.pending(referenced=file_in_use):
             services.close_contract(
                 db.session,
-                actor=user(),
+                actor=me,
                 contract=contract,
                 result=form.result.data or "",
                 adoption=form.adoption.data or None,
                 note=form.note.data or "",
-                now=utcnow(),
+                now=now,
                 signed=signed,
                 store=store,
                 lock_version=_lock(form),
+                seal=form.seal_data(),
+                difference_reason=form.difference_reason.data or "",
             )
             db.session.commit()
     except AppError as error:
         db.session.rollback()
         if error.retry_after is not None:  # the parser pool is full: 503 page, Retry-After
             raise
-        flash(error_text(error), "danger")
-    else:
-        flash(_("The contract is closed."), "success")
+        if not error.fields or isinstance(error, Conflict):  # a stale lock, a state change
+            flash(error_text(error), "danger")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+        apply_errors(form, error)
+        if isinstance(error, SignedCopyDiffers):
+            form.form_errors.append(str(error.message))
+            g.setdefault(SIGNED_CHANGES, error.changes)
+        if "file" in error.fields and chosen is not None and chosen.kept is not None:
+            signed_copy.forget_kept(chosen.kept)  # a refused file is not kept
+            form.kept_file.data = ""
+        return _close_refused(contract, form, chosen, error.status)
+    if chosen is not None and chosen.kept is not None:
+        signed_copy.forget_kept(chosen.kept)
+    flash(_("The contract is closed."), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+# --- the seal-use register (用印登记) ---------------------------------------------------
+
+
+def _day_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
+def _register_filters(me: User) -> seal_uses.Filters:
+    if not permissions.can_see_seal_register(me):
+        raise Forbidden(_("Only the bureau and schools see the seal-use register."))
+    return seal_uses.Filters(
+        school_id=id_arg("school_id") if can_filter_by_school(me) else None,
+        used_from=_day_arg("from"),
+        used_to=_day_arg("to"),
+    )
+
+
+@bp.get("/seal-uses")
+def seal_register() -> Any:
+    """The seal uses recorded at signing: the bureau's of every school, a school's own."""
+    me = user()
+    filters = _register_filters(me)
+    page = paginate_rows(db.session, seal_uses.visible_seal_uses(me, filters), **page_args())
+    schools = visible_school_choices(db.session, me) if can_filter_by_school(me) else []
+    names = dict(schools)
+
+    def day(value: date | None) -> str:
+        return fmt_date(value) if value else ""
+
+    shown = [
+        ("school_id", _("School"), names.get(filters.school_id or 0, "")),
+        ("from", _("Used from"), day(filters.used_from)),
+        ("to", _("Used until"), day(filters.used_to)),
+    ]
+    return render_template(
+        "reviews/seal_register.html",
+        page=page,
+        filters=filters,
+        schools=schools,
+        seals=seal_uses.SEAL_LABELS,
+        active=active_filters("reviews.seal_register", shown),
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/seal-uses.xlsx")
+def seal_register_xlsx() -> Response:
+    """The seal-use register with the page's filters, as a workbook."""
+    me = user()
+    filters = _register_filters(me)
+    rows = db.session.execute(seal_uses.visible_seal_uses(me, filters)).all()
+    config = current_app.config["ADVISOR"]
+    made_at = utcnow().astimezone(ZoneInfo(config.timezone))
+    data = seal_uses.register_workbook(
+        rows, title=sheet_title(config.bureau_name, "用印登记", made_at)
+    )
+    note(
+        EventKind.SEAL_USE_EXPORT,
+        subject="seal_uses",
+        detail={"format": "xlsx", "filters": request.query_string.decode()[:300]},
+    )
+    response = Response(data, content_type=XLSX_CONTENT_TYPE)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=seal-uses.xlsx; filename*=UTF-8''{quote('用印登记.xlsx')}"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/contracts/<int:contract_id>/reviews/<int:review_id>/redo")

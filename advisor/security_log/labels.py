@@ -23,6 +23,7 @@ KIND_LABELS = {
     EventKind.EVALUATION_EXPORT: _l("Evaluation exported"),
     EventKind.RULESET_EXPORT: _l("Evaluation rules exported"),
     EventKind.FIGURES_EXPORT: _l("Yearly figures exported"),
+    EventKind.SEAL_USE_EXPORT: _l("Seal-use register exported"),
     EventKind.CONTRACT_DOWNLOAD: _l("Contract file downloaded"),
     EventKind.OPINION_DOWNLOAD: _l("Opinion letter downloaded"),
 }

@@ -31,6 +31,7 @@ class EventKind(enum.StrEnum):
     EVALUATION_EXPORT = "evaluation_export"
     RULESET_EXPORT = "ruleset_export"
     FIGURES_EXPORT = "figures_export"
+    SEAL_USE_EXPORT = "seal_use_export"
     CONTRACT_DOWNLOAD = "contract_download"
     OPINION_DOWNLOAD = "opinion_download"
 

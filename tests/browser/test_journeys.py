@@ -22,9 +22,10 @@ BUREAU_LINKS = [
     "账户管理",
     "考核",
     "年度数据",
+    "用印登记",
 ]
-ADVISOR_LINKS = ["首页", "待审合同", "工作台账", "我服务的学校", "我的资料", "我的考核"]
-SCHOOL_LINKS = ["首页", "本校合同", "提交合同", "本校", "本校法律顾问"]
+ADVISOR_LINKS = ["首页", "待审合同", "工作台账", "合同范本", "我服务的学校", "我的资料", "我的考核"]
+SCHOOL_LINKS = ["首页", "本校合同", "提交合同", "合同范本", "用印登记", "本校", "本校法律顾问"]
 ALL_LINKS = {*BUREAU_LINKS, *ADVISOR_LINKS, *SCHOOL_LINKS}
 ZH_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -120,14 +121,30 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        [
+            "Home",
+            "Review queue",
+            "Work ledger",
+            "Model contracts",
+            "My schools",
+            "My profile",
+            "My evaluation",
+        ]
     )
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     expect(page.get_by_test_id("language")).to_have_value("en")
 
     page.reload()
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        [
+            "Home",
+            "Review queue",
+            "Work ledger",
+            "Model contracts",
+            "My schools",
+            "My profile",
+            "My evaluation",
+        ]
     )
     nav.get_by_role("link", name="My schools").click()
     expect(page).to_have_url(re.compile(r"/schools$"))
@@ -140,7 +157,15 @@ def test_language_switch_is_remembered(page: Page, new_page: PageFactory) -> Non
     sign_in(other, "advisor02@demo.local")
     expect(other.locator("html")).to_have_attribute("lang", "en")
     expect(other.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["Home", "Review queue", "Work ledger", "My schools", "My profile", "My evaluation"]
+        [
+            "Home",
+            "Review queue",
+            "Work ledger",
+            "Model contracts",
+            "My schools",
+            "My profile",
+            "My evaluation",
+        ]
     )
 
     choose_language(other, "中文")
@@ -161,7 +186,15 @@ def test_language_chosen_before_sign_in_is_kept(page: Page) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        ["Home", "Our contracts", "Submit a contract", "My school", "Our advisors"]
+        [
+            "Home",
+            "Our contracts",
+            "Submit a contract",
+            "Model contracts",
+            "Seal uses",
+            "My school",
+            "Our advisors",
+        ]
     )
     choose_language(page, "中文")
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(SCHOOL_LINKS)

@@ -212,6 +212,11 @@ def test_the_review_loop(page: Page, new_page: PageFactory, tmp_path: Path) -> N
     closing = school.get_by_test_id("close-form")
     closing.get_by_label("签订结果").select_option(label="已签订")
     closing.get_by_label("采纳情况").select_option(label="全部采纳")
+    closing.get_by_label("所用印章").select_option(label="公章")
+    closing.get_by_label("用印审批人").fill("王副校长")
+    closing.get_by_label("用印份数").fill("4")
+    # the signed copy adds the seal line: not the reviewed text, so the reason is asked
+    closing.get_by_label("签订稿与审查版本不一致的原因").fill("双方盖章后增加了盖章说明。")
     closing.locator("input[type=file]").set_input_files(
         {
             "name": "食堂食材采购合同（已签订）.pdf",

@@ -43,7 +43,7 @@ def test_rules_are_registered_once_in_a_stable_order_with_their_messages() -> No
         "missing_clause:breach_liability",
         "missing_clause:dispute_resolution",
     ]
-    assert len(RULES) == 25
+    assert len(RULES) == 26
     for rule in RULES.values():
         assert rule.severity in {"low", "medium", "high"}
         assert rule.dimension in {"legality", "clarity", "operability"}

@@ -33,6 +33,8 @@ API_FINDINGS = [
     }
     for f in FINDINGS
 ]
+# What a signing records besides (tests/reviews/test_seal_use.py).
+SEAL_USE = {"seal": "official", "approved_by": "李校长", "used_on": "2026-11-13", "copies": 2}
 REVIEW_KEYS = {"id", "number", "outcome", "summary", "minutes_spent", "findings", "issued_at"}
 
 
@@ -292,7 +294,7 @@ def test_the_school_closes_once(client: FlaskClient, session: orm.Session) -> No
     headers = token_headers(session, "school01@demo.local")
     response = client.post(
         "/api/v1/contracts/1/close",
-        json={"result": "signed", "adoption": "partly", "note": "第三条未改"},
+        json={"result": "signed", "adoption": "partly", "note": "第三条未改", **SEAL_USE},
         headers=headers,
     )
     assert response.status_code == 200, response.json
@@ -331,7 +333,7 @@ def test_only_the_contracts_school_closes(
     ("payload", "field"),
     [
         ({"result": "cancelled"}, "result"),
-        ({"result": "signed", "adoption": "most"}, "adoption"),
+        ({"result": "signed", "adoption": "most", **SEAL_USE}, "adoption"),
         ({"result": 1}, "result"),
     ],
 )

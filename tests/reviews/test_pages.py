@@ -558,6 +558,12 @@ def test_closing_with_a_signed_pdf_adds_a_signed_version(
             "note": "第三条按意见修改",
             "lock_version": str(current_contract(session).lock_version),
             "file": (io.BytesIO(signed), "食堂食材采购合同（已签订）.pdf"),
+            # the seal use, and why the copy is not the reviewed text (test_seal_use.py)
+            "seal": "official",
+            "approved_by": "李校长",
+            "used_on": "2026-11-13",
+            "copies": "2",
+            "difference_reason": "签订稿仅含盖章页",
         },
         content_type="multipart/form-data",
     )

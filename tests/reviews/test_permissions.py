@@ -53,6 +53,7 @@ ELSEWHERE = {
     "can_mark_redo": frozenset({"bureau"}),
     "can_see_advisor_rating": frozenset({"bureau", "advisor"}),
     "can_see_contract_ratings": frozenset(WHO),  # while ratings are not anonymous
+    "can_see_seal_register": frozenset({"bureau", "school", "other_school"}),
 }
 CASES = [(rule, who) for rule in [*EXPECTED, *ELSEWHERE] for who in WHO]
 
@@ -75,6 +76,8 @@ def ask(rule: str, who: str, status: Status) -> bool:
         return bool(check(user, Advisor(id=OWN_ADVISOR)))
     if rule == "can_see_contract_ratings":
         return bool(check(user, contract(status), anonymous=False))
+    if rule == "can_see_seal_register":
+        return bool(check(user))
     return bool(check(user, contract(status)))
 
 

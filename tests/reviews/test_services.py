@@ -22,6 +22,7 @@ from advisor.reviews import services
 from advisor.reviews.labels import OUTCOME_CHINESE
 from advisor.reviews.models import Closing, Feedback, Finding, Review
 from advisor.reviews.services import MAX_MINUTES, FindingData
+from advisor.reviews.signing import SealData
 from tests.factories import NOW, TODAY
 from tests.factories.contracts import file_store, submit_contract, submit_revision, upload
 from tests.factories.people import advisor_user, holder, owner, school_user
@@ -93,6 +94,8 @@ def close(session: orm.Session, contract: Contract, **changes: Any) -> Closing:
         "adoption": "fully",
         "note": "",
         "now": NOW,
+        # a signing records the seal use (tests/reviews/test_seal_use.py)
+        "seal": SealData("contract", "李校长", TODAY, 2),
     }
     values.update(changes)
     return services.close_contract(session, **values)
@@ -660,7 +663,10 @@ def test_the_signed_copy_is_kept_as_a_signed_version(app: Flask, session: orm.Se
     signed = upload(
         ["食堂食材采购合同（双方已盖章）", "甲方（盖章）：乌苏市第一中学"], "合同（已签订）.pdf"
     )
-    closing = close(session, contract, signed=signed, store=file_store(app))
+    # not the reviewed text: the reason is required (tests/reviews/test_seal_use.py)
+    closing = close(
+        session, contract, signed=signed, store=file_store(app), difference_reason="盖章页"
+    )
     session.expire_all()
     contract = current(session)
     first, second = contract.versions
