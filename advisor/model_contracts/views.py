@@ -282,7 +282,7 @@ def started_from_panel(form: ContractForm, viewer: User) -> dict[str, Any]:
     if fill_id is None and not form.is_submitted():
         fill_id = small_int(request.args.get("fill"))
     if fill_id is None:
-        return {}
+        return _starting_points(viewer)
     try:
         found = services.get_fill(db.session, viewer, fill_id)
     except NotFound:
@@ -306,6 +306,17 @@ def started_from_panel(form: ContractForm, viewer: User) -> dict[str, Any]:
         )
         form.amount.data = form.amount.data or amount
     return {"started_from": found}
+
+
+def _starting_points(viewer: User) -> dict[str, Any]:
+    """For a new submission: the model contracts to start from, and what the school has
+    filled in and not yet submitted."""
+    return {
+        "model_choices": [
+            m for m in services.models(db.session, viewer) if m.published is not None
+        ],
+        "open_fills": services.open_fills(db.session, viewer),
+    }
 
 
 SUBMISSION_PANELS.append(started_from_panel)

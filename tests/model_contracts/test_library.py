@@ -617,3 +617,17 @@ def test_a_fixed_clause_left_out_is_a_hit_without_a_place_and_a_switched_off_rul
     )
     stored = precheck.run_on_version(session, contract, version, ["\n".join(without)])
     assert "template_fixed_clause_changed" not in {h.rule for h in stored}
+
+
+def test_the_submission_form_offers_the_model_contracts_and_the_open_fills(
+    school1: FlaskClient, advisor1: FlaskClient
+) -> None:
+    # conftest: model contract 1 is published and WS001 filled it in (fill 1) without
+    # submitting it
+    page = tree(school1.get("/contracts/new"))
+    (offer,) = page.xpath('//details[@data-testid="start-from"]')
+    assert offer.xpath('.//a[@data-testid="open-fill"]/@href') == ["/contracts/new?fill=1"]
+    assert "/templates/1/fill" in offer.xpath(".//a/@href")
+    started = tree(school1.get("/contracts/new?fill=1"))
+    assert started.xpath('//div[@data-testid="started-from"]')
+    assert not started.xpath('//details[@data-testid="start-from"]')
