@@ -192,10 +192,12 @@ def _get(url: str, cookie: str) -> None:
         pass
 
 
-def load(server: Server, result: Result, cookie: str, *, seconds: int, connections: int) -> Result:
-    _get(server.url + result.path, cookie)  # warm up: the first request compiles templates
-    before = {pid: _cpu_ticks(pid) for pid in server.workers()}
-    logged = server.log_size()
+WARM_UP_SECONDS = 2
+
+
+def _wrk(
+    url: str, cookie: str, *, seconds: int, connections: int
+) -> subprocess.CompletedProcess[str]:
     command = [
         "wrk",
         f"-t{min(2, connections)}",
@@ -205,11 +207,23 @@ def load(server: Server, result: Result, cookie: str, *, seconds: int, connectio
         "10s",
         "-s",
         str(REPORT),
-        server.url + result.path,
+        url,
     ]
-    run = subprocess.run(
+    return subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, "WRK_COOKIE": cookie}
     )
+
+
+def load(server: Server, result: Result, cookie: str, *, seconds: int, connections: int) -> Result:
+    # Warm up every worker and thread, not one: each process compiles the page's templates
+    # and statements on its first requests, and each database connection prepares its
+    # statements after a few; the figure is the page's steady state, as a server that has
+    # run for a while serves it. The warm-up's requests are not counted.
+    _get(server.url + result.path, cookie)
+    _wrk(server.url + result.path, cookie, seconds=WARM_UP_SECONDS, connections=connections)
+    before = {pid: _cpu_ticks(pid) for pid in server.workers()}
+    logged = server.log_size()
+    run = _wrk(server.url + result.path, cookie, seconds=seconds, connections=connections)
     line = next((x for x in run.stdout.splitlines() if x.startswith("{")), None)
     if run.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed on {result.path}: {run.stderr or run.stdout}")
