@@ -52,7 +52,7 @@ def _extra_hits(
     pages: Sequence[str],
     disabled: Collection[str],
 ) -> list[Hit]:
-    found = [hit for extra in EXTRA_HITS for hit in extra(session, contract, version, pages)]
+    found = [hit for make in EXTRA_HITS for hit in make(session, contract, version, pages)]
     return [hit for hit in found if hit.rule not in disabled]
 
 
