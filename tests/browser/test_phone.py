@@ -33,6 +33,12 @@ JOURNEY = [
     "/notifications",
     "/schools/1",
     "/advisors",
+    # a model contract: the library, filling it in, what was filled, submitting from it
+    "/templates",
+    "/templates/1",
+    "/templates/1/fill",
+    "/templates/fills/1",
+    "/contracts/new?fill=1",
 ]
 
 # Controls narrower or lower than 44 px; a checkbox counts with its label, which a tap
