@@ -202,8 +202,10 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
     return Extracted("pdf", pages, "pypdf")
 
 
-def read_docx(data: bytes, limits: Limits) -> Extracted:
-    """Paragraphs and tables in document order, after refusing zip bombs and XML entities."""
+def check_word_package(data: bytes, limits: Limits) -> None:
+    """Refuse what is no Word package (``not_word``, ``corrupt``), a zip bomb
+    (``zip_bomb``) and XML entities in any part (``xml_entities``) before python-docx
+    reads the file: the uploads' reader and the model contracts' (docx_template)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -223,6 +225,11 @@ def read_docx(data: bytes, limits: Limits) -> Extracted:
         check_parts(archive)
     except UnsafeXml as error:
         raise Refused(error.code) from error
+
+
+def read_docx(data: bytes, limits: Limits) -> Extracted:
+    """Paragraphs and tables in document order, after refusing zip bombs and XML entities."""
+    check_word_package(data, limits)
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

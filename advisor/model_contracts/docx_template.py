@@ -27,14 +27,12 @@ import bisect
 import io
 import itertools
 import re
-import zipfile
 from collections.abc import Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from advisor.contracts.extraction import ZIP_MAGIC, Limits
-from advisor.office_xml import UnsafeXml, check_parts
+from advisor.contracts.extraction import ZIP_MAGIC, Limits, Refused, check_word_package
 
 if TYPE_CHECKING:  # python-docx is imported on first use, not with the application
     from docx.document import Document
@@ -86,31 +84,19 @@ class Field:
 # --- opening the package --------------------------------------------------------------
 
 
+# extraction's refusals of a package, as this module's codes
+_REFUSALS = {"not_word": "not_word", "zip_bomb": "unsafe", "xml_entities": "unsafe"}
+
+
 def _open(data: bytes) -> Document:
     """The document, after the checks ``extraction.read_docx`` makes on an upload: a zip
     with a Word body, no zip bomb by its default Limits, no XML entities in any part."""
     if not data.startswith(ZIP_MAGIC):
         raise TemplateError("not_word")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-    except zipfile.BadZipFile as error:
-        raise TemplateError("corrupt") from error
-    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise TemplateError("not_word")
-    limits = Limits()
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > limits.max_unzipped_mb * 1024 * 1024 or (
-            info.file_size > 1024 * 1024 and ratio > limits.max_zip_ratio
-        ):
-            raise TemplateError("unsafe")
-    try:
-        check_parts(archive)
-    except UnsafeXml as error:
-        raise TemplateError("unsafe" if error.code == "xml_entities" else "corrupt") from error
+        check_word_package(data, Limits())
+    except Refused as refusal:
+        raise TemplateError(_REFUSALS.get(refusal.code, "corrupt")) from refusal
     try:
         import docx
 

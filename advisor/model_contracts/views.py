@@ -26,7 +26,7 @@ from advisor.contracts.views import (
 from advisor.db import utcnow
 from advisor.errors import AppError, NotFound, ValidationError
 from advisor.extensions import db
-from advisor.forms import act, apply_errors, error_text, small_int
+from advisor.forms import act, apply_errors, error_text, form_error_text, small_int
 from advisor.model_contracts import services
 from advisor.model_contracts.forms import ActionForm, ModelContractForm, VersionForm
 from advisor.model_contracts.labels import CHANGE_LABELS, KIND_LABELS, STATUS_LABELS
@@ -118,7 +118,7 @@ def add_version(model_id: int) -> Any:
     form = VersionForm()
     try:
         if not form.validate_on_submit():
-            raise ValidationError(error_text_of(form))
+            raise ValidationError(form_error_text(form))
         template = services.read_template(read_upload(form.file.data, user()))
         store = file_store()
         with store.pending(referenced=file_in_use):
@@ -140,10 +140,6 @@ def add_version(model_id: int) -> Any:
     else:
         flash(_("Uploaded as a draft. Mark the negotiable clauses, then publish."), "success")
     return redirect(url_for(".model", model_id=model_id))
-
-
-def error_text_of(form: Any) -> str:
-    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _version_of_url(model_id: int, number: int) -> tuple[ModelContract, Any]:

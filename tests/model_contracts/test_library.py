@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import docx
@@ -28,7 +27,7 @@ from advisor.model_contracts.models import (
     TemplateFill,
     TemplateStatus,
 )
-from tests.conftest import login
+from tests.conftest import SUITE_NOW, login
 from tests.documents import TEMPLATE_LINES, make_docx, make_pdf
 from tests.factories.contracts import file_store
 from tests.factories.people import bureau_user, school_user
@@ -195,7 +194,7 @@ def test_a_new_version_replaces_the_published_one_and_changes_nothing_earlier(
             version=v1,
             raw={},
             store=file_store(app),
-            now=datetime.now(UTC),
+            now=SUITE_NOW,
         )
 
 
@@ -279,7 +278,7 @@ def test_only_a_school_fills_and_only_its_own_fills_are_its(
             version=version,
             raw={},
             store=file_store(app),
-            now=datetime.now(UTC),
+            now=SUITE_NOW,
         )
     school1.post(f"/templates/{published.id}/fill", data=fill_form(VALUES, version))
     fill = session.scalar(sa.select(TemplateFill).order_by(TemplateFill.id.desc()))
@@ -631,3 +630,21 @@ def test_the_submission_form_offers_the_model_contracts_and_the_open_fills(
     started = tree(school1.get("/contracts/new?fill=1"))
     assert started.xpath('//div[@data-testid="started-from"]')
     assert not started.xpath('//details[@data-testid="start-from"]')
+
+
+def test_a_new_version_that_is_not_a_word_file_or_missing_changes_nothing(
+    bureau: FlaskClient, session: orm.Session, published: ModelContract
+) -> None:
+    bureau.post("/language", data={"locale": "en"})
+    base = f"/templates/{published.id}/versions"
+    sent = bureau.post(
+        base,
+        data={"file": (io.BytesIO(make_pdf()), "v2.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "A model contract is uploaded as a Word document" in text_of(sent)
+    empty = bureau.post(base, data={}, follow_redirects=True)
+    assert "Choose the Word file of the model contract." in text_of(empty)
+    session.expire_all()
+    assert [v.number for v in published.versions] == [1]
